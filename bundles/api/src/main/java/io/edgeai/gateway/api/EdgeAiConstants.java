@@ -1,0 +1,18 @@
+package io.edgeai.gateway.api;
+
+/** Service property names, manifest headers and topic roots shared by the gateway's bundles. */
+public final class EdgeAiConstants {
+    /** Service property: a model's name, on {@link ModelRunner} services. */
+    public static final String MODEL_NAME = "edgeai.model.name";
+    /** Service property: a model's version, on {@link ModelRunner} services. */
+    public static final String MODEL_VERSION = "edgeai.model.version";
+    /** Service property: a connection's name, on {@link MqttConnection} services. */
+    public static final String CONNECTION_NAME = "edgeai.connection.name";
+    /** Service property: a pipeline's name, on {@link Pipeline} services. */
+    public static final String PIPELINE_NAME = "edgeai.pipeline.name";
+    /** Manifest header of a model bundle: the bundle path of its JSON descriptor. */
+    public static final String MODEL_HEADER = "EdgeAI-Model";
+
+    private EdgeAiConstants() {
+    }
+}

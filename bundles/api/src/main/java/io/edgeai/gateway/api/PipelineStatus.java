@@ -1,0 +1,26 @@
+package io.edgeai.gateway.api;
+
+/**
+ * Snapshot of one pipeline, for the console and the status topic.
+ *
+ * @param name configured pipeline name
+ * @param type pipeline kind, e.g. {@code anomaly}
+ * @param inputTopic subscribed topic filter
+ * @param outputTopic root of result topics
+ * @param model {@code name@version} of the model in use, empty when none is bound
+ * @param connection name of the broker connection
+ * @param received messages taken from the broker
+ * @param published results published
+ * @param rejected inputs sent to the dead-letter topic
+ * @param dropped inputs dropped because the ingest queue was full
+ * @param queueDepth inputs waiting now
+ * @param queueCapacity ingest queue bound
+ * @param keys series (topics) with state
+ * @param alarmsActive series whose alarm is on
+ * @param latencyP50Micros median receive-to-publish latency over the recent window
+ * @param latencyP99Micros 99th percentile of the same
+ */
+public record PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
+        String connection, long received, long published, long rejected, long dropped, int queueDepth,
+        int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros) {
+}

@@ -1,0 +1,68 @@
+package io.edgeai.gateway.onnx.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+
+import io.edgeai.gateway.api.EdgeAiConstants;
+
+/**
+ * A bundle carrying a model: its descriptor, read once, and access to the ONNX bytes.
+ *
+ * @param bundle the model bundle
+ * @param descriptorPath bundle path of the descriptor (value of the {@code EdgeAI-Model} header)
+ * @param descriptor the parsed descriptor, {@code null} when unreadable
+ * @param error why the descriptor is unreadable, {@code null} when fine
+ */
+record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descriptor, String error) {
+
+    static ModelBundle of(Bundle bundle) {
+        String path = bundle.getHeaders("").get(EdgeAiConstants.MODEL_HEADER).trim();
+        URL url = bundle.getEntry(path);
+        if (url == null) {
+            return new ModelBundle(bundle, path, null, "descriptor " + path + " not found in bundle");
+        }
+        try (InputStream in = url.openStream()) {
+            return new ModelBundle(bundle, path, DescriptorReader.read(in), null);
+        } catch (IOException | ModelLoadException e) {
+            return new ModelBundle(bundle, path, null, e.getMessage());
+        }
+    }
+
+    String name() {
+        return descriptor != null ? descriptor.name() : bundle.getSymbolicName();
+    }
+
+    Version version() {
+        try {
+            return descriptor != null ? Version.parseVersion(descriptor.version()) : bundle.getVersion();
+        } catch (IllegalArgumentException e) {
+            return Version.emptyVersion;
+        }
+    }
+
+    String versionText() {
+        return descriptor != null ? descriptor.version() : bundle.getVersion().toString();
+    }
+
+    byte[] modelBytes() {
+        int slash = descriptorPath.lastIndexOf('/');
+        String path = (slash < 0 ? "" : descriptorPath.substring(0, slash + 1)) + descriptor.file();
+        URL url = bundle.getEntry(path);
+        if (url == null) {
+            throw new ModelLoadException("model file " + path + " not found in bundle");
+        }
+        try (InputStream in = url.openStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    String location() {
+        return bundle.getLocation();
+    }
+}

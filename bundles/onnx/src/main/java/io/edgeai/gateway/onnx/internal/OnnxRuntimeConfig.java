@@ -1,0 +1,25 @@
+package io.edgeai.gateway.onnx.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the ONNX model runtime (PID {@code edgeai.onnx}). */
+@ObjectClassDefinition(id = "edgeai.onnx", name = "EdgeAI ONNX Runtime",
+        description = "How model bundles are loaded into ONNX Runtime sessions.")
+public @interface OnnxRuntimeConfig {
+    /** @return threads inside one operator */
+    @AttributeDefinition(name = "Intra-op threads", description = "Threads used inside one operator (1 suits small models).", min = "1")
+    int intraOpThreads() default 1;
+
+    /** @return threads across operators */
+    @AttributeDefinition(name = "Inter-op threads", description = "Threads used across independent operators.", min = "1")
+    int interOpThreads() default 1;
+
+    /** @return requested execution provider */
+    @AttributeDefinition(name = "Execution provider", description = "CPU, CUDA, TENSORRT or XNNPACK; falls back to CPU when this ONNX Runtime build lacks it.")
+    String executionProvider() default "CPU";
+
+    /** @return warm-up inferences before a model takes traffic */
+    @AttributeDefinition(name = "Warm-up runs", description = "Inferences run on a new model before it takes traffic.", min = "0")
+    int warmupRuns() default 3;
+}
