@@ -1,0 +1,54 @@
+package io.edgeai.gateway.mqtt.internal;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.MqttConnection;
+
+/**
+ * One configured broker connection. Registers an {@link MqttConnection} service named after the
+ * configuration's {@code name}; connecting happens on the connection's own thread.
+ */
+@Component(configurationPid = "edgeai.mqtt.connection", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = ConnectionConfig.class, factory = true)
+public final class MqttConnectionComponent {
+    private final PahoConnection connection;
+    private final ServiceRegistration<MqttConnection> registration;
+
+    /**
+     * @param context bundle context to register the connection with
+     * @param config connection configuration
+     * @throws MqttException when the URI or client id is invalid
+     */
+    @Activate
+    public MqttConnectionComponent(BundleContext context, ConnectionConfig config) throws MqttException {
+        ConnectionSettings settings = ConnectionSettings.from(config);
+        this.connection = new PahoConnection(settings);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EdgeAiConstants.CONNECTION_NAME, settings.name());
+        props.put("service.description", "MQTT connection " + settings.name() + " to " + settings.serverUri());
+        this.registration = context.registerService(MqttConnection.class, connection, props);
+    }
+
+    /** Unregisters and closes the connection. */
+    @Deactivate
+    public void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // bundle already stopping
+        }
+        connection.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.edgeai.gateway.mqtt.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.api.InboundMessage;
+import io.edgeai.gateway.testing.Mosquitto;
+
+class PahoConnectionTest {
+    private Mosquitto broker;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = Mosquitto.startOnFreePort();
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    private static String text(InboundMessage m) {
+        return new String(m.payload(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void roundTripsThroughARealBroker() throws Exception {
+        BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
+        try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-rt"))) {
+            c.subscribe("sensors/+/+", 1, got::add);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED);
+            assertTrue(c.publish("sensors/dev1/temp", "21.5".getBytes(StandardCharsets.UTF_8), 1, false));
+            InboundMessage m = got.poll(10, TimeUnit.SECONDS);
+            assertNotNull(m, "no message came back");
+            assertEquals("sensors/dev1/temp", m.topic());
+            assertEquals("21.5", text(m));
+            assertEquals("t", m.connection());
+            assertEquals(1, c.status().received());
+            assertEquals(1, c.status().published());
+        }
+    }
+
+    @Test
+    void holdsPublishesWhileTheBrokerIsDownAndResubscribesAfterReconnect() throws Exception {
+        BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
+        try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-outage"))) {
+            c.subscribe("out/#", 1, got::add);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED);
+            broker.kill();
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.status().state() != ConnectionState.CONNECTED);
+            for (int i = 0; i < 50; i++) {
+                c.publish("out/" + i, Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            assertEquals(50, c.status().publishQueued());
+            broker.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.status().state() == ConnectionState.CONNECTED);
+            for (int i = 0; i < 50; i++) {
+                InboundMessage m = got.poll(10, TimeUnit.SECONDS);
+                assertNotNull(m, "message " + i + " not delivered after reconnect");
+                assertEquals("out/" + i, m.topic(), "order kept");
+            }
+            assertEquals(1, c.status().reconnects());
+            assertEquals(0, c.status().publishDropped());
+        }
+    }
+
+    @Test
+    void dropsTheOldestWhenThePublishQueueIsFullAndCountsIt() throws Exception {
+        broker.kill();
+        ConnectionSettings s = new ConnectionSettings("t", broker.uri(), "edgeai-test-full", "", "", true, 30, 2,
+                10, 5, 100, 200, "");
+        try (PahoConnection c = new PahoConnection(s)) {
+            for (int i = 0; i < 8; i++) {
+                c.publish("x", new byte[] {(byte) i}, 0, false);
+            }
+            // capacity 5, plus at most the one the publisher thread holds while waiting for the broker
+            assertTrue(c.status().publishDropped() >= 2, "dropped " + c.status().publishDropped());
+            assertEquals(8, c.status().publishDropped() + c.status().publishQueued());
+            assertFalse(c.status().state() == ConnectionState.CONNECTED);
+            assertFalse(c.status().lastError().isEmpty() && c.status().state() == ConnectionState.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void passwordNeverAppearsInSettingsText() {
+        ConnectionSettings s = new ConnectionSettings("t", "tcp://127.0.0.1:1", "c", "user", "s3cr3t-value", true,
+                30, 1, 10, 5, 100, 200, "");
+        assertFalse(s.toString().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void matchesSharedSubscriptionFilters() {
+        assertTrue(PahoConnection.matches("$share/g/sensors/+/+", "sensors/a/b"));
+        assertTrue(PahoConnection.matches("sensors/#", "sensors/a/b"));
+        assertFalse(PahoConnection.matches("sensors/+", "sensors/a/b"));
+    }
+}
