@@ -1,0 +1,89 @@
+package io.edgeai.gateway.pipeline.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** One anomaly pipeline (factory PID {@code edgeai.pipeline.anomaly}). */
+@ObjectClassDefinition(id = "edgeai.pipeline.anomaly", name = "EdgeAI anomaly pipeline",
+        description = "Scores sensor readings per topic with an ONNX anomaly model and publishes results and alarms.")
+public @interface AnomalyPipelineConfig {
+    /** @return pipeline name */
+    @AttributeDefinition(name = "Name", description = "Pipeline name shown by edgeai:pipelines and in dead letters.")
+    String name() default "demo";
+
+    /** @return connection filter */
+    @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection.")
+    String connection_target() default "(edgeai.connection.name=local)";
+
+    /** @return model filter */
+    @AttributeDefinition(name = "Model", description = "LDAP filter selecting the model; the serving version is used.")
+    String model_target() default "(edgeai.model.name=nab-ae)";
+
+    /** @return input topic filter */
+    @AttributeDefinition(name = "Input topic", description = "Topic filter of readings; the last two levels are device and quantity.")
+    String inputTopic() default "sensors/+/+";
+
+    /** @return input QoS */
+    @AttributeDefinition(name = "Input QoS", description = "QoS of the input subscription.", options = {
+        @Option(label = "0", value = "0"), @Option(label = "1", value = "1"), @Option(label = "2", value = "2")})
+    int inputQos() default 1;
+
+    /** @return result topic root */
+    @AttributeDefinition(name = "Result topic root", description = "Results go to <root>/<device>/<quantity>.")
+    String outputTopicPrefix() default "edgeai/anomaly";
+
+    /** @return result QoS */
+    @AttributeDefinition(name = "Result QoS", description = "QoS of published results.")
+    int outputQos() default 1;
+
+    /** @return alarm topic root */
+    @AttributeDefinition(name = "Alarm topic root", description = "Alarm and back-to-normal events go to <root>/<device>/<quantity> at QoS 1; empty to disable.")
+    String alarmTopicPrefix() default "edgeai/alarm";
+
+    /** @return dead-letter topic root */
+    @AttributeDefinition(name = "Dead-letter topic root", description = "Rejected inputs go to <root>/<input topic> with the reason.")
+    String deadLetterTopicPrefix() default "edgeai/deadletter";
+
+    /** @return value field */
+    @AttributeDefinition(name = "Value field", description = "JSON field holding the reading.")
+    String valueField() default "value";
+
+    /** @return timestamp field */
+    @AttributeDefinition(name = "Timestamp field", description = "JSON field holding the timestamp (ISO-8601 or epoch ms); optional in payloads.")
+    String tsField() default "ts";
+
+    /** @return payload limit */
+    @AttributeDefinition(name = "Max payload (bytes)", description = "Larger payloads are rejected unread.", min = "16")
+    int maxPayloadBytes() default 65536;
+
+    /** @return ingest queue bound */
+    @AttributeDefinition(name = "Queue capacity", description = "Readings waiting for the worker; beyond it the overflow policy applies.", min = "1")
+    int queueCapacity() default 10000;
+
+    /** @return overflow policy */
+    @AttributeDefinition(name = "Overflow policy", description = "What happens when the queue is full (counted as dropped).", options = {
+        @Option(label = "Drop the newest reading", value = "drop-newest"),
+        @Option(label = "Drop the oldest reading", value = "drop-oldest")})
+    String overflowPolicy() default "drop-newest";
+
+    /** @return series bound */
+    @AttributeDefinition(name = "Max series", description = "Most topics with state; readings of further topics are rejected.", min = "1")
+    int maxSeries() default 10000;
+
+    /** @return alarm threshold */
+    @AttributeDefinition(name = "Threshold", description = "Score (0..1) at or above which a reading counts towards an alarm; -1 uses the model's default.")
+    double threshold() default -1;
+
+    /** @return clear threshold */
+    @AttributeDefinition(name = "Clear threshold", description = "Score below which a reading counts towards back-to-normal; -1 uses the model's default.")
+    double clearThreshold() default -1;
+
+    /** @return readings to raise */
+    @AttributeDefinition(name = "Raise count", description = "Consecutive high readings that raise an alarm.", min = "1")
+    int raiseCount() default 1;
+
+    /** @return readings to clear */
+    @AttributeDefinition(name = "Clear count", description = "Consecutive low readings that clear an alarm.", min = "1")
+    int clearCount() default 12;
+}

@@ -1,0 +1,71 @@
+package io.edgeai.gateway.pipeline.internal;
+
+/**
+ * Validated pipeline settings, independent of OSGi.
+ *
+ * @param name pipeline name
+ * @param inputTopic input filter
+ * @param inputQos input QoS
+ * @param outputTopicPrefix result root
+ * @param outputQos result QoS
+ * @param alarmTopicPrefix alarm root, empty for none
+ * @param deadLetterTopicPrefix dead-letter root
+ * @param valueField value field name
+ * @param tsField timestamp field name
+ * @param maxPayloadBytes payload limit
+ * @param queueCapacity ingest queue bound
+ * @param dropOldest overflow policy: true drops the oldest queued reading, false the newest
+ * @param maxSeries bound on series with state
+ * @param threshold alarm threshold, negative for the model's default
+ * @param clearThreshold clear threshold, negative for the model's default
+ * @param raiseCount readings to raise
+ * @param clearCount readings to clear
+ */
+public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
+        int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
+        int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
+        double clearThreshold, int raiseCount, int clearCount) {
+
+    /** Rejects settings that cannot work, with a message naming the field. */
+    public PipelineSettings {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        if (inputQos < 0 || inputQos > 2 || outputQos < 0 || outputQos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2");
+        }
+        if (queueCapacity < 1 || maxSeries < 1 || maxPayloadBytes < 16) {
+            throw new IllegalArgumentException("queueCapacity, maxSeries must be >= 1 and maxPayloadBytes >= 16");
+        }
+        if (threshold > 1 || clearThreshold > 1) {
+            throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
+        }
+    }
+
+    static PipelineSettings from(AnomalyPipelineConfig c) {
+        String policy = c.overflowPolicy().trim();
+        if (!policy.equals("drop-newest") && !policy.equals("drop-oldest")) {
+            throw new IllegalArgumentException("overflowPolicy must be drop-newest or drop-oldest, got " + policy);
+        }
+        return new PipelineSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
+                c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
+                c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
+                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount());
+    }
+
+    /**
+     * Defaults for tests and tools.
+     *
+     * @param name pipeline name
+     * @return the shipped defaults
+     */
+    public static PipelineSettings defaults(String name) {
+        return new PipelineSettings(name, "sensors/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
+                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12);
+    }
+
+    private static String trimSlash(String s) {
+        String t = s.trim();
+        return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+    }
+}

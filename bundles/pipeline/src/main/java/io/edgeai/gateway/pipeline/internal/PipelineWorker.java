@@ -1,0 +1,299 @@
+package io.edgeai.gateway.pipeline.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.edgeai.gateway.api.InboundMessage;
+import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.ModelInfo;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
+import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
+import io.edgeai.gateway.pipeline.internal.decide.AlarmState;
+import io.edgeai.gateway.pipeline.internal.decode.Reading;
+import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
+import io.edgeai.gateway.pipeline.internal.decode.RejectedInputException;
+import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
+import io.edgeai.gateway.pipeline.internal.detect.Score;
+import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
+import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
+import io.edgeai.gateway.pipeline.internal.encode.ResultEncoder;
+
+/**
+ * The anomaly pipeline's stages in order, on one owned thread: decode, window and score with the
+ * serving model, decide, encode, publish. The MQTT callback only offers messages to the bounded queue.
+ */
+public final class PipelineWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineWorker.class);
+
+    private final MqttConnection connection;
+    private final Supplier<ModelRunner> model;
+    private final BlockingQueue<InboundMessage> queue;
+    private final Thread thread;
+    private final Map<String, Series> series = new HashMap<>();
+    private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicInteger seriesCount = new AtomicInteger();
+    private final AtomicInteger alarms = new AtomicInteger();
+    private final LatencyWindow latency = new LatencyWindow(4096);
+    private volatile PipelineSettings settings;
+    private volatile ReadingDecoder decoder;
+    private volatile boolean running = true;
+    private String scorerModel = "";
+    private AnomalyScorer scorer;
+    private ScorerSettings scorerSettings;
+
+    private static final class Series {
+        SeriesState state;
+        final AlarmState alarm = new AlarmState();
+
+        Series(SeriesState state) {
+            this.state = state;
+        }
+    }
+
+    /**
+     * @param settings pipeline settings
+     * @param connection broker connection to subscribe and publish on
+     * @param model supplies the serving model (may change between calls; may be null)
+     */
+    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model) {
+        this.settings = settings;
+        this.decoder = decoderFor(settings);
+        this.connection = connection;
+        this.model = model;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread = new Thread(this::run, "edgeai-pipeline-" + settings.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the worker thread and subscribes. */
+    public void start() {
+        thread.start();
+        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer);
+    }
+
+    /**
+     * Applies changed settings live: thresholds and topics at once, series state is kept. A changed
+     * queue capacity needs a new worker (the component restarts it).
+     *
+     * @param next the new settings
+     */
+    public void update(PipelineSettings next) {
+        PipelineSettings prev = settings;
+        settings = next;
+        decoder = decoderFor(next);
+        if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
+            connection.unsubscribe(prev.inputTopic());
+            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
+        }
+        LOG.info("Pipeline {} updated live", next.name());
+    }
+
+    private static ReadingDecoder decoderFor(PipelineSettings s) {
+        return new ReadingDecoder(s.maxPayloadBytes(), s.valueField(), s.tsField());
+    }
+
+    /** Unsubscribes, stops the thread and waits for it. Queued readings are discarded. */
+    public void stop() {
+        connection.unsubscribe(settings.inputTopic());
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands a message over; called on the MQTT callback thread, never blocks.
+     *
+     * @param m the message
+     */
+    public void offer(InboundMessage m) {
+        received.incrementAndGet();
+        if (queue.offer(m)) {
+            return;
+        }
+        dropped.incrementAndGet();
+        if (settings.dropOldest()) {
+            queue.poll();
+            if (!queue.offer(m)) {
+                dropped.incrementAndGet();
+            }
+        }
+        logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", settings.name(),
+                settings.queueCapacity(), settings.dropOldest() ? "the oldest" : "the newest");
+    }
+
+    private void run() {
+        while (running) {
+            InboundMessage m;
+            try {
+                m = queue.poll(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (m != null) {
+                try {
+                    process(m);
+                } catch (RuntimeException e) {
+                    reject(m, "internal-error", "unexpected failure: " + e);
+                    LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
+                }
+            }
+        }
+    }
+
+    void process(InboundMessage m) {
+        PipelineSettings s = settings;
+        long now = System.currentTimeMillis();
+        Reading r;
+        try {
+            r = decoder.decode(m.topic(), m.payload(), now);
+        } catch (RejectedInputException e) {
+            reject(m, e.code(), e.getMessage());
+            return;
+        }
+        ModelRunner runner = model.get();
+        if (runner == null) {
+            reject(m, "no-model", "no model is serving this pipeline");
+            return;
+        }
+        Series ser = series.get(m.topic());
+        if (ser == null) {
+            if (series.size() >= s.maxSeries()) {
+                reject(m, "too-many-series", "pipeline already tracks " + s.maxSeries() + " series (maxSeries)");
+                return;
+            }
+            ser = new Series(scorerFor(runner.info()).newSeries());
+            series.put(m.topic(), ser);
+            seriesCount.set(series.size());
+        }
+        Score score;
+        try {
+            score = scoreWith(runner, ser, r);
+        } catch (InferenceException first) {
+            ModelRunner again = model.get();
+            if (again == null || again == runner) {
+                reject(m, "inference-failed", first.getMessage());
+                return;
+            }
+            runner = again;
+            try {
+                score = scoreWith(runner, ser, r);
+            } catch (InferenceException second) {
+                reject(m, "inference-failed", second.getMessage());
+                return;
+            }
+        }
+        AlarmEvent event = AlarmEvent.NONE;
+        if (!score.warmingUp()) {
+            event = ser.alarm.update(score.score(), policy(s, runner.info()));
+            if (event == AlarmEvent.ALARM) {
+                alarms.incrementAndGet();
+            } else if (event == AlarmEvent.NORMAL) {
+                alarms.decrementAndGet();
+            }
+        }
+        String suffix = "/" + r.device() + "/" + r.quantity();
+        byte[] out = ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(),
+                runner.info().id());
+        connection.publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), false);
+        if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
+            connection.publish(s.alarmTopicPrefix() + suffix, out, 1, false);
+            LOG.info("Pipeline {}: {} on {}/{} (score {})", s.name(), event.wireName(), r.device(), r.quantity(),
+                    String.format("%.3f", score.score()));
+        }
+        published.incrementAndGet();
+        latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
+    }
+
+    private Score scoreWith(ModelRunner runner, Series ser, Reading r) {
+        AnomalyScorer sc = scorerFor(runner.info());
+        return sc.score(ser.state, runner, r.epochMillis(), r.value());
+    }
+
+    /** One scorer per model version; series keep their state unless the new version's settings differ. */
+    private AnomalyScorer scorerFor(ModelInfo info) {
+        if (!info.id().equals(scorerModel)) {
+            ScorerSettings next = ScorerSettings.fromModel(info);
+            if (scorer != null && !next.equals(scorerSettings)) {
+                AnomalyScorer fresh = new AnomalyScorer(next);
+                series.values().forEach(x -> x.state = fresh.newSeries());
+                LOG.info("Pipeline {}: model {} has new scorer settings; series warm up again", settings.name(),
+                        info.id());
+            }
+            if (scorer == null || !next.equals(scorerSettings)) {
+                scorer = new AnomalyScorer(next);
+                scorerSettings = next;
+            }
+            scorerModel = info.id();
+        }
+        return scorer;
+    }
+
+    private static AlarmPolicy policy(PipelineSettings s, ModelInfo info) {
+        double t = s.threshold() >= 0 ? s.threshold() : info.doubleProperty("threshold", 0.5);
+        double c = s.clearThreshold() >= 0 ? s.clearThreshold() : info.doubleProperty("clear.threshold", t * 0.8);
+        return new AlarmPolicy(t, Math.min(c, t), s.raiseCount(), s.clearCount());
+    }
+
+    private void reject(InboundMessage m, String code, String reason) {
+        rejected.incrementAndGet();
+        PipelineSettings s = settings;
+        byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(),
+                System.currentTimeMillis());
+        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
+        logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
+                + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Rejected payload: {}", new String(m.payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private void logOnce(String code, String format, Object... args) {
+        if (loggedReasons.add(code)) {
+            LOG.warn(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    /**
+     * @param type pipeline type for display
+     * @param connectionName connection name for display
+     * @return counters and state
+     */
+    public PipelineStatus status(String type, String connectionName) {
+        PipelineSettings s = settings;
+        ModelRunner m = model.get();
+        return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
+                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
+                settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
+                latency.percentile(99));
+    }
+
+    /** @return the settings in force */
+    public PipelineSettings settings() {
+        return settings;
+    }
+}

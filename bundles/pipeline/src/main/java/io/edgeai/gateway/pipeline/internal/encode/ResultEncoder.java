@@ -1,0 +1,77 @@
+package io.edgeai.gateway.pipeline.internal.encode;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
+import io.edgeai.gateway.pipeline.internal.decode.Reading;
+
+/** Writes result and dead-letter messages as JSON; the field names are the documented contract. */
+public final class ResultEncoder {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int PREVIEW_CHARS = 200;
+
+    private ResultEncoder() {
+    }
+
+    /**
+     * @param r the reading
+     * @param score anomaly score 0..1
+     * @param anomaly whether the series is in alarm after this reading
+     * @param event the edge this reading caused
+     * @param warmingUp whether the series is still learning its normal
+     * @param model {@code name@version} that scored it
+     * @return the result JSON
+     */
+    public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
+            String model) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("device", r.device());
+        n.put("quantity", r.quantity());
+        n.put("ts", r.ts());
+        n.put("value", r.value());
+        n.put("score", Math.round(score * 1e6) / 1e6);
+        n.put("anomaly", anomaly);
+        if (event != AlarmEvent.NONE) {
+            n.put("event", event.wireName());
+        }
+        n.put("warmingUp", warmingUp);
+        n.put("model", model);
+        return bytes(n);
+    }
+
+    /**
+     * @param pipeline pipeline name
+     * @param topic the input's topic
+     * @param code stable reason code
+     * @param reason human-readable reason
+     * @param payload the rejected payload (a preview is included)
+     * @param receivedMillis when it arrived
+     * @return the dead-letter JSON
+     */
+    public static byte[] deadLetter(String pipeline, String topic, String code, String reason, byte[] payload,
+            long receivedMillis) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("pipeline", pipeline);
+        n.put("topic", topic);
+        n.put("code", code);
+        n.put("reason", reason);
+        n.put("payloadBytes", payload.length);
+        int len = Math.min(payload.length, PREVIEW_CHARS * 4);
+        String preview = new String(payload, 0, len, StandardCharsets.UTF_8);
+        n.put("payloadPreview", preview.length() > PREVIEW_CHARS ? preview.substring(0, PREVIEW_CHARS) : preview);
+        n.put("receivedAt", java.time.Instant.ofEpochMilli(receivedMillis).toString());
+        return bytes(n);
+    }
+
+    private static byte[] bytes(ObjectNode n) {
+        try {
+            return MAPPER.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a tree of plain values", e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.edgeai.gateway.pipeline.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
+import io.edgeai.gateway.mqtt.internal.PahoConnection;
+import io.edgeai.gateway.onnx.internal.OrtModelRunner;
+import io.edgeai.gateway.testing.Mosquitto;
+
+/** The whole pipeline on plain Java: real mosquitto, real Paho, the committed model in ONNX Runtime. */
+class PipelineWorkerTest {
+    static final Path MODEL = Path.of("../models/anomaly-ae/src/main/resources/model/model.json");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Mosquitto broker;
+    private OrtModelRunner model;
+    private PahoConnection gateway;
+    private PahoConnection device;
+    private PipelineWorker worker;
+    private final List<JsonNode> results = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> alarms = new CopyOnWriteArrayList<>();
+    private final Map<String, JsonNode> deadLetters = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = Mosquitto.startOnFreePort();
+        model = OrtModelRunner.load(MODEL);
+        gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-gw-test"));
+        device = new PahoConnection(ConnectionSettings.of("dev", broker.uri(), "edgeai-device-test"));
+        device.subscribe("edgeai/#", 1, m -> {
+            JsonNode n = parse(m.payload());
+            if (m.topic().startsWith("edgeai/anomaly/")) {
+                results.add(n);
+            } else if (m.topic().startsWith("edgeai/alarm/")) {
+                alarms.add(n);
+            } else if (m.topic().startsWith("edgeai/deadletter/")) {
+                deadLetters.put(n.get("code").asText(), n);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                && device.status().state() == ConnectionState.CONNECTED);
+        worker = new PipelineWorker(PipelineSettings.defaults("test"), gateway, () -> model);
+        worker.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.stop();
+        }
+        device.close();
+        gateway.close();
+        model.close();
+        broker.close();
+    }
+
+    private static JsonNode parse(byte[] b) {
+        try {
+            return MAPPER.readTree(b);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void send(String topic, String payload) {
+        device.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    /** A noisy daily sine sampled every 5 minutes, with a level shift of +8 sigma for 24 readings at {@code spikeAt}. */
+    private static List<Double> series(int n, int spikeAt) {
+        Random rnd = new Random(7);
+        List<Double> v = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double x = 50 + 10 * Math.sin(2 * Math.PI * i / 288.0) + rnd.nextGaussian();
+            if (i >= spikeAt && i < spikeAt + 24) {
+                x += 40;
+            }
+            v.add(x);
+        }
+        return v;
+    }
+
+    @Test
+    void scoresEveryReadingRaisesOneAlarmOnTheAnomalyAndReturnsToNormal() {
+        int n = 3600;
+        int spikeAt = 3000;
+        List<Double> values = series(n, spikeAt);
+        LocalDateTime t0 = LocalDateTime.of(2014, 4, 1, 0, 0);
+        for (int i = 0; i < n; i++) {
+            send("sensors/pump-1/temperature",
+                    "{\"ts\":\"" + t0.plusMinutes(5L * i) + "\",\"value\":" + values.get(i) + "}");
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> results.size() >= n);
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> results.size() == n);
+
+        JsonNode first = results.get(0);
+        for (String f : List.of("device", "quantity", "ts", "value", "score", "anomaly", "model", "warmingUp")) {
+            assertTrue(first.has(f), "result lacks " + f + ": " + first);
+        }
+        assertEquals("pump-1", first.get("device").asText());
+        assertEquals("temperature", first.get("quantity").asText());
+        assertEquals(model.info().id(), first.get("model").asText());
+        assertTrue(first.get("warmingUp").asBoolean(), "a new series warms up first");
+        for (JsonNode r : results) {
+            double s = r.get("score").asDouble();
+            assertTrue(s >= 0 && s <= 1, "score out of 0..1: " + r);
+        }
+        // results keep the per-series order, so index i is reading i
+        int firstAlarm = -1;
+        int backToNormal = -1;
+        for (int i = 0; i < n; i++) {
+            String ev = results.get(i).path("event").asText("");
+            if (ev.equals("alarm") && firstAlarm < 0) {
+                firstAlarm = i;
+            } else if (ev.equals("normal") && firstAlarm >= 0 && backToNormal < 0) {
+                backToNormal = i;
+            }
+        }
+        assertTrue(firstAlarm >= spikeAt && firstAlarm < spikeAt + 24,
+                "first alarm at reading " + firstAlarm + ", the anomaly spans " + spikeAt + ".." + (spikeAt + 23));
+        assertTrue(backToNormal > firstAlarm, "no back-to-normal event after the alarm");
+        assertFalse(results.get(n - 1).get("anomaly").asBoolean(), "alarm still on at the end");
+        await().atMost(Duration.ofSeconds(5)).until(() -> alarms.size() >= 2);
+        assertEquals("alarm", alarms.get(0).get("event").asText());
+
+        PipelineStatus st = worker.status("anomaly", "gw");
+        assertEquals(n, st.received());
+        assertEquals(n, st.published());
+        assertEquals(0, st.rejected());
+        assertEquals(1, st.keys());
+        assertEquals(0, st.alarmsActive());
+        assertTrue(st.latencyP50Micros() > 0);
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicAndThePipelineKeepsGoing() {
+        send("sensors/d1/temp", "not json at all");
+        send("sensors/d1/temp", "{\"ts\":\"2014-02-14T14:30:00\"}");
+        send("sensors/d1/temp", "{\"value\":\"hot\"}");
+        send("sensors/d1/temp", "{\"value\":NaN}");
+        send("sensors/d1/temp", "{\"value\":1e999}");
+        device.publish("sensors/d1/temp", new byte[100_000], 1, false);
+        send("sensors/d1/temp", "{\"ts\":\"2014-02-14T14:30:00\",\"value\":21.5}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters.size() >= 5 && results.size() >= 1);
+        assertEquals(Map.of("not-json", 1, "missing-field", 1, "wrong-type", 1, "not-finite", 1, "oversize", 1)
+                .keySet(), deadLetters.keySet());
+        JsonNode oversize = deadLetters.get("oversize");
+        assertEquals("sensors/d1/temp", oversize.get("topic").asText());
+        assertEquals(100_000, oversize.get("payloadBytes").asInt());
+        assertTrue(oversize.get("reason").asText().contains("exceeds the limit"));
+        assertEquals(21.5, results.get(0).get("value").asDouble());
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.status("anomaly", "gw").rejected() == 6);
+        assertEquals(1, worker.status("anomaly", "gw").published());
+    }
+
+    @Test
+    void aChangedTopicAndThresholdApplyLive() {
+        PipelineSettings d = PipelineSettings.defaults("test");
+        PipelineSettings moved = new PipelineSettings("test", "plant/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm",
+                "edgeai/deadletter", "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(),
+                0.99, 0.5, 1, 12);
+        worker.update(moved);
+        send("sensors/a/b", "1.0");
+        send("plant/m1/speed", "2.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> results.size() >= 1);
+        // one publisher, one subscription callback thread: a result for the old topic would have come first
+        assertEquals(1, results.size(), "only the new topic is subscribed");
+        assertEquals("m1", results.get(0).get("device").asText());
+        assertEquals(0.99, worker.settings().threshold());
+    }
+}

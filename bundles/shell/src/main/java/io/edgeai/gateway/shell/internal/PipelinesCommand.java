@@ -1,0 +1,57 @@
+package io.edgeai.gateway.shell.internal;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
+
+import io.edgeai.gateway.api.Pipeline;
+import io.edgeai.gateway.api.PipelineStatus;
+
+/** {@code edgeai:pipelines}: what runs, with counters and latency. */
+@Command(scope = "edgeai", name = "pipelines", description = "Lists pipelines with messages in/out/rejected, queue and latency.")
+@Service
+public class PipelinesCommand implements Action {
+    @Reference
+    BundleContext context;
+
+    @Argument(index = 0, name = "name", description = "Show only this pipeline.", required = false)
+    @Completion(PipelineNameCompleter.class)
+    String name;
+
+    @Override
+    public Object execute() {
+        List<PipelineStatus> list = Services.all(context, Pipeline.class).stream().map(Pipeline::status)
+                .filter(s -> name == null || s.name().equals(name))
+                .sorted(Comparator.comparing(PipelineStatus::name)).toList();
+        ShellTable table = new ShellTable();
+        table.column("Name");
+        table.column("Type");
+        table.column("Input");
+        table.column("Model");
+        table.column("In").alignRight();
+        table.column("Out").alignRight();
+        table.column("Rejected").alignRight();
+        table.column("Dropped").alignRight();
+        table.column("Queue").alignRight();
+        table.column("Series").alignRight();
+        table.column("Alarms").alignRight();
+        table.column("p50 ms").alignRight();
+        table.column("p99 ms").alignRight();
+        for (PipelineStatus s : list) {
+            table.addRow().addContent(s.name(), s.type(), s.inputTopic(), s.model().isEmpty() ? "(none)" : s.model(),
+                    s.received(), s.published(), s.rejected(), s.dropped(), s.queueDepth() + "/" + s.queueCapacity(),
+                    s.keys(), s.alarmsActive(), Services.millis(s.latencyP50Micros()),
+                    Services.millis(s.latencyP99Micros()));
+        }
+        table.print(System.out);
+        return null;
+    }
+}
