@@ -43,7 +43,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private final ConnectionSettings settings;
-    private final MqttAsyncClient client;
+    private volatile MqttAsyncClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final BlockingQueue<Outgoing> outbox;
     private final ReentrantLock lock = new ReentrantLock();
@@ -70,14 +70,19 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     public PahoConnection(ConnectionSettings settings) throws MqttException {
         this.settings = settings;
         this.outbox = new ArrayBlockingQueue<>(settings.publishQueueCapacity());
-        this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
-        this.client.setCallback(this);
+        this.client = newClient();
         this.connector = new Thread(this::connectLoop, "edgeai-mqtt-" + settings.name() + "-connect");
         this.publisher = new Thread(this::publishLoop, "edgeai-mqtt-" + settings.name() + "-publish");
         connector.setDaemon(true);
         publisher.setDaemon(true);
         connector.start();
         publisher.start();
+    }
+
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+        c.setCallback(this);
+        return c;
     }
 
     @Override
@@ -162,7 +167,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
 
     @Override
     public void connectionLost(Throwable cause) {
-        setState(ConnectionState.DISCONNECTED, cause == null ? "connection lost" : String.valueOf(cause.getMessage()));
+        setState(ConnectionState.DISCONNECTED, cause == null ? "connection lost"
+                : cause instanceof Exception ex ? describe(ex) : String.valueOf(cause));
         LOG.warn("MQTT connection {} to {} lost: {}; reconnecting", settings.name(), settings.serverUri(), lastError);
     }
 
@@ -202,13 +208,16 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                 LOG.info("MQTT connection {} connected to {} as {}", settings.name(), settings.serverUri(),
                         settings.clientId());
             } catch (MqttException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 boolean wasConnecting = state != ConnectionState.DISCONNECTED;
-                setState(ConnectionState.DISCONNECTED, String.valueOf(e.getMessage()));
+                setState(ConnectionState.DISCONNECTED, describe(e));
                 if (wasConnecting) {
                     LOG.warn("MQTT connection {} to {} failed: {}; retrying with back-off", settings.name(),
                             settings.serverUri(), lastError);
                 }
-                disconnectQuietly();
+                replaceClient();
                 long jitter = ThreadLocalRandom.current().nextLong(delay / 2 + 1);
                 awaitChange(delay / 2 + jitter);
                 delay = Math.min(settings.reconnectMaxDelayMs(), delay * 2);
@@ -315,14 +324,43 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         }
     }
 
-    private void disconnectQuietly() {
+    /** A failed attempt can leave Paho's client half-connected; the next attempt gets a fresh one. */
+    private void replaceClient() {
+        replaceClientQuietly(true);
+    }
+
+    private void replaceClientQuietly(boolean renew) {
+        MqttAsyncClient old = client;
         try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(100, 100);
-            }
-        } catch (MqttException e) {
-            // already gone
+            old.disconnectForcibly(0, 100, false);
+        } catch (MqttException | RuntimeException e) {
+            // not connected: nothing to force
         }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            // resources already released
+        }
+        if (!renew) {
+            return;
+        }
+        try {
+            client = newClient();
+        } catch (MqttException e) {
+            // same URI and id as before, so this cannot fail where the first creation succeeded
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        if (e instanceof MqttException me) {
+            sb.append(" (reason ").append(me.getReasonCode()).append(')');
+        }
+        if (e.getCause() != null && e.getCause() != e) {
+            sb.append(": ").append(e.getCause().getMessage());
+        }
+        return sb.toString();
     }
 
     /** Publishes the offline status, disconnects and stops both threads. */
@@ -345,11 +383,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         } catch (MqttException e) {
             LOG.debug("Disconnect of {} not clean: {}", settings.name(), e.getMessage());
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("Close of {} not clean: {}", settings.name(), e.getMessage());
-        }
+        // also stops a connect still in progress, so no stray session takes over the client id later
+        replaceClientQuietly(false);
     }
 
     private static void join(Thread t) {

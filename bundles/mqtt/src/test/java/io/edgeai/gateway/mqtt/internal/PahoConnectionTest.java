@@ -96,6 +96,27 @@ class PahoConnectionTest {
     }
 
     @Test
+    void closingWhileConnectingLeavesNoStraySessionBehind() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-cycle")).close();
+        }
+        BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
+        try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-cycle"));
+                PahoConnection sender = new PahoConnection(ConnectionSettings.of("s", broker.uri(), "edgeai-sender"))) {
+            c.subscribe("cycle/#", 1, got::add);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED
+                    && sender.status().state() == ConnectionState.CONNECTED);
+            for (int i = 0; i < 20; i++) {
+                sender.publish("cycle/" + i, new byte[] {1}, 1, false);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertNotNull(got.poll(10, TimeUnit.SECONDS), "message " + i + " lost; " + c.status());
+            }
+            assertEquals(0, c.status().reconnects(), "another session took the client id over");
+        }
+    }
+
+    @Test
     void passwordNeverAppearsInSettingsText() {
         ConnectionSettings s = new ConnectionSettings("t", "tcp://127.0.0.1:1", "c", "user", "s3cr3t-value", true,
                 30, 1, 10, 5, 100, 200, "");

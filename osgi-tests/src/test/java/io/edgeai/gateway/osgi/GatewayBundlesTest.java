@@ -1,0 +1,253 @@
+package io.edgeai.gateway.osgi;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.ModelRegistry;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.ModelState;
+import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.Pipeline;
+import io.edgeai.gateway.testing.Mosquitto;
+
+/** DS wiring, factory configuration, metatype and model hot swap in a real OSGi framework. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayBundlesTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Mosquitto broker;
+    private OsgiFramework osgi;
+    private MqttClient observer;
+    private final List<JsonNode> results = new CopyOnWriteArrayList<>();
+    private int sent;
+    private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+
+    @BeforeAll
+    void start() throws Exception {
+        broker = Mosquitto.startOnFreePort();
+        osgi = new OsgiFramework();
+        ConfigurationAdmin cm = service(ConfigurationAdmin.class);
+        Configuration conn = cm.getFactoryConfiguration("edgeai.mqtt.connection", "test", "?");
+        Dictionary<String, Object> c = new Hashtable<>();
+        c.put("name", "local");
+        c.put("serverUri", broker.uri());
+        c.put("clientId", "edgeai-osgi-test");
+        conn.update(c);
+        Configuration pipe = cm.getFactoryConfiguration("edgeai.pipeline.anomaly", "test", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("name", "osgi");
+        p.put("inputTopic", "sensors/+/+");
+        pipe.update(p);
+        observer = new MqttClient(broker.uri(), "observer", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setMaxInflight(1000);
+        observer.connect(o);
+        observer.subscribe("edgeai/anomaly/#", 1, (topic, msg) -> {
+            if (topic.contains("/probe/")) {
+                probes.incrementAndGet();
+            } else {
+                results.add(MAPPER.readTree(msg.getPayload()));
+            }
+        });
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (observer != null && observer.isConnected()) {
+            observer.disconnect();
+        }
+        if (osgi != null) {
+            osgi.close();
+        }
+        broker.close();
+    }
+
+    private <T> T service(Class<T> type) {
+        BundleContext ctx = osgi.context();
+        await().atMost(WAIT).until(() -> ctx.getServiceReference(type) != null);
+        return ctx.getService(ctx.getServiceReference(type));
+    }
+
+    private Optional<ModelState> state(String version) {
+        return service(ModelRegistry.class).models().stream().filter(m -> m.version().equals(version)).findFirst();
+    }
+
+    private String servingVersion() {
+        ServiceReference<ModelRunner> ref = osgi.context().getServiceReference(ModelRunner.class);
+        return ref == null ? "" : String.valueOf(ref.getProperty("edgeai.model.version"));
+    }
+
+    /**
+     * A pipeline subscribes asynchronously after it starts; with a clean session, readings sent before
+     * its SUBACK are not for it. Probe until a result comes back.
+     */
+    private void awaitPipelineListening() {
+        int before = probes.get();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            observer.publish("sensors/probe/x", "1".getBytes(StandardCharsets.UTF_8), 1, false);
+            return probes.get() > before;
+        });
+    }
+
+    private void publishReadings(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            String payload = "{\"value\":" + (20 + Math.sin(sent / 10.0)) + "}";
+            observer.publish("sensors/osgi-dev/temp", payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            sent++;
+        }
+    }
+
+    private String lastModel() {
+        return results.get(results.size() - 1).get("model").asText();
+    }
+
+    @Test
+    @Order(1)
+    void dsWiresConnectionPipelineAndModelFromFactoryConfigurations() throws Exception {
+        Pipeline pipeline = service(Pipeline.class);
+        assertEquals("osgi", pipeline.name());
+        MqttConnection conn = service(MqttConnection.class);
+        assertEquals("local", conn.name());
+        await().atMost(WAIT).until(() -> state("1.0.0").map(s -> s.status() == ModelState.Status.ACTIVE).orElse(false));
+        awaitPipelineListening();
+        publishReadings(50);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@1.0.0", lastModel());
+        assertEquals(50, pipeline.status().published() - probes.get());
+    }
+
+    @Test
+    @Order(2)
+    void metatypeDescribesEveryConfigurationField() {
+        MetaTypeService meta = service(MetaTypeService.class);
+        ObjectClassDefinition ocd = meta.getMetaTypeInformation(osgi.bundle("edgeai-pipeline"))
+                .getObjectClassDefinition("edgeai.pipeline.anomaly", null);
+        Set<String> ids = Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                .map(AttributeDefinition::getID).collect(Collectors.toSet());
+        assertTrue(ids.containsAll(Set.of("name", "connection.target", "model.target", "inputTopic", "threshold",
+                "clearThreshold", "maxPayloadBytes", "queueCapacity", "overflowPolicy")), ids.toString());
+        for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            assertNotNull(ad.getDescription(), ad.getID() + " lacks a description");
+        }
+        ObjectClassDefinition conn = meta.getMetaTypeInformation(osgi.bundle("edgeai-mqtt"))
+                .getObjectClassDefinition("edgeai.mqtt.connection", null);
+        AttributeDefinition password = Arrays.stream(conn.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                .filter(a -> a.getID().equals("password")).findFirst().orElseThrow();
+        assertEquals(AttributeDefinition.PASSWORD, password.getType());
+    }
+
+    @Test
+    @Order(3)
+    void aNewerModelBundleTakesOverAndRefusedOnesLeaveItServing() throws Exception {
+        String descriptor = ModelBundles.descriptor();
+        byte[] onnx = ModelBundles.onnx();
+        BundleContext ctx = osgi.context();
+        Bundle v11 = ctx.installBundle("memory:nab-ae-1.1.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-test", "1.1.0", ModelBundles.withVersion(descriptor, "1.1.0"), onnx)));
+        v11.start();
+        await().atMost(WAIT).until(() -> servingVersion().equals("1.1.0"));
+        publishReadings(20);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@1.1.0", lastModel());
+
+        // corrupt file: checksum no longer matches
+        byte[] corrupt = onnx.clone();
+        corrupt[corrupt.length / 2] ^= 0x5a;
+        Bundle bad = ctx.installBundle("memory:nab-ae-2.0.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-corrupt", "2.0.0", ModelBundles.withVersion(descriptor, "2.0.0"),
+                        corrupt)));
+        bad.start();
+        await().atMost(WAIT).until(() -> state("2.0.0").map(s -> s.status() == ModelState.Status.FAILED)
+                .orElse(false));
+        assertTrue(state("2.0.0").get().detail().contains("checksum mismatch"), state("2.0.0").get().detail());
+
+        // wrong shape: the descriptor promises another input width than the graph has
+        String wrongShape = ModelBundles.withVersion(descriptor, "3.0.0").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]",
+                "[-1, 32]");
+        Bundle shape = ctx.installBundle("memory:nab-ae-3.0.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-shape", "3.0.0", wrongShape, onnx)));
+        shape.start();
+        await().atMost(WAIT).until(() -> state("3.0.0").map(s -> s.status() == ModelState.Status.FAILED)
+                .orElse(false));
+        assertTrue(state("3.0.0").get().detail().contains("shape"), state("3.0.0").get().detail());
+        assertEquals("1.1.0", servingVersion(), "a refused version leaves the old one serving");
+        publishReadings(20);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@1.1.0", lastModel());
+
+        // removing the serving version falls back to the next loadable one
+        v11.uninstall();
+        await().atMost(WAIT).until(() -> servingVersion().equals("1.0.0"));
+        publishReadings(20);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@1.0.0", lastModel());
+        bad.uninstall();
+        shape.uninstall();
+        await().atMost(WAIT).until(() -> service(ModelRegistry.class).models().size() == 1);
+    }
+
+    @Test
+    @Order(4)
+    void bundlesSurviveStopStartWithoutLeakingThreads() throws Exception {
+        long before = edgeaiThreads();
+        for (int i = 0; i < 5; i++) {
+            for (String bsn : List.of("edgeai-pipeline", "edgeai-mqtt", "edgeai-onnx")) {
+                osgi.bundle(bsn).stop();
+            }
+            for (String bsn : List.of("edgeai-onnx", "edgeai-mqtt", "edgeai-pipeline")) {
+                osgi.bundle(bsn).start();
+            }
+        }
+        await().atMost(WAIT).until(() -> osgi.context().getServiceReference(Pipeline.class) != null
+                && servingVersion().equals("1.0.0"));
+        await().atMost(WAIT).until(() -> service(MqttConnection.class).status().state().name().equals("CONNECTED"));
+        awaitPipelineListening();
+        int already = results.size();
+        publishReadings(10);
+        await().atMost(WAIT).until(() -> results.size() == already + 10);
+        await().atMost(WAIT).until(() -> edgeaiThreads() <= before);
+    }
+
+    private static long edgeaiThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-")).count();
+    }
+}
