@@ -94,6 +94,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     public void subscribe(String topicFilter, int qos, MessageHandler handler) {
         MqttTopic.validate(topicFilter, true);
         subscriptions.put(topicFilter, new Subscription(qos, handler));
+        LOG.debug("{}: subscribe {} (connected: {})", settings.name(), topicFilter, client.isConnected());
         if (client.isConnected()) {
             try {
                 client.subscribe(topicFilter, qos);
@@ -106,6 +107,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
 
     @Override
     public void unsubscribe(String topicFilter) {
+        LOG.debug("{}: unsubscribe {}", settings.name(), topicFilter);
         if (subscriptions.remove(topicFilter) != null && client.isConnected()) {
             try {
                 client.unsubscribe(topicFilter);
@@ -250,6 +252,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private void resubscribe() throws MqttException {
+        LOG.debug("{}: resubscribe {}", settings.name(), subscriptions.keySet());
         if (subscriptions.isEmpty()) {
             return;
         }

@@ -19,7 +19,7 @@ import io.edgeai.gateway.api.PipelineStatus;
  * A configured anomaly pipeline. The connection is a static reference; the model is dynamic so a new
  * model version takes over without restarting the pipeline or losing series state.
  */
-@Component(service = Pipeline.class, configurationPid = "edgeai.pipeline.anomaly",
+@Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.anomaly",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnomalyPipelineConfig.class, factory = true)
 public final class AnomalyPipeline implements Pipeline {
