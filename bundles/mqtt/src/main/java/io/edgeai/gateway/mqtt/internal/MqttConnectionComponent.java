@@ -19,6 +19,8 @@ import io.edgeai.gateway.api.MqttConnection;
  * One configured broker connection. Registers an {@link MqttConnection} service named after the
  * configuration's {@code name}; connecting happens on the connection's own thread.
  */
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.MqttConnection", uses = io.edgeai.gateway.api.MqttConnection.class)
 @Component(configurationPid = "edgeai.mqtt.connection", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = ConnectionConfig.class, factory = true)

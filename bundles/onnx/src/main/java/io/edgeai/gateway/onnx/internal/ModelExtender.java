@@ -37,6 +37,8 @@ import io.edgeai.gateway.api.ModelState;
  * loaded, checked and warmed up on the loader thread before it replaces the old one; the old session is
  * closed after its in-flight inferences finish. A refused version leaves the old one serving.
  */
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner", uses = io.edgeai.gateway.api.ModelRunner.class)
 @Component(service = ModelRegistry.class, immediate = true, configurationPid = "edgeai.onnx")
 @Designate(ocd = OnnxRuntimeConfig.class)
 public final class ModelExtender implements ModelRegistry {
