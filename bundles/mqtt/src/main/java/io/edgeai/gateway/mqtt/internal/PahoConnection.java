@@ -60,6 +60,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private volatile String lastError = "";
     /** The message the publisher thread holds while it waits for the broker; counted as queued. */
     private volatile Outgoing inHand;
+    /** Whether the current outage was logged: one WARN per outage, retries at DEBUG. */
+    private volatile boolean outageLogged;
 
     /**
      * Creates the client and starts the connect and publisher threads; returns at once.
@@ -171,6 +173,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     public void connectionLost(Throwable cause) {
         setState(ConnectionState.DISCONNECTED, cause == null ? "connection lost"
                 : cause instanceof Exception ex ? describe(ex) : String.valueOf(cause));
+        outageLogged = true;
         LOG.warn("MQTT connection {} to {} lost: {}; reconnecting", settings.name(), settings.serverUri(), lastError);
     }
 
@@ -207,17 +210,20 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                 first = false;
                 delay = settings.reconnectMinDelayMs();
                 setState(ConnectionState.CONNECTED, "");
+                outageLogged = false;
                 LOG.info("MQTT connection {} connected to {} as {}", settings.name(), settings.serverUri(),
                         settings.clientId());
             } catch (MqttException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                boolean wasConnecting = state != ConnectionState.DISCONNECTED;
                 setState(ConnectionState.DISCONNECTED, describe(e));
-                if (wasConnecting) {
-                    LOG.warn("MQTT connection {} to {} failed: {}; retrying with back-off", settings.name(),
-                            settings.serverUri(), lastError);
+                if (!outageLogged) {
+                    outageLogged = true;
+                    LOG.warn("MQTT connection {} to {} failed: {}; retrying with back-off (further failures at DEBUG)",
+                            settings.name(), settings.serverUri(), lastError);
+                } else {
+                    LOG.debug("MQTT connection {} retry failed: {}", settings.name(), lastError);
                 }
                 replaceClient();
                 long jitter = ThreadLocalRandom.current().nextLong(delay / 2 + 1);

@@ -89,12 +89,15 @@ class PipelineWorkerTest {
         device.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
     }
 
-    /** A noisy daily sine sampled every 5 minutes, with a level shift of +8 sigma for 24 readings at {@code spikeAt}. */
+    /**
+     * A daily sine sampled every 5 minutes with bounded (uniform) noise, so its range is fully seen during
+     * the first days, and a level shift of +40 for 24 readings at {@code spikeAt}.
+     */
     private static List<Double> series(int n, int spikeAt) {
         Random rnd = new Random(7);
         List<Double> v = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            double x = 50 + 10 * Math.sin(2 * Math.PI * i / 288.0) + rnd.nextGaussian();
+            double x = 50 + 10 * Math.sin(2 * Math.PI * i / 288.0) + (2 * rnd.nextDouble() - 1);
             if (i >= spikeAt && i < spikeAt + 24) {
                 x += 40;
             }

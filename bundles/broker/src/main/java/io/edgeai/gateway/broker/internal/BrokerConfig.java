@@ -1,0 +1,46 @@
+package io.edgeai.gateway.broker.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the embedded MQTT broker (PID {@code edgeai.broker}). */
+@ObjectClassDefinition(
+        name = "EdgeAI embedded MQTT broker",
+        description = "An in-process MQTT 3.1.1 broker (Moquette) for boxes without one. "
+                + "Switch it off to use an external broker.")
+public @interface BrokerConfig {
+
+    @AttributeDefinition(name = "Enabled",
+            description = "Run the embedded broker. Set to false when the gateway connects to an external broker.")
+    boolean enabled() default true;
+
+    @AttributeDefinition(name = "Host",
+            description = "Address to listen on. Anonymous clients are accepted only on a loopback address; "
+                    + "any other address needs a password file or the broker refuses to start.")
+    String host() default "127.0.0.1";
+
+    @AttributeDefinition(name = "Port", description = "TCP port for plain MQTT.", min = "1", max = "65535")
+    int port() default 1883;
+
+    @AttributeDefinition(name = "Allow anonymous",
+            description = "Accept clients without credentials. Honoured only when the host is a loopback address.")
+    boolean allowAnonymous() default true;
+
+    @AttributeDefinition(name = "Password file",
+            description = "Moquette password file, one 'user:sha256-hex-of-password' per line. "
+                    + "Required when the host is not a loopback address. Empty: none.")
+    String passwordFile() default "";
+
+    @AttributeDefinition(name = "Persistence",
+            description = "Keep sessions, subscriptions and queued QoS 1/2 messages on disk across restarts.")
+    boolean persistenceEnabled() default false;
+
+    @AttributeDefinition(name = "Data directory",
+            description = "Where persistence writes. A relative path is resolved against Karaf's data directory.")
+    String dataDir() default "edgeai-broker";
+
+    @AttributeDefinition(name = "Max message size",
+            description = "Largest MQTT packet accepted, in bytes; bigger ones close the client's connection.",
+            min = "1024")
+    int maxMessageSize() default 65536;
+}

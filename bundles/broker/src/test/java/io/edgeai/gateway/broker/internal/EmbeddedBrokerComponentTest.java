@@ -1,0 +1,116 @@
+package io.edgeai.gateway.broker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.EmbeddedBroker;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedBrokerComponentTest {
+
+    private static final Duration STARTUP = Duration.ofSeconds(20);
+
+    @Test
+    void roundTripsAQos1MessageOnAFreePort() throws Exception {
+        RecordingBundleContext bundle = new RecordingBundleContext();
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
+                TestConfigs.of(BrokerConfig.class, Map.of("port", freePort())));
+        try {
+            BrokerStatus status = awaitRunning(bundle);
+            assertEquals("Moquette 0.17", status.implementation());
+
+            MqttClient client = new MqttClient("tcp://127.0.0.1:" + status.port(), "broker-test",
+                    new MemoryPersistence());
+            try {
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setCleanSession(true);
+                client.connect(options);
+                BlockingQueue<String> received = new ArrayBlockingQueue<>(1);
+                client.subscribe("edgeai/test/#", 1, (topic, message) -> received.offer(topic + " " + message.getQos()
+                        + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+                MqttMessage message = new MqttMessage("hello".getBytes(StandardCharsets.UTF_8));
+                message.setQos(1);
+                client.publish("edgeai/test/a", message);
+                assertEquals("edgeai/test/a 1 hello", received.poll(10, TimeUnit.SECONDS));
+                client.disconnect();
+            } finally {
+                client.close();
+            }
+        } finally {
+            broker.deactivate();
+        }
+        assertNull(bundle.registered.get());
+        assertFalse(broker.status().running());
+    }
+
+    @Test
+    void restartsOnTheSamePortAfterEachStop() throws Exception {
+        int port = freePort();
+        for (int i = 0; i < 3; i++) {
+            RecordingBundleContext bundle = new RecordingBundleContext();
+            EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
+                    TestConfigs.of(BrokerConfig.class, Map.of("port", port)));
+            try {
+                assertEquals(port, awaitRunning(bundle).port());
+            } finally {
+                broker.deactivate();
+            }
+            assertNull(bundle.registered.get());
+        }
+    }
+
+    @Test
+    void refusesAnonymousClientsOffLoopback() throws Exception {
+        RecordingBundleContext bundle = new RecordingBundleContext();
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
+                TestConfigs.of(BrokerConfig.class, Map.of("host", "0.0.0.0", "port", freePort())));
+        try {
+            await().atMost(STARTUP).until(() -> broker.status().detail().contains("not a loopback address"));
+            assertFalse(broker.status().running());
+            assertNull(bundle.registered.get());
+        } finally {
+            broker.deactivate();
+        }
+    }
+
+    @Test
+    void disabledStartsNothing() {
+        RecordingBundleContext bundle = new RecordingBundleContext();
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
+                TestConfigs.of(BrokerConfig.class, Map.of("enabled", false)));
+        broker.deactivate();
+        assertNull(bundle.registered.get());
+        assertFalse(broker.status().running());
+        assertEquals("disabled", broker.status().detail());
+    }
+
+    private static BrokerStatus awaitRunning(RecordingBundleContext bundle) {
+        RecordingBundleContext.Registered registered = await().atMost(STARTUP)
+                .until(bundle.registered::get, r -> r != null);
+        BrokerStatus status = ((EmbeddedBroker) registered.service()).status();
+        assertTrue(status.running());
+        assertEquals(status.port(), registered.properties().get(EmbeddedBrokerComponent.PROP_PORT));
+        return status;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.edgeai.gateway.pipeline.internal.detect;
+
+/**
+ * Numenta-style anomaly likelihood on a stream of raw errors. A short moving average of the
+ * errors is compared with the distribution (mean, deviation) of that average over a long history;
+ * the Gaussian tail probability is turned into a 0..1 score by {@code -log10(tail) / logScale}.
+ * That score is then multiplied by how far the average exceeds the largest average of the history
+ * ({@code 1 - previousMax / average}, 0 when it is no new maximum): a series with heavy-tailed
+ * errors then alarms on what it has not seen before, not on every tail event, which lets one
+ * threshold fit series of very different noise.
+ */
+final class AnomalyLikelihood {
+    private final ScorerSettings s;
+    private final double[] recent;
+    private final double[] history;
+    /** Monotonic deque (values decreasing from head) of history positions, for the running maximum. */
+    private final long[] maxRows;
+    private int maxHead;
+    private int maxSize;
+    private double recentSum;
+    private long count;
+    private double mean;
+    private double std;
+
+    /** @param settings averaging, history, learning and scale parameters */
+    AnomalyLikelihood(ScorerSettings settings) {
+        this.s = settings;
+        this.recent = new double[settings.averageRows()];
+        this.history = new double[settings.historyRows()];
+        this.maxRows = new long[settings.historyRows()];
+    }
+
+    /** @return true while no more than {@link ScorerSettings#learningRows()} errors were seen */
+    boolean learning() {
+        return count <= s.learningRows();
+    }
+
+    /**
+     * @param error the next raw error (finite, non-negative)
+     * @return the score in 0..1; 0 while learning
+     */
+    double update(double error) {
+        int slot = (int) (count % recent.length);
+        recentSum += error - recent[slot];
+        recent[slot] = error;
+        double average = recentSum / Math.min(count + 1, recent.length);
+        double previousMax = maxOfHistory();
+        history[(int) (count % history.length)] = average;
+        pushMax(count, average);
+        count++;
+        if (learning()) {
+            return 0;
+        }
+        if ((count - s.learningRows() - 1) % s.reestimateRows() == 0) {
+            estimate();
+        }
+        if (!(average > previousMax) || average <= 0) {
+            return 0;
+        }
+        double z = (average - mean) / std;
+        double likelihood = Math.min(1.0, GaussianTail.minusLog10(z) / s.logScale());
+        return likelihood * (1.0 - Math.max(0, previousMax) / average);
+    }
+
+    /** @return the largest of the last {@code historyRows} averages, -infinity when none; O(1) */
+    private double maxOfHistory() {
+        return maxSize == 0 ? Double.NEGATIVE_INFINITY : history[(int) (maxRows[maxHead] % history.length)];
+    }
+
+    /** Adds the average of row {@code row} to the running maximum and drops rows that left the history. */
+    private void pushMax(long row, double average) {
+        int cap = maxRows.length;
+        while (maxSize > 0 && history[(int) (maxRows[(maxHead + maxSize - 1) % cap] % history.length)] <= average) {
+            maxSize--;
+        }
+        if (maxSize > 0 && maxRows[maxHead] <= row - history.length) {
+            maxHead = (maxHead + 1) % cap;
+            maxSize--;
+        }
+        maxRows[(maxHead + maxSize) % cap] = row;
+        maxSize++;
+    }
+
+    private void estimate() {
+        int n = (int) Math.min(count, history.length);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += history[i];
+        }
+        mean = sum / n;
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            sq += (history[i] - mean) * (history[i] - mean);
+        }
+        std = Math.max(Math.sqrt(sq / n), 1e-6);
+    }
+}

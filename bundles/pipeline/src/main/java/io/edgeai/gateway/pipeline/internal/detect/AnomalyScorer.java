@@ -1,0 +1,87 @@
+package io.edgeai.gateway.pipeline.internal.detect;
+
+import java.util.Objects;
+
+import io.edgeai.gateway.api.ModelRunner;
+
+/**
+ * Scores each value of a series, causally: the score of a value depends on it and earlier values
+ * only. The window of the newest values is z-scored with the series' running statistics and
+ * reconstructed by the autoencoder; the reconstruction error feeds {@link AnomalyLikelihood}, and a
+ * value outside the range seen so far ({@link SpatialRange}) scores 1. One scorer per pipeline; it
+ * holds settings only, the model is passed per call so a hot-swapped model takes over at once.
+ */
+public final class AnomalyScorer {
+    private final ScorerSettings settings;
+
+    /** @param settings window, normalisation and likelihood parameters */
+    public AnomalyScorer(ScorerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** @return the settings this scorer uses */
+    public ScorerSettings settings() {
+        return settings;
+    }
+
+    /** @return fresh state for a new series */
+    public SeriesState newSeries() {
+        return new SeriesState(settings);
+    }
+
+    /**
+     * Scores the next value of a series.
+     *
+     * @param state the series' state, updated
+     * @param model the model to run (its input row size must equal the window size)
+     * @param timestampMillis the value's time (kept for future time-aware scoring; rows are assumed in order)
+     * @param value the value, finite
+     * @return the score; 0 and {@code warmingUp} during the first {@link ScorerSettings#warmupRows()} values
+     * @throws io.edgeai.gateway.api.InferenceException when the model fails
+     * @throws IllegalArgumentException when the value is not finite
+     */
+    public Score score(SeriesState state, ModelRunner model, long timestampMillis, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value must be finite: " + value);
+        }
+        state.rows++;
+        state.window.add(value);
+        double seasonal = 0;
+        if (state.season != null) {
+            double seasonError = state.season.update(timestampMillis, value);
+            if (!Double.isNaN(seasonError)) {
+                double l = state.seasonLikelihood.update(seasonError);
+                if (!state.seasonLikelihood.learning() && state.season.seasonLearned()) {
+                    seasonal = settings.seasonWeight() * l;
+                }
+            }
+        }
+        state.normaliser.add(value);
+        boolean outside = state.range.outside(value);
+        if (!state.window.isFull()) {
+            return new Score(0, true, Double.NaN);
+        }
+        state.window.normalisedInto(state.input, state.normaliser.mean(), state.normaliser.std(), settings.clip());
+        float[] reconstruction = model.run(state.input);
+        double error = tailError(state.input, reconstruction);
+        double likelihood = state.likelihood.update(error);
+        if (state.likelihood.learning()) {
+            return new Score(0, true, error);
+        }
+        return new Score(outside ? 1.0 : Math.max(likelihood, seasonal), false, error);
+    }
+
+    /** Mean squared error over the newest {@code errorTail} positions. */
+    private double tailError(float[] input, float[] reconstruction) {
+        if (reconstruction.length != input.length) {
+            throw new io.edgeai.gateway.api.InferenceException(
+                    "model output has " + reconstruction.length + " values, expected " + input.length);
+        }
+        double sum = 0;
+        for (int i = input.length - settings.errorTail(); i < input.length; i++) {
+            double d = reconstruction[i] - input[i];
+            sum += d * d;
+        }
+        return sum / settings.errorTail();
+    }
+}

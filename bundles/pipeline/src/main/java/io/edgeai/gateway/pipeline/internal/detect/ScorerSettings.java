@@ -1,0 +1,85 @@
+package io.edgeai.gateway.pipeline.internal.detect;
+
+import io.edgeai.gateway.api.ModelInfo;
+
+/**
+ * Parameters of {@link AnomalyScorer}. They travel with the model (descriptor properties), so a new
+ * model version can bring new ones; {@link #fromModel(ModelInfo)} reads them.
+ *
+ * @param windowSize values per model input row ({@code window.size})
+ * @param stdFloor relative floor of the normaliser's deviation ({@code normaliser.std.floor})
+ * @param clip bound of the z-scored inputs ({@code normaliser.clip})
+ * @param errorTail newest window positions the error averages over ({@code error.tail}, 1..windowSize)
+ * @param learningRows errors seen before scores are produced ({@code likelihood.learning.rows})
+ * @param historyRows length of the error history ({@code likelihood.history.rows})
+ * @param averageRows short moving average of errors ({@code likelihood.average.rows})
+ * @param reestimateRows rows between re-estimates of the history's distribution ({@code likelihood.reestimate.rows})
+ * @param logScale divisor of {@code -log10(tail probability)} ({@code likelihood.log.scale})
+ * @param spatialTolerance range-break tolerance, negative to disable ({@code spatial.tolerance})
+ * @param threshold alarm threshold on the score ({@code threshold})
+ * @param clearThreshold back-to-normal threshold, at most {@code threshold} ({@code clear.threshold})
+ * @param seasonMillis season of the seasonal-difference channel, from {@code season.hours}; 0 disables the channel
+ * @param seasonAverageRows squared seasonal differences averaged ({@code season.average.rows})
+ * @param seasonWeight the seasonal channel's likelihood is multiplied by this ({@code season.weight}, 0..1)
+ */
+public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
+        int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
+        double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
+
+    /** Settings of the model version 1.0.0 descriptor, used when a property is missing. */
+    public static final ScorerSettings DEFAULTS =
+            new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009289246759792591, 0.001, 0, 1, 1);
+
+    /** Validates the ranges. */
+    public ScorerSettings {
+        require(windowSize >= 1, "window.size must be >= 1");
+        require(stdFloor > 0, "normaliser.std.floor must be > 0");
+        require(clip > 0, "normaliser.clip must be > 0");
+        require(errorTail >= 1 && errorTail <= windowSize, "error.tail must be in 1..window.size");
+        require(learningRows >= 1, "likelihood.learning.rows must be >= 1");
+        require(historyRows >= 1, "likelihood.history.rows must be >= 1");
+        require(averageRows >= 1, "likelihood.average.rows must be >= 1");
+        require(reestimateRows >= 1, "likelihood.reestimate.rows must be >= 1");
+        require(logScale > 0, "likelihood.log.scale must be > 0");
+        require(clearThreshold <= threshold, "clear.threshold must not exceed threshold");
+        require(seasonMillis >= 0, "season.hours must be >= 0");
+        require(seasonAverageRows >= 1, "season.average.rows must be >= 1");
+        require(seasonWeight >= 0 && seasonWeight <= 1, "season.weight must be in 0..1");
+    }
+
+    /**
+     * @param info the model whose descriptor properties carry the parameters
+     * @return settings from the properties, {@link #DEFAULTS} for missing ones
+     * @throws IllegalArgumentException when a property is malformed or out of range
+     */
+    public static ScorerSettings fromModel(ModelInfo info) {
+        ScorerSettings d = DEFAULTS;
+        int window = info.intProperty("window.size", d.windowSize());
+        return new ScorerSettings(window,
+                info.doubleProperty("normaliser.std.floor", d.stdFloor()),
+                info.doubleProperty("normaliser.clip", d.clip()),
+                info.intProperty("error.tail", Math.min(window, d.errorTail())),
+                info.intProperty("likelihood.learning.rows", d.learningRows()),
+                info.intProperty("likelihood.history.rows", d.historyRows()),
+                info.intProperty("likelihood.average.rows", d.averageRows()),
+                info.intProperty("likelihood.reestimate.rows", d.reestimateRows()),
+                info.doubleProperty("likelihood.log.scale", d.logScale()),
+                info.doubleProperty("spatial.tolerance", d.spatialTolerance()),
+                info.doubleProperty("threshold", d.threshold()),
+                info.doubleProperty("clear.threshold", d.clearThreshold()),
+                Math.round(info.doubleProperty("season.hours", d.seasonMillis() / 3.6e6) * 3.6e6),
+                info.intProperty("season.average.rows", d.seasonAverageRows()),
+                info.doubleProperty("season.weight", d.seasonWeight()));
+    }
+
+    /** @return rows of a new series that score 0 with {@code warmingUp} set */
+    public int warmupRows() {
+        return windowSize - 1 + learningRows;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

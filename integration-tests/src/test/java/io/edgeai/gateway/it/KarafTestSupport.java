@@ -1,0 +1,216 @@
+package io.edgeai.gateway.it;
+
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.CoreOptions.vmOptions;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.EmbeddedBroker;
+import io.edgeai.gateway.testing.Mosquitto;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the built EdgeAI Karaf distribution (the tar.gz of this reactor) once per test class, with the
+ * embedded broker, SSH and JMX on free ports so parallel builds on one box do not collide. Test methods run
+ * inside Karaf; they get console, configuration and MQTT helpers from here.
+ *
+ * <p>Subclasses add options by overriding {@link #extraOptions()}; a test that needs a real external broker
+ * starts a {@link Mosquitto} (inside Karaf, in the test method) and points the connection at it with
+ * {@link #updateConnection}.
+ */
+public abstract class KarafTestSupport {
+
+    /** The shipped connection's factory PID and name (config/edgeai.mqtt.connection-local.cfg). */
+    protected static final String CONNECTION_FACTORY_PID = "edgeai.mqtt.connection";
+    protected static final String CONNECTION_NAME = "local";
+    /** Boot takes ~10 s; generous because the build box is shared (seen > 60 s once under heavy load). */
+    protected static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
+    protected static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** Every bundle the edgeai feature installs from this project, by symbolic name. */
+    protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
+            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell");
+
+    @Inject
+    protected BundleContext bundleContext;
+    @Inject
+    protected SessionFactory sessionFactory;
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        String distribution = requiredProperty("edgeai.distribution");
+        int brokerPort = Mosquitto.freePort();
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                karafDistributionConfiguration()
+                        .frameworkUrl(new File(distribution).toURI().toString())
+                        .karafVersion(requiredProperty("edgeai.karaf.version"))
+                        .name("EdgeAI Gateway")
+                        .unpackDirectory(new File("target/pax-exam"))
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                systemTimeout(BOOT_TIMEOUT.toMillis()),
+                // what bin/karaf passes on Java 9+, and the distribution's heap and GC (bin/setenv)
+                vmOptions(
+                        "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                        "--add-reads=java.xml=java.logging",
+                        "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
+                        "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-"
+                                + requiredProperty("edgeai.karaf.version") + ".jar",
+                        "--patch-module", "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-"
+                                + requiredProperty("edgeai.karaf.version") + ".jar",
+                        "--add-opens", "java.base/java.security=ALL-UNNAMED",
+                        "--add-opens", "java.base/java.net=ALL-UNNAMED",
+                        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                        "--add-opens", "java.base/java.util=ALL-UNNAMED",
+                        "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
+                        "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED",
+                        "--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED",
+                        "--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED",
+                        "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                        "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
+                        "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
+                // Pax Exam's own bundles come from the build's local repository, not the network
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository", requiredProperty("maven.repo.local")),
+                // nothing on fixed ports: other builds may run on this box at the same time
+                editConfigurationFilePut("etc/edgeai.broker.cfg", "port", Integer.toString(brokerPort)),
+                editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
+                        "tcp://127.0.0.1:" + brokerPort),
+                // (Pax Exam itself moves JMX's RMI ports to free ones)
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
+                        Integer.toString(Mosquitto.freePort()))));
+        if (Boolean.getBoolean("edgeai.it.keep")) {
+            // -Dedgeai.it.keep=true leaves target/pax-exam/<uuid> (logs, etc/) for a post-mortem
+            options.add(keepRuntimeFolder());
+        }
+        options.addAll(Arrays.asList(extraOptions()));
+        return options.toArray(new Option[0]);
+    }
+
+    /** @return more Pax Exam options for a subclass (more config edits, bundles...) */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /**
+     * Runs a console command as the local console would and returns what it printed.
+     * Waits until the command is registered (commands appear asynchronously after boot).
+     */
+    protected String executeCommand(String command) {
+        return Poll.until("command '" + command + "' to run", TIMEOUT, () -> runOnce(command));
+    }
+
+    private String runOnce(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Session session = sessionFactory.create(System.in, out, out)) {
+            Future<Object> result = executor.submit(() -> session.execute(command));
+            result.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            out.flush();
+            return bytes.toString(StandardCharsets.UTF_8);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Waits for a service and returns it. */
+    protected <T> T service(Class<T> type) {
+        return service(type, null);
+    }
+
+    /** Waits for a service matching an LDAP filter (null: any) and returns it. */
+    protected <T> T service(Class<T> type, String filter) {
+        return Poll.until(type.getSimpleName() + (filter == null ? "" : " " + filter), TIMEOUT, () -> {
+            for (ServiceReference<T> ref : bundleContext.getServiceReferences(type, filter)) {
+                T service = bundleContext.getService(ref);
+                if (service != null) {
+                    return service;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits until the embedded broker runs and returns its status. */
+    protected BrokerStatus runningBroker() {
+        EmbeddedBroker broker = service(EmbeddedBroker.class);
+        return Poll.until("embedded broker running", TIMEOUT,
+                () -> broker.status().running() ? broker.status() : null);
+    }
+
+    /** @return a connected Paho client (clean session) for {@code tcp://host:port}; close it when done */
+    protected MqttClient mqttClient(String serverUri, String clientId) throws MqttException {
+        MqttClient client = new MqttClient(serverUri, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setMaxInflight(1000);
+        options.setConnectionTimeout((int) TIMEOUT.toSeconds());
+        client.connect(options);
+        return client;
+    }
+
+    /** @return a connected Paho client on the embedded broker */
+    protected MqttClient embeddedBrokerClient(String clientId) throws MqttException {
+        BrokerStatus broker = runningBroker();
+        return mqttClient("tcp://" + broker.host() + ":" + broker.port(), clientId);
+    }
+
+    /**
+     * Changes properties of the shipped MQTT connection (factory PID {@value #CONNECTION_FACTORY_PID}, name
+     * {@value #CONNECTION_NAME}), e.g. {@code Map.of("serverUri", mosquitto.uri())}.
+     */
+    protected void updateConnection(Map<String, Object> changes) throws Exception {
+        String filter = "(&(service.factoryPid=" + CONNECTION_FACTORY_PID + ")(name=" + CONNECTION_NAME + "))";
+        org.osgi.service.cm.Configuration[] configs = Poll.until("configuration " + filter, TIMEOUT,
+                () -> configurationAdmin.listConfigurations(filter));
+        Dictionary<String, Object> props = configs[0].getProperties();
+        changes.forEach(props::put);
+        configs[0].update(props);
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + name + " is not set: run the tests through Maven");
+        }
+        return value;
+    }
+}
