@@ -42,5 +42,5 @@ public @interface BrokerConfig {
     @AttributeDefinition(name = "Max message size",
             description = "Largest MQTT packet accepted, in bytes; bigger ones close the client's connection.",
             min = "1024")
-    int maxMessageSize() default 65536;
+    int maxMessageSize() default 16777216;
 }

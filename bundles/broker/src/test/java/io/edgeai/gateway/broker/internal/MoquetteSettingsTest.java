@@ -24,7 +24,7 @@ class MoquetteSettingsTest {
         assertEquals("true", props.getProperty("allow_anonymous"));
         assertEquals("false", props.getProperty("persistence_enabled"));
         assertEquals("false", props.getProperty("telemetry_enabled"));
-        assertEquals("65536", props.getProperty("netty.mqtt.message_size"));
+        assertEquals("16777216", props.getProperty("netty.mqtt.message_size"));
         assertEquals(dir.resolve("edgeai-broker").toString(), props.getProperty("data_path"));
     }
 

@@ -53,6 +53,11 @@ public final class PipelineWorker {
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final LatencyWindow latency = new LatencyWindow(4096);
+    /** Bytes of an oversize payload kept for its dead letter. */
+    private static final int OVERSIZE_KEPT = 1024;
+    /** Original sizes of the truncated oversize messages in the queue (identity keys). */
+    private final Map<InboundMessage, Integer> oversize = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
     private volatile PipelineSettings settings;
     private volatile ReadingDecoder decoder;
     private volatile boolean running = true;
@@ -128,17 +133,30 @@ public final class PipelineWorker {
      *
      * @param m the message
      */
-    public void offer(InboundMessage m) {
+    public void offer(InboundMessage in) {
         received.incrementAndGet();
+        InboundMessage m = in;
+        if (in.payload().length > settings.maxPayloadBytes()) {
+            // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
+            m = new InboundMessage(in.connection(), in.topic(), java.util.Arrays.copyOf(in.payload(), OVERSIZE_KEPT),
+                    in.qos(), in.receivedNanos());
+            oversize.put(m, in.payload().length);
+        }
         if (queue.offer(m)) {
             return;
         }
         dropped.incrementAndGet();
         if (settings.dropOldest()) {
-            queue.poll();
+            InboundMessage gone = queue.poll();
+            if (gone != null) {
+                oversize.remove(gone);
+            }
             if (!queue.offer(m)) {
                 dropped.incrementAndGet();
+                oversize.remove(m);
             }
+        } else {
+            oversize.remove(m);
         }
         logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", settings.name(),
                 settings.queueCapacity(), settings.dropOldest() ? "the oldest" : "the newest");
@@ -166,6 +184,12 @@ public final class PipelineWorker {
     void process(InboundMessage m) {
         PipelineSettings s = settings;
         long now = System.currentTimeMillis();
+        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
+        if (originalSize != null) {
+            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
+                    + " bytes", originalSize);
+            return;
+        }
         Reading r;
         try {
             r = decoder.decode(m.topic(), m.payload(), now);
@@ -258,9 +282,13 @@ public final class PipelineWorker {
     }
 
     private void reject(InboundMessage m, String code, String reason) {
+        reject(m, code, reason, m.payload().length);
+    }
+
+    private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
         rejected.incrementAndGet();
         PipelineSettings s = settings;
-        byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(),
+        byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
         connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
         logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"

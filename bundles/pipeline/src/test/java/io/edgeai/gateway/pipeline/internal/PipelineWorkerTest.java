@@ -165,14 +165,14 @@ class PipelineWorkerTest {
         send("sensors/d1/temp", "{\"value\":\"hot\"}");
         send("sensors/d1/temp", "{\"value\":NaN}");
         send("sensors/d1/temp", "{\"value\":1e999}");
-        device.publish("sensors/d1/temp", new byte[100_000], 1, false);
+        device.publish("sensors/d1/temp", new byte[10 * 1024 * 1024], 1, false);
         send("sensors/d1/temp", "{\"ts\":\"2014-02-14T14:30:00\",\"value\":21.5}");
         await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters.size() >= 5 && results.size() >= 1);
         assertEquals(Map.of("not-json", 1, "missing-field", 1, "wrong-type", 1, "not-finite", 1, "oversize", 1)
                 .keySet(), deadLetters.keySet());
         JsonNode oversize = deadLetters.get("oversize");
         assertEquals("sensors/d1/temp", oversize.get("topic").asText());
-        assertEquals(100_000, oversize.get("payloadBytes").asInt());
+        assertEquals(10 * 1024 * 1024, oversize.get("payloadBytes").asInt());
         assertTrue(oversize.get("reason").asText().contains("exceeds the limit"));
         assertEquals(21.5, results.get(0).get("value").asDouble());
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.status("anomaly", "gw").rejected() == 6);

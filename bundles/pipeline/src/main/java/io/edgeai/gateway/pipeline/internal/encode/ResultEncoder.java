@@ -48,18 +48,19 @@ public final class ResultEncoder {
      * @param topic the input's topic
      * @param code stable reason code
      * @param reason human-readable reason
-     * @param payload the rejected payload (a preview is included)
+     * @param payload the rejected payload, or its first bytes (a preview is included)
+     * @param payloadBytes the original payload's size
      * @param receivedMillis when it arrived
      * @return the dead-letter JSON
      */
     public static byte[] deadLetter(String pipeline, String topic, String code, String reason, byte[] payload,
-            long receivedMillis) {
+            int payloadBytes, long receivedMillis) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("pipeline", pipeline);
         n.put("topic", topic);
         n.put("code", code);
         n.put("reason", reason);
-        n.put("payloadBytes", payload.length);
+        n.put("payloadBytes", payloadBytes);
         int len = Math.min(payload.length, PREVIEW_CHARS * 4);
         String preview = new String(payload, 0, len, StandardCharsets.UTF_8);
         n.put("payloadPreview", preview.length() > PREVIEW_CHARS ? preview.substring(0, PREVIEW_CHARS) : preview);

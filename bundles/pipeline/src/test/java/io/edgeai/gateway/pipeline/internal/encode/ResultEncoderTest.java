@@ -38,7 +38,7 @@ class ResultEncoderTest {
     @Test
     void deadLetterCarriesReasonAndABoundedPreview() throws Exception {
         byte[] big = "x".repeat(5000).getBytes(StandardCharsets.UTF_8);
-        JsonNode n = MAPPER.readTree(ResultEncoder.deadLetter("demo", "sensors/a/b", "oversize", "too big", big, 0));
+        JsonNode n = MAPPER.readTree(ResultEncoder.deadLetter("demo", "sensors/a/b", "oversize", "too big", big, big.length, 0));
         assertEquals("demo", n.get("pipeline").asText());
         assertEquals("sensors/a/b", n.get("topic").asText());
         assertEquals("oversize", n.get("code").asText());
