@@ -53,6 +53,9 @@ class GatewayBundlesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    /** The version of the model bundle the build ships, read from its descriptor. */
+    private static final String SHIPPED = shippedVersion();
+
     private Mosquitto broker;
     private OsgiFramework osgi;
     private MqttClient observer;
@@ -101,6 +104,14 @@ class GatewayBundlesTest {
         broker.close();
     }
 
+    private static String shippedVersion() {
+        try {
+            return MAPPER.readTree(ModelBundles.descriptor()).get("version").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private <T> T service(Class<T> type) {
         BundleContext ctx = osgi.context();
         await().atMost(WAIT).until(() -> ctx.getServiceReference(type) != null);
@@ -147,11 +158,11 @@ class GatewayBundlesTest {
         assertEquals("osgi", pipeline.name());
         MqttConnection conn = service(MqttConnection.class);
         assertEquals("local", conn.name());
-        await().atMost(WAIT).until(() -> state("1.0.0").map(s -> s.status() == ModelState.Status.ACTIVE).orElse(false));
+        await().atMost(WAIT).until(() -> state(SHIPPED).map(s -> s.status() == ModelState.Status.ACTIVE).orElse(false));
         awaitPipelineListening();
         publishReadings(50);
         await().atMost(WAIT).until(() -> results.size() == sent);
-        assertEquals("nab-ae@1.0.0", lastModel());
+        assertEquals("nab-ae@" + SHIPPED, lastModel());
         assertEquals(50, pipeline.status().published() - probes.get());
     }
 
@@ -181,45 +192,45 @@ class GatewayBundlesTest {
         String descriptor = ModelBundles.descriptor();
         byte[] onnx = ModelBundles.onnx();
         BundleContext ctx = osgi.context();
-        Bundle v11 = ctx.installBundle("memory:nab-ae-1.1.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-test", "1.1.0", ModelBundles.withVersion(descriptor, "1.1.0"), onnx)));
+        Bundle v11 = ctx.installBundle("memory:nab-ae-9.1.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-test", "9.1.0", ModelBundles.withVersion(descriptor, "9.1.0"), onnx)));
         v11.start();
-        await().atMost(WAIT).until(() -> servingVersion().equals("1.1.0"));
+        await().atMost(WAIT).until(() -> servingVersion().equals("9.1.0"));
         publishReadings(20);
         await().atMost(WAIT).until(() -> results.size() == sent);
-        assertEquals("nab-ae@1.1.0", lastModel());
+        assertEquals("nab-ae@9.1.0", lastModel());
 
         // corrupt file: checksum no longer matches
         byte[] corrupt = onnx.clone();
         corrupt[corrupt.length / 2] ^= 0x5a;
-        Bundle bad = ctx.installBundle("memory:nab-ae-2.0.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-corrupt", "2.0.0", ModelBundles.withVersion(descriptor, "2.0.0"),
+        Bundle bad = ctx.installBundle("memory:nab-ae-9.2.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-corrupt", "9.2.0", ModelBundles.withVersion(descriptor, "9.2.0"),
                         corrupt)));
         bad.start();
-        await().atMost(WAIT).until(() -> state("2.0.0").map(s -> s.status() == ModelState.Status.FAILED)
+        await().atMost(WAIT).until(() -> state("9.2.0").map(s -> s.status() == ModelState.Status.FAILED)
                 .orElse(false));
-        assertTrue(state("2.0.0").get().detail().contains("checksum mismatch"), state("2.0.0").get().detail());
+        assertTrue(state("9.2.0").get().detail().contains("checksum mismatch"), state("9.2.0").get().detail());
 
         // wrong shape: the descriptor promises another input width than the graph has
-        String wrongShape = ModelBundles.withVersion(descriptor, "3.0.0").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]",
+        String wrongShape = ModelBundles.withVersion(descriptor, "9.3.0").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]",
                 "[-1, 32]");
-        Bundle shape = ctx.installBundle("memory:nab-ae-3.0.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-shape", "3.0.0", wrongShape, onnx)));
+        Bundle shape = ctx.installBundle("memory:nab-ae-9.3.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-shape", "9.3.0", wrongShape, onnx)));
         shape.start();
-        await().atMost(WAIT).until(() -> state("3.0.0").map(s -> s.status() == ModelState.Status.FAILED)
+        await().atMost(WAIT).until(() -> state("9.3.0").map(s -> s.status() == ModelState.Status.FAILED)
                 .orElse(false));
-        assertTrue(state("3.0.0").get().detail().contains("shape"), state("3.0.0").get().detail());
-        assertEquals("1.1.0", servingVersion(), "a refused version leaves the old one serving");
+        assertTrue(state("9.3.0").get().detail().contains("shape"), state("9.3.0").get().detail());
+        assertEquals("9.1.0", servingVersion(), "a refused version leaves the old one serving");
         publishReadings(20);
         await().atMost(WAIT).until(() -> results.size() == sent);
-        assertEquals("nab-ae@1.1.0", lastModel());
+        assertEquals("nab-ae@9.1.0", lastModel());
 
         // removing the serving version falls back to the next loadable one
         v11.uninstall();
-        await().atMost(WAIT).until(() -> servingVersion().equals("1.0.0"));
+        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED));
         publishReadings(20);
         await().atMost(WAIT).until(() -> results.size() == sent);
-        assertEquals("nab-ae@1.0.0", lastModel());
+        assertEquals("nab-ae@" + SHIPPED, lastModel());
         bad.uninstall();
         shape.uninstall();
         await().atMost(WAIT).until(() -> service(ModelRegistry.class).models().size() == 1);
@@ -238,7 +249,7 @@ class GatewayBundlesTest {
             }
         }
         await().atMost(WAIT).until(() -> osgi.context().getServiceReference(Pipeline.class) != null
-                && servingVersion().equals("1.0.0"));
+                && servingVersion().equals(SHIPPED));
         await().atMost(WAIT).until(() -> service(MqttConnection.class).status().state().name().equals("CONNECTED"));
         awaitPipelineListening();
         int already = results.size();
