@@ -166,7 +166,6 @@ public final class ModelExtender implements ModelRegistry {
     }
 
     private OrtModelRunner tryLoad(ModelBundle mb) {
-        long id = mb.bundle().getBundleId();
         if (mb.error() != null) {
             refuse(mb, mb.error());
             return null;
@@ -182,7 +181,6 @@ public final class ModelExtender implements ModelRegistry {
         } catch (RuntimeException | LinkageError e) {
             refuse(mb, "unexpected failure: " + e);
         }
-        refused.get(id);
         return null;
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -284,11 +283,5 @@ public final class OrtModelRunner implements ModelRunner, AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("JDK without SHA-256", e);
         }
-    }
-
-    static List<String> names(List<TensorSpec> specs) {
-        List<String> n = new ArrayList<>();
-        specs.forEach(s -> n.add(s.name()));
-        return n;
     }
 }

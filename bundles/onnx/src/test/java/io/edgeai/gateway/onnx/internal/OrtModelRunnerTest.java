@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,9 +137,5 @@ class OrtModelRunnerTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    static InputStream stream(String s) {
-        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }
 }
