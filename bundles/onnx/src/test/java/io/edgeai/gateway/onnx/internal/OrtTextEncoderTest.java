@@ -90,6 +90,17 @@ class OrtTextEncoderTest {
     }
 
     @Test
+    void refusesAnUnusableTokenizer() {
+        java.net.URL url = ShippedEncoders.descriptorUrl(ShippedEncoders.MINILM);
+        ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(
+                ShippedEncoders.descriptorJson(ShippedEncoders.MINILM).getBytes(StandardCharsets.UTF_8)));
+        byte[] onnx = ShippedEncoders.bytes(url, d.file());
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> OrtTextEncoder.load(d, onnx,
+                "{\"model\":{\"type\":\"Unigram\"}}".getBytes(StandardCharsets.UTF_8), RunnerSettings.DEFAULT, "test"));
+        assertTrue(e.getMessage().contains("tokenizer tokenizer.json is not usable"), e.getMessage());
+    }
+
+    @Test
     void closedEncoderRefusesWork() {
         OrtTextEncoder enc = ShippedEncoders.load(ShippedEncoders.MINILM);
         enc.close();
