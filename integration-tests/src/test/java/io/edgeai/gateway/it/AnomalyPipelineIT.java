@@ -149,7 +149,7 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         Poll.until(n + " results (have " + results.size() + ")", SERIES_TIMEOUT, () -> results.size() >= n);
         assertEquals("exactly one result per reading", n, results.size());
 
-        String model = service(ModelRunner.class).info().id();
+        String model = service(ModelRunner.class, "(edgeai.model.name=nab-ae)").info().id();
         List<LocalDateTime> alarms = new ArrayList<>();
         int normals = 0;
         for (int i = 0; i < n; i++) {
@@ -213,7 +213,7 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             device.subscribe("edgeai/anomaly/bad-device/#", 1, (t, m) -> ok.add(json(m.getPayload())));
             device.publish(topic, "21.5".getBytes(StandardCharsets.UTF_8), 1, false);
             Poll.until("a result after the bad input", TIMEOUT, () -> !ok.isEmpty());
-            assertTrue(service(Pipeline.class).status().rejected() >= 6);
+            assertTrue(service(Pipeline.class, "(name=demo)").status().rejected() >= 6);
         } finally {
             device.disconnect();
             device.close();

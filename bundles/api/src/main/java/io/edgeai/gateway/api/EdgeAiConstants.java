@@ -13,6 +13,19 @@ public final class EdgeAiConstants {
     /** Manifest header of a model bundle: the bundle path of its JSON descriptor. */
     public static final String MODEL_HEADER = "EdgeAI-Model";
 
+    /** Descriptor property: what a model does ({@code embedding}, {@code intent}, {@code slots}). */
+    public static final String PROPERTY_TASK = "task";
+    /** Descriptor property of a head model: the name of the encoder whose embeddings it takes. */
+    public static final String PROPERTY_ENCODER = "encoder";
+    /** Descriptor property of an encoder: {@code mean} (over the attention mask) or {@code cls}. */
+    public static final String PROPERTY_POOLING = "pooling";
+    /** Descriptor property of an encoder: {@code true} to L2-normalise pooled embeddings. */
+    public static final String PROPERTY_NORMALIZE = "normalize";
+    /** Descriptor property of an encoder: most tokens per text, special tokens included. */
+    public static final String PROPERTY_MAX_LENGTH = "max.length";
+    /** Descriptor property of an intent head: confidence below which the intent is out of scope. */
+    public static final String PROPERTY_OOS_THRESHOLD = "oos.threshold";
+
     private EdgeAiConstants() {
     }
 }

@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param provider execution provider in use, e.g. {@code CPU}
  * @param source where the model came from, e.g. a bundle location
  * @param loadedAtMillis wall-clock time the session was created
+ * @param labels class or tag names of a classifier's outputs, in output order; empty for other models
  */
 public record ModelInfo(String name, String version, String description, List<TensorSpec> inputs,
         List<TensorSpec> outputs, Map<String, String> properties, String sha256, String provider, String source,
-        long loadedAtMillis) {
+        long loadedAtMillis, List<String> labels) {
     /** Validates and copies collections. */
     public ModelInfo {
         Objects.requireNonNull(name, "name");
@@ -29,6 +30,37 @@ public record ModelInfo(String name, String version, String description, List<Te
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         properties = Map.copyOf(properties);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /**
+     * A model without labels.
+     *
+     * @param name model name, stable across versions
+     * @param version model version (OSGi version syntax)
+     * @param description one line for operators
+     * @param inputs input tensors, in graph order
+     * @param outputs output tensors, in graph order
+     * @param properties descriptor properties
+     * @param sha256 hex SHA-256 of the ONNX file
+     * @param provider execution provider in use
+     * @param source where the model came from
+     * @param loadedAtMillis wall-clock time the session was created
+     */
+    public ModelInfo(String name, String version, String description, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, Map<String, String> properties, String sha256, String provider, String source,
+            long loadedAtMillis) {
+        this(name, version, description, inputs, outputs, properties, sha256, provider, source, loadedAtMillis,
+                List.of());
+    }
+
+    /**
+     * @param key property name
+     * @param fallback value when the descriptor has none
+     * @return the property as text
+     */
+    public String property(String key, String fallback) {
+        return properties.getOrDefault(key, fallback);
     }
 
     /** @return {@code name@version}, the form results carry */

@@ -44,7 +44,8 @@ public final class DescriptorReader {
         Map<String, String> props = new LinkedHashMap<>();
         root.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
         return new ModelDescriptor(name, version, root.path("description").asText(""), file, sha,
-                tensors(root, "inputs"), tensors(root, "outputs"), props, testVector(root.get("test")));
+                tensors(root, "inputs"), tensors(root, "outputs"), props, testVector(root.get("test")),
+                TextFields.labels(root), TextFields.tokenizer(root), TextFields.testText(root));
     }
 
     private static String text(JsonNode root, String field) {

@@ -62,6 +62,24 @@ record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descrip
         }
     }
 
+    /**
+     * @param file path relative to the descriptor, e.g. the tokenizer of a text encoder
+     * @return the file's bytes
+     */
+    byte[] resourceBytes(String file) {
+        int slash = descriptorPath.lastIndexOf('/');
+        String path = (slash < 0 ? "" : descriptorPath.substring(0, slash + 1)) + file;
+        URL url = bundle.getEntry(path);
+        if (url == null) {
+            throw new ModelLoadException("file " + path + " not found in bundle");
+        }
+        try (InputStream in = url.openStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     String location() {
         return bundle.getLocation();
     }

@@ -39,6 +39,8 @@ import io.edgeai.gateway.api.ModelState;
  */
 @org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner", uses = io.edgeai.gateway.api.ModelRunner.class)
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.TextEncoder", uses = io.edgeai.gateway.api.TextEncoder.class)
 @Component(service = ModelRegistry.class, immediate = true, configurationPid = "edgeai.onnx")
 @Designate(ocd = OnnxRuntimeConfig.class)
 public final class ModelExtender implements ModelRegistry {
@@ -57,7 +59,7 @@ public final class ModelExtender implements ModelRegistry {
     /** Snapshot for {@link #models()}, rebuilt on the loader thread after every change. */
     private volatile List<ModelState> snapshot = List.of();
 
-    private record Active(long bundleId, OrtModelRunner runner, ServiceRegistration<ModelRunner> registration) {
+    private record Active(long bundleId, LoadedModel runner, ServiceRegistration<?> registration) {
     }
 
     /**
@@ -150,7 +152,7 @@ public final class ModelExtender implements ModelRegistry {
             if (refused.containsKey(id)) {
                 continue;
             }
-            OrtModelRunner runner = tryLoad(mb);
+            LoadedModel runner = tryLoad(mb);
             if (runner != null) {
                 swapIn(name, id, runner);
                 publishSnapshot();
@@ -165,14 +167,17 @@ public final class ModelExtender implements ModelRegistry {
         publishSnapshot();
     }
 
-    private OrtModelRunner tryLoad(ModelBundle mb) {
+    private LoadedModel tryLoad(ModelBundle mb) {
         if (mb.error() != null) {
             refuse(mb, mb.error());
             return null;
         }
         long start = System.nanoTime();
         try {
-            OrtModelRunner runner = OrtModelRunner.load(mb.descriptor(), mb.modelBytes(), settings, mb.location());
+            LoadedModel runner = mb.descriptor().isTextEncoder()
+                    ? OrtTextEncoder.load(mb.descriptor(), mb.modelBytes(), mb.resourceBytes(mb.descriptor().tokenizer()),
+                            settings, mb.location())
+                    : OrtModelRunner.load(mb.descriptor(), mb.modelBytes(), settings, mb.location());
             LOG.info("Model {} loaded, checked and warmed up in {} ms on {}", runner.info().id(),
                     (System.nanoTime() - start) / 1_000_000, runner.info().provider());
             return runner;
@@ -189,12 +194,12 @@ public final class ModelExtender implements ModelRegistry {
         LOG.warn("Model {}@{} from {} refused: {}", mb.name(), mb.versionText(), mb.location(), why);
     }
 
-    private void swapIn(String name, long bundleId, OrtModelRunner runner) {
+    private void swapIn(String name, long bundleId, LoadedModel runner) {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EdgeAiConstants.MODEL_NAME, name);
         props.put(EdgeAiConstants.MODEL_VERSION, runner.info().version());
         props.put("service.description", "ONNX model " + runner.info().id());
-        ServiceRegistration<ModelRunner> reg = context.registerService(ModelRunner.class, runner, props);
+        ServiceRegistration<?> reg = context.registerService(runner.serviceNames(), runner, props);
         Active old = active.put(name, new Active(bundleId, runner, reg));
         if (old != null) {
             retire(old);

@@ -32,7 +32,7 @@ import io.edgeai.gateway.api.TensorSpec;
  * shapes against the descriptor and the test vector, then warms up; only then is the runner returned.
  * {@link #close()} waits for in-flight inferences and frees the native session.
  */
-public final class OrtModelRunner implements ModelRunner, AutoCloseable {
+public final class OrtModelRunner implements LoadedModel {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
@@ -106,7 +106,7 @@ public final class OrtModelRunner implements ModelRunner, AutoCloseable {
             checkTensors("input", d.inputs(), session.getInputInfo());
             checkTensors("output", d.outputs(), session.getOutputInfo());
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    d.properties(), sha, provider, source, System.currentTimeMillis());
+                    d.properties(), sha, provider, source, System.currentTimeMillis(), d.labels());
             OrtModelRunner runner = new OrtModelRunner(env, session, opts, info);
             runner.selfTest(d.test(), settings.warmupRuns());
             return runner;

@@ -1,0 +1,34 @@
+package io.edgeai.gateway.nlp.internal;
+
+import java.util.Arrays;
+
+/** The last N latencies, for percentiles on demand. Written by one thread, read by any. */
+final class LatencyWindow {
+    private final long[] micros;
+    private int next;
+    private int filled;
+
+    LatencyWindow(int size) {
+        micros = new long[size];
+    }
+
+    synchronized void record(long latencyMicros) {
+        micros[next] = latencyMicros;
+        next = (next + 1) % micros.length;
+        filled = Math.min(filled + 1, micros.length);
+    }
+
+    /**
+     * @param p percentile, 0..100
+     * @return the percentile in microseconds, 0 when nothing was recorded
+     */
+    synchronized long percentile(double p) {
+        if (filled == 0) {
+            return 0;
+        }
+        long[] copy = Arrays.copyOf(micros, filled);
+        Arrays.sort(copy);
+        int idx = (int) Math.ceil(p / 100.0 * filled) - 1;
+        return copy[Math.max(0, Math.min(filled - 1, idx))];
+    }
+}

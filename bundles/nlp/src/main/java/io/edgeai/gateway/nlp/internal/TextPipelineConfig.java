@@ -1,0 +1,88 @@
+package io.edgeai.gateway.nlp.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** One text pipeline (factory PID {@code edgeai.pipeline.text}). */
+@ObjectClassDefinition(id = "edgeai.pipeline.text", name = "EdgeAI text pipeline",
+        description = "Understands text published over MQTT: intent (few-shot or a classifier model) with "
+                + "out-of-scope rejection, entities, embeddings.")
+public @interface TextPipelineConfig {
+    /** @return pipeline name */
+    @AttributeDefinition(name = "Name", description = "Pipeline name shown by edgeai:pipelines and in dead letters.")
+    String name() default "text";
+
+    /** @return connection filter */
+    @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection.")
+    String connection_target() default "(edgeai.connection.name=local)";
+
+    /** @return input topic filter */
+    @AttributeDefinition(name = "Input topic", description = "Topic filter of text messages, e.g. home/+/voice.")
+    String inputTopic() default "home/+/voice";
+
+    /** @return input QoS */
+    @AttributeDefinition(name = "Input QoS", description = "QoS of the input subscription.", options = {
+        @Option(label = "0", value = "0"), @Option(label = "1", value = "1"), @Option(label = "2", value = "2")})
+    int inputQos() default 1;
+
+    /** @return result topic root */
+    @AttributeDefinition(name = "Result topic root", description = "Results go to <root>/<input topic>.")
+    String outputTopicPrefix() default "edgeai/nlp";
+
+    /** @return result QoS */
+    @AttributeDefinition(name = "Result QoS", description = "QoS of published results.")
+    int outputQos() default 1;
+
+    /** @return dead-letter topic root */
+    @AttributeDefinition(name = "Dead-letter topic root", description = "Rejected inputs go to <root>/<input topic> with the reason.")
+    String deadLetterTopicPrefix() default "edgeai/deadletter";
+
+    /** @return JSON text field */
+    @AttributeDefinition(name = "Text field", description = "Field of a JSON payload holding the text; payloads not starting with '{' are plain UTF-8 text.")
+    String textField() default "text";
+
+    /** @return payload limit */
+    @AttributeDefinition(name = "Max payload (bytes)", description = "Larger payloads are rejected unread (code oversize).", min = "16")
+    int maxPayloadBytes() default 1048576;
+
+    /** @return text limit */
+    @AttributeDefinition(name = "Max text length", description = "Longer texts (UTF-16 characters) are rejected (code too-long).", min = "1")
+    int max_text_length() default 2000;
+
+    /** @return encoder model name */
+    @AttributeDefinition(name = "Encoder", description = "Name of the sentence encoder model, e.g. all-minilm-l6-v2-q or bge-small-zh-v15-q.")
+    String encoder() default "all-minilm-l6-v2-q";
+
+    /** @return tasks */
+    @AttributeDefinition(name = "Tasks", description = "Any of intent, entities, embedding.")
+    String[] tasks() default {"intent"};
+
+    /** @return few-shot intents */
+    @AttributeDefinition(name = "Few-shot intents", description = "Entries name=example|example; several entries may share one value separated by ';'. Used when no intent model is set; embedded when the configuration changes.")
+    String[] intents() default {};
+
+    /** @return intent head model name */
+    @AttributeDefinition(name = "Intent model", description = "Name of an intent classifier head model (input: the encoder's sentence embedding); empty for few-shot intents.")
+    String intent_model() default "";
+
+    /** @return slot head model name */
+    @AttributeDefinition(name = "Slot model", description = "Name of a slot tagging head model (input: the encoder's token vectors, BIO labels); needed for the entities task.")
+    String slot_model() default "";
+
+    /** @return confidence threshold */
+    @AttributeDefinition(name = "Out-of-scope threshold", description = "Confidence (0..1) below which the intent is out_of_scope; -1 uses the intent model's oos.threshold (few-shot: 0).")
+    double oos_threshold() default -1;
+
+    /** @return few-shot similarity floor */
+    @AttributeDefinition(name = "Few-shot minimum similarity", description = "Cosine similarity to the nearest example needed to be in scope (few-shot only).")
+    double fewshot_min_similarity() default 0.5;
+
+    /** @return few-shot softmax temperature */
+    @AttributeDefinition(name = "Few-shot temperature", description = "Softmax temperature turning similarities into confidences (few-shot only; smaller is sharper).", min = "0.001")
+    double fewshot_temperature() default 0.05;
+
+    /** @return ingest queue bound */
+    @AttributeDefinition(name = "Queue capacity", description = "Messages waiting for the worker; beyond it the newest are dropped (counted).", min = "1")
+    int queueCapacity() default 1000;
+}

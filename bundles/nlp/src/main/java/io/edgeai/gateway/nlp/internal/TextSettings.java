@@ -1,0 +1,104 @@
+package io.edgeai.gateway.nlp.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
+
+/**
+ * Validated text pipeline settings, independent of OSGi.
+ *
+ * @param name pipeline name
+ * @param inputTopic input filter
+ * @param inputQos input QoS
+ * @param outputTopicPrefix result root
+ * @param outputQos result QoS
+ * @param deadLetterTopicPrefix dead-letter root
+ * @param textField JSON text field
+ * @param maxPayloadBytes payload limit
+ * @param maxTextLength text limit
+ * @param encoder encoder model name
+ * @param tasks requested tasks: {@code intent}, {@code entities}, {@code embedding}
+ * @param intents few-shot examples per intent
+ * @param intentModel intent head model name, empty for few-shot
+ * @param slotModel slot head model name
+ * @param oosThreshold confidence threshold, negative for the model's default
+ * @param minSimilarity few-shot similarity floor
+ * @param temperature few-shot softmax temperature
+ * @param queueCapacity ingest queue bound
+ */
+public record TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+        String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
+        Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
+        double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
+    private static final Set<String> TASKS = Set.of("intent", "entities", "embedding");
+
+    /** Rejects settings that cannot work, naming the field. */
+    public TextSettings {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        if (inputQos < 0 || inputQos > 2 || outputQos < 0 || outputQos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2");
+        }
+        if (maxPayloadBytes < 16 || maxTextLength < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("maxPayloadBytes >= 16, max.text.length >= 1, queueCapacity >= 1");
+        }
+        if (encoder == null || encoder.isBlank()) {
+            throw new IllegalArgumentException("encoder must name a text encoder model");
+        }
+        if (tasks.isEmpty() || !TASKS.containsAll(tasks)) {
+            throw new IllegalArgumentException("tasks must be any of " + TASKS + ", got " + tasks);
+        }
+        if (tasks.contains("entities") && slotModel.isBlank()) {
+            throw new IllegalArgumentException("the entities task needs slot.model");
+        }
+        if (oosThreshold > 1 || !(temperature > 0)) {
+            throw new IllegalArgumentException("oos.threshold must be <= 1 and fewshot.temperature > 0");
+        }
+        tasks = Set.copyOf(tasks);
+    }
+
+    static TextSettings from(TextPipelineConfig c) {
+        Set<String> tasks = new java.util.LinkedHashSet<>();
+        for (String t : c.tasks()) {
+            for (String part : t.split(",")) {
+                if (!part.isBlank()) {
+                    tasks.add(part.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        List<String> entries = new ArrayList<>();
+        for (String e : c.intents()) {
+            entries.addAll(List.of(e.split(";")));
+        }
+        return new TextSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
+                c.outputQos(), trimSlash(c.deadLetterTopicPrefix()), c.textField(), c.maxPayloadBytes(),
+                c.max_text_length(), c.encoder().strip(), tasks, FewShotIntents.parse(entries.toArray(String[]::new)),
+                c.intent_model().strip(), c.slot_model().strip(), c.oos_threshold(), c.fewshot_min_similarity(),
+                c.fewshot_temperature(), c.queueCapacity());
+    }
+
+    /** @return true when the intent task is on */
+    public boolean wantsIntent() {
+        return tasks.contains("intent");
+    }
+
+    /** @return true when the entities task is on */
+    public boolean wantsEntities() {
+        return tasks.contains("entities");
+    }
+
+    /** @return true when the embedding is published */
+    public boolean wantsEmbedding() {
+        return tasks.contains("embedding");
+    }
+
+    private static String trimSlash(String s) {
+        String t = s.strip();
+        return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+    }
+}

@@ -1,0 +1,290 @@
+package io.edgeai.gateway.nlp.internal;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.InboundMessage;
+import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.TextEncoder;
+import io.edgeai.gateway.api.TokenEmbeddings;
+import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
+import io.edgeai.gateway.nlp.internal.decode.TextDecoder;
+import io.edgeai.gateway.nlp.internal.encode.TextResultEncoder;
+import io.edgeai.gateway.nlp.internal.intent.FewShotClassifier;
+import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
+import io.edgeai.gateway.nlp.internal.intent.IntentResult;
+import io.edgeai.gateway.nlp.internal.slots.BioDecoder;
+import io.edgeai.gateway.nlp.internal.slots.Entity;
+
+/**
+ * The text pipeline's stages in order, on one owned thread: decode, embed, intent, entities, encode,
+ * publish. The MQTT callback only offers messages to the bounded queue. Few-shot intents are embedded on
+ * this thread when the configuration or the encoder changes, before the next message is classified.
+ */
+public final class TextWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(TextWorker.class);
+    /** Bytes of an oversize payload kept for its dead letter. */
+    private static final int OVERSIZE_KEPT = 1024;
+
+    private final MqttConnection connection;
+    private final ModelLookup models;
+    private final BlockingQueue<InboundMessage> queue;
+    private final Thread thread;
+    private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
+    private final Map<InboundMessage, Integer> oversize = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final LatencyWindow latency = new LatencyWindow(4096);
+    private volatile TextSettings settings;
+    private volatile boolean running = true;
+    private FewShotClassifier fewShot;
+
+    /**
+     * @param settings pipeline settings
+     * @param connection broker connection to subscribe and publish on
+     * @param models the serving models by name
+     */
+    public TextWorker(TextSettings settings, MqttConnection connection, ModelLookup models) {
+        this.settings = settings;
+        this.connection = connection;
+        this.models = models;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread = new Thread(this::run, "edgeai-text-" + settings.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the worker thread and subscribes. */
+    public void start() {
+        thread.start();
+        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer);
+    }
+
+    /**
+     * Applies changed settings live; messages received after this call see them (few-shot intents are
+     * re-embedded before the next message is classified).
+     *
+     * @param next the new settings (same queue capacity)
+     */
+    public void update(TextSettings next) {
+        TextSettings prev = settings;
+        settings = next;
+        if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
+            connection.unsubscribe(prev.inputTopic());
+            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
+        }
+        LOG.info("Text pipeline {} updated live", next.name());
+    }
+
+    /** Unsubscribes, stops the thread and waits for it. Queued messages are discarded. */
+    public void stop() {
+        connection.unsubscribe(settings.inputTopic());
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands a message over; called on the MQTT callback thread, never blocks.
+     *
+     * @param in the message
+     */
+    public void offer(InboundMessage in) {
+        received.incrementAndGet();
+        InboundMessage m = in;
+        if (in.payload().length > settings.maxPayloadBytes()) {
+            // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
+            m = new InboundMessage(in.connection(), in.topic(), Arrays.copyOf(in.payload(), OVERSIZE_KEPT), in.qos(),
+                    in.receivedNanos());
+            oversize.put(m, in.payload().length);
+        }
+        if (!queue.offer(m)) {
+            oversize.remove(m);
+            dropped.incrementAndGet();
+            logOnce("overflow", "Text pipeline {} queue full ({}); dropping the newest messages (counted)",
+                    settings.name(), settings.queueCapacity());
+        }
+    }
+
+    private void run() {
+        while (running) {
+            InboundMessage m;
+            try {
+                m = queue.poll(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (m == null) {
+                    prepareFewShot(settings); // idle: embed changed intents before traffic needs them
+                } else {
+                    process(m);
+                }
+            } catch (RuntimeException e) {
+                if (m != null) {
+                    reject(m, "internal-error", "unexpected failure: " + e, m.payload().length);
+                }
+                LOG.error("Text pipeline {} failed", settings.name(), e);
+            }
+        }
+    }
+
+    void process(InboundMessage m) {
+        TextSettings s = settings;
+        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
+        if (originalSize != null) {
+            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
+                    + " bytes", originalSize);
+            return;
+        }
+        String text;
+        try {
+            text = new TextDecoder(s.textField(), s.maxTextLength()).decode(m.payload());
+        } catch (RejectedTextException e) {
+            reject(m, e.code(), e.getMessage(), m.payload().length);
+            return;
+        }
+        TextEncoder encoder = models.encoder(s.encoder());
+        if (encoder == null) {
+            reject(m, "no-model", "encoder " + s.encoder() + " is not serving", m.payload().length);
+            return;
+        }
+        try {
+            understand(m, s, encoder, text);
+        } catch (RejectedTextException e) {
+            reject(m, e.code(), e.getMessage(), m.payload().length);
+        } catch (InferenceException e) {
+            reject(m, "inference-failed", e.getMessage(), m.payload().length);
+        }
+    }
+
+    private void understand(InboundMessage m, TextSettings s, TextEncoder encoder, String text)
+            throws RejectedTextException {
+        float[] embedding = s.wantsIntent() || s.wantsEmbedding() ? encoder.embed(text) : null;
+        IntentResult intent = null;
+        String intentModel = null;
+        if (s.wantsIntent()) {
+            if (s.intentModel().isEmpty()) {
+                FewShotClassifier fs = prepareFewShot(s);
+                if (fs == null) {
+                    throw new RejectedTextException("no-model", "no few-shot intents are configured (intents)");
+                }
+                intent = fs.classify(embedding, s.temperature(), s.minSimilarity(), Math.max(0, s.oosThreshold()));
+                intentModel = "few-shot";
+            } else {
+                ModelRunner head = head(s.intentModel(), encoder);
+                intent = HeadClassifier.classify(head, embedding, s.oosThreshold());
+                intentModel = head.info().id();
+            }
+        }
+        List<Entity> entities = null;
+        if (s.wantsEntities()) {
+            ModelRunner slots = head(s.slotModel(), encoder);
+            TokenEmbeddings tokens = encoder.embedTokens(text);
+            float[][] probs = slots.run(tokens.vectors());
+            if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
+                throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
+                        + probs[0].length + " for " + tokens.vectors().length + " tokens and "
+                        + slots.info().labels().size() + " labels");
+            }
+            entities = BioDecoder.decode(text, tokens.encoding(), probs, slots.info().labels());
+        }
+        boolean truncated = encoder.encode(text).truncated();
+        byte[] out = TextResultEncoder.result(m.topic(), text, intent, intentModel, entities,
+                s.wantsEmbedding() ? embedding : null, encoder.info().id(), truncated);
+        connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false);
+        published.incrementAndGet();
+        latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
+        }
+    }
+
+    /** A head model that exists and was trained on this encoder's embeddings. */
+    private ModelRunner head(String name, TextEncoder encoder) throws RejectedTextException {
+        ModelRunner head = models.model(name);
+        if (head == null) {
+            throw new RejectedTextException("no-model", "model " + name + " is not serving");
+        }
+        String wants = head.info().property(EdgeAiConstants.PROPERTY_ENCODER, encoder.info().name());
+        if (!wants.equals(encoder.info().name())) {
+            throw new RejectedTextException("model-mismatch", "model " + head.info().id() + " needs encoder " + wants
+                    + ", the pipeline uses " + encoder.info().name());
+        }
+        return head;
+    }
+
+    /** The few-shot classifier for the settings and serving encoder, re-embedded when either changed. */
+    private FewShotClassifier prepareFewShot(TextSettings s) {
+        if (!s.wantsIntent() || !s.intentModel().isEmpty() || s.intents().isEmpty()) {
+            return null;
+        }
+        TextEncoder encoder = models.encoder(s.encoder());
+        if (encoder == null) {
+            return null;
+        }
+        if (fewShot == null || !fewShot.key().equals(FewShotClassifier.keyOf(encoder, s.intents()))) {
+            long start = System.nanoTime();
+            fewShot = FewShotClassifier.build(encoder, s.intents());
+            LOG.info("Text pipeline {}: {} few-shot intents embedded with {} in {} ms", s.name(), s.intents().size(),
+                    encoder.info().id(), (System.nanoTime() - start) / 1_000_000);
+        }
+        return fewShot;
+    }
+
+    private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
+        rejected.incrementAndGet();
+        TextSettings s = settings;
+        byte[] dl = TextResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
+                System.currentTimeMillis());
+        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
+        logOnce(code, "Text pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
+                + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
+    }
+
+    private void logOnce(String code, String format, Object... args) {
+        if (loggedReasons.add(code)) {
+            LOG.warn(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    /**
+     * @param connectionName connection name for display
+     * @return counters and state
+     */
+    public PipelineStatus status(String connectionName) {
+        TextSettings s = settings;
+        TextEncoder e = models.encoder(s.encoder());
+        return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
+                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
+                s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99));
+    }
+
+    /** @return the settings in force */
+    public TextSettings settings() {
+        return settings;
+    }
+}

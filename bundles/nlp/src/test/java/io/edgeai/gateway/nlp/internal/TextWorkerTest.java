@@ -1,0 +1,191 @@
+package io.edgeai.gateway.nlp.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
+import io.edgeai.gateway.mqtt.internal.PahoConnection;
+import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
+import io.edgeai.gateway.testing.Mosquitto;
+
+/** The text pipeline on plain Java: real mosquitto, real Paho, the shipped encoders and demo heads in ORT. */
+class TextWorkerTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
+        "lights_off=turn off the lights|switch the light off|lights off", "weather=what is the weather like|will it rain tomorrow"};
+    private static final String[] INTENTS_ZH = {"开灯=打开灯|把灯打开|开一下灯", "关灯=关掉灯|把灯关了|关灯",
+        "天气=今天天气怎么样|明天会下雨吗", "音乐=放一首歌|播放音乐"};
+
+    private static Mosquitto broker;
+    private static PahoConnection gateway;
+    private static PahoConnection device;
+    private static final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
+    private TextWorker worker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = Mosquitto.startOnFreePort();
+        gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-text-gw"));
+        device = new PahoConnection(ConnectionSettings.of("dev", broker.uri(), "edgeai-text-dev"));
+        device.subscribe("edgeai/#", 1, m -> latest.put(m.topic(), parse(m.payload())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                && device.status().state() == ConnectionState.CONNECTED);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        device.close();
+        gateway.close();
+        broker.close();
+    }
+
+    @AfterEach
+    void stopWorker() {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    private static JsonNode parse(byte[] b) {
+        try {
+            return MAPPER.readTree(b);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static TextSettings settings(String name, String topic, String encoder, Set<String> tasks, String[] intents,
+            String intentModel, String slotModel, double minSimilarity) {
+        return new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500, encoder,
+                tasks, FewShotIntents.parse(intents), intentModel, slotModel, -1, minSimilarity, 0.05, 100);
+    }
+
+    private void start(TextSettings s) {
+        worker = new TextWorker(s, gateway, TestModels.ALL);
+        worker.start();
+    }
+
+    /**
+     * Publishes until a result for this text arrives (the subscription is asynchronous), then returns it.
+     * Results are matched on their text (dead letters on their code), so a late answer to an earlier question cannot be mistaken for it.
+     */
+    private static JsonNode ask(String topic, String payload) {
+        String text = payload.startsWith("{") ? parse(payload.getBytes(StandardCharsets.UTF_8)).get("text").asText()
+                : payload;
+        return ask(topic, payload.getBytes(StandardCharsets.UTF_8), "edgeai/nlp/" + topic, text);
+    }
+
+    private static JsonNode ask(String topic, byte[] payload, String resultTopic, String text) {
+        latest.remove(resultTopic);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!answered(resultTopic, text)) {
+                device.publish(topic, payload, 1, false);
+            }
+            return answered(resultTopic, text);
+        });
+        return latest.get(resultTopic);
+    }
+
+    private static boolean answered(String resultTopic, String text) {
+        JsonNode r = latest.get(resultTopic);
+        // a result carries its text, a dead letter its code
+        return r != null && (r.path("text").asText().equals(text) || r.path("code").asText().equals(text));
+    }
+
+    @Test
+    void fewShotIntentsOutOfScopeAndALiveChange() {
+        TextSettings s = settings("en", "home/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5);
+        start(s);
+        JsonNode r = ask("home/kitchen/voice", "{\"text\":\"please switch on the light in the kitchen\"}");
+        assertEquals("lights_on", r.get("intent").asText(), r.toString());
+        assertEquals("please switch on the light in the kitchen", r.get("text").asText());
+        assertEquals("few-shot", r.get("intentModel").asText());
+        assertEquals("all-minilm-l6-v2-q@1.0.0", r.get("model").asText());
+        assertEquals(3, r.get("alternatives").size());
+        assertTrue(r.get("confidence").asDouble() > 0.5, r.toString());
+        assertEquals("weather", ask("home/hall/voice", "is it going to rain tomorrow").get("intent").asText());
+        assertEquals("out_of_scope", ask("home/hall/voice", "who wrote pride and prejudice").get("intent").asText());
+        assertEquals("out_of_scope", ask("home/hall/voice", "brew me a cup of coffee").get("intent").asText());
+
+        String[] more = java.util.Arrays.copyOf(INTENTS, INTENTS.length + 1);
+        more[INTENTS.length] = "coffee=make me a coffee|brew some coffee|i want an espresso";
+        worker.update(settings("en", "home/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), more, "", "", 0.5));
+        JsonNode coffee = ask("home/hall/voice", "could you brew me some coffee");
+        assertEquals("coffee", coffee.get("intent").asText(), coffee.toString());
+    }
+
+    @Test
+    void chineseFewShotIntentsOnBge() {
+        start(settings("zh", "home/+/voice-zh", "bge-small-zh-v15-q", Set.of("intent"), INTENTS_ZH, "", "", 0.6));
+        JsonNode r = ask("home/living/voice-zh", "{\"text\":\"请帮我把客厅的灯打开\"}");
+        assertEquals("开灯", r.get("intent").asText(), r.toString());
+        assertEquals("bge-small-zh-v15-q@1.0.0", r.get("model").asText());
+        assertEquals("关灯", ask("home/living/voice-zh", "把卧室的灯关掉").get("intent").asText());
+        assertEquals("天气", ask("home/living/voice-zh", "明天北京会下雨吗").get("intent").asText());
+        assertEquals("音乐", ask("home/living/voice-zh", "给我放首周杰伦的歌").get("intent").asText());
+        JsonNode oos = ask("home/living/voice-zh", "量子力学的基本原理是什么");
+        assertEquals("out_of_scope", oos.get("intent").asText(), oos.toString());
+    }
+
+    @Test
+    void headModelsGiveIntentEntitiesAndEmbedding() {
+        start(settings("heads", "home/+/cmd", "all-minilm-l6-v2-q", Set.of("intent", "entities", "embedding"),
+                new String[0], "iot-intent-minilm", "iot-slots-minilm", 0.5));
+        String text = "turn off the lights in the Kitchen";
+        JsonNode r = ask("home/k/cmd", "{\"text\":\"" + text + "\"}");
+        assertEquals("iot_hue_lightoff", r.get("intent").asText(), r.toString());
+        assertEquals("iot-intent-minilm@1.0.0", r.get("intentModel").asText());
+        assertEquals(384, r.get("embedding").size());
+        JsonNode place = null;
+        for (JsonNode e : r.get("entities")) {
+            if (e.get("type").asText().equals("house_place")) {
+                place = e;
+            }
+        }
+        assertTrue(place != null, "no house_place entity in " + r);
+        assertEquals("Kitchen", place.get("text").asText());
+        assertEquals(text.indexOf("Kitchen"), place.get("start").asInt());
+        assertEquals(text.indexOf("Kitchen") + 7, place.get("end").asInt());
+        assertTrue(place.get("confidence").asDouble() > 0.5, place.toString());
+
+        JsonNode oos = ask("home/k/cmd", "what is the capital of australia");
+        assertEquals("out_of_scope", oos.get("intent").asText(), oos.toString());
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicWithAReason() {
+        start(settings("dl", "home/+/dl", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5));
+        String dl = "edgeai/deadletter/home/x/dl";
+        JsonNode bad = ask("home/x/dl", "{\"text\": oops".getBytes(StandardCharsets.UTF_8), dl, "not-json");
+        assertEquals("not-json", bad.get("code").asText());
+        assertEquals("dl", bad.get("pipeline").asText());
+        byte[] huge = ("{\"text\":\"" + "a".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
+        JsonNode big = ask("home/x/dl", huge, dl, "oversize");
+        assertEquals("oversize", big.get("code").asText(), big.toString());
+        assertEquals(huge.length, big.get("payloadBytes").asInt());
+        assertTrue(big.get("reason").asText().contains("exceeds the limit of 1048576 bytes"), big.toString());
+        JsonNode tooLong = ask("home/x/dl", "word ".repeat(200).getBytes(StandardCharsets.UTF_8), dl, "too-long");
+        assertEquals("too-long", tooLong.get("code").asText());
+        // the pipeline keeps going
+        assertEquals("lights_off", ask("home/x/dl", "switch off the lights").get("intent").asText());
+        assertTrue(worker.status("gw").rejected() >= 3);
+    }
+}
