@@ -9,6 +9,7 @@ import java.util.Collections;
 
 import io.edgeai.gateway.onnx.internal.DescriptorReader;
 import io.edgeai.gateway.onnx.internal.ModelDescriptor;
+import io.edgeai.gateway.onnx.internal.OrtModelRunner;
 import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
 import io.edgeai.gateway.onnx.internal.RunnerSettings;
 
@@ -35,6 +36,25 @@ final class Encoders {
             throw new UncheckedIOException(e);
         }
         throw new IllegalArgumentException("no encoder model " + modelName + " on the class path");
+    }
+
+    /**
+     * @param modelName descriptor name of a plain (float tensor) model, e.g. {@code intent-clinc150}
+     * @return the loaded model, checked like the gateway does
+     */
+    static OrtModelRunner model(String modelName) {
+        try {
+            for (URL url : Collections.list(Encoders.class.getClassLoader().getResources("model/model.json"))) {
+                byte[] json = read(url);
+                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(json));
+                if (d.name().equals(modelName) && !d.isTextEncoder()) {
+                    return OrtModelRunner.load(d, read(new URL(url, d.file())), RunnerSettings.DEFAULT, url.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalArgumentException("no model " + modelName + " on the class path");
     }
 
     private static byte[] read(URL url) throws IOException {

@@ -194,7 +194,8 @@ public final class TextWorker {
                 intentModel = "few-shot";
             } else {
                 ModelRunner head = head(s.intentModel(), encoder);
-                intent = HeadClassifier.classify(head, embedding, s.oosThreshold());
+                float[] input = HeadInputs.sentence(head, encoder, embedding, text, models::encoder);
+                intent = HeadClassifier.classify(head, input, s.oosThreshold());
                 intentModel = head.info().id();
             }
         }
@@ -202,7 +203,7 @@ public final class TextWorker {
         if (s.wantsEntities()) {
             ModelRunner slots = head(s.slotModel(), encoder);
             TokenEmbeddings tokens = encoder.embedTokens(text);
-            float[][] probs = slots.run(tokens.vectors());
+            float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
             if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
                 throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
                         + probs[0].length + " for " + tokens.vectors().length + " tokens and "
@@ -227,10 +228,10 @@ public final class TextWorker {
         if (head == null) {
             throw new RejectedTextException("no-model", "model " + name + " is not serving");
         }
-        String wants = head.info().property(EdgeAiConstants.PROPERTY_ENCODER, encoder.info().name());
-        if (!wants.equals(encoder.info().name())) {
-            throw new RejectedTextException("model-mismatch", "model " + head.info().id() + " needs encoder " + wants
-                    + ", the pipeline uses " + encoder.info().name());
+        List<String> wants = HeadInputs.encoders(head, encoder.info().name());
+        if (!wants.contains(encoder.info().name())) {
+            throw new RejectedTextException("model-mismatch", "model " + head.info().id() + " needs encoder "
+                    + String.join(",", wants) + ", the pipeline uses " + encoder.info().name());
         }
         return head;
     }
