@@ -58,7 +58,8 @@ public abstract class KarafTestSupport {
 
     /** Every bundle the edgeai feature installs from this project, by symbolic name. */
     protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
-            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell");
+            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell",
+            "edgeai-metrics");
 
     @Inject
     protected BundleContext bundleContext;
@@ -113,6 +114,7 @@ public abstract class KarafTestSupport {
                 editConfigurationFilePut("etc/edgeai.broker.cfg", "port", Integer.toString(brokerPort)),
                 editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
                         "tcp://127.0.0.1:" + brokerPort),
+                editConfigurationFilePut("etc/edgeai.metrics.cfg", "port", Integer.toString(Mosquitto.freePort())),
                 // (Pax Exam itself moves JMX's RMI ports to free ones)
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
                         Integer.toString(Mosquitto.freePort()))));

@@ -27,8 +27,8 @@ public @interface ConnectionConfig {
     String username() default "";
 
     /** @return password */
-    @AttributeDefinition(name = "Password", description = "Password for the broker; never logged. Better: a "
-            + "secret file, as $[secret:NAME] (the file etc/NAME) or with Password file.", type = AttributeType.PASSWORD)
+    @AttributeDefinition(name = "Password", description = "Password for the broker; never logged, but shown by "
+            + "config:list (also when given as $[secret:NAME]). Prefer Password file.", type = AttributeType.PASSWORD)
     String password() default "";
 
     /** @return password file */
@@ -48,8 +48,13 @@ public @interface ConnectionConfig {
 
     /** @return key store password */
     @AttributeDefinition(name = "Key store password", description = "Password of the key store and its key; "
-            + "never logged. Use $[secret:NAME] to keep it out of the configuration.", type = AttributeType.PASSWORD)
+            + "never logged. Prefer Key store password file.", type = AttributeType.PASSWORD)
     String keyStorePassword() default "";
+
+    /** @return key store password file */
+    @AttributeDefinition(name = "Key store password file", description = "File holding the key store password "
+            + "(trailing line break ignored); overrides Key store password. Empty: none.")
+    String keyStorePasswordFile() default "";
 
     /** @return trust store path */
     @AttributeDefinition(name = "Trust store", description = "CA certificates trusted for the broker's certificate "
@@ -65,6 +70,11 @@ public @interface ConnectionConfig {
     @AttributeDefinition(name = "Trust store password", description = "Password of the trust store; empty for none. "
             + "Never logged.", type = AttributeType.PASSWORD)
     String trustStorePassword() default "";
+
+    /** @return trust store password file */
+    @AttributeDefinition(name = "Trust store password file", description = "File holding the trust store password "
+            + "(trailing line break ignored); overrides Trust store password. Empty: none.")
+    String trustStorePasswordFile() default "";
 
     /** @return clean session */
     @AttributeDefinition(name = "Clean session", description = "Start each connection with a clean session.")

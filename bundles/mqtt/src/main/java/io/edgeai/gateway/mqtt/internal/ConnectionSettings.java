@@ -70,7 +70,8 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
                 c.publishQueueCapacity(), c.reconnectMinDelayMs(), Math.max(c.reconnectMinDelayMs(),
                         c.reconnectMaxDelayMs()), c.statusTopic().replace("{clientId}", clientId),
                 c.passwordFile(), new TlsSettings(c.keyStore(), c.keyStoreType(), c.keyStorePassword(), c.trustStore(),
-                        c.trustStoreType(), c.trustStorePassword()));
+                        c.trustStoreType(), c.trustStorePassword(), c.keyStorePasswordFile(),
+                        c.trustStorePasswordFile()));
     }
 
     /**

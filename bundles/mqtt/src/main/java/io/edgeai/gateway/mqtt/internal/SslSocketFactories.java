@@ -28,17 +28,19 @@ final class SslSocketFactories {
         try {
             KeyManagerFactory kmf = null;
             if (!tls.keyStore().isEmpty()) {
-                Secrets.checkResolved("keyStorePassword", tls.keyStorePassword());
-                KeyStore ks = load("key store", tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword());
+                String password = Secrets.resolve("keyStorePassword", tls.keyStorePassword(),
+                        tls.keyStorePasswordFile());
+                KeyStore ks = load("key store", tls.keyStore(), tls.keyStoreType(), password);
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, tls.keyStorePassword().toCharArray());
+                kmf.init(ks, password.toCharArray());
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             if (tls.trustStore().isEmpty()) {
                 tmf.init((KeyStore) null);
             } else {
-                Secrets.checkResolved("trustStorePassword", tls.trustStorePassword());
-                tmf.init(load("trust store", tls.trustStore(), tls.trustStoreType(), tls.trustStorePassword()));
+                String password = Secrets.resolve("trustStorePassword", tls.trustStorePassword(),
+                        tls.trustStorePasswordFile());
+                tmf.init(load("trust store", tls.trustStore(), tls.trustStoreType(), password));
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);

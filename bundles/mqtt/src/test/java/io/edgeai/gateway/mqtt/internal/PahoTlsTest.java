@@ -184,6 +184,7 @@ class PahoTlsTest {
         String userPassword = "pw-NEVER-LOGGED-7f3a";
         Path passwd = Mosquitto.passwordFile(work, "gateway", userPassword);
         Path secretFile = Files.writeString(work.resolve("secret"), userPassword);
+        Path keyPasswordFile = Files.writeString(work.resolve("key-secret"), CLIENT_KEY_PASSWORD + "\n");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
@@ -194,8 +195,10 @@ class PahoTlsTest {
                 awaitRefusal(wrong);
                 org.slf4j.LoggerFactory.getLogger(PahoTlsTest.class).info("settings: {}", wrong.settingsForDisplay());
             }
+            TlsSettings keyPasswordFromFile = new TlsSettings(client.pkcs12().toString(), "PKCS12", "",
+                    trustStore.toString(), "PKCS12", TRUST_PASSWORD, keyPasswordFile.toString(), "");
             try (PahoConnection right = new PahoConnection(settings(broker, "127.0.0.1", "log-right")
-                    .withTls(withClientCertificate()).withCredentials("gateway", "")
+                    .withTls(keyPasswordFromFile).withCredentials("gateway", "")
                     .withPasswordFile(secretFile.toString()))) {
                 assertRoundTrip(right);
                 org.slf4j.LoggerFactory.getLogger(PahoTlsTest.class).info("settings: {}", right.settingsForDisplay());
