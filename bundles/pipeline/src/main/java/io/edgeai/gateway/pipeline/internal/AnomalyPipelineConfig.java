@@ -61,6 +61,12 @@ public @interface AnomalyPipelineConfig {
             + "Sparkplug metrics, float32 samples); larger messages are rejected (too-many-values).", min = "1")
     int maxBatch() default 1000;
 
+    /** @return window limit */
+    @AttributeDefinition(name = "Max window", description = "Most values a model may keep per series (its "
+            + "window.size); a model asking for more is refused for this pipeline (window-too-large). Memory for "
+            + "windows is at most maxSeries x maxWindow values.", min = "1")
+    int maxWindow() default 1024;
+
     /** @return value field */
     @AttributeDefinition(name = "Value field", description = "JSON field holding the reading (format json), or a "
             + "JSON pointer such as /sensor/temperature when it starts with '/'.")

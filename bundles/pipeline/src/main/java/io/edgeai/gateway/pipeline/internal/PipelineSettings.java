@@ -23,11 +23,13 @@ package io.edgeai.gateway.pipeline.internal;
  * @param payloadFormat how payloads are decoded: {@code json}, {@code senml}, {@code sparkplug-b} or
  *        {@code float32-le}
  * @param maxBatch most values one message may carry (SenML records, Sparkplug metrics, float32 values)
+ * @param maxWindow most values a model may keep per series (its {@code window.size}); bounds memory at
+ *        {@code maxSeries * maxWindow} values
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch) {
+        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow) {
 
     /** The payload formats a pipeline can decode. */
     public static final java.util.List<String> FORMATS = java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
@@ -46,8 +48,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (!FORMATS.contains(payloadFormat)) {
             throw new IllegalArgumentException("payloadFormat must be one of " + FORMATS + ", got " + payloadFormat);
         }
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1");
+        if (maxBatch < 1 || maxWindow < 1) {
+            throw new IllegalArgumentException("maxBatch and maxWindow must be >= 1");
         }
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
@@ -63,11 +65,12 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
                 c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
-                c.maxBatch());
+                c.maxBatch(), c.maxWindow());
     }
 
     /**
-     * Settings without the payload format and batch limit: JSON, at most 1000 values per message.
+     * Settings without the payload format and the batch and window limits: JSON, at most 1000 values per
+     * message, windows up to 1024 values.
      *
      * @param name pipeline name
      * @param inputTopic input filter
@@ -93,7 +96,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000);
+                raiseCount, clearCount, "json", 1000, 1024);
     }
 
     /**
@@ -104,7 +107,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
     public PipelineSettings withPayloadFormat(String format, int batch) {
         return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
                 deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
-                threshold, clearThreshold, raiseCount, clearCount, format, batch);
+                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow);
     }
 
     /**

@@ -244,6 +244,12 @@ public final class PipelineWorker {
             reject(m, "no-model", "no model is serving this pipeline");
             return false;
         }
+        int window = runner.info().intProperty("window.size", 0);
+        if (window > s.maxWindow()) {
+            reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
+                    + "more than maxWindow " + s.maxWindow());
+            return false;
+        }
         // one series per topic and quantity: multi-value formats carry several quantities per topic
         String key = m.topic() + " " + r.quantity();
         Series ser = series.get(key);
