@@ -151,6 +151,14 @@ public class MetricsIT extends KarafTestSupport {
     }
 
     @Test
+    public void metricsConfigurationHasMetatype() {
+        String meta = executeCommand("config:meta edgeai.metrics");
+        for (String field : List.of("host", "port", "statusIntervalSeconds", "statusTopic", "statusConnection")) {
+            assertTrue(meta, meta.contains(field));
+        }
+    }
+
+    @Test
     public void healthIsDownWhileNoModelServesAndUpAgainAfter() throws Exception {
         Poll.until("healthy at first", TIMEOUT, () -> get("/health").status() == 200);
         Bundle model = null;

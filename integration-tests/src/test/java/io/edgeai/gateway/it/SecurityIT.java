@@ -137,6 +137,30 @@ public class SecurityIT extends KarafTestSupport {
         return all.toString();
     }
 
+    @Test
+    public void connectionMetatypeListsTheTlsFieldsAndMarksPasswords() {
+        String meta = executeCommand("config:meta edgeai.mqtt.connection");
+        for (String field : List.of("keyStore", "keyStorePasswordFile", "trustStore", "trustStorePasswordFile",
+                "passwordFile")) {
+            assertTrue(meta, meta.contains(field));
+        }
+        // the password attributes are of metatype type PASSWORD, so consoles mask them
+        org.osgi.framework.Bundle mqtt = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "edgeai-mqtt".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        org.osgi.service.metatype.ObjectClassDefinition ocd = service(org.osgi.service.metatype.MetaTypeService.class)
+                .getMetaTypeInformation(mqtt).getObjectClassDefinition("edgeai.mqtt.connection", null);
+        java.util.Map<String, Integer> types = new java.util.HashMap<>();
+        for (org.osgi.service.metatype.AttributeDefinition ad : ocd.getAttributeDefinitions(
+                org.osgi.service.metatype.ObjectClassDefinition.ALL)) {
+            types.put(ad.getID(), ad.getType());
+        }
+        for (String secret : List.of("password", "keyStorePassword", "trustStorePassword")) {
+            assertEquals(secret, Integer.valueOf(org.osgi.service.metatype.AttributeDefinition.PASSWORD),
+                    types.get(secret));
+        }
+        assertEquals(Integer.valueOf(org.osgi.service.metatype.AttributeDefinition.STRING), types.get("passwordFile"));
+    }
+
     private static void assertNoSecretIn(String where, String text) {
         for (String secret : List.of(USER_PASSWORD, KEY_PASSWORD, TRUST_PASSWORD)) {
             assertFalse("a secret is in " + where, text.contains(secret));
@@ -155,6 +179,10 @@ public class SecurityIT extends KarafTestSupport {
         assertEquals("127.0.0.1", property("org.apache.karaf.management", "rmiRegistryHost"));
         assertEquals("127.0.0.1", property("org.apache.karaf.management", "rmiServerHost"));
         assertEquals("false", String.valueOf(property("org.apache.karaf.management", "jmxmpEnabled")));
+        // a password an operator writes into users.properties is stored hashed
+        assertEquals("true", String.valueOf(property("org.apache.karaf.jaas", "encryption.enabled")));
+        // and the operator is told at start how to add a user
+        Poll.until("first-start advice in the log", TIMEOUT, () -> logs().contains("No console users are configured"));
     }
 
     private Object property(String pid, String key) throws Exception {

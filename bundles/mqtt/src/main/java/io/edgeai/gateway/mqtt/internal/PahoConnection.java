@@ -76,7 +76,6 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         this.settings = settings;
         this.outbox = new ArrayBlockingQueue<>(settings.publishQueueCapacity());
         this.client = newClient();
-        warnIfCredentialsInClear(settings);
         LOG.debug("MQTT connection {}: {}", settings.name(), settings);
         this.connector = new Thread(this::connectLoop, "edgeai-mqtt-" + settings.name() + "-connect");
         this.publisher = new Thread(this::publishLoop, "edgeai-mqtt-" + settings.name() + "-publish");
@@ -216,6 +215,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     // ---- own threads ----
 
     private void connectLoop() {
+        // on this thread, not in the constructor: it may resolve a host name
+        warnIfCredentialsInClear(settings);
         long delay = settings.reconnectMinDelayMs();
         boolean first = true;
         while (running) {
