@@ -227,8 +227,12 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             return out.contains("demo") && out.contains("sensors/+/+") ? out : null;
         });
         assertTrue(pipelines, pipelines.contains("nab-ae@"));
-        String models = executeCommand("edgeai:models");
-        assertTrue(models, models.contains("nab-ae") && models.contains("ACTIVE") && models.contains("CPU"));
+        // the registry's snapshot is rebuilt just after the runner is registered: poll, on a loaded box it lags
+        String models = Poll.until("nab-ae listed ACTIVE", TIMEOUT, () -> {
+            String out = executeCommand("edgeai:models");
+            return out.contains("nab-ae") && out.contains("ACTIVE") ? out : null;
+        });
+        assertTrue(models, models.contains("CPU"));
         String status = Poll.until("edgeai:status showing the connection up", TIMEOUT, () -> {
             String out = executeCommand("edgeai:status");
             return out.contains("| CONNECTED ") ? out : null;

@@ -60,7 +60,8 @@ public abstract class KarafTestSupport {
     protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
             "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell",
             "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q", "edgeai-model-bge-small-zh-v15-q",
-            "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm");
+            "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm",
+            "edgeai-metrics");
 
     @Inject
     protected BundleContext bundleContext;
@@ -115,6 +116,7 @@ public abstract class KarafTestSupport {
                 editConfigurationFilePut("etc/edgeai.broker.cfg", "port", Integer.toString(brokerPort)),
                 editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
                         "tcp://127.0.0.1:" + brokerPort),
+                editConfigurationFilePut("etc/edgeai.metrics.cfg", "port", Integer.toString(Mosquitto.freePort())),
                 // (Pax Exam itself moves JMX's RMI ports to free ones)
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
                         Integer.toString(Mosquitto.freePort()))));

@@ -37,4 +37,12 @@ public interface ModelRunner {
 
     /** @return failed inferences since load */
     long failureCount();
+
+    /**
+     * @return latency of {@link #run(float[][])} calls since load; empty when the runner does not measure it
+     * @since 1.1
+     */
+    default LatencyHistogram inferenceLatency() {
+        return LatencyHistogram.EMPTY;
+    }
 }

@@ -1,5 +1,7 @@
 package io.edgeai.gateway.api;
 
+import java.util.Map;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /** A running pipeline, registered with {@link EdgeAiConstants#PIPELINE_NAME}; exposes its status. */
@@ -10,4 +12,25 @@ public interface Pipeline {
 
     /** @return a snapshot of counters and state */
     PipelineStatus status();
+
+    /**
+     * Latency of each stage the pipeline runs, by stage name (e.g. {@code decode}, {@code infer},
+     * {@code decide}, {@code publish}, and {@code total} from receipt to publish).
+     *
+     * @return histograms by stage; empty when the pipeline does not measure its stages
+     * @since 1.1
+     */
+    default Map<String, LatencyHistogram> stageLatencies() {
+        return Map.of();
+    }
+
+    /**
+     * Rejected inputs by reason code (the {@code code} of the dead letter, e.g. {@code oversize}).
+     *
+     * @return counts by code; empty when the pipeline does not break rejections down
+     * @since 1.1
+     */
+    default Map<String, Long> rejectedByCode() {
+        return Map.of();
+    }
 }

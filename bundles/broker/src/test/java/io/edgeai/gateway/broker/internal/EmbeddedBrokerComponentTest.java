@@ -89,6 +89,56 @@ class EmbeddedBrokerComponentTest {
     }
 
     @Test
+    void withAPasswordFileOnlyKnownUsersWithTheRightPasswordGetIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // Moquette's format: user:sha256-hex-of-password
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("s3cret-broker-pw".getBytes(StandardCharsets.UTF_8)));
+        java.nio.file.Path passwords = java.nio.file.Files.writeString(dir.resolve("passwords"), "device-1:" + hash + "\n");
+        RecordingBundleContext bundle = new RecordingBundleContext();
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context, TestConfigs.of(BrokerConfig.class,
+                Map.of("port", freePort(), "allowAnonymous", false, "passwordFile", passwords.toString())));
+        try {
+            BrokerStatus status = awaitRunning(bundle);
+            String uri = "tcp://127.0.0.1:" + status.port();
+            // Moquette answers both with "bad user name or password" (CONNACK 4)
+            assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
+                    connectFails(uri, null, null), "anonymous");
+            assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
+                    connectFails(uri, "device-1", "guess"), "wrong password");
+            MqttClient ok = new MqttClient(uri, "auth-ok", new MemoryPersistence());
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setUserName("device-1");
+            o.setPassword("s3cret-broker-pw".toCharArray());
+            ok.connect(o);
+            assertTrue(ok.isConnected());
+            ok.disconnect();
+            ok.close();
+        } finally {
+            broker.deactivate();
+        }
+    }
+
+    /** @return Paho's reason code of the refused connect; fails the test if it connects */
+    private static int connectFails(String uri, String user, String password) throws Exception {
+        MqttClient c = new MqttClient(uri, "auth-" + user, new MemoryPersistence());
+        try {
+            MqttConnectOptions o = new MqttConnectOptions();
+            if (user != null) {
+                o.setUserName(user);
+                o.setPassword(password.toCharArray());
+            }
+            c.connect(o);
+            c.disconnect();
+            throw new AssertionError("connected as " + user);
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            return e.getReasonCode();
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
     void disabledStartsNothing() {
         RecordingBundleContext bundle = new RecordingBundleContext();
         EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,

@@ -3,6 +3,7 @@ package io.edgeai.gateway.mqtt.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** One broker connection (factory PID {@code edgeai.mqtt.connection}). */
 @ObjectClassDefinition(id = "edgeai.mqtt.connection", name = "EdgeAI MQTT connection",
@@ -13,7 +14,8 @@ public @interface ConnectionConfig {
     String name() default "local";
 
     /** @return broker URI */
-    @AttributeDefinition(name = "Server URI", description = "Broker URI, tcp://host:port or ssl://host:port.")
+    @AttributeDefinition(name = "Server URI", description = "Broker URI, tcp://host:port or ssl://host:port (TLS; "
+            + "the broker's certificate must name this host, as a DNS or IP subject alternative name).")
     String serverUri() default "tcp://127.0.0.1:1883";
 
     /** @return client id */
@@ -25,8 +27,54 @@ public @interface ConnectionConfig {
     String username() default "";
 
     /** @return password */
-    @AttributeDefinition(name = "Password", description = "Password for the broker; never logged.", type = AttributeType.PASSWORD)
+    @AttributeDefinition(name = "Password", description = "Password for the broker; never logged, but shown by "
+            + "config:list (also when given as $[secret:NAME]). Prefer Password file.", type = AttributeType.PASSWORD)
     String password() default "";
+
+    /** @return password file */
+    @AttributeDefinition(name = "Password file", description = "File holding the password (read at each connect, "
+            + "trailing line break ignored); overrides Password. Empty: none.")
+    String passwordFile() default "";
+
+    /** @return key store path */
+    @AttributeDefinition(name = "Key store", description = "Client key and certificate chain for mutual TLS "
+            + "(ssl:// only). Empty: no client certificate.")
+    String keyStore() default "";
+
+    /** @return key store type */
+    @AttributeDefinition(name = "Key store type", description = "Type of the key store.", options = {
+        @Option(label = "PKCS12", value = "PKCS12"), @Option(label = "JKS", value = "JKS")})
+    String keyStoreType() default "PKCS12";
+
+    /** @return key store password */
+    @AttributeDefinition(name = "Key store password", description = "Password of the key store and its key; "
+            + "never logged. Prefer Key store password file.", type = AttributeType.PASSWORD)
+    String keyStorePassword() default "";
+
+    /** @return key store password file */
+    @AttributeDefinition(name = "Key store password file", description = "File holding the key store password "
+            + "(trailing line break ignored); overrides Key store password. Empty: none.")
+    String keyStorePasswordFile() default "";
+
+    /** @return trust store path */
+    @AttributeDefinition(name = "Trust store", description = "CA certificates trusted for the broker's certificate "
+            + "(ssl:// only). Empty: the JVM's default CAs.")
+    String trustStore() default "";
+
+    /** @return trust store type */
+    @AttributeDefinition(name = "Trust store type", description = "Type of the trust store.", options = {
+        @Option(label = "PKCS12", value = "PKCS12"), @Option(label = "JKS", value = "JKS")})
+    String trustStoreType() default "PKCS12";
+
+    /** @return trust store password */
+    @AttributeDefinition(name = "Trust store password", description = "Password of the trust store; empty for none. "
+            + "Never logged.", type = AttributeType.PASSWORD)
+    String trustStorePassword() default "";
+
+    /** @return trust store password file */
+    @AttributeDefinition(name = "Trust store password file", description = "File holding the trust store password "
+            + "(trailing line break ignored); overrides Trust store password. Empty: none.")
+    String trustStorePasswordFile() default "";
 
     /** @return clean session */
     @AttributeDefinition(name = "Clean session", description = "Start each connection with a clean session.")

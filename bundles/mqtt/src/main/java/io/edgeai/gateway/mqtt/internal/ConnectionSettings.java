@@ -16,10 +16,48 @@ package io.edgeai.gateway.mqtt.internal;
  * @param reconnectMinDelayMs first back-off
  * @param reconnectMaxDelayMs longest back-off
  * @param statusTopic retained status topic, empty for none
+ * @param passwordFile file holding the password (overrides {@code password}), empty for none
+ * @param tls key and trust stores for {@code ssl://} URIs
  */
 public record ConnectionSettings(String name, String serverUri, String clientId, String username, String password,
         boolean cleanSession, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight,
-        int publishQueueCapacity, int reconnectMinDelayMs, int reconnectMaxDelayMs, String statusTopic) {
+        int publishQueueCapacity, int reconnectMinDelayMs, int reconnectMaxDelayMs, String statusTopic,
+        String passwordFile, TlsSettings tls) {
+
+    /** Rejects TLS material on a plain-TCP URI: the operator meant TLS, and would silently not get it. */
+    public ConnectionSettings {
+        passwordFile = passwordFile == null ? "" : passwordFile.trim();
+        tls = tls == null ? TlsSettings.NONE : tls;
+        if (tls.configured() && !usesTls(serverUri)) {
+            throw new IllegalArgumentException("keyStore/trustStore are set but serverUri " + serverUri
+                    + " is not ssl://: use ssl://host:port for TLS");
+        }
+    }
+
+    /**
+     * Settings without password file and TLS material.
+     *
+     * @param name connection name
+     * @param serverUri broker URI
+     * @param clientId MQTT client id
+     * @param username user name, empty for none
+     * @param password password, empty for none
+     * @param cleanSession clean session flag
+     * @param keepAliveSeconds keep-alive interval
+     * @param connectTimeoutSeconds one connect attempt's limit
+     * @param maxInflight Paho's in-flight window
+     * @param publishQueueCapacity bound of the publish queue
+     * @param reconnectMinDelayMs first back-off
+     * @param reconnectMaxDelayMs longest back-off
+     * @param statusTopic retained status topic, empty for none
+     */
+    public ConnectionSettings(String name, String serverUri, String clientId, String username, String password,
+            boolean cleanSession, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight,
+            int publishQueueCapacity, int reconnectMinDelayMs, int reconnectMaxDelayMs, String statusTopic) {
+        this(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds, connectTimeoutSeconds,
+                maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs, statusTopic, "",
+                TlsSettings.NONE);
+    }
 
     /**
      * @param c the configuration
@@ -30,7 +68,10 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
         return new ConnectionSettings(c.name(), c.serverUri(), clientId, c.username(), c.password(),
                 c.cleanSession(), c.keepAliveSeconds(), c.connectTimeoutSeconds(), c.maxInflight(),
                 c.publishQueueCapacity(), c.reconnectMinDelayMs(), Math.max(c.reconnectMinDelayMs(),
-                        c.reconnectMaxDelayMs()), c.statusTopic().replace("{clientId}", clientId));
+                        c.reconnectMaxDelayMs()), c.statusTopic().replace("{clientId}", clientId),
+                c.passwordFile(), new TlsSettings(c.keyStore(), c.keyStoreType(), c.keyStorePassword(), c.trustStore(),
+                        c.trustStoreType(), c.trustStorePassword(), c.keyStorePasswordFile(),
+                        c.trustStorePasswordFile()));
     }
 
     /**
@@ -45,6 +86,46 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
         return new ConnectionSettings(name, serverUri, clientId, "", "", true, 30, 10, 1000, 10000, 200, 5000, "");
     }
 
+    /**
+     * @param user user name
+     * @param pass password
+     * @return these settings with the given credentials
+     */
+    public ConnectionSettings withCredentials(String user, String pass) {
+        return new ConnectionSettings(name, serverUri, clientId, user, pass, cleanSession, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
+                statusTopic, passwordFile, tls);
+    }
+
+    /**
+     * @param file file holding the password
+     * @return these settings reading the password from the file
+     */
+    public ConnectionSettings withPasswordFile(String file) {
+        return new ConnectionSettings(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
+                statusTopic, file, tls);
+    }
+
+    /**
+     * @param material key and trust stores
+     * @return these settings with the given TLS material
+     */
+    public ConnectionSettings withTls(TlsSettings material) {
+        return new ConnectionSettings(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
+                statusTopic, passwordFile, material);
+    }
+
+    /** @return whether the URI asks for TLS */
+    public boolean usesTls() {
+        return usesTls(serverUri);
+    }
+
+    private static boolean usesTls(String uri) {
+        return uri != null && (uri.startsWith("ssl://") || uri.startsWith("wss://"));
+    }
+
     private static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_-]", "");
@@ -53,10 +134,11 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
         }
     }
 
-    /** Never print the password. */
+    /** Never print a password. */
     @Override
     public String toString() {
         return "ConnectionSettings[name=" + name + ", serverUri=" + serverUri + ", clientId=" + clientId
-                + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "****") + "]";
+                + ", username=" + username + ", password=" + Secrets.mask(password) + ", passwordFile=" + passwordFile
+                + ", tls=" + tls + "]";
     }
 }

@@ -1,5 +1,8 @@
 package io.edgeai.gateway.mqtt.internal;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -73,12 +76,29 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         this.settings = settings;
         this.outbox = new ArrayBlockingQueue<>(settings.publishQueueCapacity());
         this.client = newClient();
+        LOG.debug("MQTT connection {}: {}", settings.name(), settings);
         this.connector = new Thread(this::connectLoop, "edgeai-mqtt-" + settings.name() + "-connect");
         this.publisher = new Thread(this::publishLoop, "edgeai-mqtt-" + settings.name() + "-publish");
         connector.setDaemon(true);
         publisher.setDaemon(true);
         connector.start();
         publisher.start();
+    }
+
+    private static void warnIfCredentialsInClear(ConnectionSettings s) {
+        boolean credentials = !s.username().isEmpty() || !s.password().isEmpty() || !s.passwordFile().isEmpty();
+        if (!credentials || s.usesTls()) {
+            return;
+        }
+        try {
+            String host = URI.create(s.serverUri()).getHost();
+            if (host != null && !InetAddress.getByName(host).isLoopbackAddress()) {
+                LOG.warn("MQTT connection {} sends its credentials unencrypted to {}: use ssl://", s.name(),
+                        s.serverUri());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("Cannot tell whether {} is local: {}", s.serverUri(), e.getMessage());
+        }
     }
 
     private MqttAsyncClient newClient() throws MqttException {
@@ -90,6 +110,11 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     @Override
     public String name() {
         return settings.name();
+    }
+
+    /** @return the settings as text, secrets masked */
+    String settingsForDisplay() {
+        return settings.toString();
     }
 
     @Override
@@ -190,6 +215,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     // ---- own threads ----
 
     private void connectLoop() {
+        // on this thread, not in the constructor: it may resolve a host name
+        warnIfCredentialsInClear(settings);
         long delay = settings.reconnectMinDelayMs();
         boolean first = true;
         while (running) {
@@ -213,7 +240,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                 outageLogged = false;
                 LOG.info("MQTT connection {} connected to {} as {}", settings.name(), settings.serverUri(),
                         settings.clientId());
-            } catch (MqttException | RuntimeException e) {
+            } catch (MqttException | IOException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
@@ -233,8 +260,17 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         }
     }
 
-    private MqttConnectOptions options() {
+    /**
+     * Options for one connect attempt. Secret files and key stores are read here, at each attempt, so a
+     * rotated password or certificate is picked up on the next reconnect.
+     */
+    private MqttConnectOptions options() throws IOException {
         MqttConnectOptions o = new MqttConnectOptions();
+        if (settings.usesTls()) {
+            o.setSocketFactory(SslSocketFactories.create(settings.tls()));
+            // the broker's certificate must name the host of serverUri (CVE-2019-11777 was this check missing)
+            o.setHttpsHostnameVerificationEnabled(true);
+        }
         o.setCleanSession(settings.cleanSession());
         o.setKeepAliveInterval(settings.keepAliveSeconds());
         o.setConnectionTimeout(settings.connectTimeoutSeconds());
@@ -243,8 +279,9 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         if (!settings.username().isEmpty()) {
             o.setUserName(settings.username());
         }
-        if (!settings.password().isEmpty()) {
-            o.setPassword(settings.password().toCharArray());
+        String password = Secrets.resolve("password", settings.password(), settings.passwordFile());
+        if (!password.isEmpty()) {
+            o.setPassword(password.toCharArray());
         }
         if (!settings.statusTopic().isEmpty()) {
             o.setWill(settings.statusTopic(), statusPayload("offline"), 1, true);

@@ -23,6 +23,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.LatencyHistogram;
+import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.TensorSpec;
@@ -44,6 +46,8 @@ public final class OrtModelRunner implements LoadedModel {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final AtomicLong inferences = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** Latency of run() after warm-up (replaced once warm-up is done, so warm-up runs are not counted). */
+    private volatile LatencyRecorder latency = new LatencyRecorder();
     private boolean closed;
 
     private OrtModelRunner(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info) {
@@ -174,6 +178,7 @@ public final class OrtModelRunner implements LoadedModel {
             run(zeros);
         }
         inferences.set(0);
+        latency = new LatencyRecorder();
     }
 
     @Override
@@ -198,7 +203,9 @@ public final class OrtModelRunner implements LoadedModel {
             if (closed) {
                 throw new InferenceException("model " + info.id() + " is closed");
             }
+            long start = System.nanoTime();
             float[][] out = infer(batch);
+            latency.record(System.nanoTime() - start);
             inferences.addAndGet(batch.length);
             return out;
         } catch (OrtException e) {
@@ -240,6 +247,11 @@ public final class OrtModelRunner implements LoadedModel {
     @Override
     public long failureCount() {
         return failures.get();
+    }
+
+    @Override
+    public LatencyHistogram inferenceLatency() {
+        return latency.snapshot();
     }
 
     /** Waits for in-flight inferences, then frees the native session. Idempotent. */

@@ -1,5 +1,7 @@
 package io.edgeai.gateway.pipeline.internal;
 
+import java.util.Map;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -10,6 +12,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
@@ -73,5 +76,15 @@ public final class AnomalyPipeline implements Pipeline {
     @Override
     public PipelineStatus status() {
         return worker.status("anomaly", connection.name());
+    }
+
+    @Override
+    public Map<String, LatencyHistogram> stageLatencies() {
+        return worker.stageLatencies();
+    }
+
+    @Override
+    public Map<String, Long> rejectedByCode() {
+        return worker.rejectedByCode();
     }
 }

@@ -45,12 +45,35 @@ public @interface AnomalyPipelineConfig {
     @AttributeDefinition(name = "Dead-letter topic root", description = "Rejected inputs go to <root>/<input topic> with the reason.")
     String deadLetterTopicPrefix() default "edgeai/deadletter";
 
+    /** @return payload format */
+    @AttributeDefinition(name = "Payload format", description = "How payloads are decoded. json: an object with the "
+            + "value field, or a bare number, on <prefix>/<device>/<quantity>. senml: RFC 8428 SenML JSON packs on "
+            + "<prefix>/<device>, one reading per numeric record (quantity = resolved name). sparkplug-b: Sparkplug B "
+            + "protobuf on spBv1.0/<group>/<type>/<node>[/<device>], one reading per numeric metric. float32-le: raw "
+            + "little-endian float32 samples on <prefix>/<device>/<quantity>.", options = {
+        @Option(label = "JSON", value = "json"), @Option(label = "SenML (JSON)", value = "senml"),
+        @Option(label = "Sparkplug B", value = "sparkplug-b"),
+        @Option(label = "Raw float32, little-endian", value = "float32-le")})
+    String payloadFormat() default "json";
+
+    /** @return batch limit */
+    @AttributeDefinition(name = "Max batch", description = "Most values one message may carry (SenML records, "
+            + "Sparkplug metrics, float32 samples); larger messages are rejected (too-many-values).", min = "1")
+    int maxBatch() default 1000;
+
+    /** @return window limit */
+    @AttributeDefinition(name = "Max window", description = "Most values a model may keep per series (its "
+            + "window.size); a model asking for more is refused for this pipeline (window-too-large). Memory for "
+            + "windows is at most maxSeries x maxWindow values.", min = "1")
+    int maxWindow() default 1024;
+
     /** @return value field */
-    @AttributeDefinition(name = "Value field", description = "JSON field holding the reading.")
+    @AttributeDefinition(name = "Value field", description = "JSON field holding the reading (format json), or a "
+            + "JSON pointer such as /sensor/temperature when it starts with '/'.")
     String valueField() default "value";
 
     /** @return timestamp field */
-    @AttributeDefinition(name = "Timestamp field", description = "JSON field holding the timestamp (ISO-8601 or epoch ms); optional in payloads.")
+    @AttributeDefinition(name = "Timestamp field", description = "JSON field or pointer holding the timestamp (ISO-8601 or epoch ms); optional in payloads.")
     String tsField() default "ts";
 
     /** @return payload limit */

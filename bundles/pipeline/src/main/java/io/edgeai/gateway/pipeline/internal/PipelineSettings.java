@@ -20,11 +20,19 @@ package io.edgeai.gateway.pipeline.internal;
  * @param clearThreshold clear threshold, negative for the model's default
  * @param raiseCount readings to raise
  * @param clearCount readings to clear
+ * @param payloadFormat how payloads are decoded: {@code json}, {@code senml}, {@code sparkplug-b} or
+ *        {@code float32-le}
+ * @param maxBatch most values one message may carry (SenML records, Sparkplug metrics, float32 values)
+ * @param maxWindow most values a model may keep per series (its {@code window.size}); bounds memory at
+ *        {@code maxSeries * maxWindow} values
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-        double clearThreshold, int raiseCount, int clearCount) {
+        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow) {
+
+    /** The payload formats a pipeline can decode. */
+    public static final java.util.List<String> FORMATS = java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
 
     /** Rejects settings that cannot work, with a message naming the field. */
     public PipelineSettings {
@@ -36,6 +44,12 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         }
         if (queueCapacity < 1 || maxSeries < 1 || maxPayloadBytes < 16) {
             throw new IllegalArgumentException("queueCapacity, maxSeries must be >= 1 and maxPayloadBytes >= 16");
+        }
+        if (!FORMATS.contains(payloadFormat)) {
+            throw new IllegalArgumentException("payloadFormat must be one of " + FORMATS + ", got " + payloadFormat);
+        }
+        if (maxBatch < 1 || maxWindow < 1) {
+            throw new IllegalArgumentException("maxBatch and maxWindow must be >= 1");
         }
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
@@ -50,7 +64,50 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         return new PipelineSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
-                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount());
+                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
+                c.maxBatch(), c.maxWindow());
+    }
+
+    /**
+     * Settings without the payload format and the batch and window limits: JSON, at most 1000 values per
+     * message, windows up to 1024 values.
+     *
+     * @param name pipeline name
+     * @param inputTopic input filter
+     * @param inputQos input QoS
+     * @param outputTopicPrefix result root
+     * @param outputQos result QoS
+     * @param alarmTopicPrefix alarm root, empty for none
+     * @param deadLetterTopicPrefix dead-letter root
+     * @param valueField value field name or JSON pointer
+     * @param tsField timestamp field name or JSON pointer
+     * @param maxPayloadBytes payload limit
+     * @param queueCapacity ingest queue bound
+     * @param dropOldest overflow policy
+     * @param maxSeries bound on series with state
+     * @param threshold alarm threshold
+     * @param clearThreshold clear threshold
+     * @param raiseCount readings to raise
+     * @param clearCount readings to clear
+     */
+    public PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+            String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
+            int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
+            double clearThreshold, int raiseCount, int clearCount) {
+        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
+                valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
+                raiseCount, clearCount, "json", 1000, 1024);
+    }
+
+    /**
+     * @param format payload format
+     * @param batch most values per message
+     * @return these settings with another payload format
+     */
+    public PipelineSettings withPayloadFormat(String format, int batch) {
+        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
+                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
+                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow);
     }
 
     /**

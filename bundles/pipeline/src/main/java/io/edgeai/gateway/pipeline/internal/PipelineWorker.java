@@ -2,6 +2,7 @@ package io.edgeai.gateway.pipeline.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import io.edgeai.gateway.api.InboundMessage;
 import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.LatencyHistogram;
+import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
@@ -24,9 +27,13 @@ import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmState;
+import io.edgeai.gateway.pipeline.internal.decode.Float32Decoder;
+import io.edgeai.gateway.pipeline.internal.decode.PayloadDecoder;
 import io.edgeai.gateway.pipeline.internal.decode.Reading;
 import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
 import io.edgeai.gateway.pipeline.internal.decode.RejectedInputException;
+import io.edgeai.gateway.pipeline.internal.decode.SenmlDecoder;
+import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
 import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
 import io.edgeai.gateway.pipeline.internal.detect.Score;
 import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
@@ -53,13 +60,18 @@ public final class PipelineWorker {
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final LatencyWindow latency = new LatencyWindow(4096);
+    /** Per-stage latency histograms, by stage name; fixed set, created up front. */
+    private final Map<String, LatencyRecorder> stages = Map.of("decode", new LatencyRecorder(), "infer",
+            new LatencyRecorder(), "decide", new LatencyRecorder(), "publish", new LatencyRecorder(), "total",
+            new LatencyRecorder());
+    private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
     /** Bytes of an oversize payload kept for its dead letter. */
     private static final int OVERSIZE_KEPT = 1024;
     /** Original sizes of the truncated oversize messages in the queue (identity keys). */
     private final Map<InboundMessage, Integer> oversize = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
     private volatile PipelineSettings settings;
-    private volatile ReadingDecoder decoder;
+    private volatile PayloadDecoder decoder;
     private volatile boolean running = true;
     private String scorerModel = "";
     private AnomalyScorer scorer;
@@ -104,7 +116,12 @@ public final class PipelineWorker {
     public void update(PipelineSettings next) {
         PipelineSettings prev = settings;
         settings = next;
-        decoder = decoderFor(next);
+        if (!prev.payloadFormat().equals(next.payloadFormat()) || prev.maxPayloadBytes() != next.maxPayloadBytes()
+                || prev.maxBatch() != next.maxBatch() || !prev.valueField().equals(next.valueField())
+                || !prev.tsField().equals(next.tsField())) {
+            // (a new Sparkplug decoder forgets the aliases until the next birth certificates)
+            decoder = decoderFor(next);
+        }
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
             connection.unsubscribe(prev.inputTopic());
             connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
@@ -112,8 +129,17 @@ public final class PipelineWorker {
         LOG.info("Pipeline {} updated live", next.name());
     }
 
-    private static ReadingDecoder decoderFor(PipelineSettings s) {
-        return new ReadingDecoder(s.maxPayloadBytes(), s.valueField(), s.tsField());
+    private static PayloadDecoder decoderFor(PipelineSettings s) {
+        switch (s.payloadFormat()) {
+            case "senml":
+                return new SenmlDecoder(s.maxPayloadBytes(), s.maxBatch());
+            case "sparkplug-b":
+                return new SparkplugDecoder(s.maxPayloadBytes(), s.maxBatch());
+            case "float32-le":
+                return new Float32Decoder(s.maxPayloadBytes(), s.maxBatch());
+            default:
+                return new ReadingDecoder(s.maxPayloadBytes(), s.valueField(), s.tsField());
+        }
     }
 
     /** Unsubscribes, stops the thread and waits for it. Queued readings are discarded. */
@@ -190,26 +216,50 @@ public final class PipelineWorker {
                     + " bytes", originalSize);
             return;
         }
-        Reading r;
+        List<Reading> readings;
+        long t0 = System.nanoTime();
         try {
-            r = decoder.decode(m.topic(), m.payload(), now);
+            readings = decoder.decodeAll(m.topic(), m.payload(), now);
         } catch (RejectedInputException e) {
             reject(m, e.code(), e.getMessage());
             return;
         }
+        stages.get("decode").record(System.nanoTime() - t0);
+        for (Reading r : readings) {
+            if (!score(m, r, s)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Windows, scores, decides and publishes one reading.
+     *
+     * @return false when the message was rejected (the rest of its readings are dropped with it)
+     */
+    private boolean score(InboundMessage m, Reading r, PipelineSettings s) {
+        long t1 = System.nanoTime();
         ModelRunner runner = model.get();
         if (runner == null) {
             reject(m, "no-model", "no model is serving this pipeline");
-            return;
+            return false;
         }
-        Series ser = series.get(m.topic());
+        int window = runner.info().intProperty("window.size", 0);
+        if (window > s.maxWindow()) {
+            reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
+                    + "more than maxWindow " + s.maxWindow());
+            return false;
+        }
+        // one series per topic and quantity: multi-value formats carry several quantities per topic
+        String key = m.topic() + " " + r.quantity();
+        Series ser = series.get(key);
         if (ser == null) {
             if (series.size() >= s.maxSeries()) {
                 reject(m, "too-many-series", "pipeline already tracks " + s.maxSeries() + " series (maxSeries)");
-                return;
+                return false;
             }
             ser = new Series(scorerFor(runner.info()).newSeries());
-            series.put(m.topic(), ser);
+            series.put(key, ser);
             seriesCount.set(series.size());
         }
         Score score;
@@ -219,16 +269,18 @@ public final class PipelineWorker {
             ModelRunner again = model.get();
             if (again == null || again == runner) {
                 reject(m, "inference-failed", first.getMessage());
-                return;
+                return false;
             }
             runner = again;
             try {
                 score = scoreWith(runner, ser, r);
             } catch (InferenceException second) {
                 reject(m, "inference-failed", second.getMessage());
-                return;
+                return false;
             }
         }
+        long t2 = System.nanoTime();
+        stages.get("infer").record(t2 - t1);
         AlarmEvent event = AlarmEvent.NONE;
         if (!score.warmingUp()) {
             event = ser.alarm.update(score.score(), policy(s, runner.info()));
@@ -238,6 +290,8 @@ public final class PipelineWorker {
                 alarms.decrementAndGet();
             }
         }
+        long t3 = System.nanoTime();
+        stages.get("decide").record(t3 - t2);
         String suffix = "/" + r.device() + "/" + r.quantity();
         byte[] out = ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(),
                 runner.info().id());
@@ -248,7 +302,11 @@ public final class PipelineWorker {
                     String.format("%.3f", score.score()));
         }
         published.incrementAndGet();
-        latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
+        long t4 = System.nanoTime();
+        stages.get("publish").record(t4 - t3);
+        stages.get("total").record(t4 - m.receivedNanos());
+        latency.record((t4 - m.receivedNanos()) / 1000);
+        return true;
     }
 
     private Score scoreWith(ModelRunner runner, Series ser, Reading r) {
@@ -287,6 +345,7 @@ public final class PipelineWorker {
 
     private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
         rejected.incrementAndGet();
+        rejectedByCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
         PipelineSettings s = settings;
         byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
@@ -318,6 +377,20 @@ public final class PipelineWorker {
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
                 latency.percentile(99));
+    }
+
+    /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */
+    public Map<String, LatencyHistogram> stageLatencies() {
+        Map<String, LatencyHistogram> out = new java.util.TreeMap<>();
+        stages.forEach((k, v) -> out.put(k, v.snapshot()));
+        return out;
+    }
+
+    /** @return rejected inputs by dead-letter code */
+    public Map<String, Long> rejectedByCode() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        rejectedByCode.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     /** @return the settings in force */

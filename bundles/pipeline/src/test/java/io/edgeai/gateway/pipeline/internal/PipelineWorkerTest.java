@@ -200,4 +200,74 @@ class PipelineWorkerTest {
                 "only the new topic is subscribed");
         assertEquals(0.99, worker.settings().threshold());
     }
+
+    private static PipelineSettings format(String inputTopic, String format, int maxWindow) {
+        PipelineSettings d = PipelineSettings.defaults("test");
+        return new PipelineSettings("test", inputTopic, 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
+                "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(), -1, -1, 1, 12, format, 10,
+                maxWindow);
+    }
+
+    @Test
+    void senmlPacksBecomeOneSeriesPerNameAndAreMeasured() {
+        worker.update(format("senml/+", "senml", 1024));
+        // probe until the new subscription is in place, then count from a clean slate
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            send("senml/probe", "[{\"n\":\"p\",\"v\":1}]");
+            return !results.isEmpty();
+        });
+        results.clear();
+        send("senml/dev-9", "[{\"bn\":\"dev-9:\",\"bt\":1.7e9,\"n\":\"temp\",\"v\":21.5},"
+                + "{\"n\":\"hum\",\"v\":40},{\"n\":\"temp\",\"t\":60,\"v\":21.7},{\"n\":\"door\",\"vb\":true}]");
+        send("senml/dev-9", "{\"not\":\"a pack\"}");
+        // (late probe results may still arrive: look at dev-9's only)
+        java.util.function.Supplier<List<JsonNode>> dev9 = () -> results.stream()
+                .filter(r -> r.get("device").asText().equals("dev-9")).toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dev9.get().size() >= 3 && deadLetters.containsKey("wrong-type"));
+        assertEquals(List.of("dev-9:temp", "dev-9:hum", "dev-9:temp"),
+                dev9.get().stream().map(r -> r.get("quantity").asText()).toList());
+        assertEquals("2023-11-14T22:14:20Z", dev9.get().get(2).get("ts").asText());
+        // two series for dev-9 (temp, hum) plus the probe's
+        assertEquals(3, worker.status("anomaly", "gw").keys());
+        assertEquals(1L, worker.rejectedByCode().get("wrong-type"));
+        assertTrue(worker.stageLatencies().get("decode").count() >= 2);
+        assertTrue(worker.stageLatencies().get("total").count() >= 3);
+    }
+
+    @Test
+    void sparkplugBirthAndAliasedDataAreScored() {
+        worker.update(format("spBv1.0/plant-1/#", "sparkplug-b", 1024));
+        org.eclipse.tahu.protobuf.SparkplugBProto.Payload birth = org.eclipse.tahu.protobuf.SparkplugBProto.Payload
+                .newBuilder().setTimestamp(1_700_000_000_000L).setSeq(0)
+                .addMetrics(org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder().setName("Temperature")
+                        .setAlias(5).setDatatype(10).setDoubleValue(20.0))
+                .build();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            device.publish("spBv1.0/plant-1/NBIRTH/edge-1", birth.toByteArray(), 1, false);
+            return !results.isEmpty();
+        });
+        results.clear();
+        org.eclipse.tahu.protobuf.SparkplugBProto.Payload data = org.eclipse.tahu.protobuf.SparkplugBProto.Payload
+                .newBuilder().setTimestamp(1_700_000_060_000L).setSeq(1)
+                .addMetrics(org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder().setAlias(5)
+                        .setDatatype(10).setDoubleValue(20.5))
+                .build();
+        device.publish("spBv1.0/plant-1/NDATA/edge-1", data.toByteArray(), 1, false);
+        // the data message names its metric by alias only; late birth probes (20.0) may arrive too
+        JsonNode fromData = await().atMost(Duration.ofSeconds(10)).until(() -> results.stream()
+                .filter(r -> r.get("ts").asText().equals("2023-11-14T22:14:20Z")).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+        assertEquals("edge-1", fromData.get("device").asText());
+        assertEquals("Temperature", fromData.get("quantity").asText());
+        assertEquals(20.5, fromData.get("value").asDouble());
+    }
+
+    @Test
+    void aModelWindowAboveTheLimitIsRefusedWithAReason() {
+        worker.update(format("sensors/+/+", "json", 8));
+        send("sensors/x/y", "1.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.containsKey("window-too-large"));
+        assertTrue(deadLetters.get("window-too-large").get("reason").asText().contains("maxWindow 8"));
+        assertEquals(0, worker.status("anomaly", "gw").published());
+    }
 }

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -20,10 +21,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /**
  * Decodes a reading from a topic {@code <prefix>/<device>/<quantity>} and a payload that is either a
  * JSON object ({@code {"ts":"2014-02-14T14:30:00","value":83.2}}) or a bare number ({@code 83.2}).
+ * The value and timestamp fields are field names, or JSON pointers (RFC 6901) when they start with
+ * {@code /}, e.g. {@code /sensor/temperature/value} (then the root may also be an array).
  * Everything else is rejected with a reason: oversize, not UTF-8, not JSON, missing or non-numeric
  * value, NaN or infinite value, unparseable timestamp.
  */
-public final class ReadingDecoder {
+public final class ReadingDecoder implements PayloadDecoder {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
@@ -44,6 +47,30 @@ public final class ReadingDecoder {
         this.tsField = tsField;
     }
 
+    @Override
+    public List<Reading> decodeAll(String topic, byte[] payload, long receivedMillis) throws RejectedInputException {
+        return List.of(decode(topic, payload, receivedMillis));
+    }
+
+    /**
+     * @param topic {@code <prefix>/<device>/<quantity>}
+     * @return device and quantity, the topic's last two levels
+     * @throws RejectedInputException when the topic has fewer levels
+     */
+    static String[] deviceAndQuantity(String topic) throws RejectedInputException {
+        String[] levels = topic.split("/", -1);
+        if (levels.length < 3 || levels[levels.length - 2].isEmpty() || levels[levels.length - 1].isEmpty()) {
+            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>/<quantity>");
+        }
+        return new String[] {levels[levels.length - 2], levels[levels.length - 1]};
+    }
+
+    /** A plain field name, or a JSON pointer when it starts with '/'; null when absent. */
+    private static JsonNode field(JsonNode root, String field) {
+        JsonNode n = field.startsWith("/") ? root.at(field) : root.get(field);
+        return n == null || n.isMissingNode() ? null : n;
+    }
+
     /**
      * @param topic the topic the reading came on
      * @param payload the payload
@@ -52,12 +79,9 @@ public final class ReadingDecoder {
      * @throws RejectedInputException with a reason when the input cannot be used
      */
     public Reading decode(String topic, byte[] payload, long receivedMillis) throws RejectedInputException {
-        String[] levels = topic.split("/", -1);
-        if (levels.length < 3 || levels[levels.length - 2].isEmpty() || levels[levels.length - 1].isEmpty()) {
-            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>/<quantity>");
-        }
-        String device = levels[levels.length - 2];
-        String quantity = levels[levels.length - 1];
+        String[] dq = deviceAndQuantity(topic);
+        String device = dq[0];
+        String quantity = dq[1];
         if (payload.length > maxPayloadBytes) {
             throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
                     + maxPayloadBytes + " bytes");
@@ -82,11 +106,11 @@ public final class ReadingDecoder {
             return new Reading(device, quantity, Instant.ofEpochMilli(receivedMillis).toString(), receivedMillis,
                     finite(root.asDouble()));
         }
-        if (!root.isObject()) {
+        if (!root.isObject() && !(valueField.startsWith("/") && root.isArray())) {
             throw new RejectedInputException("wrong-type", "payload must be a JSON object or a number, got "
                     + root.getNodeType().toString().toLowerCase());
         }
-        JsonNode v = root.get(valueField);
+        JsonNode v = field(root, valueField);
         if (v == null || v.isNull()) {
             throw new RejectedInputException("missing-field", "field '" + valueField + "' is missing");
         }
@@ -95,7 +119,7 @@ public final class ReadingDecoder {
                     + v.getNodeType().toString().toLowerCase());
         }
         double value = finite(v.asDouble());
-        JsonNode t = root.get(tsField);
+        JsonNode t = field(root, tsField);
         if (t == null || t.isNull()) {
             return new Reading(device, quantity, Instant.ofEpochMilli(receivedMillis).toString(), receivedMillis, value);
         }

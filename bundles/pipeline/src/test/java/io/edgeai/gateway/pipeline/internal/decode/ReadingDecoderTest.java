@@ -103,4 +103,18 @@ class ReadingDecoderTest {
         assertEquals(-3.5, r.value());
         assertEquals(1392388200000L, r.epochMillis());
     }
+
+    @Test
+    void fieldsStartingWithASlashAreJsonPointers() throws Exception {
+        ReadingDecoder pointer = new ReadingDecoder(65536, "/sensor/temp/value", "/sensor/temp/at");
+        Reading r = pointer.decode("plant/boiler-2/temp", ("{\"sensor\":{\"temp\":{\"value\":71.5,"
+                + "\"at\":\"2024-03-01T12:00:00Z\"}}}").getBytes(StandardCharsets.UTF_8), 0);
+        assertEquals(71.5, r.value());
+        assertEquals(1_709_294_400_000L, r.epochMillis());
+        ReadingDecoder inArray = new ReadingDecoder(65536, "/0/v", "/0/t");
+        assertEquals(3.0, inArray.decode("a/b/c", "[{\"v\":3}]".getBytes(StandardCharsets.UTF_8), 9).value());
+        RejectedInputException missing = assertThrows(RejectedInputException.class, () -> pointer.decode("a/b/c",
+                "{\"sensor\":{}}".getBytes(StandardCharsets.UTF_8), 0));
+        assertEquals("missing-field", missing.code());
+    }
 }

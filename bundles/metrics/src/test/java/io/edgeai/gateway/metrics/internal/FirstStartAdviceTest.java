@@ -1,0 +1,24 @@
+package io.edgeai.gateway.metrics.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FirstStartAdviceTest {
+
+    @Test
+    void onlyUserLinesCountNotCommentsOrGroups(@TempDir Path dir) throws Exception {
+        Path shipped = Files.writeString(dir.resolve("users.properties"), String.join("\n",
+                "#karaf = karaf,_g_:admingroup", "#_g_\\:admingroup = group,admin", "", "   # indented comment", ""));
+        assertEquals(List.of(), FirstStartAdvice.users(shipped));
+        Path edited = Files.writeString(dir.resolve("users2.properties"), String.join("\n",
+                "admin = {CRYPT}0123abcd{CRYPT},_g_:admingroup", "_g_\\:admingroup = group,admin,ssh", ""));
+        assertEquals(List.of("admin"), FirstStartAdvice.users(edited));
+        assertEquals(List.of(), FirstStartAdvice.users(dir.resolve("missing")));
+    }
+}
