@@ -181,6 +181,58 @@ public class NlpPipelineIT extends KarafTestSupport {
         }
     }
 
+    /**
+     * The trained heads (feature edgeai-nlu-en, shipped in the distribution but not started): installed from
+     * the console, a SNIPS pipeline with a three-encoder intent head and the slot tagger answers with the
+     * intent and the entities on character offsets of the original text; a CLINC150 pipeline rejects an
+     * out-of-scope question.
+     */
+    @Test
+    public void trainedHeadsFromTheNluFeature() throws Exception {
+        executeCommand("feature:install edgeai-nlu-en");
+        Configuration snips = configurationAdmin.createFactoryConfiguration("edgeai.pipeline.text", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("name", "text-snips");
+        props.put("inputTopic", "media/+/say");
+        props.put("encoder", "all-minilm-l6-v2-q");
+        props.put("tasks", new String[] {"intent", "entities"});
+        props.put("intent.model", "intent-snips");
+        props.put("slot.model", "slots-snips");
+        snips.update(props);
+        Configuration clinc = configurationAdmin.createFactoryConfiguration("edgeai.pipeline.text", "?");
+        Dictionary<String, Object> cp = new Hashtable<>();
+        cp.put("name", "text-clinc");
+        cp.put("inputTopic", "assistant/+/say");
+        cp.put("encoder", "all-minilm-l6-v2-q");
+        cp.put("tasks", new String[] {"intent"});
+        cp.put("intent.model", "intent-clinc150");
+        clinc.update(cp);
+        MqttClient device = device("it-nlp-trained");
+        try {
+            String text = "Add Blue Monday by New Order to my Sunday Chill playlist";
+            JsonNode r = say(device, "media/lounge/say", text);
+            assertEquals(r.toString(), "AddToPlaylist", r.get("intent").asText());
+            assertEquals("intent-snips@1.0.0", r.get("intentModel").asText());
+            Map<String, String> found = new java.util.HashMap<>();
+            for (JsonNode e : r.get("entities")) {
+                assertEquals(e.get("text").asText(), text.substring(e.get("start").asInt(), e.get("end").asInt()));
+                found.put(e.get("type").asText(), e.get("text").asText());
+            }
+            assertEquals(r.toString(), "New Order", found.get("artist"));
+            assertEquals(r.toString(), "Sunday Chill", found.get("playlist"));
+
+            JsonNode transfer = say(device, "assistant/kitchen/say", "please move 200 dollars from savings to checking");
+            assertEquals(transfer.toString(), "transfer", transfer.get("intent").asText());
+            JsonNode oos = say(device, "assistant/kitchen/say", "how many legs does a spider have");
+            assertEquals(oos.toString(), "out_of_scope", oos.get("intent").asText());
+        } finally {
+            device.disconnect();
+            device.close();
+            snips.delete();
+            clinc.delete();
+        }
+    }
+
     @Test
     public void malformedAndOneMegabyteTextGoToTheDeadLetterTopic() throws Exception {
         MqttClient device = device("it-nlp-dl");
