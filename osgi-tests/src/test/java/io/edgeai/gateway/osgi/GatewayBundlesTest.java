@@ -258,6 +258,65 @@ class GatewayBundlesTest {
         await().atMost(WAIT).until(() -> edgeaiThreads() <= before);
     }
 
+    @Test
+    @Order(5)
+    void rollbackServesThePreviousVersionAndAPinnedPipelineKeepsItsRange() throws Exception {
+        String descriptor = ModelBundles.descriptor();
+        byte[] onnx = ModelBundles.onnx();
+        BundleContext ctx = osgi.context();
+        ModelRegistry registry = service(ModelRegistry.class);
+        awaitPipelineListening();
+        Bundle b94 = ctx.installBundle("memory:nab-ae-9.4.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-94", "9.4.0", ModelBundles.withVersion(descriptor, "9.4.0"), onnx)));
+        b94.start();
+        await().atMost(WAIT).until(() -> servingVersion().equals("9.4.0"));
+        Bundle b95 = ctx.installBundle("memory:nab-ae-9.5.0", new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-95", "9.5.0", ModelBundles.withVersion(descriptor, "9.5.0"), onnx)));
+        b95.start();
+        await().atMost(WAIT).until(() -> servingVersion().equals("9.5.0"));
+
+        assertEquals("9.4.0", registry.rollback("nab-ae"));
+        assertEquals("9.4.0", servingVersion());
+        assertEquals(ModelState.Status.STANDBY, state("9.5.0").get().status());
+        publishReadings(10);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@9.4.0", lastModel());
+        assertEquals(SHIPPED, registry.rollback("nab-ae"));
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> registry.rollback("nab-ae"));
+        assertTrue(none.getMessage().contains("no earlier version"), none.getMessage());
+
+        // a pipeline pinned to [9.5,10) gets 9.5.0 loaded for it although the shipped version serves
+        Configuration pipe = service(ConfigurationAdmin.class).listConfigurations(
+                "(service.factoryPid=edgeai.pipeline.anomaly)")[0];
+        Dictionary<String, Object> p = pipe.getProperties();
+        p.put("modelVersionRange", "[9.5,10)");
+        pipe.update(p);
+        await().atMost(WAIT).until(() -> state("9.5.0").map(s -> s.status() == ModelState.Status.ACTIVE
+                && s.detail().contains("pinned by pipeline osgi")).orElse(false));
+        assertEquals(SHIPPED, servingVersion());
+        await().atMost(WAIT).until(() -> service(Pipeline.class).status().model().equals("nab-ae@9.5.0"));
+        publishReadings(10);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@9.5.0", lastModel());
+        p.put("modelVersionRange", "");
+        pipe.update(p);
+        await().atMost(WAIT).until(() -> state("9.5.0").map(s -> s.status() == ModelState.Status.STANDBY)
+                .orElse(false));
+
+        // bundle:update to a newer version is a new deployment: it serves, straight from the old one
+        b94.update(new ByteArrayInputStream(
+                ModelBundles.bundle("nab-ae-94", "9.6.0", ModelBundles.withVersion(descriptor, "9.6.0"), onnx)));
+        await().atMost(WAIT).until(() -> servingVersion().equals("9.6.0"));
+        publishReadings(10);
+        await().atMost(WAIT).until(() -> results.size() == sent);
+        assertEquals("nab-ae@9.6.0", lastModel());
+        b94.uninstall();
+        b95.uninstall();
+        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED)
+                && service(ModelRegistry.class).models().size() == 1);
+    }
+
     private static long edgeaiThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-")).count();
     }

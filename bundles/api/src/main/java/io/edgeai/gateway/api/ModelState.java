@@ -18,7 +18,9 @@ public record ModelState(String name, String version, Status status, String deta
         LOADING,
         /** Serving traffic. */
         ACTIVE,
-        /** Refused: corrupt, wrong shapes, checksum or test vector mismatch. */
-        FAILED
+        /** Refused: corrupt, wrong shapes, checksum or test vector mismatch, signature. */
+        FAILED,
+        /** Installed and not refused, but not serving (an older version, or one rolled back from). */
+        STANDBY
     }
 }

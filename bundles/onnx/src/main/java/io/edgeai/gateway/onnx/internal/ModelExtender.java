@@ -4,19 +4,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Version;
+import org.osgi.framework.VersionRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,10 +39,11 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.ModelState;
 
 /**
- * The model extender: tracks bundles with an {@code EdgeAI-Model} header and keeps, per model name, the
- * highest version that loads and passes its checks registered as a {@link ModelRunner}. A new version is
- * loaded, checked and warmed up on the loader thread before it replaces the old one; the old session is
- * closed after its in-flight inferences finish. A refused version leaves the old one serving.
+ * The model extender: tracks bundles with an {@code EdgeAI-Model} header and keeps, per model name, one
+ * version serving as a {@link ModelRunner}: the highest that loads and passes its checks, unless an operator
+ * rolled back. A new version is loaded, checked and warmed up on the loader thread and registered before the
+ * old one is unregistered; the old session is closed after its in-flight inferences finish. A refused version
+ * leaves the old one serving. Versions pinned by a consumer ({@link #require}) are kept loaded alongside.
  */
 @org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner", uses = io.edgeai.gateway.api.ModelRunner.class)
@@ -43,21 +51,40 @@ import io.edgeai.gateway.api.ModelState;
 @Designate(ocd = OnnxRuntimeConfig.class)
 public final class ModelExtender implements ModelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ModelExtender.class);
+    private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
     private final BundleContext context;
     private final RunnerSettings settings;
-    private final ExecutorService loader;
+    private final long removalGraceMillis;
+    private final ScheduledExecutorService loader;
     private final BundleTracker<ModelBundle> tracker;
-    /** Tracked model bundles by bundle id; touched on the loader thread only. */
+
+    // everything below is touched on the loader thread only
+    /** Tracked model bundles by bundle id. */
     private final Map<Long, ModelBundle> bundles = new HashMap<>();
-    /** Refusal reasons by bundle id, kept while the bundle is tracked. */
-    private final Map<Long, String> refused = new HashMap<>();
-    /** The serving version of each model name. */
-    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /** Refusal reasons of versions that failed their checks. */
+    private final Map<ModelKey, String> refused = new HashMap<>();
+    /** Loaded, registered runners. */
+    private final Map<ModelKey, Loaded> loaded = new HashMap<>();
+    /** The version serving by default, per model name. */
+    private final Map<String, ModelKey> serving = new HashMap<>();
+    /** Versions an operator chose (rollback), per model name; cleared when a new version arrives. */
+    private final Map<String, ModelKey> chosen = new HashMap<>();
+    /** Versions rolled back from: never chosen automatically again while installed. */
+    private final Set<ModelKey> rolledBack = new HashSet<>();
+    /** Versions that served by default, oldest first, per model name. */
+    private final Map<String, List<ModelKey>> history = new HashMap<>();
+    /** Version ranges consumers asked for, by owner. */
+    private final Map<String, Pin> pins = new LinkedHashMap<>();
+    /** Grows with every change of a default version: the service ranking of the newest default. */
+    private int generation;
     /** Snapshot for {@link #models()}, rebuilt on the loader thread after every change. */
     private volatile List<ModelState> snapshot = List.of();
 
-    private record Active(long bundleId, OrtModelRunner runner, ServiceRegistration<ModelRunner> registration) {
+    private record Loaded(OrtModelRunner runner, ServiceRegistration<ModelRunner> registration) {
+    }
+
+    private record Pin(String name, VersionRange range, String text) {
     }
 
     /**
@@ -69,7 +96,8 @@ public final class ModelExtender implements ModelRegistry {
         this.context = context;
         this.settings = new RunnerSettings(config.intraOpThreads(), config.interOpThreads(),
                 config.executionProvider(), config.warmupRuns());
-        this.loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "edgeai-model-loader"));
+        this.removalGraceMillis = Math.max(0, config.removalGraceMillis());
+        this.loader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-model-loader"));
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer());
         this.tracker.open();
     }
@@ -79,8 +107,8 @@ public final class ModelExtender implements ModelRegistry {
     public void deactivate() {
         tracker.close();
         loader.execute(() -> {
-            active.values().forEach(a -> retire(a));
-            active.clear();
+            loaded.values().forEach(ModelExtender::retire);
+            loaded.clear();
         });
         loader.shutdown();
         try {
@@ -102,6 +130,73 @@ public final class ModelExtender implements ModelRegistry {
         return ExecutionProviders.available();
     }
 
+    @Override
+    public String rollback(String name) {
+        return onLoader(() -> {
+            ModelKey current = serving.get(name);
+            if (current == null) {
+                throw new IllegalStateException("model " + name + " is not serving");
+            }
+            List<ModelKey> past = history.getOrDefault(name, List.of());
+            for (int i = past.size() - 1; i >= 0; i--) {
+                ModelKey k = past.get(i);
+                if (k.equals(current) || !installed(k) || refused.containsKey(k) || rolledBack.contains(k)) {
+                    continue;
+                }
+                rolledBack.add(current);
+                chosen.put(name, k);
+                past.subList(i + 1, past.size()).clear();
+                reconcile(name);
+                ModelKey now = serving.get(name);
+                if (!k.equals(now)) {
+                    throw new IllegalStateException("version " + k.version() + " of " + name + " did not load: "
+                            + refused.getOrDefault(k, "see the log"));
+                }
+                LOG.info("Model {} rolled back from {} to {}", name, current.version(), k.version());
+                return k.version();
+            }
+            throw new IllegalStateException("model " + name + " has no earlier version installed to roll back to");
+        });
+    }
+
+    @Override
+    public void require(String owner, String name, String versionRange) {
+        Pin pin = new Pin(name, new VersionRange(versionRange.trim()), versionRange.trim());
+        loader.execute(() -> {
+            Pin old = pins.put(owner, pin);
+            if (old != null && !old.name().equals(name)) {
+                reconcile(old.name());
+            }
+            reconcile(name);
+        });
+    }
+
+    @Override
+    public void release(String owner) {
+        loader.execute(() -> {
+            Pin old = pins.remove(owner);
+            if (old != null) {
+                reconcile(old.name());
+            }
+        });
+    }
+
+    private <T> T onLoader(java.util.concurrent.Callable<T> task) {
+        try {
+            return loader.submit(task).get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("model loader busy for more than " + COMMAND_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
     private final class Customizer implements BundleTrackerCustomizer<ModelBundle> {
         @Override
         public ModelBundle addingBundle(Bundle bundle, BundleEvent event) {
@@ -111,6 +206,8 @@ public final class ModelExtender implements ModelRegistry {
             ModelBundle mb = ModelBundle.of(bundle);
             loader.execute(() -> {
                 bundles.put(bundle.getBundleId(), mb);
+                // a new version is a new deployment: the operator's earlier choice no longer holds
+                chosen.remove(mb.name());
                 reconcile(mb.name());
             });
             return mb;
@@ -125,13 +222,27 @@ public final class ModelExtender implements ModelRegistry {
         public void removedBundle(Bundle bundle, BundleEvent event, ModelBundle mb) {
             loader.execute(() -> {
                 bundles.remove(bundle.getBundleId());
-                refused.remove(bundle.getBundleId());
-                reconcile(mb.name());
+                ModelKey key = ModelKey.of(mb);
+                refused.remove(key);
+                rolledBack.remove(key);
+                if (loaded.containsKey(key) && removalGraceMillis > 0) {
+                    // bundle:update stops the bundle and starts it again with new content: keep serving until
+                    // the new content arrives instead of detouring through an older version
+                    loader.schedule(() -> reconcile(mb.name()), removalGraceMillis, TimeUnit.MILLISECONDS);
+                    publishSnapshot();
+                } else {
+                    reconcile(mb.name());
+                }
             });
         }
     }
 
-    /** Makes the highest loadable version of {@code name} the serving one. Loader thread only. */
+    private boolean installed(ModelKey k) {
+        ModelBundle mb = bundles.get(k.bundleId());
+        return mb != null && ModelKey.of(mb).equals(k);
+    }
+
+    /** Brings the loaded and registered versions of {@code name} in line with what should serve. */
     private void reconcile(String name) {
         List<ModelBundle> candidates = new ArrayList<>();
         for (ModelBundle mb : bundles.values()) {
@@ -140,29 +251,90 @@ public final class ModelExtender implements ModelRegistry {
             }
         }
         candidates.sort(Comparator.comparing(ModelBundle::version).reversed());
-        Active current = active.get(name);
-        for (ModelBundle mb : candidates) {
-            long id = mb.bundle().getBundleId();
-            if (current != null && current.bundleId() == id) {
-                publishSnapshot();
-                return;
+
+        ModelKey def = null;
+        ModelKey pick = chosen.get(name);
+        if (pick != null && installed(pick) && ensureLoaded(bundles.get(pick.bundleId()))) {
+            def = pick;
+        }
+        for (Iterator<ModelBundle> it = candidates.iterator(); def == null && it.hasNext();) {
+            ModelBundle mb = it.next();
+            if (!rolledBack.contains(ModelKey.of(mb)) && ensureLoaded(mb)) {
+                def = ModelKey.of(mb);
             }
-            if (refused.containsKey(id)) {
+        }
+        ModelKey current = serving.get(name);
+
+        Set<ModelKey> wanted = new HashSet<>();
+        if (def != null) {
+            wanted.add(def);
+        }
+        for (Pin pin : pins.values()) {
+            if (!pin.name().equals(name) || (def != null && pin.range().includes(Version.parseVersion(def.version())))) {
                 continue;
             }
-            OrtModelRunner runner = tryLoad(mb);
-            if (runner != null) {
-                swapIn(name, id, runner);
-                publishSnapshot();
-                return;
+            for (ModelBundle mb : candidates) {
+                if (pin.range().includes(mb.version()) && ensureLoaded(mb)) {
+                    wanted.add(ModelKey.of(mb));
+                    break;
+                }
             }
         }
-        if (current != null && !bundles.containsKey(current.bundleId())) {
-            active.remove(name);
-            retire(current);
+
+        // register the new default before the old one goes, so a consumer always finds a serving version
+        if (def != null && !def.equals(current)) {
+            generation++;
+            loaded.get(def).registration().setProperties(properties(loaded.get(def).runner(), true, generation));
+            serving.put(name, def);
+            history.computeIfAbsent(name, n -> new ArrayList<>()).add(def);
+            LOG.info("Model {} now serves as {}{}", name, def.version(),
+                    current == null ? "" : " (was " + current.version() + ")");
+        } else if (def == null && current != null) {
+            serving.remove(name);
             LOG.info("Model {} has no loadable version left", name);
         }
+        for (Iterator<Map.Entry<ModelKey, Loaded>> it = loaded.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<ModelKey, Loaded> e = it.next();
+            if (!e.getValue().runner().info().name().equals(name)) {
+                continue;
+            }
+            if (!wanted.contains(e.getKey())) {
+                it.remove();
+                retire(e.getValue());
+            } else if (e.getKey().equals(current) && !e.getKey().equals(def)) {
+                e.getValue().registration().setProperties(properties(e.getValue().runner(), false, 0));
+            }
+        }
         publishSnapshot();
+    }
+
+    /** Loads and registers (not serving) a version unless already loaded; false when it is refused. */
+    private boolean ensureLoaded(ModelBundle mb) {
+        ModelKey key = ModelKey.of(mb);
+        if (loaded.containsKey(key)) {
+            return true;
+        }
+        if (refused.containsKey(key)) {
+            return false;
+        }
+        OrtModelRunner runner = tryLoad(mb);
+        if (runner == null) {
+            return false;
+        }
+        ServiceRegistration<ModelRunner> reg = context.registerService(ModelRunner.class, runner,
+                properties(runner, false, 0));
+        loaded.put(key, new Loaded(runner, reg));
+        return true;
+    }
+
+    private static Dictionary<String, Object> properties(OrtModelRunner runner, boolean isServing, int ranking) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EdgeAiConstants.MODEL_NAME, runner.info().name());
+        props.put(EdgeAiConstants.MODEL_VERSION, runner.info().version());
+        props.put(EdgeAiConstants.MODEL_SERVING, isServing);
+        props.put(Constants.SERVICE_RANKING, ranking);
+        props.put(Constants.SERVICE_DESCRIPTION, "ONNX model " + runner.info().id());
+        return props;
     }
 
     private OrtModelRunner tryLoad(ModelBundle mb) {
@@ -185,51 +357,59 @@ public final class ModelExtender implements ModelRegistry {
     }
 
     private void refuse(ModelBundle mb, String why) {
-        refused.put(mb.bundle().getBundleId(), why);
+        refused.put(ModelKey.of(mb), why);
         LOG.warn("Model {}@{} from {} refused: {}", mb.name(), mb.versionText(), mb.location(), why);
     }
 
-    private void swapIn(String name, long bundleId, OrtModelRunner runner) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EdgeAiConstants.MODEL_NAME, name);
-        props.put(EdgeAiConstants.MODEL_VERSION, runner.info().version());
-        props.put("service.description", "ONNX model " + runner.info().id());
-        ServiceRegistration<ModelRunner> reg = context.registerService(ModelRunner.class, runner, props);
-        Active old = active.put(name, new Active(bundleId, runner, reg));
-        if (old != null) {
-            retire(old);
-            LOG.info("Model {} now serves as {} (was {})", name, runner.info().id(), old.runner().info().id());
-        }
-    }
-
-    private void retire(Active a) {
+    private static void retire(Loaded l) {
         try {
-            a.registration().unregister();
+            l.registration().unregister();
         } catch (IllegalStateException e) {
-            // already unregistered with its bundle
+            // already unregistered
         }
-        a.runner().close();
+        l.runner().close();
     }
 
     private void publishSnapshot() {
         List<ModelState> list = new ArrayList<>();
-        Set<Long> serving = new java.util.HashSet<>();
-        active.values().forEach(a -> serving.add(a.bundleId()));
         for (ModelBundle mb : bundles.values()) {
-            long id = mb.bundle().getBundleId();
-            String why = refused.get(id);
-            if (serving.contains(id)) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "",
-                        active.get(mb.name()).runner().info(), mb.location()));
+            ModelKey key = ModelKey.of(mb);
+            String why = refused.get(key);
+            Loaded l = loaded.get(key);
+            if (key.equals(serving.get(mb.name()))) {
+                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "", l.runner().info(),
+                        mb.location()));
+            } else if (l != null) {
+                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE,
+                        "pinned by " + pinOwners(mb.name(), key), l.runner().info(), mb.location()));
             } else if (why != null) {
                 list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.FAILED, why, null,
                         mb.location()));
             } else {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.LOADING, "standby", null,
-                        mb.location()));
+                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.STANDBY,
+                        rolledBack.contains(key) ? "rolled back from" : "standby", null, mb.location()));
             }
         }
-        list.sort(Comparator.comparing(ModelState::name).thenComparing(ModelState::version));
+        list.sort(Comparator.comparing(ModelState::name).thenComparing(s -> Version.parseVersion(safe(s.version()))));
         snapshot = List.copyOf(list);
+    }
+
+    private String pinOwners(String name, ModelKey key) {
+        List<String> owners = new ArrayList<>();
+        pins.forEach((owner, pin) -> {
+            if (pin.name().equals(name) && pin.range().includes(Version.parseVersion(key.version()))) {
+                owners.add(owner + " " + pin.text());
+            }
+        });
+        return String.join(", ", owners);
+    }
+
+    private static String safe(String version) {
+        try {
+            Version.parseVersion(version);
+            return version;
+        } catch (IllegalArgumentException e) {
+            return "0";
+        }
     }
 }

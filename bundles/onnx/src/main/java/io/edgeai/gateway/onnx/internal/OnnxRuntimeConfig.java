@@ -22,4 +22,8 @@ public @interface OnnxRuntimeConfig {
     /** @return warm-up inferences before a model takes traffic */
     @AttributeDefinition(name = "Warm-up runs", description = "Inferences run on a new model before it takes traffic.", min = "0")
     int warmupRuns() default 3;
+
+    /** @return how long a removed serving version keeps serving while its bundle may come back updated */
+    @AttributeDefinition(name = "Removal grace (ms)", description = "When the bundle of the serving version stops, it keeps serving this long before the next version takes over, so that bundle:update swaps straight to the new version without a detour through an older one.", min = "0")
+    long removalGraceMillis() default 2000;
 }

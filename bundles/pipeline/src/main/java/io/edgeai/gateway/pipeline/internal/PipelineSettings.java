@@ -20,11 +20,12 @@ package io.edgeai.gateway.pipeline.internal;
  * @param clearThreshold clear threshold, negative for the model's default
  * @param raiseCount readings to raise
  * @param clearCount readings to clear
+ * @param modelVersionRange pinned OSGi version range of the model, empty for the serving version
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-        double clearThreshold, int raiseCount, int clearCount) {
+        double clearThreshold, int raiseCount, int clearCount, String modelVersionRange) {
 
     /** Rejects settings that cannot work, with a message naming the field. */
     public PipelineSettings {
@@ -40,6 +41,15 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
         }
+        modelVersionRange = modelVersionRange == null ? "" : modelVersionRange.trim();
+        if (!modelVersionRange.isEmpty()) {
+            try {
+                new org.osgi.framework.VersionRange(modelVersionRange);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("modelVersionRange is not an OSGi version range such as [1.0,2.0): "
+                        + modelVersionRange, e);
+            }
+        }
     }
 
     static PipelineSettings from(AnomalyPipelineConfig c) {
@@ -50,7 +60,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         return new PipelineSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
-                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount());
+                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.modelVersionRange());
     }
 
     /**
@@ -61,7 +71,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      */
     public static PipelineSettings defaults(String name) {
         return new PipelineSettings(name, "sensors/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
-                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12);
+                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12, "");
     }
 
     private static String trimSlash(String s) {

@@ -42,6 +42,7 @@ public final class PipelineWorker {
 
     private final MqttConnection connection;
     private final Supplier<ModelRunner> model;
+    private final SwapSafeModel swapSafe;
     private final BlockingQueue<InboundMessage> queue;
     private final Thread thread;
     private final Map<String, Series> series = new HashMap<>();
@@ -84,6 +85,7 @@ public final class PipelineWorker {
         this.decoder = decoderFor(settings);
         this.connection = connection;
         this.model = model;
+        this.swapSafe = new SwapSafeModel(model);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "edgeai-pipeline-" + settings.name());
         this.thread.setDaemon(true);
@@ -213,22 +215,14 @@ public final class PipelineWorker {
             seriesCount.set(series.size());
         }
         Score score;
+        swapSafe.begin(runner);
         try {
-            score = scoreWith(runner, ser, r);
-        } catch (InferenceException first) {
-            ModelRunner again = model.get();
-            if (again == null || again == runner) {
-                reject(m, "inference-failed", first.getMessage());
-                return;
-            }
-            runner = again;
-            try {
-                score = scoreWith(runner, ser, r);
-            } catch (InferenceException second) {
-                reject(m, "inference-failed", second.getMessage());
-                return;
-            }
+            score = scorerFor(runner.info()).score(ser.state, swapSafe, r.epochMillis(), r.value());
+        } catch (InferenceException e) {
+            reject(m, "inference-failed", e.getMessage());
+            return;
         }
+        runner = swapSafe.used();
         AlarmEvent event = AlarmEvent.NONE;
         if (!score.warmingUp()) {
             event = ser.alarm.update(score.score(), policy(s, runner.info()));
@@ -249,11 +243,6 @@ public final class PipelineWorker {
         }
         published.incrementAndGet();
         latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
-    }
-
-    private Score scoreWith(ModelRunner runner, Series ser, Reading r) {
-        AnomalyScorer sc = scorerFor(runner.info());
-        return sc.score(ser.state, runner, r.epochMillis(), r.value());
     }
 
     /** One scorer per model version; series keep their state unless the new version's settings differ. */

@@ -184,7 +184,7 @@ class PipelineWorkerTest {
         PipelineSettings d = PipelineSettings.defaults("test");
         PipelineSettings moved = new PipelineSettings("test", "plant/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm",
                 "edgeai/deadletter", "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(),
-                0.99, 0.5, 1, 12);
+                0.99, 0.5, 1, 12, "");
         worker.update(moved);
         send("sensors/a/b", "1.0");
         send("plant/m1/speed", "2.0");
