@@ -62,7 +62,8 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir"))};
+        return new Option[] {systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
+            systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key"))};
     }
 
     /** Results seen per device: the model version index of each reading by its sequence number. */
@@ -152,9 +153,62 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
             for (Bundle b : installed) {
                 b.uninstall();
             }
+            awaitOnlyTheShippedModel();
             updateConnection(Map.of("serverUri", embedded, "publishQueueCapacity", 10_000));
             updatePipeline(Map.of("queueCapacity", 10_000));
             awaitConnected(embedded);
+        }
+    }
+
+    @Test
+    public void corruptWrongShapeAndUnsignedModelsAreRefusedWithTheReasonWhileTheOldOneServes() throws Exception {
+        String shipped = awaitOnlyTheShippedModel();
+        String descriptor = TestModels.descriptor();
+        byte[] onnx = TestModels.onnx();
+        java.security.KeyPair key = TestModels.buildKey();
+        byte[] corrupt = onnx.clone();
+        corrupt[corrupt.length / 2] ^= 0x5a;
+        String d1 = TestModels.withVersion(descriptor, "3.0.1");
+        String d2 = TestModels.withVersion(descriptor, "3.0.2").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]", "[-1, 32]");
+        String d3 = TestModels.withVersion(descriptor, "3.0.3");
+        List<byte[]> jars = List.of(
+                TestModels.bundle("nab-ae-corrupt", "3.0.1", d1, corrupt, TestModels.signature(key, d1, corrupt)),
+                TestModels.bundle("nab-ae-shape", "3.0.2", d2, onnx, TestModels.signature(key, d2, onnx)),
+                TestModels.bundle("nab-ae-unsigned", "3.0.3", d3, onnx, null));
+        List<Bundle> installed = new ArrayList<>();
+        try {
+            for (int i = 0; i < jars.size(); i++) {
+                Bundle b = bundleContext.installBundle("memory:nab-ae-refused-" + i, new ByteArrayInputStream(jars.get(i)));
+                b.start();
+                installed.add(b);
+            }
+            String models = Poll.until("three refusals in edgeai:models", TIMEOUT, () -> {
+                String out = executeCommand("edgeai:models nab-ae");
+                return out.split("FAILED", -1).length == 4 ? out : null;
+            });
+            assertTrue(models, models.contains("checksum mismatch"));
+            assertTrue(models, models.contains("has shape"));
+            assertTrue(models, models.contains("unsigned"));
+            assertEquals(shipped, servingVersion());
+            MqttAsyncClient device = client("tcp://" + runningBroker().host() + ":" + runningBroker().port(),
+                    "it-refusal-device", null);
+            try {
+                List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+                device.subscribe("edgeai/anomaly/refusal/+", 1, (t, m) -> seen.add(
+                        MAPPER.readTree(m.getPayload()).get("model").asText())).waitForCompletion();
+                Poll.until("a result", TIMEOUT, () -> {
+                    device.publish("sensors/refusal/load", "1".getBytes(StandardCharsets.UTF_8), 1, false);
+                    return !seen.isEmpty();
+                });
+                assertEquals("nab-ae@" + shipped, seen.get(seen.size() - 1));
+            } finally {
+                device.disconnect().waitForCompletion();
+                device.close();
+            }
+        } finally {
+            for (Bundle b : installed) {
+                b.uninstall();
+            }
         }
     }
 
@@ -310,6 +364,14 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
         while (System.nanoTime() < until) {
             LockSupport.parkNanos(until - System.nanoTime());
         }
+    }
+
+    /** @return the shipped version, once it is the only model version left and serving */
+    private String awaitOnlyTheShippedModel() {
+        io.edgeai.gateway.api.ModelRegistry registry = service(io.edgeai.gateway.api.ModelRegistry.class);
+        return Poll.until("only the shipped model", TIMEOUT, () -> registry.models().size() == 1
+                && registry.models().get(0).status() == io.edgeai.gateway.api.ModelState.Status.ACTIVE
+                && registry.models().get(0).version().equals(servingVersion()) ? servingVersion() : null);
     }
 
     private String servingVersion() {

@@ -317,6 +317,63 @@ class GatewayBundlesTest {
                 && service(ModelRegistry.class).models().size() == 1);
     }
 
+    @Test
+    @Order(6)
+    void secureModeRefusesUnsignedAndBadlySignedModelsAndOffAcceptsThem() throws Exception {
+        String descriptor = ModelBundles.descriptor();
+        byte[] onnx = ModelBundles.onnx();
+        java.security.KeyPair trusted = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        java.security.KeyPair stranger = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Configuration onnxConfig = service(ConfigurationAdmin.class).getConfiguration("edgeai.onnx", "?");
+        Dictionary<String, Object> secure = new Hashtable<>();
+        secure.put("secureMode", true);
+        secure.put("trustedKeys", new String[] {java.util.Base64.getEncoder().encodeToString(
+                trusted.getPublic().getEncoded())});
+        onnxConfig.update(secure);
+        BundleContext ctx = osgi.context();
+        List<Bundle> installed = new java.util.ArrayList<>();
+        try {
+            String d97 = ModelBundles.withVersion(descriptor, "9.7.0");
+            installed.add(ctx.installBundle("memory:nab-ae-9.7.0", new ByteArrayInputStream(ModelBundles.bundle(
+                    "nab-ae-97", "9.7.0", d97, onnx, ModelBundles.signature(trusted, d97, onnx)))));
+            installed.add(ctx.installBundle("memory:nab-ae-9.8.0", new ByteArrayInputStream(ModelBundles.bundle(
+                    "nab-ae-98", "9.8.0", ModelBundles.withVersion(descriptor, "9.8.0"), onnx))));
+            String d99 = ModelBundles.withVersion(descriptor, "9.9.0");
+            installed.add(ctx.installBundle("memory:nab-ae-9.9.0", new ByteArrayInputStream(ModelBundles.bundle(
+                    "nab-ae-99", "9.9.0", d99, onnx, ModelBundles.signature(stranger, d99, onnx)))));
+            // signed, then relabelled: the signature no longer covers the descriptor
+            String d995 = ModelBundles.withVersion(descriptor, "9.9.5");
+            installed.add(ctx.installBundle("memory:nab-ae-9.9.5", new ByteArrayInputStream(ModelBundles.bundle(
+                    "nab-ae-995", "9.9.5", d995, onnx, ModelBundles.signature(trusted, d97, onnx)))));
+            for (Bundle b : installed) {
+                b.start();
+            }
+            await().atMost(WAIT).until(() -> servingVersion().equals("9.7.0"));
+            await().atMost(WAIT).until(() -> state("9.9.5").map(s -> s.status() == ModelState.Status.FAILED)
+                    .orElse(false));
+            assertTrue(state("9.8.0").get().detail().startsWith("unsigned"), state("9.8.0").get().detail());
+            assertTrue(state("9.9.0").get().detail().contains("not among the 1 trusted keys"),
+                    state("9.9.0").get().detail());
+            assertTrue(state("9.9.5").get().detail().startsWith("bad signature"), state("9.9.5").get().detail());
+            publishReadings(10);
+            await().atMost(WAIT).until(() -> results.size() == sent);
+            assertEquals("nab-ae@9.7.0", lastModel());
+
+            Dictionary<String, Object> open = new Hashtable<>();
+            open.put("secureMode", false);
+            onnxConfig.update(open);
+            await().atMost(WAIT).until(() -> servingVersion().equals("9.9.5"));
+            assertEquals(ModelState.Status.STANDBY, state("9.8.0").get().status());
+        } finally {
+            onnxConfig.delete();
+            for (Bundle b : installed) {
+                b.uninstall();
+            }
+        }
+        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED)
+                && service(ModelRegistry.class).models().size() == 1);
+    }
+
     private static long edgeaiThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-")).count();
     }

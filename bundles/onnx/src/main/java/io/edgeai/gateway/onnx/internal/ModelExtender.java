@@ -56,6 +56,8 @@ public final class ModelExtender implements ModelRegistry {
     private final BundleContext context;
     private final RunnerSettings settings;
     private final long removalGraceMillis;
+    /** Signature checker in secure mode, {@code null} when secure mode is off. */
+    private final ModelSignature signatures;
     private final ScheduledExecutorService loader;
     private final BundleTracker<ModelBundle> tracker;
 
@@ -97,6 +99,10 @@ public final class ModelExtender implements ModelRegistry {
         this.settings = new RunnerSettings(config.intraOpThreads(), config.interOpThreads(),
                 config.executionProvider(), config.warmupRuns());
         this.removalGraceMillis = Math.max(0, config.removalGraceMillis());
+        this.signatures = config.secureMode() ? ModelSignature.trusting(config.trustedKeys()) : null;
+        if (signatures != null) {
+            LOG.info("Secure mode: model bundles need a signature by one of {} trusted keys", signatures.keyCount());
+        }
         this.loader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-model-loader"));
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer());
         this.tracker.open();
@@ -344,7 +350,15 @@ public final class ModelExtender implements ModelRegistry {
         }
         long start = System.nanoTime();
         try {
-            OrtModelRunner runner = OrtModelRunner.load(mb.descriptor(), mb.modelBytes(), settings, mb.location());
+            byte[] model = mb.modelBytes();
+            if (signatures != null) {
+                String why = signatures.check(mb.descriptorBytes(), model, mb.signature());
+                if (why != null) {
+                    refuse(mb, why);
+                    return null;
+                }
+            }
+            OrtModelRunner runner = OrtModelRunner.load(mb.descriptor(), model, settings, mb.location());
             LOG.info("Model {} loaded, checked and warmed up in {} ms on {}", runner.info().id(),
                     (System.nanoTime() - start) / 1_000_000, runner.info().provider());
             return runner;
