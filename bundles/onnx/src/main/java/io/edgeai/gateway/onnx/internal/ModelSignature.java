@@ -35,14 +35,15 @@ final class ModelSignature {
     }
 
     /**
-     * @param keys trusted public keys, base64 X.509 (what {@code SignModel public-key} prints)
+     * @param keys trusted public keys, base64 X.509 (what {@code SignModel public-key} prints); an entry may
+     *        hold several separated by commas, as a {@code .cfg} file gives a list
      * @return a checker trusting these keys
      * @throws IllegalArgumentException naming a key that is not an Ed25519 public key
      */
     static ModelSignature trusting(String... keys) {
         Map<String, PublicKey> map = new LinkedHashMap<>();
-        for (String k : keys) {
-            if (k == null || k.isBlank()) {
+        for (String k : String.join(",", keys).split(",")) {
+            if (k.isBlank()) {
                 continue;
             }
             try {

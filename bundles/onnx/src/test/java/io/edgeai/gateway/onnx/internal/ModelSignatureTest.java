@@ -64,6 +64,7 @@ class ModelSignatureTest {
     @Test
     void aSignatureByATrustedKeyIsAccepted() {
         assertNull(ModelSignature.trusting(otherKey, publicKey).check(descriptor, model, signature));
+        assertNull(ModelSignature.trusting(otherKey + ", " + publicKey).check(descriptor, model, signature));
     }
 
     @Test
