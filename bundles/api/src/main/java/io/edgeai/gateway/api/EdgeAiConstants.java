@@ -12,6 +12,11 @@ public final class EdgeAiConstants {
      * While a swap is under way two runners may both be serving; the higher {@code service.ranking} wins.
      */
     public static final String MODEL_SERVING = "edgeai.model.serving";
+    /**
+     * Service property ({@code Boolean}) on {@link ModelRunner} services: {@code true} on the shadow candidate
+     * of a model, which pipelines score live readings with without publishing the results.
+     */
+    public static final String MODEL_SHADOW = "edgeai.model.shadow";
     /** Service property: a connection's name, on {@link MqttConnection} services. */
     public static final String CONNECTION_NAME = "edgeai.connection.name";
     /** Service property: a pipeline's name, on {@link Pipeline} services. */

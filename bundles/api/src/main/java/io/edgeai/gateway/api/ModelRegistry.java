@@ -43,4 +43,34 @@ public interface ModelRegistry {
      * @param owner who asked
      */
     void release(String owner);
+
+    /**
+     * Makes a version of {@code name} the shadow candidate: it is loaded, checked and registered with
+     * {@link EdgeAiConstants#MODEL_SHADOW} {@code true}, and pipelines using the model score their live
+     * readings with it too, without publishing its results. Replaces an earlier candidate of that model.
+     *
+     * @param name model name
+     * @param version the version, or {@code null} for the newest installed version that is not serving
+     * @return the candidate version
+     * @throws IllegalStateException with the reason when there is no such version or it is refused
+     */
+    String shadow(String name, String version);
+
+    /**
+     * Ends shadow scoring of {@code name}; the candidate stays installed.
+     *
+     * @param name model name
+     * @return the version that was the candidate, {@code null} when there was none
+     */
+    String endShadow(String name);
+
+    /**
+     * Makes the shadow candidate of {@code name} serve, with the same swap as a new version: it serves before
+     * the old one stops. Returns once it serves.
+     *
+     * @param name model name
+     * @return the version now serving
+     * @throws IllegalStateException with the reason when there is no candidate
+     */
+    String promote(String name);
 }

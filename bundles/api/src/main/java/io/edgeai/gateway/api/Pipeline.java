@@ -10,4 +10,12 @@ public interface Pipeline {
 
     /** @return a snapshot of counters and state */
     PipelineStatus status();
+
+    /**
+     * @return how shadow candidates compared with the serving models on this pipeline's readings, one entry
+     *         per candidate seen since the pipeline started; empty for pipelines without shadow scoring
+     */
+    default java.util.List<ShadowComparison> shadowComparisons() {
+        return java.util.List.of();
+    }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,9 @@ import org.osgi.framework.VersionRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.BundleTracker;
 import org.osgi.util.tracker.BundleTrackerCustomizer;
@@ -34,6 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.ModelEvent;
+import io.edgeai.gateway.api.ModelListener;
 import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.ModelState;
@@ -43,7 +49,8 @@ import io.edgeai.gateway.api.ModelState;
  * version serving as a {@link ModelRunner}: the highest that loads and passes its checks, unless an operator
  * rolled back. A new version is loaded, checked and warmed up on the loader thread and registered before the
  * old one is unregistered; the old session is closed after its in-flight inferences finish. A refused version
- * leaves the old one serving. Versions pinned by a consumer ({@link #require}) are kept loaded alongside.
+ * leaves the old one serving. Versions pinned by a consumer ({@link #require}) and the shadow candidate are
+ * kept loaded alongside. Every change is told to the {@link ModelListener} services, in order.
  */
 @org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner", uses = io.edgeai.gateway.api.ModelRunner.class)
@@ -58,6 +65,8 @@ public final class ModelExtender implements ModelRegistry {
     private final long removalGraceMillis;
     /** Signature checker in secure mode, {@code null} when secure mode is off. */
     private final ModelSignature signatures;
+    private final boolean shadowNewVersions;
+    private final List<ModelListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loader;
     private final BundleTracker<ModelBundle> tracker;
 
@@ -76,6 +85,12 @@ public final class ModelExtender implements ModelRegistry {
     private final Set<ModelKey> rolledBack = new HashSet<>();
     /** Versions that served by default, oldest first, per model name. */
     private final Map<String, List<ModelKey>> history = new HashMap<>();
+    /** The shadow candidate, per model name. */
+    private final Map<String, ModelKey> shadows = new HashMap<>();
+    /** What the next change of a default version is told as (rollback, promotion); a swap otherwise. */
+    private ModelEvent.Type nextChange = ModelEvent.Type.SWAPPED;
+    /** Events not yet told to the listeners. */
+    private final List<ModelEvent> pendingEvents = new ArrayList<>();
     /** Version ranges consumers asked for, by owner. */
     private final Map<String, Pin> pins = new LinkedHashMap<>();
     /** Grows with every change of a default version: the service ranking of the newest default. */
@@ -83,7 +98,29 @@ public final class ModelExtender implements ModelRegistry {
     /** Snapshot for {@link #models()}, rebuilt on the loader thread after every change. */
     private volatile List<ModelState> snapshot = List.of();
 
-    private record Loaded(OrtModelRunner runner, ServiceRegistration<ModelRunner> registration) {
+    /** A registered runner and the role its service properties announce. */
+    private static final class Loaded {
+        final OrtModelRunner runner;
+        final ServiceRegistration<ModelRunner> registration;
+        boolean serving;
+        boolean shadow;
+        int ranking;
+
+        Loaded(OrtModelRunner runner, ServiceRegistration<ModelRunner> registration) {
+            this.runner = runner;
+            this.registration = registration;
+        }
+
+        /** Changes the service properties when the role changed. */
+        void mark(boolean isServing, boolean isShadow, int rank) {
+            if (isServing == serving && isShadow == shadow && rank == ranking) {
+                return;
+            }
+            serving = isServing;
+            shadow = isShadow;
+            ranking = rank;
+            registration.setProperties(properties(runner, isServing, isShadow, rank));
+        }
     }
 
     private record Pin(String name, VersionRange range, String text) {
@@ -99,6 +136,7 @@ public final class ModelExtender implements ModelRegistry {
         this.settings = new RunnerSettings(config.intraOpThreads(), config.interOpThreads(),
                 config.executionProvider(), config.warmupRuns());
         this.removalGraceMillis = Math.max(0, config.removalGraceMillis());
+        this.shadowNewVersions = config.shadowNewVersions();
         this.signatures = config.secureMode() ? ModelSignature.trusting(config.trustedKeys()) : null;
         if (signatures != null) {
             LOG.info("Secure mode: model bundles need a signature by one of {} trusted keys", signatures.keyCount());
@@ -106,6 +144,34 @@ public final class ModelExtender implements ModelRegistry {
         this.loader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-model-loader"));
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer());
         this.tracker.open();
+    }
+
+    /** @param listener told of every model event from now on */
+    @Reference(name = "listener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(ModelListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ModelListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Queues an event; listeners hear it once {@link #models()} shows the change (see publishSnapshot). */
+    private void fire(ModelEvent.Type type, String name, String version, String previous, String detail) {
+        pendingEvents.add(new ModelEvent(type, name, version, previous, detail, System.currentTimeMillis()));
+    }
+
+    private void deliverEvents() {
+        while (!pendingEvents.isEmpty()) {
+            ModelEvent event = pendingEvents.remove(0);
+            for (ModelListener l : listeners) {
+                try {
+                    l.modelChanged(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("Model listener {} failed on {}", l.getClass().getName(), event, e);
+                }
+            }
+        }
     }
 
     /** Unregisters every model and frees its session. */
@@ -152,6 +218,7 @@ public final class ModelExtender implements ModelRegistry {
                 rolledBack.add(current);
                 chosen.put(name, k);
                 past.subList(i + 1, past.size()).clear();
+                nextChange = ModelEvent.Type.ROLLED_BACK;
                 reconcile(name);
                 ModelKey now = serving.get(name);
                 if (!k.equals(now)) {
@@ -162,6 +229,73 @@ public final class ModelExtender implements ModelRegistry {
                 return k.version();
             }
             throw new IllegalStateException("model " + name + " has no earlier version installed to roll back to");
+        });
+    }
+
+    @Override
+    public String shadow(String name, String version) {
+        return onLoader(() -> {
+            ModelKey current = serving.get(name);
+            ModelKey pick = null;
+            List<ModelBundle> candidates = candidates(name);
+            for (ModelBundle mb : candidates) {
+                ModelKey k = ModelKey.of(mb);
+                boolean wanted = version == null ? !k.equals(current) : mb.versionText().equals(version);
+                if (wanted && (version != null || !refused.containsKey(k))) {
+                    pick = k;
+                    break;
+                }
+            }
+            if (pick == null) {
+                throw new IllegalStateException(candidates.isEmpty() ? "model " + name + " is not installed"
+                        : version == null ? "model " + name + " has no installed version besides the serving one"
+                        : "version " + version + " of " + name + " is not installed");
+            }
+            if (pick.equals(current)) {
+                throw new IllegalStateException("version " + pick.version() + " of " + name + " is serving already");
+            }
+            if (!ensureLoaded(bundles.get(pick.bundleId()))) {
+                publishSnapshot();
+                throw new IllegalStateException("version " + pick.version() + " of " + name + " is refused: "
+                        + refused.get(pick));
+            }
+            shadows.put(name, pick);
+            reconcile(name);
+            return pick.version();
+        });
+    }
+
+    @Override
+    public String endShadow(String name) {
+        return onLoader(() -> {
+            if (!shadows.containsKey(name)) {
+                return null;
+            }
+            String version = shadows.remove(name).version();
+            fire(ModelEvent.Type.SHADOW_ENDED, name, version, "", "ended by an operator");
+            reconcile(name);
+            return version;
+        });
+    }
+
+    @Override
+    public String promote(String name) {
+        return onLoader(() -> {
+            ModelKey candidate = shadows.get(name);
+            if (candidate == null || !loaded.containsKey(candidate)) {
+                throw new IllegalStateException("model " + name + " has no shadow candidate to promote");
+            }
+            shadows.remove(name);
+            rolledBack.remove(candidate);
+            chosen.put(name, candidate);
+            nextChange = ModelEvent.Type.PROMOTED;
+            reconcile(name);
+            if (!candidate.equals(serving.get(name))) {
+                throw new IllegalStateException("version " + candidate.version() + " of " + name + " did not serve: "
+                        + refused.getOrDefault(candidate, "see the log"));
+            }
+            LOG.info("Model {} promoted: {} serves", name, candidate.version());
+            return candidate.version();
         });
     }
 
@@ -212,8 +346,16 @@ public final class ModelExtender implements ModelRegistry {
             ModelBundle mb = ModelBundle.of(bundle);
             loader.execute(() -> {
                 bundles.put(bundle.getBundleId(), mb);
-                // a new version is a new deployment: the operator's earlier choice no longer holds
-                chosen.remove(mb.name());
+                ModelKey current = serving.get(mb.name());
+                if (shadowNewVersions && current != null && mb.descriptor() != null
+                        && mb.version().compareTo(Version.parseVersion(safe(current.version()))) > 0) {
+                    // shadow first: the serving version stays chosen, the new one scores alongside
+                    chosen.put(mb.name(), current);
+                    shadows.put(mb.name(), ModelKey.of(mb));
+                } else {
+                    // a new version is a new deployment: the operator's earlier choice no longer holds
+                    chosen.remove(mb.name());
+                }
                 reconcile(mb.name());
             });
             return mb;
@@ -248,8 +390,8 @@ public final class ModelExtender implements ModelRegistry {
         return mb != null && ModelKey.of(mb).equals(k);
     }
 
-    /** Brings the loaded and registered versions of {@code name} in line with what should serve. */
-    private void reconcile(String name) {
+    /** @return installed bundles of the model, highest version first */
+    private List<ModelBundle> candidates(String name) {
         List<ModelBundle> candidates = new ArrayList<>();
         for (ModelBundle mb : bundles.values()) {
             if (mb.name().equals(name)) {
@@ -257,6 +399,12 @@ public final class ModelExtender implements ModelRegistry {
             }
         }
         candidates.sort(Comparator.comparing(ModelBundle::version).reversed());
+        return candidates;
+    }
+
+    /** Brings the loaded and registered versions of {@code name} in line with what should serve. */
+    private void reconcile(String name) {
+        List<ModelBundle> candidates = candidates(name);
 
         ModelKey def = null;
         ModelKey pick = chosen.get(name);
@@ -270,10 +418,22 @@ public final class ModelExtender implements ModelRegistry {
             }
         }
         ModelKey current = serving.get(name);
+        ModelEvent.Type change = nextChange;
+        nextChange = ModelEvent.Type.SWAPPED;
 
         Set<ModelKey> wanted = new HashSet<>();
         if (def != null) {
             wanted.add(def);
+        }
+        ModelKey shadow = shadows.get(name);
+        if (shadow != null && (shadow.equals(def) || !installed(shadow) || !ensureLoaded(bundles.get(shadow.bundleId())))) {
+            shadows.remove(name);
+            fire(ModelEvent.Type.SHADOW_ENDED, name, shadow.version(), "", shadow.equals(def) ? "serving now"
+                    : installed(shadow) ? "refused: " + refused.get(shadow) : "uninstalled");
+            shadow = null;
+        }
+        if (shadow != null) {
+            wanted.add(shadow);
         }
         for (Pin pin : pins.values()) {
             if (!pin.name().equals(name) || (def != null && pin.range().includes(Version.parseVersion(def.version())))) {
@@ -290,7 +450,7 @@ public final class ModelExtender implements ModelRegistry {
         // register the new default before the old one goes, so a consumer always finds a serving version
         if (def != null && !def.equals(current)) {
             generation++;
-            loaded.get(def).registration().setProperties(properties(loaded.get(def).runner(), true, generation));
+            loaded.get(def).mark(true, false, generation);
             serving.put(name, def);
             history.computeIfAbsent(name, n -> new ArrayList<>()).add(def);
             LOG.info("Model {} now serves as {}{}", name, def.version(),
@@ -299,17 +459,30 @@ public final class ModelExtender implements ModelRegistry {
             serving.remove(name);
             LOG.info("Model {} has no loadable version left", name);
         }
+        boolean newShadow = false;
         for (Iterator<Map.Entry<ModelKey, Loaded>> it = loaded.entrySet().iterator(); it.hasNext();) {
             Map.Entry<ModelKey, Loaded> e = it.next();
-            if (!e.getValue().runner().info().name().equals(name)) {
+            Loaded l = e.getValue();
+            if (!l.runner.info().name().equals(name)) {
                 continue;
             }
             if (!wanted.contains(e.getKey())) {
                 it.remove();
-                retire(e.getValue());
-            } else if (e.getKey().equals(current) && !e.getKey().equals(def)) {
-                e.getValue().registration().setProperties(properties(e.getValue().runner(), false, 0));
+                retire(l);
+            } else if (!e.getKey().equals(def)) {
+                boolean isShadow = e.getKey().equals(shadow);
+                newShadow |= isShadow && !l.shadow;
+                l.mark(false, isShadow, 0);
             }
+        }
+        if (def != null && !def.equals(current)) {
+            fire(change, name, def.version(), current == null ? "" : current.version(), "");
+        } else if (def == null && current != null) {
+            fire(ModelEvent.Type.UNAVAILABLE, name, current.version(), "", "no loadable version installed");
+        }
+        if (newShadow) {
+            LOG.info("Model {}: version {} scores live traffic in shadow", name, shadow.version());
+            fire(ModelEvent.Type.SHADOW, name, shadow.version(), def == null ? "" : def.version(), "");
         }
         publishSnapshot();
     }
@@ -328,16 +501,19 @@ public final class ModelExtender implements ModelRegistry {
             return false;
         }
         ServiceRegistration<ModelRunner> reg = context.registerService(ModelRunner.class, runner,
-                properties(runner, false, 0));
+                properties(runner, false, false, 0));
         loaded.put(key, new Loaded(runner, reg));
+        fire(ModelEvent.Type.LOADED, mb.name(), mb.versionText(), "", runner.info().sha256());
         return true;
     }
 
-    private static Dictionary<String, Object> properties(OrtModelRunner runner, boolean isServing, int ranking) {
+    private static Dictionary<String, Object> properties(OrtModelRunner runner, boolean isServing, boolean isShadow,
+            int ranking) {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EdgeAiConstants.MODEL_NAME, runner.info().name());
         props.put(EdgeAiConstants.MODEL_VERSION, runner.info().version());
         props.put(EdgeAiConstants.MODEL_SERVING, isServing);
+        props.put(EdgeAiConstants.MODEL_SHADOW, isShadow);
         props.put(Constants.SERVICE_RANKING, ranking);
         props.put(Constants.SERVICE_DESCRIPTION, "ONNX model " + runner.info().id());
         return props;
@@ -373,15 +549,16 @@ public final class ModelExtender implements ModelRegistry {
     private void refuse(ModelBundle mb, String why) {
         refused.put(ModelKey.of(mb), why);
         LOG.warn("Model {}@{} from {} refused: {}", mb.name(), mb.versionText(), mb.location(), why);
+        fire(ModelEvent.Type.REFUSED, mb.name(), mb.versionText(), "", why);
     }
 
     private static void retire(Loaded l) {
         try {
-            l.registration().unregister();
+            l.registration.unregister();
         } catch (IllegalStateException e) {
             // already unregistered
         }
-        l.runner().close();
+        l.runner.close();
     }
 
     private void publishSnapshot() {
@@ -391,11 +568,14 @@ public final class ModelExtender implements ModelRegistry {
             String why = refused.get(key);
             Loaded l = loaded.get(key);
             if (key.equals(serving.get(mb.name()))) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "", l.runner().info(),
+                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "", l.runner.info(),
                         mb.location()));
+            } else if (l != null && key.equals(shadows.get(mb.name()))) {
+                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.SHADOW,
+                        "shadow candidate", l.runner.info(), mb.location()));
             } else if (l != null) {
                 list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE,
-                        "pinned by " + pinOwners(mb.name(), key), l.runner().info(), mb.location()));
+                        "pinned by " + pinOwners(mb.name(), key), l.runner.info(), mb.location()));
             } else if (why != null) {
                 list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.FAILED, why, null,
                         mb.location()));
@@ -406,6 +586,7 @@ public final class ModelExtender implements ModelRegistry {
         }
         list.sort(Comparator.comparing(ModelState::name).thenComparing(s -> Version.parseVersion(safe(s.version()))));
         snapshot = List.copyOf(list);
+        deliverEvents();
     }
 
     private String pinOwners(String name, ModelKey key) {

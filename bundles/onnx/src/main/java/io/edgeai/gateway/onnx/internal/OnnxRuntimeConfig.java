@@ -34,4 +34,8 @@ public @interface OnnxRuntimeConfig {
     /** @return trusted public keys */
     @AttributeDefinition(name = "Trusted keys", description = "Ed25519 public keys (base64 X.509, as tools/sign-model prints them) whose model signatures are accepted.")
     String[] trustedKeys() default {};
+
+    /** @return whether a newly installed higher version starts as shadow candidate */
+    @AttributeDefinition(name = "New versions shadow first", description = "When on, a newly installed version higher than the serving one does not serve at once: it becomes the shadow candidate, scores live traffic without publishing, and serves after edgeai:model-promote.")
+    boolean shadowNewVersions() default false;
 }

@@ -49,7 +49,7 @@ public final class AnomalyPipeline implements Pipeline {
         this.registry = registry;
         PipelineSettings settings = PipelineSettings.from(config);
         applyPin(settings);
-        this.worker = new PipelineWorker(settings, connection, models::get);
+        this.worker = new PipelineWorker(settings, connection, models::get, models::shadow);
         this.worker.start();
     }
 
@@ -106,7 +106,7 @@ public final class AnomalyPipeline implements Pipeline {
         }
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())) {
             w.stop();
-            PipelineWorker fresh = new PipelineWorker(next, connection, models::get);
+            PipelineWorker fresh = new PipelineWorker(next, connection, models::get, models::shadow);
             fresh.start();
             worker = fresh;
         } else {
@@ -124,6 +124,11 @@ public final class AnomalyPipeline implements Pipeline {
     @Override
     public String name() {
         return worker.settings().name();
+    }
+
+    @Override
+    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        return worker.shadowComparisons();
     }
 
     @Override

@@ -19,6 +19,7 @@ final class ModelChoice {
     private final Map<ModelRunner, Map<String, Object>> runners = new ConcurrentHashMap<>();
     private volatile VersionRange pin;
     private volatile ModelRunner chosen;
+    private volatile ModelRunner shadow;
 
     /** @param range the pinned range, {@code null} for none */
     synchronized void pin(VersionRange range) {
@@ -39,6 +40,11 @@ final class ModelChoice {
     /** @return the runner to use now, {@code null} when none fits */
     ModelRunner get() {
         return chosen;
+    }
+
+    /** @return the model's shadow candidate, {@code null} when there is none or it is the runner in use */
+    ModelRunner shadow() {
+        return shadow;
     }
 
     /** @return name of the model the runners are versions of, {@code null} when none is bound */
@@ -73,6 +79,13 @@ final class ModelChoice {
             }
         }
         chosen = best;
+        ModelRunner candidate = null;
+        for (Map.Entry<ModelRunner, Map<String, Object>> e : runners.entrySet()) {
+            if (Boolean.TRUE.equals(e.getValue().get(EdgeAiConstants.MODEL_SHADOW)) && e.getKey() != best) {
+                candidate = e.getKey();
+            }
+        }
+        shadow = candidate;
     }
 
     private static Version version(ModelRunner r) {

@@ -42,6 +42,8 @@ public final class PipelineWorker {
 
     private final MqttConnection connection;
     private final Supplier<ModelRunner> model;
+    private final Supplier<ModelRunner> shadowModel;
+    private final ShadowScoring shadow;
     private final SwapSafeModel swapSafe;
     private final BlockingQueue<InboundMessage> queue;
     private final Thread thread;
@@ -81,7 +83,20 @@ public final class PipelineWorker {
      * @param model supplies the serving model (may change between calls; may be null)
      */
     public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model) {
+        this(settings, connection, model, () -> null);
+    }
+
+    /**
+     * @param settings pipeline settings
+     * @param connection broker connection to subscribe and publish on
+     * @param model supplies the serving model (may change between calls; may be null)
+     * @param shadowModel supplies the model's shadow candidate (may change between calls; null when none)
+     */
+    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model,
+            Supplier<ModelRunner> shadowModel) {
         this.settings = settings;
+        this.shadowModel = shadowModel;
+        this.shadow = new ShadowScoring(settings.name());
         this.decoder = decoderFor(settings);
         this.connection = connection;
         this.model = model;
@@ -224,8 +239,9 @@ public final class PipelineWorker {
         }
         runner = swapSafe.used();
         AlarmEvent event = AlarmEvent.NONE;
+        AlarmPolicy policy = policy(s, runner.info());
         if (!score.warmingUp()) {
-            event = ser.alarm.update(score.score(), policy(s, runner.info()));
+            event = ser.alarm.update(score.score(), policy);
             if (event == AlarmEvent.ALARM) {
                 alarms.incrementAndGet();
             } else if (event == AlarmEvent.NORMAL) {
@@ -243,6 +259,29 @@ public final class PipelineWorker {
         }
         published.incrementAndGet();
         latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
+        shadowScore(m.topic(), ser.state, score, runner, policy);
+    }
+
+    /**
+     * Scores the reading with the shadow candidate, after its live result went to publish. The live path
+     * comes first: while the ingest queue is more than half full, readings are not shadow-scored (counted).
+     */
+    private void shadowScore(String topic, SeriesState state, Score live, ModelRunner runner, AlarmPolicy policy) {
+        ModelRunner candidate = shadowModel.get();
+        if (candidate == null || candidate == runner) {
+            shadow.end();
+            return;
+        }
+        if (queue.size() > settings.queueCapacity() / 2) {
+            shadow.skip(candidate, runner.info());
+            return;
+        }
+        shadow.score(topic, state, live, runner.info(), candidate, policy.threshold());
+    }
+
+    /** @return how shadow candidates compared with the serving model on this worker's readings */
+    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        return shadow.comparisons();
     }
 
     /** One scorer per model version; series keep their state unless the new version's settings differ. */
