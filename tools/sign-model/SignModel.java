@@ -33,7 +33,15 @@ import java.util.stream.Stream;
  * java tools/sign-model/SignModel.java sign-jar KEY.pem IN.jar OUT.jar signs a built model bundle
  * java tools/sign-model/SignModel.java sign-dir KEY.pem DIR [--create-key]  signs every descriptor under DIR
  * java tools/sign-model/SignModel.java onnx-cfg KEY.pem OUT.cfg       writes an edgeai.onnx.cfg trusting the key
+ * java tools/sign-model/SignModel.java sign-command KEY.pem GATEWAY COMMAND [artifact=URL] [sha256=HEX]
+ *                                      [model=NAME] [responseTopic=TOPIC]   prints a signed remote command
  * </pre>
+ *
+ * A remote command (published to {@code edgeai/<gateway>/cmd/<command>}) is JSON whose Ed25519 signature
+ * covers {@code "edgeai-command-v1\n"} followed by the lines {@code gateway=, command=, model=, artifact=,
+ * sha256=, responseTopic=, nonce=, ts=} (each {@code name=value\n}, in that order); a fresh random nonce and
+ * the current time are filled in. For a {@code file:} artifact without {@code sha256=} the file's SHA-256 is
+ * computed. The gateway checks exactly this (io.edgeai.gateway.lifecycle.internal.CommandVerifier).
  *
  * A signature covers the descriptor's bytes and the model file's bytes: the signed message is
  * {@code "edgeai-model-signature-v1\n" + hex(sha256(descriptor)) + "\n" + hex(sha256(model)) + "\n"}. It is
@@ -78,13 +86,70 @@ public final class SignModel {
                         "trustedKeys = " + publicKey(pair),
                         ""));
             }
+            case "sign-command" -> {
+                if (args.length < 4) {
+                    usage();
+                }
+                System.out.println(signCommand(readKey(key), args[2], args[3],
+                        List.of(args).subList(4, args.length)));
+            }
             default -> usage();
         }
     }
 
+    /** @return the JSON of a signed remote command */
+    static String signCommand(KeyPair pair, String gateway, String command, List<String> fields)
+            throws GeneralSecurityException, IOException {
+        java.util.Map<String, String> f = new java.util.HashMap<>();
+        for (String kv : fields) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0 || !List.of("artifact", "sha256", "model", "responseTopic").contains(kv.substring(0, eq))) {
+                throw new IllegalArgumentException("expected artifact=, sha256=, model= or responseTopic=, not " + kv);
+            }
+            f.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        String artifact = f.getOrDefault("artifact", "");
+        String sha256 = f.getOrDefault("sha256", "");
+        if (sha256.isEmpty() && artifact.startsWith("file:")) {
+            sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    Files.readAllBytes(Path.of(java.net.URI.create(artifact)))));
+        }
+        String nonce = java.util.UUID.randomUUID().toString();
+        long ts = System.currentTimeMillis();
+        String model = f.getOrDefault("model", "");
+        String responseTopic = f.getOrDefault("responseTopic", "");
+        String text = "edgeai-command-v1\n" + "gateway=" + gateway + "\n" + "command=" + command + "\n" + "model="
+                + model + "\n" + "artifact=" + artifact + "\n" + "sha256=" + sha256 + "\n" + "responseTopic="
+                + responseTopic + "\n" + "nonce=" + nonce + "\n" + "ts=" + ts + "\n";
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(pair.getPrivate());
+        s.update(text.getBytes(StandardCharsets.UTF_8));
+        return "{\"command\":" + json(command) + ",\"gateway\":" + json(gateway) + ",\"model\":" + json(model)
+                + ",\"artifact\":" + json(artifact) + ",\"sha256\":" + json(sha256) + ",\"responseTopic\":"
+                + json(responseTopic) + ",\"nonce\":" + json(nonce) + ",\"ts\":" + ts + ",\"key\":"
+                + json(keyId(pair.getPublic())) + ",\"signature\":" + json(Base64.getEncoder().encodeToString(
+                        s.sign())) + "}";
+    }
+
+    private static String json(String v) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : v.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private static void usage() {
         System.err.println("usage: SignModel keygen|public-key KEY.pem | sign-jar KEY.pem IN.jar OUT.jar"
-                + " | sign-dir KEY.pem DIR [--create-key] | onnx-cfg KEY.pem OUT.cfg [--create-key]");
+                + " | sign-dir KEY.pem DIR [--create-key] | onnx-cfg KEY.pem OUT.cfg [--create-key]"
+                + " | sign-command KEY.pem GATEWAY COMMAND [artifact=URL] [sha256=HEX] [model=NAME]"
+                + " [responseTopic=TOPIC]");
         System.exit(2);
     }
 
