@@ -58,7 +58,7 @@ public abstract class KarafTestSupport {
 
     /** Every bundle the edgeai feature installs from this project, by symbolic name. */
     protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
-            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell");
+            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-lifecycle", "edgeai-model-anomaly-ae", "edgeai-shell");
 
     @Inject
     protected BundleContext bundleContext;
