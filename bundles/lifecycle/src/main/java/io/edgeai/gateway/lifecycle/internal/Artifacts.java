@@ -19,8 +19,13 @@ final class Artifacts {
     private Artifacts() {
     }
 
-    /** What a fetched model bundle says of itself. */
-    record ModelJar(byte[] bytes, String symbolicName, String version) {
+    /**
+     * What a fetched model bundle says of itself.
+     *
+     * @param modelVersion the version its model descriptor declares, empty when unreadable (the extender
+     *        will refuse it with the reason)
+     */
+    record ModelJar(byte[] bytes, String symbolicName, String version, String modelVersion) {
     }
 
     /**
@@ -54,9 +59,26 @@ final class Artifacts {
                 throw new CommandRefused("artifact is not a bundle (no Bundle-SymbolicName)");
             }
             String version = mf.getMainAttributes().getValue("Bundle-Version");
-            return new ModelJar(bytes, bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim());
+            String descriptor = mf.getMainAttributes().getValue(EdgeAiConstants.MODEL_HEADER).trim();
+            String modelVersion = "";
+            for (java.util.jar.JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+                if (e.getName().equals(descriptor)) {
+                    modelVersion = descriptorVersion(jar.readNBytes(4 * 1024 * 1024));
+                    break;
+                }
+            }
+            return new ModelJar(bytes, bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim(),
+                    modelVersion);
         } catch (IOException e) {
             throw new CommandRefused("artifact is not a jar: " + e.getMessage());
+        }
+    }
+
+    private static String descriptorVersion(byte[] json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("version").asText("");
+        } catch (IOException e) {
+            return "";
         }
     }
 

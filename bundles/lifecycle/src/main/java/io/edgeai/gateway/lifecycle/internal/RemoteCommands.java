@@ -152,7 +152,7 @@ public final class RemoteCommands {
             throw new CommandRefused("bundle " + jar.symbolicName() + " " + jar.version() + " not installed: "
                     + e.getMessage());
         }
-        ModelState outcome = awaitModel(location);
+        ModelState outcome = awaitModel(location, jar.modelVersion());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bundle", jar.symbolicName() + " " + jar.version());
         result.put("bundleId", b.getBundleId());
@@ -170,12 +170,17 @@ public final class RemoteCommands {
         return result;
     }
 
-    /** @return the model state of the bundle at {@code location} once loaded or refused, null when it takes too long */
-    private ModelState awaitModel(String location) {
+    /**
+     * @param modelVersion the version the new content's descriptor declares; empty when unreadable, then any
+     *        state of the bundle is its outcome (an update's old state may show first)
+     * @return the model state of the bundle at {@code location} once loaded or refused, null when it takes too long
+     */
+    private ModelState awaitModel(String location, String modelVersion) {
         long deadline = System.currentTimeMillis() + MODEL_OUTCOME_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             for (ModelState s : registry.models()) {
-                if (s.source().equals(location) && s.status() != ModelState.Status.LOADING) {
+                if (s.source().equals(location) && s.status() != ModelState.Status.LOADING
+                        && (modelVersion.isEmpty() || s.version().equals(modelVersion))) {
                     return s;
                 }
             }
