@@ -113,6 +113,12 @@ public abstract class KarafTestSupport {
                 editConfigurationFilePut("etc/edgeai.broker.cfg", "port", Integer.toString(brokerPort)),
                 editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
                         "tcp://127.0.0.1:" + brokerPort),
+                // The boot features install off the start-level thread: synchronously, the features bundle's
+                // activator holds its bundle lock while the deployer installs Pax Exam's extra boot features,
+                // and a refresh that has to stop it waits for that lock for ever (seen: "Container never came up",
+                // thread dump with FelixStartLevel in BootFeaturesInstaller and features-2-thread-1 in
+                // Felix.stopBundle). Tests wait for what they need anyway.
+                editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
                 // (Pax Exam itself moves JMX's RMI ports to free ones)
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
                         Integer.toString(Mosquitto.freePort()))));
