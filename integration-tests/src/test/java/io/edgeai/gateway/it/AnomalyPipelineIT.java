@@ -222,9 +222,10 @@ public class AnomalyPipelineIT extends KarafTestSupport {
 
     @Test
     public void consoleShowsPipelinesModelsAndStatus() {
-        String pipelines = Poll.until("demo pipeline listed", TIMEOUT, () -> {
+        // the pipeline is listed as soon as it is configured; its model binds once the extender loaded it
+        String pipelines = Poll.until("demo pipeline listed with its model", BOOT_TIMEOUT, () -> {
             String out = executeCommand("edgeai:pipelines");
-            return out.contains("demo") && out.contains("sensors/+/+") ? out : null;
+            return out.contains("demo") && out.contains("sensors/+/+") && out.contains("nab-ae@") ? out : null;
         });
         assertTrue(pipelines, pipelines.contains("nab-ae@"));
         // the registry's snapshot is rebuilt just after the runner is registered: poll, on a loaded box it lags

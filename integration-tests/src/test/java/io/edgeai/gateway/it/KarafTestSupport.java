@@ -58,7 +58,7 @@ public abstract class KarafTestSupport {
 
     /** Every bundle the edgeai feature installs from this project, by symbolic name. */
     protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
-            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-model-anomaly-ae", "edgeai-shell",
+            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-lifecycle", "edgeai-model-anomaly-ae", "edgeai-shell",
             "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q", "edgeai-model-bge-small-zh-v15-q",
             "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm",
             "edgeai-metrics");
@@ -117,6 +117,12 @@ public abstract class KarafTestSupport {
                 editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
                         "tcp://127.0.0.1:" + brokerPort),
                 editConfigurationFilePut("etc/edgeai.metrics.cfg", "port", Integer.toString(Mosquitto.freePort())),
+                // The boot features install off the start-level thread: synchronously, the features bundle's
+                // activator holds its bundle lock while the deployer installs Pax Exam's extra boot features,
+                // and a refresh that has to stop it waits for that lock for ever (seen: "Container never came up",
+                // thread dump with FelixStartLevel in BootFeaturesInstaller and features-2-thread-1 in
+                // Felix.stopBundle). Tests wait for what they need anyway.
+                editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
                 // (Pax Exam itself moves JMX's RMI ports to free ones)
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
                         Integer.toString(Mosquitto.freePort()))));

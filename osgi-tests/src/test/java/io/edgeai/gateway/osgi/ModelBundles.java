@@ -43,6 +43,35 @@ final class ModelBundles {
      * @return a bundle jar
      */
     static byte[] bundle(String symbolicName, String version, String descriptor, byte[] onnx) throws IOException {
+        return bundle(symbolicName, version, descriptor, onnx, null);
+    }
+
+    /**
+     * Signs a descriptor and model as tools/sign-model does: Ed25519 over
+     * {@code "edgeai-model-signature-v1\n" + hex(sha256(descriptor)) + "\n" + hex(sha256(model)) + "\n"}.
+     *
+     * @return the content of {@code model/model.json.sig}
+     */
+    static byte[] signature(java.security.KeyPair key, String descriptor, byte[] onnx)
+            throws java.security.GeneralSecurityException {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        String message = "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(
+                StandardCharsets.UTF_8))) + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initSign(key.getPrivate());
+        s.update(message.getBytes(StandardCharsets.UTF_8));
+        String keyId = hex.formatHex(sha.digest(key.getPublic().getEncoded())).substring(0, 16);
+        return ("{\"algorithm\":\"Ed25519\",\"key\":\"" + keyId + "\",\"signature\":\""
+                + java.util.Base64.getEncoder().encodeToString(s.sign()) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param signature content of {@code model/model.json.sig}, {@code null} for an unsigned bundle
+     * @return a bundle jar
+     */
+    static byte[] bundle(String symbolicName, String version, String descriptor, byte[] onnx, byte[] signature)
+            throws IOException {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -58,6 +87,11 @@ final class ModelBundles {
             jar.putNextEntry(new JarEntry("model/" + onnxName()));
             jar.write(onnx);
             jar.closeEntry();
+            if (signature != null) {
+                jar.putNextEntry(new JarEntry("model/model.json.sig"));
+                jar.write(signature);
+                jar.closeEntry();
+            }
         }
         return bytes.toByteArray();
     }

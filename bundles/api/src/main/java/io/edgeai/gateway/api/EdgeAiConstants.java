@@ -6,6 +6,17 @@ public final class EdgeAiConstants {
     public static final String MODEL_NAME = "edgeai.model.name";
     /** Service property: a model's version, on {@link ModelRunner} services. */
     public static final String MODEL_VERSION = "edgeai.model.version";
+    /**
+     * Service property ({@code Boolean}) on {@link ModelRunner} services: {@code true} on the version that
+     * serves by default, {@code false} on a version kept loaded for a consumer pinned to a version range.
+     * While a swap is under way two runners may both be serving; the higher {@code service.ranking} wins.
+     */
+    public static final String MODEL_SERVING = "edgeai.model.serving";
+    /**
+     * Service property ({@code Boolean}) on {@link ModelRunner} services: {@code true} on the shadow candidate
+     * of a model, which pipelines score live readings with without publishing the results.
+     */
+    public static final String MODEL_SHADOW = "edgeai.model.shadow";
     /** Service property: a connection's name, on {@link MqttConnection} services. */
     public static final String CONNECTION_NAME = "edgeai.connection.name";
     /** Service property: a pipeline's name, on {@link Pipeline} services. */

@@ -18,7 +18,11 @@ public record ModelState(String name, String version, Status status, String deta
         LOADING,
         /** Serving traffic. */
         ACTIVE,
-        /** Refused: corrupt, wrong shapes, checksum or test vector mismatch. */
-        FAILED
+        /** Refused: corrupt, wrong shapes, checksum or test vector mismatch, signature. */
+        FAILED,
+        /** Loaded as shadow candidate: scores live traffic without publishing. */
+        SHADOW,
+        /** Installed and not refused, but not serving (an older version, or one rolled back from). */
+        STANDBY
     }
 }

@@ -33,4 +33,12 @@ public interface Pipeline {
     default Map<String, Long> rejectedByCode() {
         return Map.of();
     }
+
+    /**
+     * @return how shadow candidates compared with the serving models on this pipeline's readings, one entry
+     *         per candidate seen since the pipeline started; empty for pipelines without shadow scoring
+     */
+    default java.util.List<ShadowComparison> shadowComparisons() {
+        return java.util.List.of();
+    }
 }

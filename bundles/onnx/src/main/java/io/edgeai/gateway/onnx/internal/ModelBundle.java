@@ -16,19 +16,39 @@ import io.edgeai.gateway.api.EdgeAiConstants;
  * @param descriptorPath bundle path of the descriptor (value of the {@code EdgeAI-Model} header)
  * @param descriptor the parsed descriptor, {@code null} when unreadable
  * @param error why the descriptor is unreadable, {@code null} when fine
+ * @param descriptorBytes the descriptor as stored, for the signature check; empty when unreadable
+ * @param signature the descriptor's {@code .sig} file, {@code null} when the bundle has none
  */
-record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descriptor, String error) {
+record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descriptor, String error,
+        byte[] descriptorBytes, byte[] signature) {
 
     static ModelBundle of(Bundle bundle) {
         String path = bundle.getHeaders("").get(EdgeAiConstants.MODEL_HEADER).trim();
         URL url = bundle.getEntry(path);
         if (url == null) {
-            return new ModelBundle(bundle, path, null, "descriptor " + path + " not found in bundle");
+            return new ModelBundle(bundle, path, null, "descriptor " + path + " not found in bundle", new byte[0],
+                    null);
         }
+        byte[] bytes;
         try (InputStream in = url.openStream()) {
-            return new ModelBundle(bundle, path, DescriptorReader.read(in), null);
-        } catch (IOException | ModelLoadException e) {
-            return new ModelBundle(bundle, path, null, e.getMessage());
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            return new ModelBundle(bundle, path, null, e.getMessage(), new byte[0], null);
+        }
+        byte[] sig = null;
+        URL sigUrl = bundle.getEntry(path + ".sig");
+        if (sigUrl != null) {
+            try (InputStream in = sigUrl.openStream()) {
+                sig = in.readAllBytes();
+            } catch (IOException e) {
+                sig = new byte[0];
+            }
+        }
+        try {
+            return new ModelBundle(bundle, path, DescriptorReader.read(new java.io.ByteArrayInputStream(bytes)), null,
+                    bytes, sig);
+        } catch (ModelLoadException e) {
+            return new ModelBundle(bundle, path, null, e.getMessage(), bytes, sig);
         }
     }
 

@@ -8,39 +8,88 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import org.osgi.framework.VersionRange;
+
 import io.edgeai.gateway.api.LatencyHistogram;
+import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 
 /**
- * A configured anomaly pipeline. The connection is a static reference; the model is dynamic so a new
- * model version takes over without restarting the pipeline or losing series state.
+ * A configured anomaly pipeline. The connection is a static reference; the models are dynamic so a new
+ * model version takes over without restarting the pipeline or losing series state. With a pinned version
+ * range the pipeline asks the registry to keep a version inside it loaded and uses that one.
  */
 @Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.anomaly",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnomalyPipelineConfig.class, factory = true)
 public final class AnomalyPipeline implements Pipeline {
     private final MqttConnection connection;
+    private final ModelRegistry registry;
+    private final ModelChoice models = new ModelChoice();
     private volatile PipelineWorker worker;
-
-    @Reference(name = "model", policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ModelRunner model;
+    private volatile String pinText = "";
+    private volatile String owner = "";
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
+     * @param registry the model registry, asked to keep a pinned version loaded
      * @param config pipeline configuration
      */
     @Activate
-    public AnomalyPipeline(@Reference(name = "connection") MqttConnection connection, AnomalyPipelineConfig config) {
+    public AnomalyPipeline(@Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry, AnomalyPipelineConfig config) {
         this.connection = connection;
-        this.worker = new PipelineWorker(PipelineSettings.from(config), connection, () -> model);
+        this.registry = registry;
+        PipelineSettings settings = PipelineSettings.from(config);
+        applyPin(settings);
+        this.worker = new PipelineWorker(settings, connection, models::get, models::shadow);
         this.worker.start();
+    }
+
+    /** Binds a version of the model the target filter selects. */
+    @Reference(name = "model", cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindModel(ModelRunner runner, Map<String, Object> properties) {
+        models.put(runner, properties);
+        if (!pinText.isEmpty()) {
+            registry.require(owner(), runner.info().name(), pinText);
+        }
+    }
+
+    void updatedModel(ModelRunner runner, Map<String, Object> properties) {
+        models.put(runner, properties);
+    }
+
+    void unbindModel(ModelRunner runner) {
+        models.remove(runner);
+    }
+
+    private void applyPin(PipelineSettings s) {
+        String range = s.modelVersionRange();
+        owner = "pipeline " + s.name();
+        pinText = range;
+        models.pin(range.isEmpty() ? null : new VersionRange(range));
+        String name = models.modelName();
+        if (registry == null) {
+            return;
+        }
+        if (range.isEmpty()) {
+            registry.release(owner());
+        } else if (name != null) {
+            registry.require(owner(), name, range);
+        }
+    }
+
+    private String owner() {
+        return owner;
     }
 
     /**
@@ -52,9 +101,13 @@ public final class AnomalyPipeline implements Pipeline {
     void modified(AnomalyPipelineConfig config) {
         PipelineSettings next = PipelineSettings.from(config);
         PipelineWorker w = worker;
+        if (!next.modelVersionRange().equals(pinText) || !next.name().equals(w.settings().name())) {
+            registry.release(owner());
+            applyPin(next);
+        }
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())) {
             w.stop();
-            PipelineWorker fresh = new PipelineWorker(next, connection, () -> model);
+            PipelineWorker fresh = new PipelineWorker(next, connection, models::get, models::shadow);
             fresh.start();
             worker = fresh;
         } else {
@@ -65,12 +118,18 @@ public final class AnomalyPipeline implements Pipeline {
     /** Stops the worker. */
     @Deactivate
     void deactivate() {
+        registry.release(owner());
         worker.stop();
     }
 
     @Override
     public String name() {
         return worker.settings().name();
+    }
+
+    @Override
+    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        return worker.shadowComparisons();
     }
 
     @Override

@@ -20,6 +20,10 @@ public @interface AnomalyPipelineConfig {
     @AttributeDefinition(name = "Model", description = "LDAP filter selecting the model; the serving version is used.")
     String model_target() default "(edgeai.model.name=nab-ae)";
 
+    /** @return pinned version range */
+    @AttributeDefinition(name = "Model version range", description = "OSGi version range the model version must lie in, e.g. [1.0,2.0); the registry keeps the highest version inside it loaded for this pipeline. Empty: the serving version.")
+    String modelVersionRange() default "";
+
     /** @return input topic filter */
     @AttributeDefinition(name = "Input topic", description = "Topic filter of readings; the last two levels are device and quantity.")
     String inputTopic() default "sensors/+/+";

@@ -25,11 +25,13 @@ package io.edgeai.gateway.pipeline.internal;
  * @param maxBatch most values one message may carry (SenML records, Sparkplug metrics, float32 values)
  * @param maxWindow most values a model may keep per series (its {@code window.size}); bounds memory at
  *        {@code maxSeries * maxWindow} values
+ * @param modelVersionRange pinned OSGi version range of the model, empty for the serving version
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow) {
+        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow,
+        String modelVersionRange) {
 
     /** The payload formats a pipeline can decode. */
     public static final java.util.List<String> FORMATS = java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
@@ -54,6 +56,15 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
         }
+        modelVersionRange = modelVersionRange == null ? "" : modelVersionRange.trim();
+        if (!modelVersionRange.isEmpty()) {
+            try {
+                new org.osgi.framework.VersionRange(modelVersionRange);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("modelVersionRange is not an OSGi version range such as [1.0,2.0): "
+                        + modelVersionRange, e);
+            }
+        }
     }
 
     static PipelineSettings from(AnomalyPipelineConfig c) {
@@ -65,7 +76,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
                 c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
-                c.maxBatch(), c.maxWindow());
+                c.maxBatch(), c.maxWindow(), c.modelVersionRange());
     }
 
     /**
@@ -96,7 +107,38 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024);
+                raiseCount, clearCount, "json", 1000, 1024, "");
+    }
+
+    /**
+     * Like the settings without payload format and limits, with a pinned model version range.
+     *
+     * @param name pipeline name
+     * @param inputTopic input filter
+     * @param inputQos input QoS
+     * @param outputTopicPrefix result root
+     * @param outputQos result QoS
+     * @param alarmTopicPrefix alarm root, empty for none
+     * @param deadLetterTopicPrefix dead-letter root
+     * @param valueField value field name or JSON pointer
+     * @param tsField timestamp field name or JSON pointer
+     * @param maxPayloadBytes payload limit
+     * @param queueCapacity ingest queue bound
+     * @param dropOldest overflow policy
+     * @param maxSeries bound on series with state
+     * @param threshold alarm threshold
+     * @param clearThreshold clear threshold
+     * @param raiseCount readings to raise
+     * @param clearCount readings to clear
+     * @param modelVersionRange pinned OSGi version range, empty for the serving version
+     */
+    public PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+            String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
+            int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
+            double clearThreshold, int raiseCount, int clearCount, String modelVersionRange) {
+        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
+                valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
+                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange);
     }
 
     /**
@@ -107,7 +149,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
     public PipelineSettings withPayloadFormat(String format, int batch) {
         return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
                 deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
-                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow);
+                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow, modelVersionRange);
     }
 
     /**
@@ -118,7 +160,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      */
     public static PipelineSettings defaults(String name) {
         return new PipelineSettings(name, "sensors/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
-                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12);
+                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12, "");
     }
 
     private static String trimSlash(String s) {

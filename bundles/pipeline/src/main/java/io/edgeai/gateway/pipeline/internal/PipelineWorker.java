@@ -49,6 +49,9 @@ public final class PipelineWorker {
 
     private final MqttConnection connection;
     private final Supplier<ModelRunner> model;
+    private final Supplier<ModelRunner> shadowModel;
+    private final ShadowScoring shadow;
+    private final SwapSafeModel swapSafe;
     private final BlockingQueue<InboundMessage> queue;
     private final Thread thread;
     private final Map<String, Series> series = new HashMap<>();
@@ -92,10 +95,24 @@ public final class PipelineWorker {
      * @param model supplies the serving model (may change between calls; may be null)
      */
     public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model) {
+        this(settings, connection, model, () -> null);
+    }
+
+    /**
+     * @param settings pipeline settings
+     * @param connection broker connection to subscribe and publish on
+     * @param model supplies the serving model (may change between calls; may be null)
+     * @param shadowModel supplies the model's shadow candidate (may change between calls; null when none)
+     */
+    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model,
+            Supplier<ModelRunner> shadowModel) {
         this.settings = settings;
+        this.shadowModel = shadowModel;
+        this.shadow = new ShadowScoring(settings.name());
         this.decoder = decoderFor(settings);
         this.connection = connection;
         this.model = model;
+        this.swapSafe = new SwapSafeModel(model);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "edgeai-pipeline-" + settings.name());
         this.thread.setDaemon(true);
@@ -263,27 +280,20 @@ public final class PipelineWorker {
             seriesCount.set(series.size());
         }
         Score score;
+        swapSafe.begin(runner);
         try {
-            score = scoreWith(runner, ser, r);
-        } catch (InferenceException first) {
-            ModelRunner again = model.get();
-            if (again == null || again == runner) {
-                reject(m, "inference-failed", first.getMessage());
-                return false;
-            }
-            runner = again;
-            try {
-                score = scoreWith(runner, ser, r);
-            } catch (InferenceException second) {
-                reject(m, "inference-failed", second.getMessage());
-                return false;
-            }
+            score = scorerFor(runner.info()).score(ser.state, swapSafe, r.epochMillis(), r.value());
+        } catch (InferenceException e) {
+            reject(m, "inference-failed", e.getMessage());
+            return false;
         }
+        runner = swapSafe.used();
         long t2 = System.nanoTime();
         stages.get("infer").record(t2 - t1);
         AlarmEvent event = AlarmEvent.NONE;
+        AlarmPolicy policy = policy(s, runner.info());
         if (!score.warmingUp()) {
-            event = ser.alarm.update(score.score(), policy(s, runner.info()));
+            event = ser.alarm.update(score.score(), policy);
             if (event == AlarmEvent.ALARM) {
                 alarms.incrementAndGet();
             } else if (event == AlarmEvent.NORMAL) {
@@ -306,12 +316,30 @@ public final class PipelineWorker {
         stages.get("publish").record(t4 - t3);
         stages.get("total").record(t4 - m.receivedNanos());
         latency.record((t4 - m.receivedNanos()) / 1000);
+        shadowScore(key, ser.state, score, runner, policy);
         return true;
     }
 
-    private Score scoreWith(ModelRunner runner, Series ser, Reading r) {
-        AnomalyScorer sc = scorerFor(runner.info());
-        return sc.score(ser.state, runner, r.epochMillis(), r.value());
+    /**
+     * Scores the reading with the shadow candidate, after its live result went to publish. The live path
+     * comes first: while the ingest queue is more than half full, readings are not shadow-scored (counted).
+     */
+    private void shadowScore(String topic, SeriesState state, Score live, ModelRunner runner, AlarmPolicy policy) {
+        ModelRunner candidate = shadowModel.get();
+        if (candidate == null || candidate == runner) {
+            shadow.end();
+            return;
+        }
+        if (queue.size() > settings.queueCapacity() / 2) {
+            shadow.skip(candidate, runner.info());
+            return;
+        }
+        shadow.score(topic, state, live, runner.info(), candidate, policy.threshold());
+    }
+
+    /** @return how shadow candidates compared with the serving model on this worker's readings */
+    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        return shadow.comparisons();
     }
 
     /** One scorer per model version; series keep their state unless the new version's settings differ. */

@@ -58,6 +58,8 @@ public final class AnomalyScorer {
         }
         state.normaliser.add(value);
         boolean outside = state.range.outside(value);
+        state.lastOutside = outside;
+        state.lastSeasonal = seasonal;
         if (!state.window.isFull()) {
             return new Score(0, true, Double.NaN);
         }
@@ -69,6 +71,36 @@ public final class AnomalyScorer {
             return new Score(0, true, error);
         }
         return new Score(outside ? 1.0 : Math.max(likelihood, seasonal), false, error);
+    }
+
+    /** @return fresh model-specific state for scoring a series with a second model alongside */
+    public CandidateState newCandidateState() {
+        return new CandidateState(settings);
+    }
+
+    /**
+     * Scores the value {@link #score} just scored for {@code live} once more, with another model: the same
+     * normalised window goes through {@code model}, and its error feeds the candidate's own likelihood;
+     * range and seasonal parts are the live ones (they do not depend on the model). This scorer's settings
+     * must be the candidate model's; its window size must equal the live one's.
+     *
+     * @param live the series' live state, after {@link #score} for the value
+     * @param candidate the candidate's state of this series, updated
+     * @param model the candidate model
+     * @return the candidate's score; {@code warmingUp} while the window or its likelihood is not ready
+     * @throws io.edgeai.gateway.api.InferenceException when the model fails
+     */
+    public Score rescore(SeriesState live, CandidateState candidate, ModelRunner model) {
+        if (!live.window.isFull()) {
+            return new Score(0, true, Double.NaN);
+        }
+        float[] reconstruction = model.run(live.input);
+        double error = tailError(live.input, reconstruction);
+        double likelihood = candidate.likelihood.update(error);
+        if (candidate.likelihood.learning()) {
+            return new Score(0, true, error);
+        }
+        return new Score(live.lastOutside ? 1.0 : Math.max(likelihood, live.lastSeasonal), false, error);
     }
 
     /** Mean squared error over the newest {@code errorTail} positions. */

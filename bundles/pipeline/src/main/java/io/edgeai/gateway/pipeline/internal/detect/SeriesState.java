@@ -13,6 +13,10 @@ public final class SeriesState {
     final SeasonalDifference season;
     final AnomalyLikelihood seasonLikelihood;
     long rows;
+    /** Whether the newest value was outside the range seen before it. */
+    boolean lastOutside;
+    /** The seasonal part of the newest value's score. */
+    double lastSeasonal;
 
     SeriesState(ScorerSettings settings) {
         window = new SlidingWindow(settings.windowSize());

@@ -126,4 +126,38 @@ class AnomalyScorerTest {
         assertThrows(IllegalArgumentException.class, () -> scorer.score(s, model, 0, Double.NaN));
         assertFalse(scorer.score(s, model, 0, 1.0).score() > 0);
     }
+
+    @Test
+    void aCandidateScoringFromTheStartWithTheSameModelScoresExactlyAsTheLiveModel() {
+        AnomalyScorer scorer = new AnomalyScorer(settings);
+        SeriesState live = scorer.newSeries();
+        CandidateState candidate = scorer.newCandidateState();
+        double[] v = sine(1500, 1200, 40);
+        int compared = 0;
+        for (int i = 0; i < v.length; i++) {
+            Score l = scorer.score(live, model, i * 300_000L, v[i]);
+            Score c = scorer.rescore(live, candidate, model);
+            assertEquals(l.warmingUp(), c.warmingUp(), "row " + i);
+            assertEquals(l.score(), c.score(), 1e-12, "row " + i);
+            compared += l.warmingUp() ? 0 : 1;
+        }
+        assertEquals(v.length - settings.warmupRows(), compared);
+    }
+
+    @Test
+    void aCandidateStartedLaterWarmsUpItsOwnErrorHistoryFirst() {
+        AnomalyScorer scorer = new AnomalyScorer(settings);
+        SeriesState live = scorer.newSeries();
+        double[] v = sine(800, -1, 0);
+        for (int i = 0; i < 400; i++) {
+            scorer.score(live, model, i * 300_000L, v[i]);
+        }
+        CandidateState candidate = scorer.newCandidateState();
+        int warming = 0;
+        for (int i = 400; i < v.length; i++) {
+            scorer.score(live, model, i * 300_000L, v[i]);
+            warming += scorer.rescore(live, candidate, model).warmingUp() ? 1 : 0;
+        }
+        assertEquals(settings.learningRows(), warming);
+    }
 }

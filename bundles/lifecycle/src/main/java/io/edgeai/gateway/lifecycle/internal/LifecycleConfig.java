@@ -1,0 +1,37 @@
+package io.edgeai.gateway.lifecycle.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Model lifecycle over MQTT (PID {@code edgeai.lifecycle}): status topics and remote commands. */
+@ObjectClassDefinition(id = "edgeai.lifecycle", name = "EdgeAI model lifecycle over MQTT",
+        description = "Publishes model status and events, and accepts signed deploy, rollback and promote commands.")
+public @interface LifecycleConfig {
+    /** @return this gateway's id in topics */
+    @AttributeDefinition(name = "Gateway id", description = "This gateway's id: topics are <topic root>/<gateway id>/models and <topic root>/<gateway id>/cmd/<command>. Letters, digits, '-', '_' and '.'.")
+    String gatewayId() default "gateway";
+
+    /** @return topic root */
+    @AttributeDefinition(name = "Topic root", description = "First level of the status and command topics.")
+    String topicRoot() default "edgeai";
+
+    /** @return connection filter */
+    @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection to publish and listen on.")
+    String connection_target() default "(edgeai.connection.name=local)";
+
+    /** @return whether commands are accepted */
+    @AttributeDefinition(name = "Remote commands", description = "Listen on <topic root>/<gateway id>/cmd/+ for deploy, rollback and promote commands. A command is carried out only when signed by one of the command keys.")
+    boolean commandsEnabled() default true;
+
+    /** @return keys whose command signatures are accepted */
+    @AttributeDefinition(name = "Command keys", description = "Ed25519 public keys (base64 X.509, as tools/sign-model prints them) whose command signatures give authority. None: every command is refused.")
+    String[] commandKeys() default {};
+
+    /** @return how old a command may be */
+    @AttributeDefinition(name = "Command max age (s)", description = "Commands whose timestamp is further than this from the gateway's clock are refused; nonces are remembered this long to refuse replays.", min = "1")
+    int commandMaxAgeSeconds() default 300;
+
+    /** @return artifact size bound */
+    @AttributeDefinition(name = "Max artifact size (bytes)", description = "Larger deploy artifacts are refused.", min = "1")
+    long maxArtifactBytes() default 268435456L;
+}

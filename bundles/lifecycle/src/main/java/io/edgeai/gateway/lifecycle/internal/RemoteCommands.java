@@ -1,0 +1,225 @@
+package io.edgeai.gateway.lifecycle.internal;
+
+import java.io.ByteArrayInputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.InboundMessage;
+import io.edgeai.gateway.api.ModelRegistry;
+import io.edgeai.gateway.api.ModelState;
+import io.edgeai.gateway.api.MqttConnection;
+
+/**
+ * Remote model commands on {@code <root>/<gateway>/cmd/<command>}: deploy (fetch a model bundle, check its
+ * SHA-256, install or update it; the extender then checks the model and its signature as for any bundle),
+ * rollback and promote. Authority comes from the command's signature ({@link CommandVerifier}), never from
+ * access to the topic. The answer goes to {@code <root>/<gateway>/cmd/<command>/response}, or to the signed
+ * command's response topic. Commands run one at a time on an owned thread; the MQTT callback only hands over.
+ */
+@Component(service = {}, immediate = true, configurationPid = "edgeai.lifecycle")
+public final class RemoteCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteCommands.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** How long a deploy waits for the extender to load or refuse the model before answering. */
+    private static final long MODEL_OUTCOME_MILLIS = 60_000;
+
+    private final MqttConnection connection;
+    private final ModelRegistry registry;
+    private final BundleContext context;
+    private final LifecycleConfig config;
+    private final String gatewayId;
+    private final String commandRoot;
+    private final CommandVerifier verifier;
+    private final ThreadPoolExecutor worker;
+
+    /**
+     * @param connection the broker connection selected by {@code connection.target}
+     * @param registry the model registry (rollback, promote, model outcome of a deploy)
+     * @param context this bundle's context, to install model bundles
+     * @param config gateway id, keys and bounds
+     */
+    @Activate
+    public RemoteCommands(@Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry, BundleContext context, LifecycleConfig config) {
+        this.connection = connection;
+        this.registry = registry;
+        this.context = context;
+        this.config = config;
+        this.gatewayId = Topics.gatewayId(config);
+        this.commandRoot = Topics.commands(config);
+        this.verifier = new CommandVerifier(gatewayId, config.commandKeys(),
+                TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()), System::currentTimeMillis);
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(8),
+                r -> new Thread(r, "edgeai-commands"));
+        if (config.commandsEnabled()) {
+            connection.subscribe(commandRoot + "/+", 1, this::offer);
+            LOG.info("Model commands accepted on {}/+ when signed by one of {} command keys", commandRoot,
+                    verifier.keyCount());
+        }
+    }
+
+    /** Stops listening and waits for a running command. */
+    @Deactivate
+    void deactivate() {
+        if (config.commandsEnabled()) {
+            connection.unsubscribe(commandRoot + "/+");
+        }
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(MODEL_OUTCOME_MILLIS + 5000, TimeUnit.MILLISECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** MQTT callback thread: hand over, never block. */
+    private void offer(InboundMessage m) {
+        String name = m.topic().substring(commandRoot.length() + 1);
+        try {
+            worker.execute(() -> handle(name, m.payload()));
+        } catch (RejectedExecutionException e) {
+            answer(name, null, "refused", "busy: too many commands waiting", Map.of());
+        }
+    }
+
+    private void handle(String name, byte[] payload) {
+        SignedCommand c = null;
+        try {
+            c = SignedCommand.parse(payload);
+            verifier.verify(c, name);
+        } catch (CommandRefused e) {
+            LOG.warn("Model command '{}' refused: {}", name, e.getMessage());
+            // unverified: the answer goes to the default topic, never to one the sender chose
+            answer(name, c == null ? null : c.nonce(), "refused", e.getMessage(), Map.of());
+            return;
+        }
+        try {
+            Map<String, Object> result = switch (name) {
+                case "deploy" -> deploy(c);
+                case "rollback" -> Map.of("model", c.model(), "version", registry.rollback(model(c)));
+                case "promote" -> Map.of("model", c.model(), "version", registry.promote(model(c)));
+                default -> throw new CommandRefused("unknown command '" + name + "': deploy, rollback or promote");
+            };
+            LOG.info("Model command '{}' (nonce {}) done: {}", name, c.nonce(), result);
+            answer(c, "ok", "", result);
+        } catch (CommandRefused | IllegalStateException e) {
+            LOG.warn("Model command '{}' (nonce {}) failed: {}", name, c.nonce(), e.getMessage());
+            answer(c, "refused", e.getMessage(), Map.of());
+        } catch (RuntimeException e) {
+            LOG.error("Model command '{}' (nonce {}) failed", name, c.nonce(), e);
+            answer(c, "failed", "unexpected failure: " + e, Map.of());
+        }
+    }
+
+    private static String model(SignedCommand c) throws CommandRefused {
+        if (c.model().isEmpty()) {
+            throw new CommandRefused("model missing");
+        }
+        return c.model();
+    }
+
+    private Map<String, Object> deploy(SignedCommand c) throws CommandRefused {
+        Artifacts.ModelJar jar = Artifacts.fetch(c.artifact(), c.sha256(), config.maxArtifactBytes());
+        String location = c.artifact();
+        Bundle b = context.getBundle(location);
+        try {
+            if (b == null) {
+                b = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
+            } else {
+                b.update(new ByteArrayInputStream(jar.bytes()));
+            }
+            b.start();
+        } catch (BundleException | SecurityException e) {
+            throw new CommandRefused("bundle " + jar.symbolicName() + " " + jar.version() + " not installed: "
+                    + e.getMessage());
+        }
+        ModelState outcome = awaitModel(location, jar.modelVersion());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bundle", jar.symbolicName() + " " + jar.version());
+        result.put("bundleId", b.getBundleId());
+        if (outcome == null) {
+            result.put("modelStatus", "PENDING");
+            return result;
+        }
+        if (outcome.status() == ModelState.Status.FAILED) {
+            throw new CommandRefused("model " + outcome.name() + "@" + outcome.version() + " refused: "
+                    + outcome.detail());
+        }
+        result.put("model", outcome.name());
+        result.put("version", outcome.version());
+        result.put("modelStatus", outcome.status().name());
+        return result;
+    }
+
+    /**
+     * @param modelVersion the version the new content's descriptor declares; empty when unreadable, then any
+     *        state of the bundle is its outcome (an update's old state may show first)
+     * @return the model state of the bundle at {@code location} once loaded or refused, null when it takes too long
+     */
+    private ModelState awaitModel(String location, String modelVersion) {
+        long deadline = System.currentTimeMillis() + MODEL_OUTCOME_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            for (ModelState s : registry.models()) {
+                if (s.source().equals(location) && s.status() != ModelState.Status.LOADING
+                        && (modelVersion.isEmpty() || s.version().equals(modelVersion))) {
+                    return s;
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void answer(SignedCommand c, String status, String reason, Map<String, Object> result) {
+        String topic = c.responseTopic().isEmpty() || c.responseTopic().matches(".*[#+].*")
+                ? commandRoot + "/" + c.command() + "/response" : c.responseTopic();
+        publish(topic, c.command(), c.nonce(), status, reason, result);
+    }
+
+    private void answer(String name, String nonce, String status, String reason, Map<String, Object> result) {
+        publish(commandRoot + "/" + name + "/response", name, nonce, status, reason, result);
+    }
+
+    private void publish(String topic, String name, String nonce, String status, String reason,
+            Map<String, Object> result) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("gateway", gatewayId);
+        json.put("command", name);
+        json.put("nonce", nonce);
+        json.put("status", status);
+        if (!reason.isEmpty()) {
+            json.put("reason", reason);
+        }
+        json.putAll(result);
+        json.put("ts", System.currentTimeMillis());
+        try {
+            connection.publish(topic, MAPPER.writeValueAsBytes(json), 1, false);
+        } catch (JsonProcessingException e) {
+            LOG.warn("Answer to model command '{}' not encoded", name, e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.edgeai.gateway.lifecycle.internal;
+
+import java.util.regex.Pattern;
+
+/** The lifecycle topics of this gateway. */
+final class Topics {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private Topics() {
+    }
+
+    /**
+     * @return the configured gateway id
+     * @throws IllegalArgumentException when it could break a topic (wildcards, separators, empty)
+     */
+    static String gatewayId(LifecycleConfig config) {
+        String id = config.gatewayId().trim();
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("gatewayId '" + id + "' must be letters, digits, '-', '_' or '.'");
+        }
+        return id;
+    }
+
+    /** @return {@code <root>/<gateway>} */
+    static String base(LifecycleConfig config) {
+        String root = config.topicRoot().trim();
+        return (root.isEmpty() ? "" : root + "/") + gatewayId(config);
+    }
+
+    /** @return {@code <root>/<gateway>/models} */
+    static String models(LifecycleConfig config) {
+        return base(config) + "/models";
+    }
+
+    /** @return {@code <root>/<gateway>/cmd} */
+    static String commands(LifecycleConfig config) {
+        return base(config) + "/cmd";
+    }
+}

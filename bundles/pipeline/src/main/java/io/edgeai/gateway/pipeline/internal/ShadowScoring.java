@@ -1,0 +1,159 @@
+package io.edgeai.gateway.pipeline.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.ModelInfo;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.ShadowComparison;
+import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
+import io.edgeai.gateway.pipeline.internal.detect.CandidateState;
+import io.edgeai.gateway.pipeline.internal.detect.Score;
+import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
+import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
+
+/**
+ * Scores live readings a second time with a model's shadow candidate, after the live result went to
+ * publish, and keeps how the two agree. Nothing it computes is published. Worker thread only, except
+ * {@link #comparisons()}.
+ */
+final class ShadowScoring {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowScoring.class);
+    /** Candidates whose figures are kept, newest last. */
+    private static final int KEPT = 8;
+
+    private final String pipeline;
+    private final Map<String, CandidateState> series = new HashMap<>();
+    private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    private String candidateId = "";
+    private AnomalyScorer scorer;
+    private boolean compatible;
+
+    ShadowScoring(String pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Running figures of one candidate; written by the worker, read by status calls. */
+    private static final class Tally {
+        final String candidate;
+        String serving = "";
+        long compared;
+        long agreed;
+        double sumAbsDiff;
+        double maxAbsDiff;
+        long warmingUp;
+        long failed;
+        long skipped;
+
+        Tally(String candidate) {
+            this.candidate = candidate;
+        }
+
+        synchronized ShadowComparison snapshot(String pipeline) {
+            return new ShadowComparison(pipeline, serving, candidate, compared, agreed,
+                    compared == 0 ? 0 : sumAbsDiff / compared, maxAbsDiff, warmingUp, failed, skipped);
+        }
+    }
+
+    /**
+     * Scores the reading the live model just scored with the candidate.
+     *
+     * @param topic the series
+     * @param live the series' live state after scoring the reading
+     * @param liveScore the live score
+     * @param liveInfo the model that produced it
+     * @param candidate the shadow candidate
+     * @param threshold the score at or above which a reading counts as anomalous
+     */
+    void score(String topic, SeriesState live, Score liveScore, ModelInfo liveInfo, ModelRunner candidate,
+            double threshold) {
+        Tally t = switchTo(candidate.info(), liveInfo);
+        if (!compatible) {
+            synchronized (t) {
+                t.failed++;
+            }
+            return;
+        }
+        Score shadow;
+        try {
+            shadow = scorer.rescore(live, series.computeIfAbsent(topic, k -> scorer.newCandidateState()), candidate);
+        } catch (InferenceException e) {
+            synchronized (t) {
+                t.failed++;
+            }
+            return;
+        }
+        synchronized (t) {
+            t.serving = liveInfo.id();
+            if (liveScore.warmingUp() || shadow.warmingUp()) {
+                t.warmingUp++;
+                return;
+            }
+            double diff = Math.abs(liveScore.score() - shadow.score());
+            t.compared++;
+            t.sumAbsDiff += diff;
+            t.maxAbsDiff = Math.max(t.maxAbsDiff, diff);
+            if ((liveScore.score() >= threshold) == (shadow.score() >= threshold)) {
+                t.agreed++;
+            }
+        }
+    }
+
+    /** Counts a reading the candidate did not score because the live path needed the time. */
+    void skip(ModelRunner candidate, ModelInfo liveInfo) {
+        Tally t = switchTo(candidate.info(), liveInfo);
+        synchronized (t) {
+            t.skipped++;
+        }
+    }
+
+    private Tally switchTo(ModelInfo candidate, ModelInfo live) {
+        if (!candidate.id().equals(candidateId)) {
+            candidateId = candidate.id();
+            series.clear();
+            ScorerSettings settings = ScorerSettings.fromModel(candidate);
+            compatible = settings.windowSize() == ScorerSettings.fromModel(live).windowSize();
+            scorer = new AnomalyScorer(settings);
+            synchronized (tallies) {
+                tallies.remove(candidateId);
+                tallies.put(candidateId, new Tally(candidateId));
+                while (tallies.size() > KEPT) {
+                    tallies.remove(tallies.keySet().iterator().next());
+                }
+            }
+            LOG.info("Pipeline {}: shadow scoring with {} beside {}{}", pipeline, candidateId, live.id(),
+                    compatible ? "" : " impossible: its window size differs (counted as failed)");
+        }
+        synchronized (tallies) {
+            return tallies.get(candidateId);
+        }
+    }
+
+    /** Forgets the candidate's series (the candidate went away); its figures stay. */
+    void end() {
+        if (!candidateId.isEmpty()) {
+            candidateId = "";
+            series.clear();
+        }
+    }
+
+    /** @return figures per candidate seen, oldest first */
+    List<ShadowComparison> comparisons() {
+        List<Tally> list;
+        synchronized (tallies) {
+            list = new ArrayList<>(tallies.values());
+        }
+        List<ShadowComparison> out = new ArrayList<>();
+        for (Tally t : list) {
+            out.add(t.snapshot(pipeline));
+        }
+        return out;
+    }
+}

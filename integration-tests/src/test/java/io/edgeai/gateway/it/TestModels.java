@@ -1,0 +1,127 @@
+package io.edgeai.gateway.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Model bundles made in the test from the shipped model ({@code edgeai.model.dir}): the same ONNX file and
+ * descriptor, re-packaged with another version, or broken on purpose.
+ */
+final class TestModels {
+    private TestModels() {
+    }
+
+    static Path modelDir() {
+        String dir = System.getProperty("edgeai.model.dir");
+        if (dir == null) {
+            throw new IllegalStateException("system property edgeai.model.dir is not set");
+        }
+        return Path.of(dir);
+    }
+
+    static String descriptor() throws IOException {
+        return Files.readString(modelDir().resolve("model.json"));
+    }
+
+    static byte[] onnx() throws IOException {
+        return Files.readAllBytes(modelDir().resolve(onnxName()));
+    }
+
+    static String onnxName() throws IOException {
+        try (var files = Files.list(modelDir())) {
+            return files.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow().getFileName()
+                    .toString();
+        }
+    }
+
+    /** @return the shipped descriptor with another version */
+    static String withVersion(String descriptor, String version) {
+        return descriptor.replaceFirst("\"version\"\\s*:\\s*\"[^\"]+\"", "\"version\": \"" + version + "\"");
+    }
+
+    /** @return the shipped model as a bundle of the given version, signed with the build's key */
+    static byte[] version(String symbolicName, String version) throws Exception {
+        String d = withVersion(descriptor(), version);
+        return bundle(symbolicName, version, d, onnx(), signature(buildKey(), d, onnx()));
+    }
+
+    /**
+     * @return the key the build signed the shipped model bundles with and the distribution trusts
+     *         ({@code edgeai.model.signing.key}, written by tools/sign-model)
+     */
+    static KeyPair buildKey() throws Exception {
+        String text = Files.readString(Path.of(System.getProperty("edgeai.model.signing.key")));
+        KeyFactory kf = KeyFactory.getInstance("Ed25519");
+        return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(pem(text, "PUBLIC KEY"))),
+                kf.generatePrivate(new PKCS8EncodedKeySpec(pem(text, "PRIVATE KEY"))));
+    }
+
+    private static byte[] pem(String text, String kind) {
+        int start = text.indexOf("-----BEGIN " + kind + "-----") + kind.length() + 16;
+        return Base64.getMimeDecoder().decode(text.substring(start, text.indexOf("-----END " + kind + "-----")));
+    }
+
+    /**
+     * Signs as tools/sign-model does: Ed25519 over {@code "edgeai-model-signature-v1\n" +
+     * hex(sha256(descriptor)) + "\n" + hex(sha256(model)) + "\n"}.
+     *
+     * @return the content of {@code model/model.json.sig}
+     */
+    static byte[] signature(KeyPair key, String descriptor, byte[] onnx) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        HexFormat hex = HexFormat.of();
+        String message = "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(
+                StandardCharsets.UTF_8))) + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(key.getPrivate());
+        s.update(message.getBytes(StandardCharsets.UTF_8));
+        String keyId = hex.formatHex(sha.digest(key.getPublic().getEncoded())).substring(0, 16);
+        return ("{\"algorithm\":\"Ed25519\",\"key\":\"" + keyId + "\",\"signature\":\""
+                + Base64.getEncoder().encodeToString(s.sign()) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param signature content of {@code model/model.json.sig}, {@code null} for an unsigned bundle
+     * @return a model bundle jar with this descriptor and ONNX file
+     */
+    static byte[] bundle(String symbolicName, String version, String descriptor, byte[] onnx, byte[] signature)
+            throws IOException {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", version);
+        a.putValue("EdgeAI-Model", "model/model.json");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
+            jar.putNextEntry(new JarEntry("model/model.json"));
+            jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+            jar.putNextEntry(new JarEntry("model/" + onnxName()));
+            jar.write(onnx);
+            jar.closeEntry();
+            if (signature != null) {
+                jar.putNextEntry(new JarEntry("model/model.json.sig"));
+                jar.write(signature);
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}
