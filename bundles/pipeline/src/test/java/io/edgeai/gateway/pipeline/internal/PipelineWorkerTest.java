@@ -213,7 +213,7 @@ class PipelineWorkerTest {
         PipelineSettings d = PipelineSettings.defaults("test");
         return new PipelineSettings("test", inputTopic, 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
                 "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(), -1, -1, 1, 12, format, 10,
-                maxWindow);
+                maxWindow, "");
     }
 
     @Test
@@ -273,8 +273,11 @@ class PipelineWorkerTest {
     @Test
     void aModelWindowAboveTheLimitIsRefusedWithAReason() {
         worker.update(format("sensors/+/+", "json", 8));
-        send("sensors/x/y", "1.0");
-        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.containsKey("window-too-large"));
+        // the subscription is made asynchronously: send until the first refusal comes back
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send("sensors/x/y", "1.0");
+            return deadLetters.containsKey("window-too-large");
+        });
         assertTrue(deadLetters.get("window-too-large").get("reason").asText().contains("maxWindow 8"));
         assertEquals(0, worker.status("anomaly", "gw").published());
     }
