@@ -369,14 +369,24 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
     /** @return the shipped version, once it is the only model version left and serving */
     private String awaitOnlyTheShippedModel() {
         io.edgeai.gateway.api.ModelRegistry registry = service(io.edgeai.gateway.api.ModelRegistry.class);
-        return Poll.until("only the shipped model", TIMEOUT, () -> registry.models().size() == 1
-                && registry.models().get(0).status() == io.edgeai.gateway.api.ModelState.Status.ACTIVE
-                && registry.models().get(0).version().equals(servingVersion()) ? servingVersion() : null);
+        return Poll.until("only the shipped model", TIMEOUT, () -> {
+            List<io.edgeai.gateway.api.ModelState> anomaly = registry.models().stream()
+                    .filter(m -> m.name().equals("nab-ae")).toList();
+            return anomaly.size() == 1 && anomaly.get(0).status() == io.edgeai.gateway.api.ModelState.Status.ACTIVE
+                    && anomaly.get(0).version().equals(servingVersion()) ? servingVersion() : null;
+        });
     }
 
     private String servingVersion() {
-        ServiceReference<ModelRunner> ref = bundleContext.getServiceReference(ModelRunner.class);
-        return ref == null ? "" : String.valueOf(ref.getProperty("edgeai.model.version"));
+        try {
+            // the distribution has several models (encoders, heads): ask for the serving anomaly model
+            java.util.Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(
+                    ModelRunner.class, "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
+            return refs.stream().max(java.util.Comparator.naturalOrder())
+                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version"))).orElse("");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Pipeline pipeline() {

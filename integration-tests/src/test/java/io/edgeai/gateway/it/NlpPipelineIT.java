@@ -189,7 +189,11 @@ public class NlpPipelineIT extends KarafTestSupport {
      */
     @Test
     public void trainedHeadsFromTheNluFeature() throws Exception {
-        executeCommand("feature:install edgeai-nlu-en");
+        // through the features service: its console commands may be re-wired while the asynchronous boot
+        // features settle in the test container
+        org.apache.karaf.features.FeaturesService features = service(org.apache.karaf.features.FeaturesService.class);
+        features.installFeature("edgeai-nlu-en");
+        assertTrue(features.isInstalled(features.getFeature("edgeai-nlu-en")));
         Configuration snips = configurationAdmin.createFactoryConfiguration("edgeai.pipeline.text", "?");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("name", "text-snips");

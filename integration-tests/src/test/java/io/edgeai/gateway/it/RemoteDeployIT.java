@@ -127,8 +127,15 @@ public class RemoteDeployIT extends KarafTestSupport {
     }
 
     private String servingVersion() {
-        ServiceReference<ModelRunner> ref = bundleContext.getServiceReference(ModelRunner.class);
-        return ref == null ? "" : String.valueOf(ref.getProperty("edgeai.model.version"));
+        try {
+            // the distribution has several models (encoders, heads): ask for the serving anomaly model
+            java.util.Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(
+                    ModelRunner.class, "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
+            return refs.stream().max(java.util.Comparator.naturalOrder())
+                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version"))).orElse("");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @return the Compared column of the candidate's row in edgeai:model-compare output, -1 without one */
@@ -250,6 +257,9 @@ public class RemoteDeployIT extends KarafTestSupport {
             assertTrue(Poll.until("promoted event", TIMEOUT, () -> events.get("promoted 7.7.0")) != null);
             client.disconnect();
         } finally {
+            if (client.isConnected()) {
+                client.disconnectForcibly(1000);
+            }
             client.close();
         }
     }
