@@ -390,7 +390,7 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
     }
 
     private Pipeline pipeline() {
-        return service(Pipeline.class);
+        return service(Pipeline.class, "(name=demo)");
     }
 
     private String serverUri() throws Exception {
@@ -407,7 +407,7 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
 
     private void updatePipeline(Map<String, Object> changes) throws Exception {
         org.osgi.service.cm.Configuration[] configs = Poll.until("pipeline configuration", TIMEOUT,
-                () -> configurationAdmin.listConfigurations("(service.factoryPid=edgeai.pipeline.anomaly)"));
+                () -> configurationAdmin.listConfigurations("(&(service.factoryPid=edgeai.pipeline.anomaly)(name=demo))"));
         Dictionary<String, Object> props = configs[0].getProperties();
         changes.forEach(props::put);
         configs[0].update(props);
