@@ -162,6 +162,16 @@ public abstract class KarafTestSupport {
     }
 
     /** Waits for a service and returns it. */
+    /**
+     * The tests boot Karaf's features asynchronously: wait until Karaf says they are all installed, or a
+     * late refresh (e.g. of the broker bundle) can drop a test's connections mid-test.
+     */
+    @org.junit.Before
+    public void awaitBootFeatures() {
+        Poll.until("Karaf's boot features installed", BOOT_TIMEOUT,
+                () -> bundleContext.getServiceReference("org.apache.karaf.features.BootFinished"));
+    }
+
     protected <T> T service(Class<T> type) {
         return service(type, null);
     }

@@ -102,7 +102,9 @@ public class PayloadFormatsIT extends KarafTestSupport {
             assertEquals("Flow", data.get("quantity").asText());
             assertEquals("2023-11-14T22:14:20Z", data.get("ts").asText());
         } finally {
-            device.disconnect();
+            if (device.isConnected()) {
+                device.disconnect();
+            }
             device.close();
             senml.delete();
             spb.delete();
