@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +15,11 @@ import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.nlp.internal.HeadInputs;
+import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
 import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
 import io.edgeai.gateway.onnx.internal.OrtModelRunner;
+import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
 
 /**
  * Scores a shipped intent head on a held-out JSONL file through the text pipeline's own code (tokenizer,
@@ -47,14 +49,14 @@ public final class EvalIntents {
             System.exit(2);
         }
         long start = System.nanoTime();
+        Map<String, OrtTextEncoder> encoders = new LinkedHashMap<>();
         try (OrtModelRunner head = Encoders.model(args[0])) {
             double threshold = args.length > 2 ? Double.parseDouble(args[2])
                     : head.info().doubleProperty(EdgeAiConstants.PROPERTY_OOS_THRESHOLD, 0);
-            Map<String, TextEncoder> encoders = new HashMap<>();
             for (String name : HeadInputs.encoders(head, "")) {
                 encoders.put(name, Encoders.load(name));
             }
-            TextEncoder own = encoders.get(HeadInputs.encoders(head, "").get(0));
+            TextEncoder own = encoders.values().iterator().next();
             List<String> gold = new ArrayList<>();
             List<float[]> inputs = new ArrayList<>();
             for (String line : Files.readAllLines(Path.of(args[1]))) {
@@ -74,11 +76,10 @@ public final class EvalIntents {
                     report(head, gold, inputs, t, false);
                 }
             }
-            for (TextEncoder e : encoders.values()) {
-                ((AutoCloseable) e).close();
-            }
-        } catch (Exception e) {
+        } catch (RejectedTextException e) {
             throw new IllegalStateException(e);
+        } finally {
+            encoders.values().forEach(OrtTextEncoder::close);
         }
     }
 

@@ -1,11 +1,7 @@
 package io.edgeai.gateway.tools;
 
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +56,8 @@ public final class ExportHeadData {
         List<Integer> intentLabels = new ArrayList<>();
         List<Integer> tagLabels = new ArrayList<>();
         try (OrtTextEncoder enc = Encoders.load(args[0]);
-                DataOutputStream sent = stream(out.resolve("intent.f32"));
-                DataOutputStream tok = stream(out.resolve("slots.f32"))) {
+                DataOutputStream sent = F32.open(out.resolve("intent.f32"));
+                DataOutputStream tok = F32.open(out.resolve("slots.f32"))) {
             for (String file : args[1].split(",")) {
                 for (String line : Files.readAllLines(Path.of(file))) {
                     JsonNode n = JSON.readTree(line);
@@ -71,7 +67,7 @@ public final class ExportHeadData {
                     }
                     String text = n.path("text").asText();
                     intentLabels.add(intents.computeIfAbsent(intent, k -> intents.size()));
-                    write(sent, enc.embed(text));
+                    F32.write(sent, enc.embed(text));
                     if (intent.equals("oos")) {
                         continue;
                     }
@@ -79,7 +75,7 @@ public final class ExportHeadData {
                     int[] tagOf = tags(te.encoding(), n.path("entities"), slotTypes, tags);
                     for (int i = 0; i < tagOf.length; i++) {
                         if (!te.encoding().isSpecial(i)) {
-                            write(tok, te.vectors()[i]);
+                            F32.write(tok, te.vectors()[i]);
                             tagLabels.add(tagOf[i]);
                         }
                     }
@@ -120,18 +116,5 @@ public final class ExportHeadData {
             }
         }
         return out;
-    }
-
-    private static DataOutputStream stream(Path p) throws IOException {
-        OutputStream o = Files.newOutputStream(p);
-        return new DataOutputStream(new BufferedOutputStream(o, 1 << 16));
-    }
-
-    private static void write(DataOutputStream out, float[] v) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        out.write(b.array());
     }
 }

@@ -1,11 +1,8 @@
 package io.edgeai.gateway.tools;
 
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,9 +61,9 @@ public final class ExportNlpFeatures {
                         long start = System.nanoTime();
                         List<String> texts = texts(in);
                         String prefix = name + "." + ds + "." + split;
-                        try (DataOutputStream pooled = stream(out.resolve(prefix + ".pooled.f32"))) {
+                        try (DataOutputStream pooled = F32.open(out.resolve(prefix + ".pooled.f32"))) {
                             for (String t : texts) {
-                                write(pooled, enc.embed(t));
+                                F32.write(pooled, enc.embed(t));
                             }
                         }
                         if (name.equals(args[3]) && ds.equals("snips")) {
@@ -81,7 +78,7 @@ public final class ExportNlpFeatures {
     }
 
     private static void tokens(OrtTextEncoder enc, List<String> texts, Path out, String prefix) throws IOException {
-        try (DataOutputStream vectors = stream(out.resolve(prefix + ".tokens.f32"));
+        try (DataOutputStream vectors = F32.open(out.resolve(prefix + ".tokens.f32"));
                 BufferedWriter index = Files.newBufferedWriter(out.resolve(prefix + ".tokens.jsonl"))) {
             for (String t : texts) {
                 TokenEmbeddings te = enc.embedTokens(t);
@@ -97,7 +94,7 @@ public final class ExportNlpFeatures {
                     } else {
                         spans.addArray().add(e.start()[i]).add(e.end()[i]);
                     }
-                    write(vectors, te.vectors()[i]);
+                    F32.write(vectors, te.vectors()[i]);
                 }
                 index.write(JSON.writeValueAsString(line));
                 index.newLine();
@@ -113,17 +110,5 @@ public final class ExportNlpFeatures {
             }
         }
         return texts;
-    }
-
-    private static DataOutputStream stream(Path p) throws IOException {
-        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16));
-    }
-
-    private static void write(DataOutputStream out, float[] v) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        out.write(b.array());
     }
 }
