@@ -21,13 +21,23 @@ public interface PayloadDecoder {
 
     /**
      * The device id an MQTT topic level can carry, and the quantity from a record name: characters that
-     * have a meaning in topics ({@code / + #}) become {@code _}.
+     * have a meaning in topics ({@code / + #}) become {@code _}, and so do those a topic must not contain:
+     * control characters, unpaired surrogates, non-characters, and every character from U+FDD0 to U+FFFF
+     * (Paho 1.2.5 refuses that whole range). Paho checks only when it writes the message, and drops the
+     * connection when it fails.
      *
      * @param name a record or metric name
      * @return the name usable as one topic level
      */
     static String topicLevel(String name) {
-        return name.replace('/', '_').replace('+', '_').replace('#', '_');
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(cp -> {
+            boolean bad = cp == '/' || cp == '+' || cp == '#' || Character.isISOControl(cp)
+                    || Character.getType(cp) == Character.SURROGATE || (cp >= 0xFDD0 && cp <= 0xFFFF)
+                    || (cp & 0xFFFE) == 0xFFFE;
+            out.appendCodePoint(bad ? '_' : cp);
+        });
+        return out.toString();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.edgeai.gateway.pipeline.internal.decode;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,11 @@ public final class SparkplugDecoder implements PayloadDecoder {
             }
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
                     + "[/<device>]");
+        }
+        if (l.length > 5 || Arrays.asList(l).contains("")) {
+            // an empty device or node level would publish results under an empty topic level
+            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
+                    + "[/<device>] with non-empty levels");
         }
         String type = l[2];
         boolean birth = type.equals("NBIRTH") || type.equals("DBIRTH");
