@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,6 +153,7 @@ class AnomalyPipelineFuzzTest {
         return null;
     }
 
+    @DictionaryEntries({"\"value\":", "\"ts\":", "\"bn\":", "\"bt\":", "\"n\":", "\"v\":", "\"t\":", "T00:00:00Z", "1e308", "[{", "},{"})
     @FuzzTest(maxDuration = "30s")
     void entry(FuzzedDataProvider data) throws InterruptedException {
         String[] choice = CHOICES.get(data.consumeInt(0, CHOICES.size() - 1));

@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
@@ -21,6 +22,7 @@ class ReadingDecoderFuzzTest {
     private static final List<String> TOPICS = List.of("sensors/pump-1/temperature", "a/b/c/d", "x/y", "sensors//t",
             "sensors/d/");
 
+    @DictionaryEntries({"\"value\":", "\"ts\":", "\"sensor\":", "\"v\":", "\"t\":", "T00:00:00Z", "+01:00", " 14:30:00.123", "1e999", "-0.0", "null", "true"})
     @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
         int pick = data.consumeInt(0, DECODERS.size() * TOPICS.size() - 1);

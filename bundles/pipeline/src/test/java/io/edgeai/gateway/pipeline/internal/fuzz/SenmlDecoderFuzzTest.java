@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.edgeai.gateway.pipeline.internal.decode.SenmlDecoder;
@@ -15,6 +16,7 @@ class SenmlDecoderFuzzTest {
     private static final SenmlDecoder DECODER = new SenmlDecoder(65536, 100);
     private static final List<String> TOPICS = List.of("senml/dev-1", "a/b/c", "senml/", "dev");
 
+    @DictionaryEntries({"\"bn\":", "\"bt\":", "\"bv\":", "\"n\":", "\"v\":", "\"t\":", "\"vs\":", "\"vb\":", "\"vd\":", "\"s\":", "\"u\":", "\"x_\":", "1e308", "-1e308", "[{", "},{", "}]"})
     @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
         String topic = TOPICS.get(data.consumeInt(0, TOPICS.size() - 1));
