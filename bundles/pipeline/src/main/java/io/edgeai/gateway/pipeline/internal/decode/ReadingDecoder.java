@@ -62,7 +62,8 @@ public final class ReadingDecoder implements PayloadDecoder {
         if (levels.length < 3 || levels[levels.length - 2].isEmpty() || levels[levels.length - 1].isEmpty()) {
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>/<quantity>");
         }
-        return new String[] {levels[levels.length - 2], levels[levels.length - 1]};
+        return new String[] {PayloadDecoder.checkLength(levels[levels.length - 2], "bad-topic", "device id"),
+            PayloadDecoder.checkLength(levels[levels.length - 1], "bad-topic", "quantity")};
     }
 
     /** A plain field name, or a JSON pointer when it starts with '/'; null when absent. */

@@ -59,7 +59,7 @@ public final class SparkplugDecoder implements PayloadDecoder {
         if (!birth && !type.equals("NDATA") && !type.equals("DDATA")) {
             return List.of(); // NDEATH, DDEATH, NCMD, DCMD
         }
-        String device = l.length >= 5 ? l[4] : l[3];
+        String device = PayloadDecoder.checkLength(l.length >= 5 ? l[4] : l[3], "bad-topic", "device id");
         String source = l[1] + "/" + l[3] + (l.length >= 5 ? "/" + l[4] : "");
         if (payload.length > maxPayloadBytes) {
             throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
@@ -99,6 +99,7 @@ public final class SparkplugDecoder implements PayloadDecoder {
                 throw new RejectedInputException("not-finite", "metric '" + name + "' is not a finite number");
             }
             long t = m.hasTimestamp() ? m.getTimestamp() : payloadTime;
+            PayloadDecoder.checkLength(name, "bad-name", "metric name");
             out.add(new Reading(device, PayloadDecoder.topicLevel(name), Instant.ofEpochMilli(t).toString(), t, value));
         }
         return out;

@@ -133,7 +133,8 @@ class SparkplugDecoderTest {
         Payload p = Payload.newBuilder().addMetrics(metric("a\uFFFDb\u0000c\u0085d\uFF21e/f+g#h", 1, 10)
                 .setDoubleValue(1)).build();
         assertEquals("a_b_c_d_e_f_g_h", decode("spBv1.0/g/NBIRTH/n", p).get(0).quantity());
-        Payload emoji = Payload.newBuilder().addMetrics(metric("t\uD83C\uDF21", 1, 10).setDoubleValue(1)).build();
-        assertEquals("t\uD83C\uDF21", decode("spBv1.0/g/NBIRTH/n", emoji).get(0).quantity());
+        // Paho 1.2.5 refuses every supplementary character too (found by fuzzing: U+9F2CA)
+        Payload emoji = Payload.newBuilder().addMetrics(metric("t\uD83C\uDF21\u00e9", 1, 10).setDoubleValue(1)).build();
+        assertEquals("t_\u00e9", decode("spBv1.0/g/NBIRTH/n", emoji).get(0).quantity());
     }
 }
