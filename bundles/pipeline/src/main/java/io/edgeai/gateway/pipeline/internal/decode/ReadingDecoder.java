@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -167,6 +168,9 @@ public final class ReadingDecoder implements PayloadDecoder {
             return LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new RejectedInputException("bad-timestamp", "timestamp '" + abbreviate(ts) + "' is not ISO-8601");
+        } catch (DateTimeException | ArithmeticException e) {
+            // e.g. year +999999999: valid ISO-8601, but not a long of epoch milliseconds
+            throw new RejectedInputException("bad-timestamp", "timestamp '" + abbreviate(ts) + "' is out of range");
         }
     }
 

@@ -13,7 +13,8 @@ import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
 /**
  * Format {@code json}: a JSON object with named fields, a JSON pointer into any JSON document, or a bare
  * number. Input layout: the last byte picks the field style and the topic, the rest is the payload (the
- * committed seeds are valid payloads followed by that byte).
+ * committed seeds are valid payloads followed by that byte); with the upper half of the picks the payload
+ * is a JSON document built from the bytes instead ({@link Structures#reading}).
  */
 class ReadingDecoderFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("json");
@@ -25,9 +26,12 @@ class ReadingDecoderFuzzTest {
     @DictionaryEntries({"\"value\":", "\"ts\":", "\"sensor\":", "\"v\":", "\"t\":", "T00:00:00Z", "+01:00", " 14:30:00.123", "1e999", "-0.0", "null", "true"})
     @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
-        int pick = data.consumeInt(0, DECODERS.size() * TOPICS.size() - 1);
-        DecoderInvariants.decode(DECODERS.get(pick % DECODERS.size()), TOPICS.get(pick / DECODERS.size()),
-                data.consumeRemainingAsBytes(), 1_700_000_000_000L, STATS);
+        int choices = DECODERS.size() * TOPICS.size();
+        int pick = data.consumeInt(0, 2 * choices - 1);
+        byte[] payload = pick >= choices ? Structures.reading(data) : data.consumeRemainingAsBytes();
+        pick %= choices;
+        DecoderInvariants.decode(DECODERS.get(pick % DECODERS.size()), TOPICS.get(pick / DECODERS.size()), payload,
+                1_700_000_000_000L, STATS);
     }
 
     @AfterAll

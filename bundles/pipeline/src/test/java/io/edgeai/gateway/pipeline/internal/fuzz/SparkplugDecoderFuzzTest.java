@@ -12,7 +12,8 @@ import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
 /**
  * Format {@code sparkplug-b}. The last byte picks the topic; with a birth topic the payload is then also
  * decoded as the matching data message, so aliases declared by the birth are resolved. The rest of the
- * input is the protobuf payload. A fresh decoder per input keeps every finding reproducible from its file.
+ * input is the protobuf payload, or with the upper half of the picks a payload built from the bytes
+ * ({@link Structures#sparkplug}). A fresh decoder per input keeps every finding reproducible from its file.
  */
 class SparkplugDecoderFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("sparkplug-b");
@@ -23,8 +24,9 @@ class SparkplugDecoderFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
-        String topic = TOPICS.get(data.consumeInt(0, TOPICS.size() - 1));
-        byte[] payload = data.consumeRemainingAsBytes();
+        int pick = data.consumeInt(0, 2 * TOPICS.size() - 1);
+        String topic = TOPICS.get(pick % TOPICS.size());
+        byte[] payload = pick >= TOPICS.size() ? Structures.sparkplug(data) : data.consumeRemainingAsBytes();
         SparkplugDecoder decoder = new SparkplugDecoder(65536, 100);
         DecoderInvariants.decode(decoder, topic, payload, 1_700_000_000_000L, STATS);
         if (topic.contains("BIRTH")) {
