@@ -158,6 +158,11 @@ public final class TextWorker {
                     + " bytes", originalSize);
             return;
         }
+        if (!TextResultEncoder.fits(s.outputTopicPrefix() + "/" + m.topic())) {
+            reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
+                    + TextResultEncoder.MAX_TOPIC_BYTES + " bytes", m.payload().length);
+            return;
+        }
         String text;
         try {
             text = new TextDecoder(s.textField(), s.maxTextLength()).decode(m.payload());
@@ -259,7 +264,7 @@ public final class TextWorker {
         TextSettings s = settings;
         byte[] dl = TextResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
+        connection.publish(TextResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false);
         logOnce(code, "Text pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
     }

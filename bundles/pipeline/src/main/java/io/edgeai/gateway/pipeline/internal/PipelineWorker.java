@@ -377,7 +377,7 @@ public final class PipelineWorker {
         PipelineSettings s = settings;
         byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
+        connection.publish(ResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false);
         logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
         if (LOG.isTraceEnabled()) {

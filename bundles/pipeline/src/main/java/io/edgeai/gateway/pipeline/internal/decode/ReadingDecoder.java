@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -62,7 +63,8 @@ public final class ReadingDecoder implements PayloadDecoder {
         if (levels.length < 3 || levels[levels.length - 2].isEmpty() || levels[levels.length - 1].isEmpty()) {
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>/<quantity>");
         }
-        return new String[] {levels[levels.length - 2], levels[levels.length - 1]};
+        return new String[] {PayloadDecoder.checkLength(levels[levels.length - 2], "bad-topic", "device id"),
+            PayloadDecoder.checkLength(levels[levels.length - 1], "bad-topic", "quantity")};
     }
 
     /** A plain field name, or a JSON pointer when it starts with '/'; null when absent. */
@@ -166,6 +168,9 @@ public final class ReadingDecoder implements PayloadDecoder {
             return LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new RejectedInputException("bad-timestamp", "timestamp '" + abbreviate(ts) + "' is not ISO-8601");
+        } catch (DateTimeException | ArithmeticException e) {
+            // e.g. year +999999999: valid ISO-8601, but not a long of epoch milliseconds
+            throw new RejectedInputException("bad-timestamp", "timestamp '" + abbreviate(ts) + "' is out of range");
         }
     }
 

@@ -47,6 +47,7 @@ public final class SenmlDecoder implements PayloadDecoder {
         if (levels.length < 2 || device.isEmpty()) {
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>");
         }
+        PayloadDecoder.checkLength(device, "bad-topic", "device id");
         if (payload.length > maxPayloadBytes) {
             throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
                     + maxPayloadBytes + " bytes");
@@ -80,7 +81,8 @@ public final class SenmlDecoder implements PayloadDecoder {
             if (rec.has("bv")) {
                 bv = number(rec, "bv", i);
             }
-            String name = bn + (rec.has("n") ? text(rec, "n", i) : "");
+            String name = PayloadDecoder.checkLength(bn + (rec.has("n") ? text(rec, "n", i) : ""), "bad-name",
+                    "SenML record " + i + ": the name");
             if (!NAME.matcher(name).matches()) {
                 throw new RejectedInputException("bad-name", "SenML record " + i + " has the invalid name '" + name + "'");
             }

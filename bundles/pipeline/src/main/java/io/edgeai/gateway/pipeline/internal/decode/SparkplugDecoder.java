@@ -2,6 +2,7 @@ package io.edgeai.gateway.pipeline.internal.decode;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,17 @@ public final class SparkplugDecoder implements PayloadDecoder {
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
                     + "[/<device>]");
         }
+        if (l.length > 5 || Arrays.asList(l).contains("")) {
+            // an empty device or node level would publish results under an empty topic level
+            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
+                    + "[/<device>] with non-empty levels");
+        }
         String type = l[2];
         boolean birth = type.equals("NBIRTH") || type.equals("DBIRTH");
         if (!birth && !type.equals("NDATA") && !type.equals("DDATA")) {
             return List.of(); // NDEATH, DDEATH, NCMD, DCMD
         }
-        String device = l.length >= 5 ? l[4] : l[3];
+        String device = PayloadDecoder.checkLength(l.length >= 5 ? l[4] : l[3], "bad-topic", "device id");
         String source = l[1] + "/" + l[3] + (l.length >= 5 ? "/" + l[4] : "");
         if (payload.length > maxPayloadBytes) {
             throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
@@ -93,6 +99,7 @@ public final class SparkplugDecoder implements PayloadDecoder {
                 throw new RejectedInputException("not-finite", "metric '" + name + "' is not a finite number");
             }
             long t = m.hasTimestamp() ? m.getTimestamp() : payloadTime;
+            PayloadDecoder.checkLength(name, "bad-name", "metric name");
             out.add(new Reading(device, PayloadDecoder.topicLevel(name), Instant.ofEpochMilli(t).toString(), t, value));
         }
         return out;

@@ -117,4 +117,12 @@ class ReadingDecoderTest {
                 "{\"sensor\":{}}".getBytes(StandardCharsets.UTF_8), 0));
         assertEquals("missing-field", missing.code());
     }
+
+    /** Found by fuzzing: valid ISO-8601 beyond a long of epoch milliseconds threw ArithmeticException. */
+    @Test
+    void timestampsOutOfRangeAreRejected() {
+        assertEquals("bad-timestamp", rejectCode("{\"ts\":\"+999999999-12-31T23:59:59\",\"value\":1}"));
+        assertEquals("bad-timestamp", rejectCode("{\"ts\":\"-999999999-01-01T00:00:00Z\",\"value\":1}"));
+        assertEquals("bad-timestamp", rejectCode("{\"ts\":\"+999999999-12-31 23:59:59\",\"value\":1}"));
+    }
 }

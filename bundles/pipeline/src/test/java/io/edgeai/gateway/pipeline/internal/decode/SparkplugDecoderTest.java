@@ -114,4 +114,27 @@ class SparkplugDecoderTest {
         assertEquals("too-many-values", assertThrows(RejectedInputException.class,
                 () -> decode("spBv1.0/g/NBIRTH/n", big.build())).code());
     }
+
+    /** Found by fuzzing: an empty device level gave results with an empty device under an empty topic level. */
+    @Test
+    void emptyOrExtraTopicLevelsAreRejected() {
+        Payload p = Payload.newBuilder().addMetrics(metric("rpm", 1, 7).setIntValue(1500)).build();
+        for (String topic : List.of("spBv1.0/g/DDATA/n/", "spBv1.0/g/NDATA/", "spBv1.0//NDATA/n", "spBv1.0/g/DDATA/n/d/x")) {
+            assertEquals("bad-topic", assertThrows(RejectedInputException.class, () -> decode(topic, p)).code(), topic);
+        }
+    }
+
+    /**
+     * Found by fuzzing: a metric name with bytes that are not UTF-8 (decoded as U+FFFD) or control characters
+     * became a result topic that Paho refused while writing it, which dropped the gateway's connection.
+     */
+    @Test
+    void metricNamesBecomeTopicLevelsPahoAccepts() throws Exception {
+        Payload p = Payload.newBuilder().addMetrics(metric("a\uFFFDb\u0000c\u0085d\uFF21e/f+g#h", 1, 10)
+                .setDoubleValue(1)).build();
+        assertEquals("a_b_c_d_e_f_g_h", decode("spBv1.0/g/NBIRTH/n", p).get(0).quantity());
+        // Paho 1.2.5 refuses every supplementary character too (found by fuzzing: U+9F2CA)
+        Payload emoji = Payload.newBuilder().addMetrics(metric("t\uD83C\uDF21\u00e9", 1, 10).setDoubleValue(1)).build();
+        assertEquals("t_\u00e9", decode("spBv1.0/g/NBIRTH/n", emoji).get(0).quantity());
+    }
 }
