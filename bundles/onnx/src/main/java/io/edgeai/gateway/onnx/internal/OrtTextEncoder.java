@@ -42,7 +42,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
     private static final String MASK = "attention_mask";
     private static final String TYPES = "token_type_ids";
     /** A text in a batch is padded to at most this many times its own token count (see embedBatch). */
-    private static final int PAD_FACTOR = 2;
+    private static final int PAD_FACTOR = Integer.getInteger("padfactor", 2);
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -108,12 +108,14 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
-            String provider = ExecutionProviders.apply(opts, settings.provider());
+            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
+                    + d.version());
             session = env.createSession(model, opts);
             TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
             TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    d.properties(), sha, provider, source, System.currentTimeMillis(), d.labels());
+                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
+                    provider.provider(), source, System.currentTimeMillis(), d.labels());
             OrtTextEncoder encoder = new OrtTextEncoder(env, session, opts, info, tokenizer, shape);
             encoder.selfTest(d, settings.warmupRuns());
             return encoder;
