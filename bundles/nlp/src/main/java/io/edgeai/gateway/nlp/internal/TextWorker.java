@@ -56,6 +56,9 @@ public final class TextWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Encoder runs that took more than one text, and the texts they took. */
+    private final AtomicLong batchRuns = new AtomicLong();
+    private final AtomicLong batchTexts = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
     private volatile TextSettings settings;
     private volatile boolean running = true;
@@ -236,6 +239,8 @@ public final class TextWorker {
         if (accepted.size() > 1) {
             try {
                 embedded = encoder.embedBatch(texts);
+                batchRuns.incrementAndGet();
+                batchTexts.addAndGet(texts.size());
             } catch (RuntimeException e) {
                 LOG.debug("Text pipeline {}: batch of {} failed ({}); running its texts one by one", s.name(),
                         texts.size(), e.getMessage());
@@ -380,6 +385,16 @@ public final class TextWorker {
         return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99));
+    }
+
+    /** @return encoder runs that took a micro-batch of more than one text */
+    long batchRuns() {
+        return batchRuns.get();
+    }
+
+    /** @return texts embedded in micro-batches of more than one */
+    long batchTexts() {
+        return batchTexts.get();
     }
 
     /** @return the settings in force */
