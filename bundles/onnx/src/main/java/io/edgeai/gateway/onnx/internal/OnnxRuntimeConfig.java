@@ -19,14 +19,15 @@ public @interface OnnxRuntimeConfig {
 
     /** @return thread counts per model */
     @AttributeDefinition(name = "Threads per model", description = "Entries model-name=intra or "
-            + "model-name=intra/inter, e.g. all-minilm-l6-v2-q=2/1; other models use intra.op.threads and "
-            + "inter.op.threads.")
+            + "model-name=intra/inter, e.g. all-minilm-l6-v2-q=2/1; several in one value separated by ';'. "
+            + "Other models use intra.op.threads and inter.op.threads.")
     String[] threads() default {};
 
     /** @return execution provider preferences */
     @AttributeDefinition(name = "Execution providers", description = "Preference lists of execution providers "
             + "(CPU, CUDA, TENSORRT, XNNPACK, DNNL, OPENVINO, ROCM, COREML, NNAPI, QNN). An entry without '=' is "
-            + "the list for every model (e.g. CUDA,CPU); model-name=TENSORRT,CUDA,CPU sets one model's. The first "
+            + "the list for every model (e.g. CUDA,CPU); model-name=TENSORRT,CUDA,CPU sets one model's; several "
+            + "entries in one value are separated by ';' (CUDA,CPU; nab-ae=CPU). The first "
             + "provider this ONNX Runtime build has and that starts is used; CPU is the last resort. Skipped "
             + "providers are logged at WARN with the reason and shown by edgeai:models.")
     String[] providers() default {"CPU"};

@@ -1,6 +1,8 @@
 package io.edgeai.gateway.onnx.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -28,14 +30,15 @@ final class PerModelSettings {
      * @param intra default intra-op threads
      * @param inter default inter-op threads
      * @param warmupRuns warm-up inferences per model
-     * @param providerEntries {@code LIST} or {@code name=LIST} entries
-     * @param threadEntries {@code name=intra} or {@code name=intra/inter} entries
+     * @param providerEntries {@code LIST} or {@code name=LIST} entries (several per value separated by ';')
+     * @param threadEntries {@code name=intra} or {@code name=intra/inter} entries (several per value separated
+     *        by ';')
      * @return the parsed settings
      */
     static PerModelSettings of(int intra, int inter, int warmupRuns, String[] providerEntries, String[] threadEntries) {
         String defaultProviders = "CPU";
         Map<String, String> perModel = new HashMap<>();
-        for (String e : providerEntries) {
+        for (String e : entries(providerEntries)) {
             String entry = e.trim();
             int eq = entry.indexOf('=');
             if (entry.isEmpty()) {
@@ -49,7 +52,7 @@ final class PerModelSettings {
             }
         }
         Map<String, int[]> perModelThreads = new HashMap<>();
-        for (String e : threadEntries) {
+        for (String e : entries(threadEntries)) {
             String entry = e.trim();
             if (entry.isEmpty()) {
                 continue;
@@ -73,6 +76,15 @@ final class PerModelSettings {
         }
         return new PerModelSettings(new RunnerSettings(Math.max(1, intra), Math.max(1, inter), defaultProviders,
                 Math.max(0, warmupRuns)), perModel, perModelThreads);
+    }
+
+    /** Entries of a multi-value property; one value may hold several separated by ';' (a .cfg file has no arrays). */
+    private static List<String> entries(String[] values) {
+        List<String> all = new ArrayList<>();
+        for (String v : values) {
+            all.addAll(List.of(v.split(";")));
+        }
+        return all;
     }
 
     static PerModelSettings of(OnnxRuntimeConfig c) {

@@ -82,5 +82,10 @@ class ExecutionProvidersTest {
         assertEquals(new RunnerSettings(4, 2, "TENSORRT,CUDA,CPU", 3), s.forModel("all-minilm-l6-v2-q"));
         assertEquals(new RunnerSettings(2, 1, "CUDA,CPU", 3), s.forModel("oops"), "a malformed entry is ignored");
         assertEquals(java.util.List.of("TENSORRT", "CUDA", "CPU"), s.forModel("all-minilm-l6-v2-q").providers());
+        // a .cfg file has no arrays: entries in one value, separated by ';'
+        PerModelSettings cfg = PerModelSettings.of(1, 1, 0, new String[] {"XNNPACK,CPU; nab-ae=CPU"},
+                new String[] {"nab-ae=2; x=3/2"});
+        assertEquals(new RunnerSettings(2, 1, "CPU", 0), cfg.forModel("nab-ae"));
+        assertEquals(new RunnerSettings(3, 2, "XNNPACK,CPU", 0), cfg.forModel("x"));
     }
 }
