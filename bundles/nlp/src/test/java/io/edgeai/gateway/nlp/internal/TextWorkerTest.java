@@ -233,4 +233,22 @@ class TextWorkerTest {
                 worker.batchRuns() + " batched runs for " + worker.batchTexts() + " texts");
         assertTrue(worker.batchRuns() < n / 2, "messages were batched: " + worker.batchRuns() + " runs");
     }
+
+    @Test
+    void intentEntitiesAndEmbeddingCostOneEncoderRunPerMessage() {
+        TextSettings s = settings("runs", "home/+/runs", "all-minilm-l6-v2-q", Set.of("intent", "entities", "embedding"),
+                new String[0], "iot-intent-minilm", "iot-slots-minilm", 0.5);
+        io.edgeai.gateway.api.ModelRunner encoder = TestModels.ALL.model("all-minilm-l6-v2-q");
+        TextWorker direct = new TextWorker(s, gateway, TestModels.ALL); // not started: process() on this thread
+        long before = encoder.inferenceCount();
+        String text = "turn off the lights in the Kitchen";
+        direct.process(new io.edgeai.gateway.api.InboundMessage("gw", "home/k/runs",
+                ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8), 1, System.nanoTime()));
+        assertEquals(1, encoder.inferenceCount() - before, "encoder runs for one message");
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered("edgeai/nlp/home/k/runs", text));
+        JsonNode r = latest.get("edgeai/nlp/home/k/runs");
+        assertEquals("iot_hue_lightoff", r.get("intent").asText(), r.toString());
+        assertEquals(384, r.get("embedding").size());
+        assertTrue(r.get("entities").size() > 0, r.toString());
+    }
 }

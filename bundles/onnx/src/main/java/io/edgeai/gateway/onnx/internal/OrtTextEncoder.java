@@ -42,7 +42,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
     private static final String MASK = "attention_mask";
     private static final String TYPES = "token_type_ids";
     /** A text in a batch is padded to at most this many times its own token count (see embedBatch). */
-    private static final int PAD_FACTOR = Integer.getInteger("padfactor", 2);
+    private static final int PAD_FACTOR = 2;
 
     private final OrtEnvironment env;
     private final OrtSession session;
