@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param description one line for operators
  * @param inputs input tensors, in graph order
  * @param outputs output tensors, in graph order
- * @param properties descriptor properties (window size, normalisation, default thresholds...)
+ * @param properties descriptor properties (window size, normalisation, default thresholds...), plus what the
+ *        runtime chose under {@code runtime.*} keys ({@link #RUNTIME_PROVIDER_FALLBACK},
+ *        {@link #RUNTIME_THREADS})
  * @param sha256 hex SHA-256 of the ONNX file
- * @param provider execution provider in use, e.g. {@code CPU}
+ * @param provider execution provider in use, e.g. {@code CPU} or {@code CUDA}
  * @param source where the model came from, e.g. a bundle location
  * @param loadedAtMillis wall-clock time the session was created
  * @param labels class or tag names of a classifier's outputs, in output order; empty for other models
@@ -22,6 +24,20 @@ import java.util.Objects;
 public record ModelInfo(String name, String version, String description, List<TensorSpec> inputs,
         List<TensorSpec> outputs, Map<String, String> properties, String sha256, String provider, String source,
         long loadedAtMillis, List<String> labels) {
+    /**
+     * Property: why the execution providers preferred before {@link #provider()} were not used (e.g.
+     * {@code CUDA is not in this ONNX Runtime build}); absent when the first preference runs.
+     *
+     * @since 1.3
+     */
+    public static final String RUNTIME_PROVIDER_FALLBACK = "runtime.provider.fallback";
+    /**
+     * Property: the session's intra-op and inter-op thread counts as {@code intra/inter}.
+     *
+     * @since 1.3
+     */
+    public static final String RUNTIME_THREADS = "runtime.threads";
+
     /** Validates and copies collections. */
     public ModelInfo {
         Objects.requireNonNull(name, "name");
@@ -61,6 +77,14 @@ public record ModelInfo(String name, String version, String description, List<Te
      */
     public String property(String key, String fallback) {
         return properties.getOrDefault(key, fallback);
+    }
+
+    /**
+     * @return why preferred execution providers were skipped for {@link #provider()}; empty when none was
+     * @since 1.3
+     */
+    public String providerFallback() {
+        return properties.getOrDefault(RUNTIME_PROVIDER_FALLBACK, "");
     }
 
     /** @return {@code name@version}, the form results carry */

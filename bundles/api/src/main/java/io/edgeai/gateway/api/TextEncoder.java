@@ -48,6 +48,31 @@ public interface TextEncoder {
     TokenEmbeddings embedTokens(String text);
 
     /**
+     * Runs the encoder once for one text and derives both the token states and the pooled sentence vector
+     * from that run. The results equal {@link #embed(String)} and {@link #embedTokens(String)} exactly.
+     *
+     * @param text the text
+     * @return encoding, token states and sentence vector
+     * @throws InferenceException when the runtime fails or the model is closed
+     * @since 1.3
+     */
+    TextEmbedding embedText(String text);
+
+    /**
+     * Runs the encoder on several texts as one padded batch (with an attention mask) where the model allows
+     * it, which is cheaper per text than one run each. Quantised encoders whose activation ranges are
+     * computed over the whole input tensor (dynamic per-tensor quantisation, as the shipped int8 encoders do)
+     * give slightly different vectors for a text in a batch than alone: padding and neighbours shift the
+     * quantisation scale. Implementations document how far.
+     *
+     * @param texts the texts, none null, at least one
+     * @return one result per text, in the order of {@code texts}
+     * @throws InferenceException when the runtime fails or the model is closed
+     * @since 1.3
+     */
+    List<TextEmbedding> embedBatch(List<String> texts);
+
+    /**
      * Tokenizes without running the model.
      *
      * @param text the text

@@ -23,13 +23,22 @@ final class Encoders {
      * @return the loaded encoder
      */
     static OrtTextEncoder load(String modelName) {
+        return load(modelName, RunnerSettings.DEFAULT);
+    }
+
+    /**
+     * @param modelName descriptor name, e.g. {@code all-minilm-l6-v2-q}
+     * @param settings threads and provider of the session
+     * @return the loaded encoder
+     */
+    static OrtTextEncoder load(String modelName, RunnerSettings settings) {
         try {
             for (URL url : Collections.list(Encoders.class.getClassLoader().getResources("model/model.json"))) {
                 byte[] json = read(url);
                 ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(json));
                 if (d.name().equals(modelName) && d.isTextEncoder()) {
                     return OrtTextEncoder.load(d, read(new URL(url, d.file())), read(new URL(url, d.tokenizer())),
-                            RunnerSettings.DEFAULT, url.toString());
+                            settings, url.toString());
                 }
             }
         } catch (IOException e) {

@@ -29,12 +29,21 @@ import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
  * @param minSimilarity few-shot similarity floor
  * @param temperature few-shot softmax temperature
  * @param queueCapacity ingest queue bound
+ * @param batchSize most messages per encoder run (micro-batch); 1 runs every message alone
+ * @param batchLingerMillis how long the first message of a micro-batch waits for more
  */
 public record TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
         String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
         Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
-        double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
+        double oosThreshold, double minSimilarity, double temperature, int queueCapacity, int batchSize,
+        int batchLingerMillis) {
     private static final Set<String> TASKS = Set.of("intent", "entities", "embedding");
+    /** Largest micro-batch accepted. */
+    static final int MAX_BATCH = 256;
+    /** Longest linger accepted. */
+    static final int MAX_LINGER_MS = 1000;
+    /** Linger when none is configured. */
+    static final int DEFAULT_LINGER_MS = 2;
 
     /** Rejects settings that cannot work, naming the field. */
     public TextSettings {
@@ -59,7 +68,53 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
         if (oosThreshold > 1 || !(temperature > 0)) {
             throw new IllegalArgumentException("oos.threshold must be <= 1 and fewshot.temperature > 0");
         }
+        if (batchSize < 1 || batchSize > MAX_BATCH || batchLingerMillis < 0 || batchLingerMillis > MAX_LINGER_MS) {
+            throw new IllegalArgumentException("batch.size must be 1.." + MAX_BATCH + " and batch.linger.ms 0.."
+                    + MAX_LINGER_MS);
+        }
         tasks = Set.copyOf(tasks);
+    }
+
+    /**
+     * Settings without micro-batching (every message runs the encoder alone).
+     *
+     * @param name pipeline name
+     * @param inputTopic input filter
+     * @param inputQos input QoS
+     * @param outputTopicPrefix result root
+     * @param outputQos result QoS
+     * @param deadLetterTopicPrefix dead-letter root
+     * @param textField JSON text field
+     * @param maxPayloadBytes payload limit
+     * @param maxTextLength text limit
+     * @param encoder encoder model name
+     * @param tasks requested tasks
+     * @param intents few-shot examples per intent
+     * @param intentModel intent head model name, empty for few-shot
+     * @param slotModel slot head model name
+     * @param oosThreshold confidence threshold, negative for the model's default
+     * @param minSimilarity few-shot similarity floor
+     * @param temperature few-shot softmax temperature
+     * @param queueCapacity ingest queue bound
+     */
+    public TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+            String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
+            Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
+            double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
+        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
+                maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
+                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS);
+    }
+
+    /**
+     * @param size most messages per encoder run
+     * @param lingerMillis how long the first message of a batch waits for more
+     * @return these settings with micro-batching as given
+     */
+    public TextSettings withBatch(int size, int lingerMillis) {
+        return new TextSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix,
+                textField, maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel,
+                oosThreshold, minSimilarity, temperature, queueCapacity, size, lingerMillis);
     }
 
     static TextSettings from(TextPipelineConfig c) {
@@ -79,7 +134,7 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
                 c.outputQos(), trimSlash(c.deadLetterTopicPrefix()), c.textField(), c.maxPayloadBytes(),
                 c.max_text_length(), c.encoder().strip(), tasks, FewShotIntents.parse(entries.toArray(String[]::new)),
                 c.intent_model().strip(), c.slot_model().strip(), c.oos_threshold(), c.fewshot_min_similarity(),
-                c.fewshot_temperature(), c.queueCapacity());
+                c.fewshot_temperature(), c.queueCapacity(), c.batch_size(), c.batch_linger_ms());
     }
 
     /** @return true when the intent task is on */

@@ -1,5 +1,6 @@
 package io.edgeai.gateway.nlp.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -21,6 +22,7 @@ import io.edgeai.gateway.api.InferenceException;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.TextEmbedding;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
 import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
@@ -34,8 +36,10 @@ import io.edgeai.gateway.nlp.internal.slots.Entity;
 
 /**
  * The text pipeline's stages in order, on one owned thread: decode, embed, intent, entities, encode,
- * publish. The MQTT callback only offers messages to the bounded queue. Few-shot intents are embedded on
- * this thread when the configuration or the encoder changes, before the next message is classified.
+ * publish. The MQTT callback only offers messages to the bounded queue. The encoder runs once per text
+ * (pooled vector, token states and truncation all come from that run), or, with {@code batch.size} above 1,
+ * once per micro-batch of texts. Few-shot intents are embedded on this thread when the configuration or the
+ * encoder changes, before the next message is classified.
  */
 public final class TextWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TextWorker.class);
@@ -52,6 +56,9 @@ public final class TextWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Encoder runs that took more than one text, and the texts they took. */
+    private final AtomicLong batchRuns = new AtomicLong();
+    private final AtomicLong batchTexts = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
     private volatile TextSettings settings;
     private volatile boolean running = true;
@@ -138,6 +145,8 @@ public final class TextWorker {
             try {
                 if (m == null) {
                     prepareFewShot(settings); // idle: embed changed intents before traffic needs them
+                } else if (settings.batchSize() > 1) {
+                    processBatch(collect(m, settings));
                 } else {
                     process(m);
                 }
@@ -150,24 +159,41 @@ public final class TextWorker {
         }
     }
 
+    /**
+     * A micro-batch: {@code first} and whatever else arrives, up to {@code batch.size} messages or until
+     * {@code batch.linger.ms} after {@code first} was taken, whichever comes first. Under load the queue holds
+     * enough and nobody waits; when traffic is light a message waits at most the linger time.
+     */
+    private List<InboundMessage> collect(InboundMessage first, TextSettings s) {
+        List<InboundMessage> batch = new ArrayList<>(s.batchSize());
+        batch.add(first);
+        queue.drainTo(batch, s.batchSize() - 1);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(s.batchLingerMillis());
+        while (batch.size() < s.batchSize()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            InboundMessage next;
+            try {
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping: finish this batch, the loop then ends
+                break;
+            }
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            queue.drainTo(batch, s.batchSize() - batch.size());
+        }
+        return batch;
+    }
+
     void process(InboundMessage m) {
         TextSettings s = settings;
-        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
-        if (originalSize != null) {
-            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
-                    + " bytes", originalSize);
-            return;
-        }
-        if (!TextResultEncoder.fits(s.outputTopicPrefix() + "/" + m.topic())) {
-            reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
-                    + TextResultEncoder.MAX_TOPIC_BYTES + " bytes", m.payload().length);
-            return;
-        }
-        String text;
-        try {
-            text = new TextDecoder(s.textField(), s.maxTextLength()).decode(m.payload());
-        } catch (RejectedTextException e) {
-            reject(m, e.code(), e.getMessage(), m.payload().length);
+        String text = decode(m, s);
+        if (text == null) {
             return;
         }
         TextEncoder encoder = models.encoder(s.encoder());
@@ -176,7 +202,7 @@ public final class TextWorker {
             return;
         }
         try {
-            understand(m, s, encoder, text);
+            understand(m, s, encoder, text, encoder.embedText(text));
         } catch (RejectedTextException e) {
             reject(m, e.code(), e.getMessage(), m.payload().length);
         } catch (InferenceException e) {
@@ -184,9 +210,86 @@ public final class TextWorker {
         }
     }
 
-    private void understand(InboundMessage m, TextSettings s, TextEncoder encoder, String text)
+    /**
+     * A micro-batch: decodes every message (rejects go to the dead-letter topic at once), runs the encoder
+     * once for all decoded texts, then classifies and publishes each in input order. When the batched run
+     * fails, each text runs alone so that only the one that fails is dead-lettered.
+     */
+    void processBatch(List<InboundMessage> batch) {
+        TextSettings s = settings;
+        List<InboundMessage> accepted = new ArrayList<>(batch.size());
+        List<String> texts = new ArrayList<>(batch.size());
+        for (InboundMessage m : batch) {
+            String text = decode(m, s);
+            if (text != null) {
+                accepted.add(m);
+                texts.add(text);
+            }
+        }
+        if (accepted.isEmpty()) {
+            return;
+        }
+        TextEncoder encoder = models.encoder(s.encoder());
+        if (encoder == null) {
+            accepted.forEach(m -> reject(m, "no-model", "encoder " + s.encoder() + " is not serving",
+                    m.payload().length));
+            return;
+        }
+        List<TextEmbedding> embedded = null;
+        if (accepted.size() > 1) {
+            try {
+                embedded = encoder.embedBatch(texts);
+                batchRuns.incrementAndGet();
+                batchTexts.addAndGet(texts.size());
+            } catch (RuntimeException e) {
+                LOG.debug("Text pipeline {}: batch of {} failed ({}); running its texts one by one", s.name(),
+                        texts.size(), e.getMessage());
+            }
+        }
+        for (int i = 0; i < accepted.size(); i++) {
+            InboundMessage m = accepted.get(i);
+            try {
+                TextEmbedding e = embedded != null ? embedded.get(i) : encoder.embedText(texts.get(i));
+                understand(m, s, encoder, texts.get(i), e);
+            } catch (RejectedTextException e) {
+                reject(m, e.code(), e.getMessage(), m.payload().length);
+            } catch (InferenceException e) {
+                reject(m, "inference-failed", e.getMessage(), m.payload().length);
+            } catch (RuntimeException e) {
+                reject(m, "internal-error", "unexpected failure: " + e, m.payload().length);
+                LOG.error("Text pipeline {} failed", s.name(), e);
+            }
+        }
+    }
+
+    /** The message's text, or null after rejecting it (oversize, not decodable, too long). */
+    private String decode(InboundMessage m, TextSettings s) {
+        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
+        if (originalSize != null) {
+            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
+                    + " bytes", originalSize);
+            return null;
+        }
+        if (!TextResultEncoder.fits(s.outputTopicPrefix() + "/" + m.topic())) {
+            reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
+                    + TextResultEncoder.MAX_TOPIC_BYTES + " bytes", m.payload().length);
+            return null;
+        }
+        try {
+            return new TextDecoder(s.textField(), s.maxTextLength()).decode(m.payload());
+        } catch (RejectedTextException e) {
+            reject(m, e.code(), e.getMessage(), m.payload().length);
+            return null;
+        }
+    }
+
+    /**
+     * Intent, entities and the result for one text whose encoder run is done: the pooled vector feeds the
+     * intent, the token states of the same run feed the slot head, the encoding tells truncation.
+     */
+    private void understand(InboundMessage m, TextSettings s, TextEncoder encoder, String text, TextEmbedding run)
             throws RejectedTextException {
-        float[] embedding = s.wantsIntent() || s.wantsEmbedding() ? encoder.embed(text) : null;
+        float[] embedding = run.sentence();
         IntentResult intent = null;
         String intentModel = null;
         if (s.wantsIntent()) {
@@ -207,7 +310,7 @@ public final class TextWorker {
         List<Entity> entities = null;
         if (s.wantsEntities()) {
             ModelRunner slots = head(s.slotModel(), encoder);
-            TokenEmbeddings tokens = encoder.embedTokens(text);
+            TokenEmbeddings tokens = run.tokenEmbeddings();
             float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
             if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
                 throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
@@ -216,7 +319,7 @@ public final class TextWorker {
             }
             entities = BioDecoder.decode(text, tokens.encoding(), probs, slots.info().labels());
         }
-        boolean truncated = encoder.encode(text).truncated();
+        boolean truncated = run.truncated();
         byte[] out = TextResultEncoder.result(m.topic(), text, intent, intentModel, entities,
                 s.wantsEmbedding() ? embedding : null, encoder.info().id(), truncated);
         connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false);
@@ -287,6 +390,16 @@ public final class TextWorker {
         return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99));
+    }
+
+    /** @return encoder runs that took a micro-batch of more than one text */
+    long batchRuns() {
+        return batchRuns.get();
+    }
+
+    /** @return texts embedded in micro-batches of more than one */
+    long batchTexts() {
+        return batchTexts.get();
     }
 
     /** @return the settings in force */

@@ -38,6 +38,8 @@ class TextWorkerTest {
     private static PahoConnection gateway;
     private static PahoConnection device;
     private static final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
+    /** Every result and dead letter in arrival order, as topic and payload. */
+    private static final java.util.Queue<Map.Entry<String, JsonNode>> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private TextWorker worker;
 
     @BeforeAll
@@ -45,7 +47,11 @@ class TextWorkerTest {
         broker = Mosquitto.startOnFreePort();
         gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-text-gw"));
         device = new PahoConnection(ConnectionSettings.of("dev", broker.uri(), "edgeai-text-dev"));
-        device.subscribe("edgeai/#", 1, m -> latest.put(m.topic(), parse(m.payload())));
+        device.subscribe("edgeai/#", 1, m -> {
+            JsonNode n = parse(m.payload());
+            latest.put(m.topic(), n);
+            arrivals.add(Map.entry(m.topic(), n));
+        });
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
                 && device.status().state() == ConnectionState.CONNECTED);
     }
@@ -187,5 +193,62 @@ class TextWorkerTest {
         // the pipeline keeps going
         assertEquals("lights_off", ask("home/x/dl", "switch off the lights").get("intent").asText());
         assertTrue(worker.status("gw").rejected() >= 3);
+    }
+
+    @Test
+    void microBatchesPublishEveryResultInInputOrderAndDeadLetterOnlyTheBadMessage() {
+        start(settings("batch", "home/+/batch", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5)
+                .withBatch(8, 200));
+        assertEquals("lights_on", ask("home/probe/batch", "turn on the lights").get("intent").asText());
+        String[] texts = {"switch the light on", "lights off", "will it rain tomorrow", "turn on the lights please",
+            "switch off the lights now", "what is the weather like today", "lights on please", "turn off the lights"};
+        String[] want = {"lights_on", "lights_off", "weather", "lights_on", "lights_off", "weather", "lights_on",
+            "lights_off"};
+        arrivals.clear();
+        int n = 24;
+        int bad = 10;
+        for (int i = 0; i < n; i++) {
+            String payload = i == bad ? "{\"text\": oops" : "{\"text\":\"" + texts[i % texts.length] + "\"}";
+            device.publish("home/b/batch", payload.getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.stream()
+                .filter(e -> e.getKey().endsWith("home/b/batch")).count() == n);
+        List<JsonNode> results = arrivals.stream().filter(e -> e.getKey().equals("edgeai/nlp/home/b/batch"))
+                .map(Map.Entry::getValue).toList();
+        List<JsonNode> deadLetters = arrivals.stream()
+                .filter(e -> e.getKey().equals("edgeai/deadletter/home/b/batch")).map(Map.Entry::getValue).toList();
+        assertEquals(1, deadLetters.size(), deadLetters.toString());
+        assertEquals("not-json", deadLetters.get(0).get("code").asText());
+        assertEquals(n - 1, results.size());
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == bad) {
+                continue;
+            }
+            JsonNode result = results.get(r++);
+            assertEquals(texts[i % texts.length], result.get("text").asText(), "result " + r + " out of order");
+            assertEquals(want[i % texts.length], result.get("intent").asText(), result.toString());
+        }
+        assertTrue(worker.batchRuns() > 0 && worker.batchTexts() / (double) worker.batchRuns() > 1.5,
+                worker.batchRuns() + " batched runs for " + worker.batchTexts() + " texts");
+        assertTrue(worker.batchRuns() < n / 2, "messages were batched: " + worker.batchRuns() + " runs");
+    }
+
+    @Test
+    void intentEntitiesAndEmbeddingCostOneEncoderRunPerMessage() {
+        TextSettings s = settings("runs", "home/+/runs", "all-minilm-l6-v2-q", Set.of("intent", "entities", "embedding"),
+                new String[0], "iot-intent-minilm", "iot-slots-minilm", 0.5);
+        io.edgeai.gateway.api.ModelRunner encoder = TestModels.ALL.model("all-minilm-l6-v2-q");
+        TextWorker direct = new TextWorker(s, gateway, TestModels.ALL); // not started: process() on this thread
+        long before = encoder.inferenceCount();
+        String text = "turn off the lights in the Kitchen";
+        direct.process(new io.edgeai.gateway.api.InboundMessage("gw", "home/k/runs",
+                ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8), 1, System.nanoTime()));
+        assertEquals(1, encoder.inferenceCount() - before, "encoder runs for one message");
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered("edgeai/nlp/home/k/runs", text));
+        JsonNode r = latest.get("edgeai/nlp/home/k/runs");
+        assertEquals("iot_hue_lightoff", r.get("intent").asText(), r.toString());
+        assertEquals(384, r.get("embedding").size());
+        assertTrue(r.get("entities").size() > 0, r.toString());
     }
 }

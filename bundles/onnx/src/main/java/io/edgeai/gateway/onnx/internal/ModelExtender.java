@@ -63,7 +63,7 @@ public final class ModelExtender implements ModelRegistry {
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
     private final BundleContext context;
-    private final RunnerSettings settings;
+    private final PerModelSettings settings;
     private final long removalGraceMillis;
     /** Signature checker in secure mode, {@code null} when secure mode is off. */
     private final ModelSignature signatures;
@@ -135,8 +135,7 @@ public final class ModelExtender implements ModelRegistry {
     @Activate
     public ModelExtender(BundleContext context, OnnxRuntimeConfig config) {
         this.context = context;
-        this.settings = new RunnerSettings(config.intraOpThreads(), config.interOpThreads(),
-                config.executionProvider(), config.warmupRuns());
+        this.settings = PerModelSettings.of(config);
         this.removalGraceMillis = Math.max(0, config.removalGraceMillis());
         this.shadowNewVersions = config.shadowNewVersions();
         this.signatures = config.secureMode() ? ModelSignature.trusting(config.trustedKeys()) : null;
@@ -537,9 +536,9 @@ public final class ModelExtender implements ModelRegistry {
                 }
             }
             LoadedModel runner = mb.descriptor().isTextEncoder()
-                    ? OrtTextEncoder.load(mb.descriptor(), model, mb.resourceBytes(mb.descriptor().tokenizer()), settings,
-                            mb.location())
-                    : OrtModelRunner.load(mb.descriptor(), model, settings, mb.location());
+                    ? OrtTextEncoder.load(mb.descriptor(), model, mb.resourceBytes(mb.descriptor().tokenizer()),
+                            settings.forModel(mb.name()), mb.location())
+                    : OrtModelRunner.load(mb.descriptor(), model, settings.forModel(mb.name()), mb.location());
             LOG.info("Model {} loaded, checked and warmed up in {} ms on {}", runner.info().id(),
                     (System.nanoTime() - start) / 1_000_000, runner.info().provider());
             return runner;

@@ -8,16 +8,29 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "How model bundles are loaded into ONNX Runtime sessions.")
 public @interface OnnxRuntimeConfig {
     /** @return threads inside one operator */
-    @AttributeDefinition(name = "Intra-op threads", description = "Threads used inside one operator (1 suits small models).", min = "1")
-    int intraOpThreads() default 1;
+    @AttributeDefinition(name = "Intra-op threads", description = "Threads used inside one operator, for every "
+            + "model without an entry in threads (1 suits small models; 2 or more helps large ones and batches).", min = "1")
+    int intra_op_threads() default 1;
 
     /** @return threads across operators */
-    @AttributeDefinition(name = "Inter-op threads", description = "Threads used across independent operators.", min = "1")
-    int interOpThreads() default 1;
+    @AttributeDefinition(name = "Inter-op threads", description = "Threads used across independent operators, for "
+            + "every model without an entry in threads.", min = "1")
+    int inter_op_threads() default 1;
 
-    /** @return requested execution provider */
-    @AttributeDefinition(name = "Execution provider", description = "CPU, CUDA, TENSORRT or XNNPACK; falls back to CPU when this ONNX Runtime build lacks it.")
-    String executionProvider() default "CPU";
+    /** @return thread counts per model */
+    @AttributeDefinition(name = "Threads per model", description = "Entries model-name=intra or "
+            + "model-name=intra/inter, e.g. all-minilm-l6-v2-q=2/1; several in one value separated by ';'. "
+            + "Other models use intra.op.threads and inter.op.threads.")
+    String[] threads() default {};
+
+    /** @return execution provider preferences */
+    @AttributeDefinition(name = "Execution providers", description = "Preference lists of execution providers "
+            + "(CPU, CUDA, TENSORRT, XNNPACK, DNNL, OPENVINO, ROCM, COREML, NNAPI, QNN). An entry without '=' is "
+            + "the list for every model (e.g. CUDA,CPU); model-name=TENSORRT,CUDA,CPU sets one model's; several "
+            + "entries in one value are separated by ';' (CUDA,CPU; nab-ae=CPU). The first "
+            + "provider this ONNX Runtime build has and that starts is used; CPU is the last resort. Skipped "
+            + "providers are logged at WARN with the reason and shown by edgeai:models.")
+    String[] providers() default {"CPU"};
 
     /** @return warm-up inferences before a model takes traffic */
     @AttributeDefinition(name = "Warm-up runs", description = "Inferences run on a new model before it takes traffic.", min = "0")

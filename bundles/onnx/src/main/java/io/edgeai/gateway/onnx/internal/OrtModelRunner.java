@@ -105,12 +105,14 @@ public final class OrtModelRunner implements LoadedModel {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
-            String provider = ExecutionProviders.apply(opts, settings.provider());
+            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
+                    + d.version());
             session = env.createSession(model, opts);
             checkTensors("input", d.inputs(), session.getInputInfo());
             checkTensors("output", d.outputs(), session.getOutputInfo());
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    d.properties(), sha, provider, source, System.currentTimeMillis(), d.labels());
+                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
+                    provider.provider(), source, System.currentTimeMillis(), d.labels());
             OrtModelRunner runner = new OrtModelRunner(env, session, opts, info);
             runner.selfTest(d.test(), settings.warmupRuns());
             return runner;

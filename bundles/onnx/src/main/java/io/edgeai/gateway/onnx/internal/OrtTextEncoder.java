@@ -22,6 +22,7 @@ import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.InferenceException;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.TextEncoder;
+import io.edgeai.gateway.api.TextEmbedding;
 import io.edgeai.gateway.api.TokenEmbeddings;
 import io.edgeai.gateway.tokenize.Encoding;
 import io.edgeai.gateway.tokenize.Tokenizer;
@@ -40,6 +41,8 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
     private static final String IDS = "input_ids";
     private static final String MASK = "attention_mask";
     private static final String TYPES = "token_type_ids";
+    /** A text in a batch is padded to at most this many times its own token count (see embedBatch). */
+    private static final int PAD_FACTOR = 2;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -105,12 +108,14 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
-            String provider = ExecutionProviders.apply(opts, settings.provider());
+            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
+                    + d.version());
             session = env.createSession(model, opts);
             TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
             TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    d.properties(), sha, provider, source, System.currentTimeMillis(), d.labels());
+                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
+                    provider.provider(), source, System.currentTimeMillis(), d.labels());
             OrtTextEncoder encoder = new OrtTextEncoder(env, session, opts, info, tokenizer, shape);
             encoder.selfTest(d, settings.warmupRuns());
             return encoder;
@@ -194,13 +199,71 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
 
     @Override
     public TokenEmbeddings embedTokens(String text) {
+        return embedText(text).tokenEmbeddings();
+    }
+
+    /** One run; token rows and the pooled vector come from the same hidden state (as {@link #embed} pools it). */
+    @Override
+    public TextEmbedding embedText(String text) {
         Encoding e = encode(text);
-        float[] hidden = hidden(List.of(e));
-        float[][] rows = new float[e.length()][dimension];
-        for (int t = 0; t < rows.length; t++) {
-            System.arraycopy(hidden, t * dimension, rows[t], 0, dimension);
+        return result(hidden(List.of(e)), 0, e.length(), e);
+    }
+
+    /**
+     * Sorts the texts by token count and runs them in as few padded batches as the padding allows: a new batch
+     * starts when the next (shorter) text would be padded to more than {@link #PAD_FACTOR} times its length,
+     * so one long text does not make every short one pay for its length. Results come back in input order.
+     * Unlike {@link #embed(List)} a text's vectors depend on its batch: the int8 encoders quantise activations
+     * dynamically over the whole input tensor, so padding and neighbours shift the scale (see
+     * docs/benchmarks.md for the measured agreement with one text per run).
+     */
+    @Override
+    public List<TextEmbedding> embedBatch(List<String> texts) {
+        if (texts.isEmpty()) {
+            throw new InferenceException("no texts to embed");
         }
-        return new TokenEmbeddings(e, rows);
+        int n = texts.size();
+        Encoding[] encodings = new Encoding[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            encodings[i] = encode(texts.get(i));
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].length(), encodings[a].length()));
+        TextEmbedding[] out = new TextEmbedding[n];
+        int from = 0;
+        while (from < n) {
+            int longest = encodings[order[from]].length();
+            int to = from + 1;
+            while (to < n && encodings[order[to]].length() * PAD_FACTOR >= longest) {
+                to++;
+            }
+            List<Encoding> group = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                group.add(encodings[order[k]]);
+            }
+            float[] hidden = hidden(group);
+            for (int k = from; k < to; k++) {
+                out[order[k]] = result(hidden, k - from, longest, encodings[order[k]]);
+            }
+            from = to;
+        }
+        return List.of(out);
+    }
+
+    /** Token rows and pooled vector of batch row {@code b} of a hidden state padded to {@code tokens}. */
+    private TextEmbedding result(float[] hidden, int b, int tokens, Encoding e) {
+        float[][] rows = new float[e.length()][dimension];
+        int base = b * tokens * dimension;
+        for (int t = 0; t < rows.length; t++) {
+            System.arraycopy(hidden, base + t * dimension, rows[t], 0, dimension);
+        }
+        float[] pooled = new float[dimension];
+        Pooling.pool(hidden, b, tokens, dimension, e.length(), meanPooling, pooled);
+        if (normalize) {
+            Pooling.normalize(pooled);
+        }
+        return new TextEmbedding(e, rows, pooled);
     }
 
     /** Rows of token ids (as floats; special tokens included) to pooled embeddings. */

@@ -9,12 +9,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.BundleContext;
 
+import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.ModelState;
 
 /** {@code edgeai:models}: every model version found, serving or refused and why. */
-@Command(scope = "edgeai", name = "models", description = "Lists model versions: status, execution provider, inferences, and why a version was refused.")
+@Command(scope = "edgeai", name = "models", description = "Lists model versions: status, execution provider and threads (with why a preferred provider was not used), inferences, and why a version was refused.")
 @Service
 public class ModelsCommand implements Action {
     @Reference
@@ -34,6 +35,7 @@ public class ModelsCommand implements Action {
         table.column("Version");
         table.column("Status");
         table.column("Provider");
+        table.column("Threads");
         table.column("Inferences").alignRight();
         table.column("Failures").alignRight();
         table.column("SHA-256");
@@ -50,10 +52,14 @@ public class ModelsCommand implements Action {
                     fails = r.failureCount();
                 }
             }
+            String detail = m.detail().isEmpty() ? m.source() : m.detail();
+            if (m.info() != null && !m.info().providerFallback().isEmpty()) {
+                detail = "provider fallback: " + m.info().providerFallback() + "; " + detail;
+            }
             table.addRow().addContent(m.name(), m.version(), m.status(),
-                    m.info() == null ? "" : m.info().provider(), runs, fails,
-                    m.info() == null ? "" : m.info().sha256().substring(0, 12),
-                    m.detail().isEmpty() ? m.source() : m.detail());
+                    m.info() == null ? "" : m.info().provider(),
+                    m.info() == null ? "" : m.info().property(ModelInfo.RUNTIME_THREADS, ""), runs, fails,
+                    m.info() == null ? "" : m.info().sha256().substring(0, 12), detail);
         }
         table.print(System.out);
         System.out.println("Execution providers in this ONNX Runtime build: " + registry.availableProviders());
