@@ -188,6 +188,13 @@ public final class Harness {
         List<String> texts = ShippedModels.texts(textsFile, 5000);
         try (GatewayProcess g = GatewayProcess.unpack(dist, work.resolve("gateway"))) {
             g.connectTo(mosquitto.uri(), "edgeai-bench-gw");
+            // experiments: BENCH_GW_<NAME>=value sets <NAME> in the gateway's environment (e.g. JAVA_MAX_MEM)
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("BENCH_GW_")) {
+                    g.env(k.substring("BENCH_GW_".length()), v);
+                    results.put("gateway_env_" + k.substring("BENCH_GW_".length()), v);
+                }
+            });
             for (String key : List.of("inputQos", "outputQos")) {
                 g.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", key, "0");
                 g.replaceInConfig("edgeai.pipeline.text-demo.cfg", key, "0");

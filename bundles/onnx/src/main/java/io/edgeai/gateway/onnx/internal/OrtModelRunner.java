@@ -105,6 +105,7 @@ public final class OrtModelRunner implements LoadedModel {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
+            SessionMemory.apply(opts);
             String provider = ExecutionProviders.apply(opts, settings.provider());
             session = env.createSession(model, opts);
             checkTensors("input", d.inputs(), session.getInputInfo());

@@ -105,6 +105,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
+            SessionMemory.apply(opts);
             String provider = ExecutionProviders.apply(opts, settings.provider());
             session = env.createSession(model, opts);
             TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
