@@ -230,13 +230,20 @@ async function main() {
   const session = await ort.InferenceSession.create(arg('model'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const client = mqtt.connect(arg('broker'), { clientId: 'edgeai-node-peer-' + process.pid, clean: true });
   const series = new Map();
-  const queue = [];
+  // a FIFO with O(1) take (Array.shift copies on long backlogs)
+  let queue = [];
+  let head = 0;
   let busy = false;
   async function drain() {
     if (busy) return;
     busy = true;
-    while (queue.length > 0) {
-      const [topic, payload] = queue.shift();
+    while (head < queue.length) {
+      const [topic, payload] = queue[head];
+      queue[head++] = undefined;
+      if (head > 65536 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
       const r = decode(topic, payload);
       if (r === null || !Number.isFinite(r.value)) continue;
       const key = topic;

@@ -24,6 +24,7 @@ final class AnomalyLoad implements AutoCloseable {
     final Mqtt.Arrivals results = new Mqtt.Arrivals();
     private volatile long[] sendNanos;
     private volatile long[] latency;
+    private volatile double[] scores = new double[0];
     private volatile long seqBase;
     private final AtomicLong unmatched = new AtomicLong();
 
@@ -52,6 +53,7 @@ final class AnomalyLoad implements AutoCloseable {
             long i = (seq - seqBase) * readings.series() + s;
             if (i >= 0 && i < send.length && send[(int) i] > 0) {
                 latency[(int) i] = now - send[(int) i];
+                scores[(int) i] = n.path("warmingUp").asBoolean() ? -1 : n.path("score").asDouble();
             } else {
                 unmatched.incrementAndGet();
             }
@@ -140,6 +142,9 @@ final class AnomalyLoad implements AutoCloseable {
             }
         }
         latency = lat;
+        double[] sc = new double[n];
+        Arrays.fill(sc, Double.NaN);
+        scores = sc;
         sendNanos = send;
         results.reset();
         long t0 = System.nanoTime();
@@ -157,6 +162,11 @@ final class AnomalyLoad implements AutoCloseable {
         results.await(n, 3000, 60_000);
         sendNanos = null;
         return lat;
+    }
+
+    /** @return the scores of the last {@link #paced} run by reading (NaN: no result, -1: warming up) */
+    double[] lastScores() {
+        return scores;
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class Harness {
     private final boolean full;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String[]> table = new ArrayList<>();
+    /** The Node peer's scores of the agreement run, compared with the gateway's on the same readings. */
+    private double[] peerScores;
 
     private Harness(boolean full) {
         this.full = full;
@@ -80,17 +82,20 @@ public final class Harness {
         h.results.put("load_average_at_start", loadAverage());
         try (Mosquitto mosquitto = Mosquitto.startOnFreePort()) {
             List<String> parts = List.of(only.split(","));
+            final Path d = dist;
+            final Path t = texts;
+            final Path np = peer;
             if (parts.contains("mqtt")) {
-                h.mqttLimit(mosquitto, work);
+                h.section("mqtt", () -> h.mqttLimit(mosquitto, work));
             }
             if (parts.contains("ort")) {
-                h.ort();
+                h.section("ort", h::ort);
             }
             if (!skipNode && parts.contains("node")) {
-                h.nodePeer(mosquitto, peer, work);
+                h.section("node_peer", () -> h.nodePeer(mosquitto, np, work));
             }
             if (parts.contains("gateway")) {
-                h.gateway(mosquitto, dist, texts, work);
+                h.section("gateway", () -> h.gateway(mosquitto, d, t, work));
             }
         } finally {
             if (!Boolean.getBoolean("edgeai.it.keep")) {
@@ -106,6 +111,23 @@ public final class Harness {
         System.out.println("wrote " + out);
     }
 
+    /** One part of the run; a failure is reported (and recorded as {@code <name>_error}) and the run goes on. */
+    private void section(String name, Part part) {
+        try {
+            part.run();
+        } catch (Exception e) {
+            System.err.println("== " + name + " failed: " + e);
+            e.printStackTrace();
+            results.put(name + "_error", e.toString());
+        }
+    }
+
+    /** A part of the run. */
+    @FunctionalInterface
+    private interface Part {
+        void run() throws Exception;
+    }
+
     private void put(String key, double value, String what, String unit) {
         results.put(key, Stats.round(value));
         table.add(new String[] {what, String.format(value >= 100 ? "%,.0f" : "%.3f", value) + " " + unit, key});
@@ -118,16 +140,22 @@ public final class Harness {
         System.out.println("== raw MQTT limit: Paho publisher -> broker -> Paho subscriber, " + n + " readings");
         try (MqttLimit.Moquette moquette = new MqttLimit.Moquette(Mosquitto.freePort(), work.resolve("moquette"))) {
             for (int qos = 0; qos <= 1; qos++) {
-                MqttLimit.Rate r = MqttLimit.measure(moquette.uri(), qos, n);
-                put("paho_qos" + qos + "_moquette_msgs_per_s", r.msgsPerS(), "Paho QoS " + qos + " via embedded Moquette ("
-                        + r.received() + "/" + r.sent() + " delivered)", "msg/s");
-                results.put("paho_qos" + qos + "_moquette_delivered", r.received());
+                final int q = qos;
+                section("paho_qos" + qos + "_moquette", () -> {
+                    MqttLimit.Rate r = MqttLimit.measure(moquette.uri(), q, n);
+                    put("paho_qos" + q + "_moquette_msgs_per_s", r.msgsPerS(), "Paho QoS " + q + " via embedded Moquette ("
+                            + r.received() + "/" + r.sent() + " delivered)", "msg/s");
+                    results.put("paho_qos" + q + "_moquette_delivered", r.received());
+                });
             }
         }
         for (int qos = 0; qos <= 1; qos++) {
-            MqttLimit.Rate r = MqttLimit.measure(mosquitto.uri(), qos, n);
-            put("paho_qos" + qos + "_msgs_per_s", r.msgsPerS(), "Paho QoS " + qos + " via mosquitto (" + r.received()
-                    + "/" + r.sent() + " delivered)", "msg/s");
+            final int q = qos;
+            section("paho_qos" + qos + "_mosquitto", () -> {
+                MqttLimit.Rate r = MqttLimit.measure(mosquitto.uri(), q, n);
+                put("paho_qos" + q + "_msgs_per_s", r.msgsPerS(), "Paho QoS " + q + " via mosquitto (" + r.received()
+                        + "/" + r.sent() + " delivered)", "msg/s");
+            });
         }
     }
 
@@ -172,6 +200,8 @@ public final class Harness {
                 AnomalyLoad load = new AnomalyLoad(mosquitto.uri(), "bench-peer", series())) {
             load.probe(30_000);
             load.warmUp(300);
+            load.paced(2000, 4000);
+            peerScores = load.lastScores();
             AnomalyLoad.Saturation s = load.saturate(n);
             put("node_peer_anomaly_msgs_per_s", s.msgsPerS(), "Node peer anomaly at saturation (" + s.results() + "/"
                     + s.sent() + " results)", "msg/s");
@@ -216,6 +246,8 @@ public final class Harness {
                 batched.probe(60_000);
                 results.put("rss_mb_at_ready", Stats.round(g.rssMb()));
                 load.warmUp(300);
+                load.paced(2000, 4000);
+                agreement(peerScores, load.lastScores());
                 int n = full ? 1_000_000 : 200_000;
                 AnomalyLoad.Saturation first = load.saturate(n / 2);
                 double rssMid = g.rssMb();
@@ -227,6 +259,7 @@ public final class Harness {
                         "msg/s");
                 results.put("gateway_anomaly_results", got);
                 results.put("gateway_anomaly_inputs", n);
+                stageMeans(g);
                 put("rss_mb_mid_soak", rssMid, "Gateway RSS after " + n / 2 + " readings", "MB");
                 put("rss_mb_end_soak", rssEnd, "Gateway RSS after " + n + " readings", "MB");
                 put("rss_growth_second_half_pct", (rssEnd - rssMid) / rssMid * 100, "RSS growth over the second half", "%");
@@ -248,10 +281,94 @@ public final class Harness {
                 put("batched_nlp_p50_ms", b.p50Ms(), "Text pipeline batched p50, 64 in flight", "ms");
                 put("batched_nlp_p99_ms", b.p99Ms(), "Text pipeline batched p99, 64 in flight", "ms");
                 put("rss_mb_after_run", g.rssMb(), "Gateway RSS after the run (all demo pipelines loaded)", "MB");
+                jvmMemory(g);
             } catch (Exception e) {
                 System.err.println("gateway log tail:\n" + tail(g.log(), 3000));
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Checks that the Node peer does the same job: the same readings (same series, same order, after the same
+     * warm-up) must get the same scores from both.
+     */
+    private void agreement(double[] peer, double[] gateway) {
+        if (peer == null || peer.length != gateway.length) {
+            return;
+        }
+        int compared = 0;
+        int warmingBoth = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < peer.length; i++) {
+            if (Double.isNaN(peer[i]) || Double.isNaN(gateway[i])) {
+                continue;
+            }
+            compared++;
+            if (peer[i] < 0 && gateway[i] < 0) {
+                warmingBoth++;
+            }
+            maxDiff = Math.max(maxDiff, Math.abs(peer[i] - gateway[i]));
+        }
+        results.put("node_peer_agreement_readings", compared);
+        results.put("node_peer_agreement_warming_up_both", warmingBoth);
+        results.put("node_peer_agreement_max_abs_score_diff", maxDiff);
+        System.out.printf("  Node peer and gateway scored %d identical readings; largest score difference %.2e%n",
+                compared, maxDiff);
+    }
+
+    /** Mean time per reading of each stage of the demo pipeline, from the gateway's own histograms. */
+    private void stageMeans(GatewayProcess g) {
+        try {
+            Map<String, double[]> sums = new LinkedHashMap<>();
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                    "^edgeai_pipeline_stage_seconds_(sum|count)\\{pipeline=\"demo\",stage=\"([a-z]+)\"\\} (\\S+)$");
+            for (String line : g.httpGet("/metrics").split("\n")) {
+                var m = p.matcher(line);
+                if (m.matches()) {
+                    double[] v = sums.computeIfAbsent(m.group(2), k -> new double[2]);
+                    v[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
+                }
+                if (line.startsWith("edgeai_pipeline_messages_dropped_total{pipeline=\"demo\"")) {
+                    results.put("gateway_anomaly_dropped_at_ingest", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
+            }
+            sums.forEach((stage, v) -> {
+                if (v[1] > 0) {
+                    results.put("gateway_stage_" + stage + "_mean_us", Stats.round(v[0] / v[1] * 1e6));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            results.put("gateway_stage_error", e.toString());
+        }
+    }
+
+    /** Where the gateway's memory is: heap and metaspace from jcmd (and the NMT summary when it runs with NMT). */
+    private void jvmMemory(GatewayProcess g) {
+        g.jvm().ifPresent(jvm -> {
+            String heap = jcmd(jvm.pid(), "GC.heap_info");
+            results.put("gateway_heap_info", heap.lines().skip(1).map(String::trim).toList());
+            String nmt = jcmd(jvm.pid(), "VM.native_memory", "summary");
+            if (nmt.contains("committed")) {
+                results.put("gateway_native_memory", nmt.lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
+                        .map(l -> l.replaceAll("\\s+", " ").trim()).toList());
+            }
+        });
+    }
+
+    private static String jcmd(long pid, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

@@ -36,7 +36,7 @@ final class Mqtt {
     }
 
     /**
-     * Publishes, waiting (bounded, 30 s) while Paho's in-flight window is full.
+     * Publishes, waiting (bounded, 30 s) while Paho's in-flight window (or its message ids) is full.
      *
      * @param c the client
      * @param topic topic
@@ -51,7 +51,9 @@ final class Mqtt {
                 c.publish(topic, payload, qos, false);
                 return;
             } catch (MqttException e) {
-                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
+                // a full in-flight window, or (QoS 1 against a slow broker) every message id still in use
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT
+                        && e.getReasonCode() != MqttException.REASON_CODE_NO_MESSAGE_IDS_AVAILABLE) {
                     throw e;
                 }
                 long now = System.nanoTime();
