@@ -108,6 +108,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
         try {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
+            SessionMemory.apply(opts);
             ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
                     + d.version());
             session = env.createSession(model, opts);
