@@ -85,4 +85,11 @@ public @interface TextPipelineConfig {
     /** @return ingest queue bound */
     @AttributeDefinition(name = "Queue capacity", description = "Messages waiting for the worker; beyond it the newest are dropped (counted).", min = "1")
     int queueCapacity() default 1000;
+
+    /** @return share group */
+    @AttributeDefinition(name = "Share group", description = "Subscribe through the MQTT shared subscription "
+            + "$share/<group>/<input topic>, so the broker hands each input to one gateway of those subscribing with "
+            + "the same group (scale-out of this stateless pipeline). Empty: a plain subscription. Needs a broker with "
+            + "shared subscriptions (Mosquitto 2, EMQX, HiveMQ, VerneMQ); the embedded Moquette 0.17 has none.")
+    String shareGroup() default "";
 }
