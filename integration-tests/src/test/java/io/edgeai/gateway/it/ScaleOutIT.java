@@ -139,7 +139,7 @@ public class ScaleOutIT {
                 return group.gateways.stream().allMatch(g -> GatewayGroup.metric(g, textMetric(g, "published")) > 0)
                         ? true : null;
             });
-            Poll.until("probes answered", Duration.ofSeconds(60), () -> textResults.size() >= probe[0] ? true : null);
+            // (probes sent before any member had subscribed have no result: a $share without subscribers drops)
             Map<GatewayProcess, Double> before = new HashMap<>();
             for (GatewayProcess g : group.gateways) {
                 before.put(g, GatewayGroup.metric(g, textMetric(g, "published")));
@@ -151,7 +151,8 @@ public class ScaleOutIT {
                         ("{\"text\":\"turn on the lights number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
             }
             Poll.until("a result for each of " + n + " inputs", Duration.ofSeconds(120),
-                    () -> textResults.size() >= n ? true : null);
+                    () -> textResults.stream().filter(r -> r.path("text").asText().startsWith("turn on the lights number "))
+                            .count() >= n ? true : null);
             Map<GatewayProcess, Double> share = new HashMap<>();
             double total = Poll.until("the members' counters settle at " + n, Duration.ofSeconds(30), () -> {
                 double sum = 0;
@@ -163,15 +164,20 @@ public class ScaleOutIT {
                 return sum >= n ? sum : null;
             });
             Map<String, Integer> perInput = new HashMap<>();
+            int results = 0;
             for (JsonNode r : textResults) {
-                perInput.merge(r.path("text").asText(), 1, Integer::sum);
+                if (r.path("text").asText().startsWith("turn on the lights number ")) {
+                    perInput.merge(r.path("text").asText(), 1, Integer::sum);
+                    results++;
+                }
             }
             for (int i = 0; i < n; i++) {
                 assertEquals("results for input " + i, Integer.valueOf(1),
                         perInput.get("turn on the lights number " + i));
             }
-            assertEquals("no result beyond one per input", n, textResults.size());
-            assertEquals(n, total, 0);
+            assertEquals("no result beyond one per input", n, results);
+            assertTrue("the members published " + total + " results for " + n + " inputs (late probes aside)",
+                    total >= n);
             for (GatewayProcess g : group.gateways) {
                 assertTrue("every member took a share: " + share.values(), share.get(g) > 0);
             }

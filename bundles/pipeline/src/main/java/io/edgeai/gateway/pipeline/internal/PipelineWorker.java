@@ -262,11 +262,12 @@ public final class PipelineWorker {
             } catch (InterruptedException e) {
                 return;
             }
+            if (affinity != null) {
+                // before the message: inputs of a taken-over topic kept from the gap come first, in order
+                replayTakenOver();
+            }
             if (m != null) {
                 processSafely(m);
-            }
-            if (affinity != null) {
-                replayTakenOver();
             }
         }
     }

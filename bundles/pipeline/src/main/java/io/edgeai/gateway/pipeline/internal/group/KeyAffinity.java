@@ -56,6 +56,8 @@ public final class KeyAffinity {
     private final Consumer<String> forget;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final Map<String, Held> byReading = new HashMap<>();
+    /** Results seen before their input was held here (this member lags), oldest first, with when seen. */
+    private final java.util.LinkedHashMap<String, Long> answeredEarly = new java.util.LinkedHashMap<>();
     private final Set<String> owned = new HashSet<>();
     private final Set<String> foreign = new HashSet<>();
     private final Set<String> announce = new HashSet<>();
@@ -123,7 +125,13 @@ public final class KeyAffinity {
         }
         Set<String> ids = new HashSet<>();
         for (Reading r : readings) {
-            ids.add(id(r.device(), r.quantity(), r.ts()));
+            String id = id(r.device(), r.quantity(), r.ts());
+            if (answeredEarly.remove(id) == null) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return; // its owner answered it already
         }
         Held h = new Held(m, nowMillis, ids);
         held.addLast(h);
@@ -216,9 +224,18 @@ public final class KeyAffinity {
             if (n == null || !n.isObject()) {
                 return;
             }
-            Held h = byReading.remove(id(n.path("device").asText(), n.path("quantity").asText(), n.path("ts").asText()));
+            String id = id(n.path("device").asText(), n.path("quantity").asText(), n.path("ts").asText());
+            Held h = byReading.remove(id);
             if (h != null) {
-                h.unanswered.remove(id(n.path("device").asText(), n.path("quantity").asText(), n.path("ts").asText()));
+                h.unanswered.remove(id);
+            } else if (settings.handoverBuffer() > 0) {
+                // the input may still wait in this member's queue: remember the answer for a while
+                if (answeredEarly.size() >= settings.handoverBuffer()) {
+                    var oldest = answeredEarly.keySet().iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
+                answeredEarly.put(id, System.currentTimeMillis());
             }
         } catch (IOException notAResult) {
             // another publisher's message under the result root: nothing to match
@@ -227,6 +244,9 @@ public final class KeyAffinity {
 
     private void expire(long nowMillis) {
         long oldest = nowMillis - settings.handoverMillis();
+        for (var it = answeredEarly.values().iterator(); it.hasNext() && it.next() < oldest;) {
+            it.remove();
+        }
         while (!held.isEmpty() && (held.peekFirst().atMillis < oldest || held.peekFirst().unanswered.isEmpty())) {
             Held h = held.pollFirst();
             if (!h.unanswered.isEmpty()) {

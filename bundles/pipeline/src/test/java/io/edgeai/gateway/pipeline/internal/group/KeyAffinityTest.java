@@ -131,4 +131,19 @@ class KeyAffinityTest {
         assertEquals("$share/g/sensors/+/+", new ScaleOut("g", false, 1000, 10).filter("sensors/+/+"));
         assertEquals("sensors/+/+", ScaleOut.NONE.filter("sensors/+/+"));
     }
+
+    @Test
+    void aResultSeenBeforeItsInputIsHeldStillCounts() {
+        View view = new View();
+        KeyAffinity k = new KeyAffinity(view, new ScaleOut("", true, 60_000, 100), t -> { });
+        // this member lags: the owner's result arrives while the input still waits in its queue
+        k.resultSeen(result("dev", "b", "t0"));
+        k.tick(System.currentTimeMillis());
+        assertFalse(k.owns("x/dev/b"));
+        k.hold(input("x/dev/b", "t0"), reading("dev", "b", "t0"), System.currentTimeMillis());
+        k.hold(input("x/dev/b", "t1"), reading("dev", "b", "t1"), System.currentTimeMillis());
+        view.members = List.of("a");
+        view.epoch++;
+        assertEquals(1, k.tick(System.currentTimeMillis()).size(), "only t1 is unanswered");
+    }
 }
