@@ -82,7 +82,7 @@ final class GatewayGroup implements AutoCloseable {
             List<Future<?>> fs = new ArrayList<>();
             for (GatewayProcess g : gs) {
                 fs.add(ex.submit(() -> {
-                    g.start(Duration.ofSeconds(240));
+                    startWithOneRetry(g);
                     return null;
                 }));
             }
@@ -91,6 +91,23 @@ final class GatewayGroup implements AutoCloseable {
             }
         } finally {
             ex.shutdownNow();
+        }
+    }
+
+    /**
+     * Starts a gateway; when it is not live within 150 s, kills it and starts it once more. On a loaded
+     * machine Karaf's boot-feature installation now and then refreshes the URL handler bundle while it reads
+     * a feature's configuration file ("Unknown protocol: mvn") and the boot stops there; a second start
+     * installs the boot features again.
+     */
+    static void startWithOneRetry(GatewayProcess g) throws IOException {
+        try {
+            g.start(Duration.ofSeconds(150));
+        } catch (IOException first) {
+            System.out.println("gateway in " + g.home() + " not live (" + first.getMessage().lines().findFirst()
+                    .orElse("") + "); starting it once more");
+            g.kill();
+            g.start(Duration.ofSeconds(150));
         }
     }
 
