@@ -36,4 +36,13 @@ public interface MqttConnection {
 
     /** @return a snapshot of state and counters */
     ConnectionStatus status();
+
+    /**
+     * @return the live members of the group this connection's gateway belongs to (its {@code group}
+     *         setting), empty when it belongs to none
+     * @since 1.3
+     */
+    default java.util.Optional<GroupMembership> membership() {
+        return java.util.Optional.empty();
+    }
 }

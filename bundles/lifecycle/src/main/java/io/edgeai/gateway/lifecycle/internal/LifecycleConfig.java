@@ -34,4 +34,15 @@ public @interface LifecycleConfig {
     /** @return artifact size bound */
     @AttributeDefinition(name = "Max artifact size (bytes)", description = "Larger deploy artifacts are refused.", min = "1")
     long maxArtifactBytes() default 268435456L;
+
+    /** @return group commands */
+    @AttributeDefinition(name = "Group commands", description = "When the connection belongs to a gateway group: "
+            + "accept signed group commands (gateway field group:<group>) on <topic root>/group/<group>/cmd/+: deploy "
+            + "on every member, or canary-deploy (one member first, the others only when it passes).")
+    boolean groupCommandsEnabled() default true;
+
+    /** @return canary wait */
+    @AttributeDefinition(name = "Canary wait (s)", description = "How long the other members wait for the canary's "
+            + "verdict of a canary-deploy before they skip it.", min = "1")
+    int canaryWaitSeconds() default 180;
 }

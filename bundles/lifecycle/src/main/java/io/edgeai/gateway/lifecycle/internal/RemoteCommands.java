@@ -48,6 +48,7 @@ public final class RemoteCommands {
     private final String commandRoot;
     private final CommandVerifier verifier;
     private final ThreadPoolExecutor worker;
+    private final GroupRollout group;
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
@@ -73,6 +74,13 @@ public final class RemoteCommands {
             LOG.info("Model commands accepted on {}/+ when signed by one of {} command keys", commandRoot,
                     verifier.keyCount());
         }
+        this.group = config.commandsEnabled() && config.groupCommandsEnabled()
+                ? connection.membership().map(m -> new GroupRollout(connection, m, worker, this::deploy, config,
+                        gatewayId)).orElse(null)
+                : null;
+        if (group != null) {
+            group.start();
+        }
     }
 
     /** Stops listening and waits for a running command. */
@@ -80,6 +88,9 @@ public final class RemoteCommands {
     void deactivate() {
         if (config.commandsEnabled()) {
             connection.unsubscribe(commandRoot + "/+");
+        }
+        if (group != null) {
+            group.stop();
         }
         worker.shutdown();
         try {
@@ -137,7 +148,8 @@ public final class RemoteCommands {
         return c.model();
     }
 
-    private Map<String, Object> deploy(SignedCommand c) throws CommandRefused {
+    /** Deploys the command's artifact (also for group commands); @return the outcome for the answer */
+    Map<String, Object> deploy(SignedCommand c) throws CommandRefused {
         Artifacts.ModelJar jar = Artifacts.fetch(c.artifact(), c.sha256(), config.maxArtifactBytes());
         String location = c.artifact();
         Bundle b = context.getBundle(location);

@@ -107,4 +107,11 @@ public @interface ConnectionConfig {
     /** @return status topic */
     @AttributeDefinition(name = "Status topic", description = "Retained online/offline status (birth and last will); empty to disable. {clientId} is replaced.")
     String statusTopic() default "edgeai/gateway/{clientId}/status";
+
+    /** @return the gateway group */
+    @AttributeDefinition(name = "Group", description = "Gateway group this gateway belongs to (letters, digits, '-', '_', '.'); "
+            + "empty for none. Members announce it in their retained status message, build the group's member view from the "
+            + "others' status messages (keys of keyed pipelines are spread over live members) and accept group commands "
+            + "on edgeai/group/<group>/cmd/... Needs the status topic.")
+    String group() default "";
 }

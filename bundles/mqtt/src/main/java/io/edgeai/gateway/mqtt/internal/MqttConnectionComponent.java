@@ -14,6 +14,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.mqtt.internal.group.GroupSettings;
+import io.edgeai.gateway.mqtt.internal.group.Membership;
 
 /**
  * One configured broker connection. Registers an {@link MqttConnection} service named after the
@@ -36,7 +38,16 @@ public final class MqttConnectionComponent {
     @Activate
     public MqttConnectionComponent(BundleContext context, ConnectionConfig config) throws MqttException {
         ConnectionSettings settings = ConnectionSettings.from(config);
-        this.connection = new PahoConnection(settings);
+        String group = config.group().strip();
+        if (group.isEmpty()) {
+            this.connection = new PahoConnection(settings);
+        } else {
+            String statusFilter = GroupSettings.statusFilter(group, config.statusTopic());
+            this.connection = new PahoConnection(settings, group);
+            Membership membership = new Membership(group, settings.clientId());
+            connection.attach(membership);
+            connection.subscribe(statusFilter, 1, membership::onStatus);
+        }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EdgeAiConstants.CONNECTION_NAME, settings.name());
         props.put("service.description", "MQTT connection " + settings.name() + " to " + settings.serverUri());

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
 
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ConnectionStatus;
+import io.edgeai.gateway.api.GroupMembership;
 import io.edgeai.gateway.api.InboundMessage;
 import io.edgeai.gateway.api.MessageHandler;
 import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.mqtt.internal.group.Membership;
 
 /**
  * A Paho connection with its own connect thread (back-off with jitter, re-subscribe after every
@@ -46,6 +49,9 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private final ConnectionSettings settings;
+    /** The group named in the status payload, empty for none. */
+    private final String group;
+    private volatile Membership membership;
     private volatile MqttAsyncClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final BlockingQueue<Outgoing> outbox;
@@ -73,7 +79,20 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
      * @throws MqttException when the URI or client id is invalid
      */
     public PahoConnection(ConnectionSettings settings) throws MqttException {
+        this(settings, "");
+    }
+
+    /**
+     * Like {@link #PahoConnection(ConnectionSettings)}, for a member of a gateway group: the status
+     * payload names the group.
+     *
+     * @param settings connection settings
+     * @param group the gateway group, empty for none
+     * @throws MqttException when the URI or client id is invalid
+     */
+    public PahoConnection(ConnectionSettings settings, String group) throws MqttException {
         this.settings = settings;
+        this.group = group;
         this.outbox = new ArrayBlockingQueue<>(settings.publishQueueCapacity());
         this.client = newClient();
         LOG.debug("MQTT connection {}: {}", settings.name(), settings);
@@ -155,6 +174,16 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
             }
         }
         return kept;
+    }
+
+    /** @param m the group view this connection answers {@link #membership()} with */
+    void attach(Membership m) {
+        this.membership = m;
+    }
+
+    @Override
+    public Optional<GroupMembership> membership() {
+        return Optional.ofNullable(membership);
     }
 
     @Override
@@ -290,7 +319,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private byte[] statusPayload(String status) {
-        return ("{\"clientId\":\"" + settings.clientId() + "\",\"status\":\"" + status + "\"}")
+        return ("{\"clientId\":\"" + settings.clientId() + "\",\"status\":\"" + status + "\""
+                + (group.isEmpty() ? "" : ",\"group\":\"" + group + "\"") + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -41,7 +41,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     @Activate
     public TextPipeline(@Reference(name = "connection") MqttConnection connection, TextPipelineConfig config) {
         this.connection = connection;
-        this.worker = new TextWorker(TextSettings.from(config), connection, this);
+        this.worker = new TextWorker(TextSettings.from(config), connection, this).shareGroup(config.shareGroup());
         this.worker.start();
     }
 
@@ -64,7 +64,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     }
 
     /**
-     * Applies a changed configuration live; a new queue capacity or name restarts the worker.
+     * Applies a changed configuration live; a new queue capacity, name or share group restarts the worker.
      *
      * @param config the new configuration
      */
@@ -72,9 +72,10 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     void modified(TextPipelineConfig config) {
         TextSettings next = TextSettings.from(config);
         TextWorker w = worker;
-        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())) {
+        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
+                || !config.shareGroup().strip().equals(w.shareGroup())) {
             w.stop();
-            TextWorker fresh = new TextWorker(next, connection, this);
+            TextWorker fresh = new TextWorker(next, connection, this).shareGroup(config.shareGroup());
             fresh.start();
             worker = fresh;
         } else {

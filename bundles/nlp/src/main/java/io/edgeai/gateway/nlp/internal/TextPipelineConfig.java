@@ -102,4 +102,11 @@ public @interface TextPipelineConfig {
             + "message of a micro-batch waits for more before the batch runs anyway (adds at most this much "
             + "latency when traffic is light; under load batches fill without waiting).", min = "0", max = "1000")
     int batch_linger_ms() default 2;
+
+    /** @return share group */
+    @AttributeDefinition(name = "Share group", description = "Subscribe through the MQTT shared subscription "
+            + "$share/<group>/<input topic>, so the broker hands each input to one gateway of those subscribing with "
+            + "the same group (scale-out of this stateless pipeline). Empty: a plain subscription. Needs a broker with "
+            + "shared subscriptions (Mosquitto 2, EMQX, HiveMQ, VerneMQ); the embedded Moquette 0.17 has none.")
+    String shareGroup() default "";
 }

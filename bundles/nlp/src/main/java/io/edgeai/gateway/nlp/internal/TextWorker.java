@@ -23,6 +23,7 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.api.TextEmbedding;
+import io.edgeai.gateway.api.SharedSubscriptions;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
 import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
@@ -61,6 +62,8 @@ public final class TextWorker {
     private final AtomicLong batchTexts = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
     private volatile TextSettings settings;
+    /** Share group of the input subscription, empty for a plain one. */
+    private volatile String shareGroup = "";
     private volatile boolean running = true;
     private FewShotClassifier fewShot;
 
@@ -78,10 +81,31 @@ public final class TextWorker {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Subscribes through a shared subscription from the next {@link #start()} on.
+     *
+     * @param group share group, empty for a plain subscription
+     * @return this worker
+     */
+    public TextWorker shareGroup(String group) {
+        SharedSubscriptions.filter(group, "x"); // checks the name
+        this.shareGroup = group.strip();
+        return this;
+    }
+
+    /** @return the share group, empty for none */
+    public String shareGroup() {
+        return shareGroup;
+    }
+
+    private String filter(TextSettings s) {
+        return SharedSubscriptions.filter(shareGroup, s.inputTopic());
+    }
+
     /** Starts the worker thread and subscribes. */
     public void start() {
         thread.start();
-        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer);
+        connection.subscribe(filter(settings), settings.inputQos(), this::offer);
     }
 
     /**
@@ -94,15 +118,15 @@ public final class TextWorker {
         TextSettings prev = settings;
         settings = next;
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
-            connection.unsubscribe(prev.inputTopic());
-            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
+            connection.unsubscribe(filter(prev));
+            connection.subscribe(filter(next), next.inputQos(), this::offer);
         }
         LOG.info("Text pipeline {} updated live", next.name());
     }
 
     /** Unsubscribes, stops the thread and waits for it. Queued messages are discarded. */
     public void stop() {
-        connection.unsubscribe(settings.inputTopic());
+        connection.unsubscribe(filter(settings));
         running = false;
         thread.interrupt();
         try {

@@ -15,12 +15,15 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import org.osgi.framework.VersionRange;
 
+import io.edgeai.gateway.api.GroupMembership;
 import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
+import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 
 /**
  * A configured anomaly pipeline. The connection is a static reference; the models are dynamic so a new
@@ -50,8 +53,33 @@ public final class AnomalyPipeline implements Pipeline {
         this.registry = registry;
         PipelineSettings settings = PipelineSettings.from(config);
         applyPin(settings);
-        this.worker = new PipelineWorker(settings, connection, models::get, models::shadow);
+        this.worker = newWorker(settings, scaleOut(config));
         this.worker.start();
+    }
+
+    private static ScaleOut scaleOut(AnomalyPipelineConfig c) {
+        return new ScaleOut(c.shareGroup(), c.keyAffinity(), c.handoverMillis(), c.handoverBuffer());
+    }
+
+    /** A worker joined to the connection's gateway group as configured; subscribes to results for key affinity. */
+    private PipelineWorker newWorker(PipelineSettings settings, ScaleOut scale) {
+        PipelineWorker w = new PipelineWorker(settings, connection, models::get, models::shadow);
+        KeyAffinity keys = null;
+        if (scale.keyAffinity()) {
+            GroupMembership group = connection.membership().orElseThrow(() -> new IllegalArgumentException(
+                    "pipeline " + settings.name() + ": keyAffinity needs a gateway group on connection "
+                            + connection.name() + " (its group setting)"));
+            keys = new KeyAffinity(group, scale, w::forgetTopic);
+            connection.subscribe(settings.outputTopicPrefix() + "/#", 1, keys::resultSeen);
+        }
+        return w.scaleOut(scale, keys);
+    }
+
+    private void stop(PipelineWorker w) {
+        w.stop();
+        if (w.affinity() != null) {
+            connection.unsubscribe(w.settings().outputTopicPrefix() + "/#");
+        }
     }
 
     /** Binds a version of the model the target filter selects. */
@@ -93,7 +121,8 @@ public final class AnomalyPipeline implements Pipeline {
     }
 
     /**
-     * Applies a changed configuration live; a new queue capacity restarts the worker.
+     * Applies a changed configuration live; a new queue capacity or scale-out setting restarts the worker
+     * (with key affinity its topics warm up again).
      *
      * @param config the new configuration
      */
@@ -105,9 +134,12 @@ public final class AnomalyPipeline implements Pipeline {
             registry.release(owner());
             applyPin(next);
         }
-        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())) {
-            w.stop();
-            PipelineWorker fresh = new PipelineWorker(next, connection, models::get, models::shadow);
+        ScaleOut scale = scaleOut(config);
+        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
+                || !scale.equals(w.scaleOut()) || (scale.keyAffinity()
+                        && !next.outputTopicPrefix().equals(w.settings().outputTopicPrefix()))) {
+            stop(w);
+            PipelineWorker fresh = newWorker(next, scale);
             fresh.start();
             worker = fresh;
         } else {
@@ -119,7 +151,7 @@ public final class AnomalyPipeline implements Pipeline {
     @Deactivate
     void deactivate() {
         registry.release(owner());
-        worker.stop();
+        stop(worker);
     }
 
     @Override

@@ -113,4 +113,30 @@ public @interface AnomalyPipelineConfig {
     /** @return readings to clear */
     @AttributeDefinition(name = "Clear count", description = "Consecutive low readings that clear an alarm.", min = "1")
     int clearCount() default 12;
+
+    /** @return key affinity */
+    @AttributeDefinition(name = "Key affinity", description = "In a gateway group (the connection's group): "
+            + "process only the input topics rendezvous hashing assigns to this gateway among the group's live members. "
+            + "Every member receives every input; when a member dies or joins, topics move and the new owner warms "
+            + "its window up again (results say ownerChanged), replaying the inputs of the gap it kept (replayed).")
+    boolean keyAffinity() default false;
+
+    /** @return share group */
+    @AttributeDefinition(name = "Share group", description = "Subscribe as $share/<group>/<input topic>: the broker "
+            + "hands each input to one subscriber of the group. Only with a broker that hands all messages of a "
+            + "topic to the same subscriber (EMQX shared_subscription_strategy = hash_topic); otherwise a topic's "
+            + "readings are scattered over the gateways and no window is complete. Excludes key affinity. Empty: off.")
+    String shareGroup() default "";
+
+    /** @return handover time */
+    @AttributeDefinition(name = "Handover window (ms)", description = "With key affinity: how long inputs of "
+            + "topics another member owns are kept, to be replayed when this gateway takes them over. Must exceed "
+            + "the members' keep-alive x 1.5 (the time a dead member's last will takes) plus the result latency.",
+            min = "0")
+    long handoverMillis() default 60000;
+
+    /** @return handover bound */
+    @AttributeDefinition(name = "Handover buffer", description = "With key affinity: most inputs of other "
+            + "members' topics kept for a takeover (oldest dropped first, counted).", min = "0")
+    int handoverBuffer() default 10000;
 }

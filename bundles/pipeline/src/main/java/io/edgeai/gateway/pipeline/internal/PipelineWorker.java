@@ -39,6 +39,8 @@ import io.edgeai.gateway.pipeline.internal.detect.Score;
 import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
 import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
 import io.edgeai.gateway.pipeline.internal.encode.ResultEncoder;
+import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
+import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 
 /**
  * The anomaly pipeline's stages in order, on one owned thread: decode, window and score with the
@@ -76,6 +78,11 @@ public final class PipelineWorker {
     private volatile PipelineSettings settings;
     private volatile PayloadDecoder decoder;
     private volatile boolean running = true;
+    /** Shared subscription and key affinity in a gateway group; set before {@link #start()}. */
+    private volatile ScaleOut scaleOut = ScaleOut.NONE;
+    private volatile KeyAffinity affinity;
+    /** Whether the worker is replaying inputs of a topic it took over (worker thread only). */
+    private boolean replaying;
     private String scorerModel = "";
     private AnomalyScorer scorer;
     private ScorerSettings scorerSettings;
@@ -118,10 +125,52 @@ public final class PipelineWorker {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Joins the worker to a gateway group from the next {@link #start()} on.
+     *
+     * @param scale shared subscription settings
+     * @param keys key affinity, null for none
+     * @return this worker
+     */
+    public PipelineWorker scaleOut(ScaleOut scale, KeyAffinity keys) {
+        this.scaleOut = scale;
+        this.affinity = keys;
+        return this;
+    }
+
+    /** @return the key affinity, null when off */
+    public KeyAffinity affinity() {
+        return affinity;
+    }
+
+    /** @return the scale-out settings */
+    public ScaleOut scaleOut() {
+        return scaleOut;
+    }
+
+    /**
+     * Drops the window state of a topic (worker thread: called by the key affinity when ownership moves).
+     *
+     * @param topic the input topic
+     */
+    public void forgetTopic(String topic) {
+        String prefix = topic + " ";
+        for (var it = series.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().startsWith(prefix)) {
+                if (e.getValue().alarm.active()) {
+                    alarms.decrementAndGet();
+                }
+                it.remove();
+            }
+        }
+        seriesCount.set(series.size());
+    }
+
     /** Starts the worker thread and subscribes. */
     public void start() {
         thread.start();
-        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer);
+        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), this::offer);
     }
 
     /**
@@ -140,8 +189,8 @@ public final class PipelineWorker {
             decoder = decoderFor(next);
         }
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
-            connection.unsubscribe(prev.inputTopic());
-            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
+            connection.unsubscribe(scaleOut.filter(prev.inputTopic()));
+            connection.subscribe(scaleOut.filter(next.inputTopic()), next.inputQos(), this::offer);
         }
         LOG.info("Pipeline {} updated live", next.name());
     }
@@ -161,7 +210,7 @@ public final class PipelineWorker {
 
     /** Unsubscribes, stops the thread and waits for it. Queued readings are discarded. */
     public void stop() {
-        connection.unsubscribe(settings.inputTopic());
+        connection.unsubscribe(scaleOut.filter(settings.inputTopic()));
         running = false;
         thread.interrupt();
         try {
@@ -213,14 +262,47 @@ public final class PipelineWorker {
             } catch (InterruptedException e) {
                 return;
             }
-            if (m != null) {
-                try {
-                    process(m);
-                } catch (RuntimeException e) {
-                    reject(m, "internal-error", "unexpected failure: " + e);
-                    LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
-                }
+            if (affinity != null) {
+                // before the message: inputs of a taken-over topic kept from the gap come first, in order
+                replayTakenOver();
             }
+            if (m != null) {
+                processSafely(m);
+            }
+        }
+    }
+
+    private void processSafely(InboundMessage m) {
+        try {
+            process(m);
+        } catch (RuntimeException e) {
+            reject(m, "internal-error", "unexpected failure: " + e);
+            LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
+        }
+    }
+
+    /** After a membership change: processes the unanswered inputs of topics this member took over. */
+    private void replayTakenOver() {
+        List<InboundMessage> again = affinity.tick(System.currentTimeMillis());
+        if (again.isEmpty()) {
+            return;
+        }
+        LOG.info("Pipeline {}: group membership changed; replaying {} unanswered inputs of topics taken over",
+                settings.name(), again.size());
+        replaying = true;
+        try {
+            again.forEach(this::processSafely);
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /** Keeps an input of a topic another member owns; undecodable ones are the owner's to dead-letter. */
+    private void holdForTakeover(InboundMessage m, long now) {
+        try {
+            affinity.hold(m, decoder.decodeAll(m.topic(), m.payload(), now), now);
+        } catch (RejectedInputException e) {
+            // the owner rejects it with its reason
         }
     }
 
@@ -231,6 +313,11 @@ public final class PipelineWorker {
         if (originalSize != null) {
             reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
                     + " bytes", originalSize);
+            return;
+        }
+        KeyAffinity keys = affinity;
+        if (keys != null && !keys.owns(m.topic())) {
+            holdForTakeover(m, now);
             return;
         }
         List<Reading> readings;
@@ -303,8 +390,11 @@ public final class PipelineWorker {
         long t3 = System.nanoTime();
         stages.get("decide").record(t3 - t2);
         String suffix = "/" + r.device() + "/" + r.quantity();
-        byte[] out = ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(),
-                runner.info().id());
+        KeyAffinity keys = affinity;
+        byte[] out = keys == null
+                ? ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id())
+                : ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id(),
+                        keys.self(), keys.ownerChanged(m.topic()), replaying);
         connection.publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), false);
         if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
             connection.publish(s.alarmTopicPrefix() + suffix, out, 1, false);

@@ -18,7 +18,7 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 
 /** {@code edgeai:status}: broker, connections and pipeline totals at a glance. */
-@Command(scope = "edgeai", name = "status", description = "Shows the embedded broker, broker connections and pipeline totals.")
+@Command(scope = "edgeai", name = "status", description = "Shows the embedded broker, broker connections, gateway group members and pipeline totals.")
 @Service
 public class StatusCommand implements Action {
     @Reference
@@ -53,6 +53,10 @@ public class StatusCommand implements Action {
                         Instant.ofEpochMilli(c.sinceMillis()).toString(), c.received(), c.published(),
                         c.publishQueued(), c.publishDropped(), c.reconnects(), c.lastError()));
         conns.print(System.out);
+        for (MqttConnection c : Services.all(context, MqttConnection.class)) {
+            c.membership().ifPresent(m -> System.out.println("Group " + m.group() + " (connection " + c.name()
+                    + ", this member " + m.self() + "): live members " + String.join(", ", m.members())));
+        }
         long in = 0;
         long out = 0;
         long rejected = 0;

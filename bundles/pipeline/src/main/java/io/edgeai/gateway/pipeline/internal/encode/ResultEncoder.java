@@ -28,6 +28,38 @@ public final class ResultEncoder {
      */
     public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
             String model) {
+        return bytes(node(r, score, anomaly, event, warmingUp, model));
+    }
+
+    /**
+     * A result of a gateway group member with key affinity.
+     *
+     * @param r the reading
+     * @param score anomaly score 0..1
+     * @param anomaly whether the series is in alarm after this reading
+     * @param event the edge this reading caused
+     * @param warmingUp whether the series is still learning its normal
+     * @param model {@code name@version} that scored it
+     * @param member the member that owns the series
+     * @param ownerChanged whether this is the member's first result since it took the series over
+     * @param replayed whether the input was replayed after a takeover (its old owner may have answered it)
+     * @return the result JSON
+     */
+    public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
+            String model, String member, boolean ownerChanged, boolean replayed) {
+        ObjectNode n = node(r, score, anomaly, event, warmingUp, model);
+        n.put("member", member);
+        if (ownerChanged) {
+            n.put("ownerChanged", true);
+        }
+        if (replayed) {
+            n.put("replayed", true);
+        }
+        return bytes(n);
+    }
+
+    private static ObjectNode node(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
+            String model) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("device", r.device());
         n.put("quantity", r.quantity());
@@ -40,7 +72,7 @@ public final class ResultEncoder {
         }
         n.put("warmingUp", warmingUp);
         n.put("model", model);
-        return bytes(n);
+        return n;
     }
 
     /**

@@ -1,0 +1,361 @@
+package io.edgeai.gateway.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeai.gateway.testing.GatewayProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Three gateways (own processes, own client ids and state) in one group against one mosquitto:
+ * <ul>
+ * <li>the text pipeline's shared subscription gives every QoS 1 input exactly one result, and every member
+ * takes a share;</li>
+ * <li>one signed group deploy reaches every member, each answers; a canary deploy goes on only when the
+ * canary passes, and a failing canary stops it;</li>
+ * <li>the anomaly pipeline with key affinity: a member is killed (SIGKILL) mid-stream, its topics are taken
+ * over by the survivors within a bounded time (results say ownerChanged) and no input is left without a
+ * result.</li>
+ * </ul>
+ * The tests run in name order on the same group; the kill comes last.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ScaleOutIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration BOOT = Duration.ofSeconds(240);
+    private static GatewayGroup group;
+    private static MqttClient watcher;
+    private static final Map<String, JsonNode> status = new ConcurrentHashMap<>();
+    private static final List<JsonNode> textResults = new CopyOnWriteArrayList<>();
+    private static final List<JsonNode> anomalyResults = new CopyOnWriteArrayList<>();
+    private static final List<JsonNode> groupAnswers = new CopyOnWriteArrayList<>();
+    private static final List<JsonNode> verdicts = new CopyOnWriteArrayList<>();
+
+    @BeforeClass
+    public static void startGroup() throws Exception {
+        group = GatewayGroup.withBroker();
+        for (int i = 1; i <= 3; i++) {
+            group.add(i, true);
+        }
+        watcher = new MqttClient(group.broker.uri(), "scale-watcher", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setAutomaticReconnect(false);
+        o.setMaxInflight(1000);
+        watcher.connect(o);
+        watcher.subscribe(new String[] {"edgeai/gateway/+/status", "edgeai/nlp/#", "edgeai/anomaly/#",
+            "edgeai/group/site/cmd/+/response", "edgeai/group/site/cmd/canary-deploy/verdict"},
+                new int[] {1, 1, 1, 1, 1});
+        watcher.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) throws Exception {
+                if (m.getPayload().length == 0) {
+                    return;
+                }
+                JsonNode n = MAPPER.readTree(m.getPayload());
+                if (topic.startsWith("edgeai/gateway/")) {
+                    status.put(n.path("clientId").asText(), n);
+                } else if (topic.startsWith("edgeai/nlp/")) {
+                    textResults.add(n);
+                } else if (topic.startsWith("edgeai/anomaly/")) {
+                    anomalyResults.add(n);
+                } else if (topic.endsWith("/verdict")) {
+                    verdicts.add(n);
+                } else {
+                    groupAnswers.add(n);
+                }
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        GatewayGroup.startAll(group.gateways);
+        Poll.until("three members online in group site", BOOT, () -> status.values().stream()
+                .filter(s -> s.path("status").asText().equals("online") && s.path("group").asText().equals("site"))
+                .count() == 3 ? true : null);
+    }
+
+    @AfterClass
+    public static void stopGroup() throws Exception {
+        if (watcher != null && watcher.isConnected()) {
+            watcher.disconnect();
+        }
+        if (group != null) {
+            group.close();
+        }
+    }
+
+    private static String textMetric(GatewayProcess g, String what) {
+        return "edgeai_pipeline_messages_" + what + "_total{pipeline=\"text-demo\"}";
+    }
+
+    @Test
+    public void a_sharedSubscriptionGivesEachInputExactlyOneResultAndEveryMemberAShare() throws Exception {
+        MqttAsyncClient pub = group.publisher("scale-text-pub");
+        try {
+            // pipelines subscribe asynchronously (and load their encoders): probe until every member answers
+            int[] probe = {0};
+            long[] last = {0};
+            Poll.until("every member's text pipeline subscribed", BOOT, () -> {
+                if (System.nanoTime() - last[0] < 1_000_000_000L) {
+                    return null;
+                }
+                last[0] = System.nanoTime();
+                for (int i = 0; i < 30; i++, probe[0]++) {
+                    GatewayGroup.publish(pub, "home/probe/voice", ("{\"text\":\"probe " + probe[0] + "\"}")
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                return group.gateways.stream().allMatch(g -> GatewayGroup.metric(g, textMetric(g, "published")) > 0)
+                        ? true : null;
+            });
+            // (probes sent before any member had subscribed have no result: a $share without subscribers drops)
+            Map<GatewayProcess, Double> before = new HashMap<>();
+            for (GatewayProcess g : group.gateways) {
+                before.put(g, GatewayGroup.metric(g, textMetric(g, "published")));
+            }
+            textResults.clear();
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                GatewayGroup.publish(pub, "home/room" + (i % 10) + "/voice",
+                        ("{\"text\":\"turn on the lights number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            Poll.until("a result for each of " + n + " inputs", Duration.ofSeconds(120),
+                    () -> textResults.stream().filter(r -> r.path("text").asText().startsWith("turn on the lights number "))
+                            .count() >= n ? true : null);
+            Map<GatewayProcess, Double> share = new HashMap<>();
+            double total = Poll.until("the members' counters settle at " + n, Duration.ofSeconds(30), () -> {
+                double sum = 0;
+                for (GatewayProcess g : group.gateways) {
+                    double d = GatewayGroup.metric(g, textMetric(g, "published")) - before.get(g);
+                    share.put(g, d);
+                    sum += d;
+                }
+                return sum >= n ? sum : null;
+            });
+            Map<String, Integer> perInput = new HashMap<>();
+            int results = 0;
+            for (JsonNode r : textResults) {
+                if (r.path("text").asText().startsWith("turn on the lights number ")) {
+                    perInput.merge(r.path("text").asText(), 1, Integer::sum);
+                    results++;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals("results for input " + i, Integer.valueOf(1),
+                        perInput.get("turn on the lights number " + i));
+            }
+            assertEquals("no result beyond one per input", n, results);
+            assertTrue("the members published " + total + " results for " + n + " inputs (late probes aside)",
+                    total >= n);
+            for (GatewayProcess g : group.gateways) {
+                assertTrue("every member took a share: " + share.values(), share.get(g) > 0);
+            }
+        } finally {
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
+    }
+
+    private List<JsonNode> answers(String nonce, int count) {
+        return Poll.until(count + " group answers to " + nonce, Duration.ofSeconds(120), () -> {
+            List<JsonNode> a = groupAnswers.stream().filter(x -> nonce.equals(x.path("nonce").asText())).toList();
+            return a.size() >= count ? a : null;
+        });
+    }
+
+    private static Set<String> field(List<JsonNode> nodes, String name) {
+        Set<String> s = new HashSet<>();
+        nodes.forEach(x -> s.add(x.path(name).asText()));
+        return s;
+    }
+
+    @Test
+    public void b_oneSignedGroupDeployReachesEveryMember() throws Exception {
+        Path jar = Files.write(group.dir().resolve("nab-ae-7.7.0.jar"), TestModels.version("nab-ae-group", "7.7.0"));
+        Map<String, Object> c = group.command("deploy", jar.toUri().toString(),
+                GatewayGroup.sha256(Files.readAllBytes(jar)));
+        // the members subscribe asynchronously; by now their pipelines answer, so their commands are subscribed
+        watcher.publish("edgeai/group/site/cmd/deploy", MAPPER.writeValueAsBytes(c), 1, false);
+        List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        assertEquals(Set.of("gw-1", "gw-2", "gw-3"), field(a, "gateway"));
+        for (JsonNode x : a) {
+            assertEquals(x.toString(), "ok", x.path("status").asText());
+            assertEquals(x.toString(), "7.7.0", x.path("version").asText());
+            assertEquals(x.toString(), "ACTIVE", x.path("modelStatus").asText());
+        }
+    }
+
+    @Test
+    public void c_aPassingCanaryLetsTheOthersFollow() throws Exception {
+        Path jar = Files.write(group.dir().resolve("nab-ae-7.9.0.jar"), TestModels.version("nab-ae-group", "7.9.0"));
+        Map<String, Object> c = group.command("canary-deploy", jar.toUri().toString(),
+                GatewayGroup.sha256(Files.readAllBytes(jar)));
+        watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+        List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        assertEquals(Set.of("gw-1", "gw-2", "gw-3"), field(a, "gateway"));
+        assertEquals("every member names the same canary", 1, field(a, "canary").size());
+        assertEquals(1, a.stream().filter(x -> x.path("role").asText().equals("canary")).count());
+        for (JsonNode x : a) {
+            assertEquals(x.toString(), "ok", x.path("status").asText());
+            assertEquals(x.toString(), "7.9.0", x.path("version").asText());
+        }
+        JsonNode verdict = verdicts.stream().filter(v -> v.path("nonce").asText().equals(c.get("nonce")))
+                .findFirst().orElseThrow();
+        assertTrue(verdict.toString(), verdict.path("pass").asBoolean());
+    }
+
+    @Test
+    public void d_aFailingCanaryStopsTheRollout() throws Exception {
+        // an unsigned model: the canary's model runtime refuses it (secure mode), so the canary fails
+        Path jar = Files.write(group.dir().resolve("nab-ae-8.0.0.jar"), TestModels.bundle("nab-ae-group", "8.0.0",
+                TestModels.withVersion(TestModels.descriptor(), "8.0.0"), TestModels.onnx(), null));
+        Map<String, Object> c = group.command("canary-deploy", jar.toUri().toString(),
+                GatewayGroup.sha256(Files.readAllBytes(jar)));
+        watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+        List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        assertEquals(canary.toString(), "refused", canary.path("status").asText());
+        assertTrue(canary.toString(), canary.path("reason").asText().contains("unsigned"));
+        List<JsonNode> followers = a.stream().filter(x -> x.path("role").asText().equals("follower")).toList();
+        assertEquals(2, followers.size());
+        for (JsonNode f : followers) {
+            assertEquals(f.toString(), "skipped", f.path("status").asText());
+            assertTrue(f.toString(), f.path("reason").asText().startsWith("canary " + canary.path("canary").asText()
+                    + " failed"));
+        }
+        for (JsonNode f : followers) {
+            assertTrue("a follower did not deploy: " + f, f.path("version").isMissingNode());
+        }
+    }
+
+    @Test
+    public void e_aKilledMembersTopicsMoveAndNoInputIsLost() throws Exception {
+        int devices = 24;
+        MqttAsyncClient pub = group.publisher("scale-anomaly-pub");
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        AtomicInteger round = new AtomicInteger();
+        long base = 1_700_000_000_000L;
+        try {
+            // every member's anomaly pipeline answers before the stream starts
+            long[] last = {0};
+            Poll.until("results from all three members", BOOT, () -> {
+                if (System.nanoTime() - last[0] < 200_000_000L) {
+                    return null;
+                }
+                last[0] = System.nanoTime();
+                publishRound(pub, devices, base - 1_000_000L + round.getAndIncrement() * 1000L, null);
+                return field(anomalyResults, "member").containsAll(Set.of("gw-1", "gw-2", "gw-3")) ? true : null;
+            });
+            anomalyResults.clear();
+            round.set(0);
+            int rounds = 240; // 20 rounds/s: 12 s of readings, the kill after 4 s
+            pacer.scheduleAtFixedRate(() -> {
+                int r = round.getAndIncrement();
+                if (r < rounds) {
+                    publishRound(pub, devices, base + r * 1000L, sent);
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            Poll.until("80 rounds sent", Duration.ofSeconds(60), () -> round.get() >= 80 ? true : null);
+            Set<String> victims = new HashSet<>();
+            for (JsonNode r : anomalyResults) {
+                if (r.path("member").asText().equals("gw-3")) {
+                    victims.add(r.path("device").asText());
+                }
+            }
+            assertFalse("gw-3 owned some devices", victims.isEmpty());
+            GatewayProcess dead = group.gateways.get(2);
+            dead.kill();
+            long killedAt = System.nanoTime();
+            Poll.until("all rounds sent", Duration.ofSeconds(60), () -> round.get() >= rounds ? true : null);
+            // every input gets a result: from its owner, or replayed by the member that took its topic over
+            Poll.until("a result for every one of " + sent.size() + " inputs", Duration.ofSeconds(90), () -> {
+                Set<String> answered = new HashSet<>();
+                anomalyResults.forEach(r -> answered.add(r.path("device").asText() + "@" + r.path("ts").asText()));
+                return answered.containsAll(sent) ? true : null;
+            });
+            double takeoverSeconds = -1;
+            for (String device : victims) {
+                JsonNode first = Poll.until("takeover of " + device, Duration.ofSeconds(30), () -> anomalyResults
+                        .stream().filter(r -> r.path("device").asText().equals(device)
+                                && r.path("ownerChanged").asBoolean(false)).findFirst().orElse(null));
+                assertTrue(first.toString(), Set.of("gw-1", "gw-2").contains(first.path("member").asText()));
+                assertTrue("the new owner's window warms up again: " + first, first.path("warmingUp").asBoolean());
+            }
+            takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+            Map<String, Integer> perInput = new HashMap<>();
+            Map<String, List<JsonNode>> byInput = new HashMap<>();
+            for (JsonNode r : anomalyResults) {
+                String id = r.path("device").asText() + "@" + r.path("ts").asText();
+                perInput.merge(id, 1, Integer::sum);
+                byInput.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+            }
+            long duplicates = perInput.values().stream().filter(v -> v > 1).count();
+            for (var e : byInput.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    assertTrue("a second result of an input is a replay: " + e.getValue(),
+                            e.getValue().stream().anyMatch(r -> r.path("replayed").asBoolean(false)));
+                }
+            }
+            for (JsonNode r : anomalyResults) {
+                if (!victims.contains(r.path("device").asText())) {
+                    assertFalse("topics of live members do not move: " + r, r.path("ownerChanged").asBoolean(false));
+                }
+            }
+            long replayed = anomalyResults.stream().filter(r -> r.path("replayed").asBoolean(false)).count();
+            System.out.printf("scale-out kill: %d inputs, %d devices moved, %d replayed results, %d inputs with a"
+                    + " duplicate, takeovers seen %.1f s after the kill%n", sent.size(), victims.size(), replayed,
+                    duplicates, takeoverSeconds);
+        } finally {
+            pacer.shutdownNow();
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
+    }
+
+    private static void publishRound(MqttAsyncClient pub, int devices, long ts, Set<String> sent) {
+        try {
+            for (int d = 0; d < devices; d++) {
+                double v = 20 + Math.sin(ts / 7000.0 + d);
+                GatewayGroup.publish(pub, "sensors/dev-" + d + "/temp", ("{\"ts\":" + ts + ",\"value\":" + v + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+                if (sent != null) {
+                    sent.add("dev-" + d + "@" + ts);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
