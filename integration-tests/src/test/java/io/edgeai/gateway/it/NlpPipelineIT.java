@@ -184,8 +184,9 @@ public class NlpPipelineIT extends KarafTestSupport {
     /**
      * The trained heads (feature edgeai-nlu-en, shipped in the distribution but not started): installed from
      * the console, a SNIPS pipeline with a three-encoder intent head and the slot tagger answers with the
-     * intent and the entities on character offsets of the original text; a CLINC150 pipeline rejects an
-     * out-of-scope question.
+     * intent and the entities on character offsets of the original text; a CLINC150 pipeline on the encoder
+     * fine-tuned for it (its test vector checked by the model extender before it serves) recognises a
+     * request and rejects an out-of-scope question.
      */
     @Test
     public void trainedHeadsFromTheNluFeature() throws Exception {
@@ -207,7 +208,7 @@ public class NlpPipelineIT extends KarafTestSupport {
         Dictionary<String, Object> cp = new Hashtable<>();
         cp.put("name", "text-clinc");
         cp.put("inputTopic", "assistant/+/say");
-        cp.put("encoder", "all-minilm-l6-v2-q");
+        cp.put("encoder", "minilm-l6-clinc150-q");
         cp.put("tasks", new String[] {"intent"});
         cp.put("intent.model", "intent-clinc150");
         clinc.update(cp);
@@ -225,8 +226,11 @@ public class NlpPipelineIT extends KarafTestSupport {
             assertEquals(p.toString(), "PlayMusic", p.get("intent").asText());
             assertEquals(p.toString(), "Miles Davis", entities(play, p).get("artist"));
 
+            service(TextEncoder.class, "(edgeai.model.name=minilm-l6-clinc150-q)");
             JsonNode transfer = say(device, "assistant/kitchen/say", "please move 200 dollars from savings to checking");
             assertEquals(transfer.toString(), "transfer", transfer.get("intent").asText());
+            assertEquals("minilm-l6-clinc150-q@1.0.0", transfer.get("model").asText());
+            assertEquals("intent-clinc150@2.0.0", transfer.get("intentModel").asText());
             JsonNode oos = say(device, "assistant/kitchen/say", "how many legs does a spider have");
             assertEquals(oos.toString(), "out_of_scope", oos.get("intent").asText());
         } finally {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 
 import io.edgeai.gateway.onnx.internal.DescriptorReader;
@@ -12,6 +14,8 @@ import io.edgeai.gateway.onnx.internal.ModelDescriptor;
 import io.edgeai.gateway.onnx.internal.OrtModelRunner;
 import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
 import io.edgeai.gateway.onnx.internal.RunnerSettings;
+import io.edgeai.gateway.tokenize.Tokenizer;
+import io.edgeai.gateway.tokenize.Tokenizers;
 
 /** Loads a shipped encoder model bundle from the class path, checked like the gateway does. */
 final class Encoders {
@@ -64,6 +68,44 @@ final class Encoders {
             throw new UncheckedIOException(e);
         }
         throw new IllegalArgumentException("no model " + modelName + " on the class path");
+    }
+
+    /**
+     * @param dir a folder holding a text encoder's {@code model.json} and the files it names (a model
+     *        bundle's {@code model} folder, or one written by the training scripts)
+     * @return the loaded encoder, checked like the gateway does (checksum, tensors, test vector when present)
+     */
+    static OrtTextEncoder fromDir(Path dir) {
+        try {
+            ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("model.json"))));
+            if (!d.isTextEncoder()) {
+                throw new IllegalArgumentException(dir + "/model.json does not describe a text encoder");
+            }
+            return OrtTextEncoder.load(d, Files.readAllBytes(dir.resolve(d.file())),
+                    Files.readAllBytes(dir.resolve(d.tokenizer())), RunnerSettings.DEFAULT, dir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param modelName descriptor name of a shipped text encoder
+     * @return its tokenizer, as the gateway builds it from the bundle's {@code tokenizer.json}
+     */
+    static Tokenizer tokenizer(String modelName) {
+        try {
+            for (URL url : Collections.list(Encoders.class.getClassLoader().getResources("model/model.json"))) {
+                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(read(url)));
+                if (d.name().equals(modelName) && d.isTextEncoder()) {
+                    try (InputStream in = new URL(url, d.tokenizer()).openStream()) {
+                        return Tokenizers.fromJson(in);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalArgumentException("no encoder model " + modelName + " on the class path");
     }
 
     private static byte[] read(URL url) throws IOException {

@@ -21,8 +21,11 @@ import io.edgeai.gateway.tokenize.Encoding;
  * (one text per {@code session.run}, exactly as the text pipeline runs them):
  *
  * <pre>
- * ExportNlpFeatures DATA_DIR OUT_DIR ENCODER[,ENCODER...] TOKEN_ENCODER
+ * ExportNlpFeatures DATA_DIR OUT_DIR ENCODER[,ENCODER...] TOKEN_ENCODER [DATASET,... [SPLIT,...]]
  * </pre>
+ *
+ * The optional lists restrict the data sets and splits (default: all present), e.g. {@code clinc150 train,val}
+ * for a head whose threshold is chosen on validation without touching the test split.
  *
  * For every encoder, data set ({@code clinc150}, {@code hwu64}, {@code snips}) and split present it
  * writes {@code ENCODER.DATASET.SPLIT.pooled.f32}: the pooled, normalised embedding of each line, as
@@ -43,17 +46,20 @@ public final class ExportNlpFeatures {
      * @throws IOException when a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: ExportNlpFeatures DATA_DIR OUT_DIR ENCODER[,ENCODER...] TOKEN_ENCODER");
+        if (args.length < 4 || args.length > 6) {
+            System.err.println("usage: ExportNlpFeatures DATA_DIR OUT_DIR ENCODER[,ENCODER...] TOKEN_ENCODER"
+                    + " [DATASET,... [SPLIT,...]]");
             System.exit(2);
         }
+        String[] datasets = args.length > 4 ? args[4].split(",") : DATASETS;
+        String[] splits = args.length > 5 ? args[5].split(",") : SPLITS;
         Path data = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
         for (String name : args[2].split(",")) {
             try (OrtTextEncoder enc = Encoders.load(name)) {
-                for (String ds : DATASETS) {
-                    for (String split : SPLITS) {
+                for (String ds : datasets) {
+                    for (String split : splits) {
                         Path in = data.resolve(ds).resolve(split + ".jsonl");
                         if (!Files.exists(in)) {
                             continue;
