@@ -1,6 +1,7 @@
 package io.edgeai.gateway.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.edgeai.gateway.testing.GatewayProcess;
@@ -44,6 +45,8 @@ public class GatewayProcessIT {
             Poll.until("birth message", Duration.ofSeconds(60),
                     () -> status.getOrDefault(topic, "").contains("\"online\"") ? true : null);
             assertTrue("the JVM is a child of the launcher", gateway.jvm().isPresent());
+            assertFalse("the first boot refreshes no startup bundle (etc/org.apache.karaf.features.cfg autoRefresh)",
+                    gateway.log().contains("Stopping bundles:"));
 
             gateway.kill();
             assertTrue("killed", !gateway.isAlive());
