@@ -35,6 +35,8 @@ import io.edgeai.gateway.api.TensorSpec;
  * {@link #close()} waits for in-flight inferences and frees the native session.
  */
 public final class OrtModelRunner implements LoadedModel {
+    /** Per-thread direct input buffers (see {@link #inputBuffer}). */
+    private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
     private final OrtEnvironment env;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
@@ -219,9 +221,25 @@ public final class OrtModelRunner implements LoadedModel {
         }
     }
 
+    /**
+     * The calling thread's direct input buffer, at least {@code floats} long, cleared and limited to it.
+     * Allocating a direct buffer per call cost more than the anomaly model's whole {@code session.run}; the
+     * tensor that wraps it is closed before the call returns, so the thread can reuse it next time.
+     */
+    private FloatBuffer inputBuffer(int floats) {
+        FloatBuffer b = inputBuffers.get();
+        if (b == null || b.capacity() < floats) {
+            b = ByteBuffer.allocateDirect(Math.max(floats, 64) * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            inputBuffers.set(b);
+        }
+        b.clear();
+        b.limit(floats);
+        return b;
+    }
+
     private float[][] infer(float[][] batch) throws OrtException {
-        FloatBuffer buf = ByteBuffer.allocateDirect(batch.length * rowSize * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer buf = inputBuffer(batch.length * rowSize);
         for (float[] row : batch) {
             buf.put(row);
         }
