@@ -34,6 +34,8 @@ public final class AnomalyPipeline implements Pipeline {
     private final MqttConnection connection;
     private final ModelRegistry registry;
     private final ModelChoice models = new ModelChoice();
+    /** All broker connections by name, for an output connection other than the input's. */
+    private final Map<String, MqttConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PipelineWorker worker;
     private volatile String pinText = "";
     private volatile String owner = "";
@@ -50,8 +52,24 @@ public final class AnomalyPipeline implements Pipeline {
         this.registry = registry;
         PipelineSettings settings = PipelineSettings.from(config);
         applyPin(settings);
-        this.worker = new PipelineWorker(settings, connection, models::get, models::shadow);
+        this.worker = newWorker(settings);
         this.worker.start();
+    }
+
+    private PipelineWorker newWorker(PipelineSettings s) {
+        String out = s.outputConnection();
+        return new PipelineWorker(s, connection, out.isEmpty() || out.equals(connection.name()) ? () -> connection
+                : () -> connections.get(out), models::get, models::shadow);
+    }
+
+    /** Tracks every connection by name (results may go out on another one than inputs come in on). */
+    @Reference(name = "connections", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConnection(MqttConnection c) {
+        connections.put(c.name(), c);
+    }
+
+    void unbindConnection(MqttConnection c) {
+        connections.remove(c.name(), c);
     }
 
     /** Binds a version of the model the target filter selects. */
@@ -105,9 +123,10 @@ public final class AnomalyPipeline implements Pipeline {
             registry.release(owner());
             applyPin(next);
         }
-        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())) {
+        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
+                || !next.outputConnection().equals(w.settings().outputConnection())) {
             w.stop();
-            PipelineWorker fresh = new PipelineWorker(next, connection, models::get, models::shadow);
+            PipelineWorker fresh = newWorker(next);
             fresh.start();
             worker = fresh;
         } else {
