@@ -85,4 +85,13 @@ public @interface TextPipelineConfig {
     /** @return ingest queue bound */
     @AttributeDefinition(name = "Queue capacity", description = "Messages waiting for the worker; beyond it the newest are dropped (counted).", min = "1")
     int queueCapacity() default 1000;
+
+    /** @return overflow policy */
+    @AttributeDefinition(name = "Overflow policy", description = "What happens when the queue is full: drop the "
+            + "newest or the oldest message (acknowledged, counted as dropped), or hold-acks: the MQTT intake waits for "
+            + "room and the broker holds the rest unacknowledged (counted as held).", options = {
+        @Option(label = "Drop the newest message", value = "drop-newest"),
+        @Option(label = "Drop the oldest message", value = "drop-oldest"),
+        @Option(label = "Hold acknowledgements (backpressure)", value = "hold-acks")})
+    String overflowPolicy() default "drop-newest";
 }

@@ -29,12 +29,15 @@ import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
  * @param minSimilarity few-shot similarity floor
  * @param temperature few-shot softmax temperature
  * @param queueCapacity ingest queue bound
+ * @param overflowPolicy what a full ingest queue does: {@code drop-newest}, {@code drop-oldest} or
+ *        {@code hold-acks} (the MQTT intake waits; the broker holds the rest unacknowledged)
  */
 public record TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
         String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
         Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
-        double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
+        double oosThreshold, double minSimilarity, double temperature, int queueCapacity, String overflowPolicy) {
     private static final Set<String> TASKS = Set.of("intent", "entities", "embedding");
+    private static final Set<String> POLICIES = Set.of("drop-newest", "drop-oldest", "hold-acks");
 
     /** Rejects settings that cannot work, naming the field. */
     public TextSettings {
@@ -60,6 +63,41 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
             throw new IllegalArgumentException("oos.threshold must be <= 1 and fewshot.temperature > 0");
         }
         tasks = Set.copyOf(tasks);
+        overflowPolicy = overflowPolicy == null ? "drop-newest" : overflowPolicy.strip();
+        if (!POLICIES.contains(overflowPolicy)) {
+            throw new IllegalArgumentException("overflowPolicy must be one of " + POLICIES + ", got " + overflowPolicy);
+        }
+    }
+
+    /**
+     * Settings that drop the newest message when the ingest queue is full.
+     *
+     * @param name pipeline name
+     * @param inputTopic input filter
+     * @param inputQos input QoS
+     * @param outputTopicPrefix result root
+     * @param outputQos result QoS
+     * @param deadLetterTopicPrefix dead-letter root
+     * @param textField JSON field of the text
+     * @param maxPayloadBytes payload limit
+     * @param maxTextLength text limit
+     * @param encoder encoder model name
+     * @param tasks tasks
+     * @param intents few-shot examples per intent
+     * @param intentModel intent head model name, empty for few-shot
+     * @param slotModel slot head model name
+     * @param oosThreshold confidence threshold
+     * @param minSimilarity few-shot similarity floor
+     * @param temperature few-shot softmax temperature
+     * @param queueCapacity ingest queue bound
+     */
+    public TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+            String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
+            Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
+            double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
+        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
+                maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
+                minSimilarity, temperature, queueCapacity, "drop-newest");
     }
 
     static TextSettings from(TextPipelineConfig c) {
@@ -79,7 +117,7 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
                 c.outputQos(), trimSlash(c.deadLetterTopicPrefix()), c.textField(), c.maxPayloadBytes(),
                 c.max_text_length(), c.encoder().strip(), tasks, FewShotIntents.parse(entries.toArray(String[]::new)),
                 c.intent_model().strip(), c.slot_model().strip(), c.oos_threshold(), c.fewshot_min_similarity(),
-                c.fewshot_temperature(), c.queueCapacity());
+                c.fewshot_temperature(), c.queueCapacity(), c.overflowPolicy());
     }
 
     /** @return true when the intent task is on */

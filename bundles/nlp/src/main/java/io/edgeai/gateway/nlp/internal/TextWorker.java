@@ -52,6 +52,7 @@ public final class TextWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
     private volatile TextSettings settings;
     private volatile boolean running = true;
@@ -74,7 +75,7 @@ public final class TextWorker {
     /** Starts the worker thread and subscribes. */
     public void start() {
         thread.start();
-        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer);
+        connection.subscribe(settings.inputTopic(), settings.inputQos(), this::offer, true);
     }
 
     /**
@@ -88,7 +89,7 @@ public final class TextWorker {
         settings = next;
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
             connection.unsubscribe(prev.inputTopic());
-            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer);
+            connection.subscribe(next.inputTopic(), next.inputQos(), this::offer, true);
         }
         LOG.info("Text pipeline {} updated live", next.name());
     }
@@ -106,7 +107,9 @@ public final class TextWorker {
     }
 
     /**
-     * Hands a message over; called on the MQTT callback thread, never blocks.
+     * Hands a message over; called on the MQTT callback thread. Never blocks, except with the overflow
+     * policy {@code hold-acks}, which makes the intake wait for room on purpose (backpressure). An input is
+     * acknowledged once its result or dead letter is in the connection's publish store; a dropped one at once.
      *
      * @param in the message
      */
@@ -115,16 +118,44 @@ public final class TextWorker {
         InboundMessage m = in;
         if (in.payload().length > settings.maxPayloadBytes()) {
             // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
-            m = new InboundMessage(in.connection(), in.topic(), Arrays.copyOf(in.payload(), OVERSIZE_KEPT), in.qos(),
-                    in.receivedNanos());
+            m = in.withPayload(Arrays.copyOf(in.payload(), OVERSIZE_KEPT));
             oversize.put(m, in.payload().length);
         }
-        if (!queue.offer(m)) {
-            oversize.remove(m);
-            dropped.incrementAndGet();
-            logOnce("overflow", "Text pipeline {} queue full ({}); dropping the newest messages (counted)",
-                    settings.name(), settings.queueCapacity());
+        if (queue.offer(m)) {
+            return;
         }
+        String policy = settings.overflowPolicy();
+        if (policy.equals("hold-acks")) {
+            held.incrementAndGet();
+            logOnce("hold", "Text pipeline {} queue full ({}); holding the intake until there is room (counted)",
+                    settings.name(), settings.queueCapacity());
+            try {
+                while (running) {
+                    if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            oversize.remove(m); // stopping: left unacknowledged, the broker delivers it again
+            return;
+        }
+        InboundMessage gone = policy.equals("drop-oldest") ? queue.poll() : m;
+        if (gone != m && !queue.offer(m)) {
+            drop(m);
+        }
+        if (gone != null) {
+            drop(gone);
+        }
+        logOnce("overflow", "Text pipeline {} queue full ({}); dropping the {} messages (counted)", settings.name(),
+                settings.queueCapacity(), policy.equals("drop-oldest") ? "oldest" : "newest");
+    }
+
+    private void drop(InboundMessage m) {
+        dropped.incrementAndGet();
+        oversize.remove(m);
+        m.acknowledge();
     }
 
     private void run() {
@@ -214,7 +245,8 @@ public final class TextWorker {
         boolean truncated = encoder.encode(text).truncated();
         byte[] out = TextResultEncoder.result(m.topic(), text, intent, intentModel, entities,
                 s.wantsEmbedding() ? embedding : null, encoder.info().id(), truncated);
-        connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false);
+        connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false,
+                MqttConnection.PRIORITY_NORMAL, m::acknowledge);
         published.incrementAndGet();
         latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
         if (LOG.isTraceEnabled()) {
@@ -259,7 +291,8 @@ public final class TextWorker {
         TextSettings s = settings;
         byte[] dl = TextResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false);
+        connection.publish(s.deadLetterTopicPrefix() + "/" + m.topic(), dl, 1, false, MqttConnection.PRIORITY_NORMAL,
+                m::acknowledge);
         logOnce(code, "Text pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
     }
@@ -281,7 +314,8 @@ public final class TextWorker {
         TextEncoder e = models.encoder(s.encoder());
         return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
-                s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99));
+                s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99),
+                s.overflowPolicy(), held.get(), 0);
     }
 
     /** @return the settings in force */

@@ -1,0 +1,297 @@
+package io.edgeai.gateway.it;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The devices and the result consumer of a fault test: a QoS 1 publisher of readings
+ * {@code sensors/d<k>/v} = {@code {"ts":<seq>,"value":...}} (seq 1, 2, ... per device) and a QoS 1
+ * subscriber of {@code edgeai/anomaly/#}, both on persistent sessions with Paho's automatic reconnect (so
+ * the publisher re-sends what the broker did not acknowledge). It records when each input was
+ * acknowledged and every result in arrival order, and accounts for lost, duplicated and reordered ones.
+ */
+final class FaultStream implements AutoCloseable {
+    private static final Pattern RESULT = Pattern.compile("\"device\":\"d(\\d+)\".*\"ts\":\"(\\d+)\"");
+
+    private final int devices;
+    private final int messages;
+    private final MqttAsyncClient publisher;
+    private final MqttAsyncClient subscriber;
+    /** nanoTime of each input's PUBACK, by message index; 0 while not acknowledged. */
+    private final long[] acked;
+    /** Results per device in arrival order (seq numbers). */
+    private final Map<Integer, List<Long>> results = new ConcurrentHashMap<>();
+    private final AtomicLong resultCount = new AtomicLong();
+    private volatile long lastResultNanos;
+
+    FaultStream(String publishUri, String resultUri, String prefix, int devices, int messages) throws MqttException {
+        this.devices = devices;
+        this.messages = messages;
+        this.acked = new long[messages];
+        for (int d = 0; d < devices; d++) {
+            results.put(d, java.util.Collections.synchronizedList(new ArrayList<>(messages / devices + 16)));
+        }
+        subscriber = new MqttAsyncClient(resultUri, prefix + "-results", new MemoryPersistence());
+        subscriber.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                try {
+                    subscriber.subscribe("edgeai/anomaly/#", 1);
+                } catch (MqttException e) {
+                    // the persistent session keeps the subscription anyway
+                }
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                // automatic reconnect
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                Matcher m = RESULT.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
+                if (m.find()) {
+                    results.get(Integer.parseInt(m.group(1))).add(Long.parseLong(m.group(2)));
+                    resultCount.incrementAndGet();
+                    lastResultNanos = System.nanoTime();
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // not publishing
+            }
+        });
+        subscriber.connect(options()).waitForCompletion(10_000);
+        subscriber.subscribe("edgeai/anomaly/#", 1).waitForCompletion(10_000);
+        publisher = new MqttAsyncClient(publishUri, prefix + "-devices", new MemoryPersistence());
+        publisher.connect(options()).waitForCompletion(10_000);
+    }
+
+    private static MqttConnectOptions options() {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(false);
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(500);
+        o.setMaxInflight(1000);
+        o.setKeepAliveInterval(5);
+        return o;
+    }
+
+    /** @return the topic of message {@code i} */
+    String topic(int i) {
+        return "sensors/d" + (i % devices) + "/v";
+    }
+
+    /** @return the per-device sequence number of message {@code i} (1-based) */
+    long seq(int i) {
+        return i / devices + 1;
+    }
+
+    /**
+     * Publishes messages {@code from} (inclusive) to {@code to} (exclusive) at about {@code perSecond},
+     * waiting out a full in-flight window or a broker that is away. {@code before} runs before message i.
+     */
+    void publish(int from, int to, int perSecond, Duration deadline, IntConsumer before) {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
+        for (int i = from; i < to; i++) {
+            before.accept(i);
+            long due = start + (long) ((i - from) * (1e9 / perSecond));
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            byte[] payload = ("{\"ts\":" + seq(i) + ",\"value\":" + (50 + 10 * Math.sin(seq(i) / 40.0)) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            int index = i;
+            while (true) {
+                try {
+                    publisher.publish(topic(i), payload, 1, false, null, new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            acked[index] = System.nanoTime();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable e) {
+                            // Paho re-sends it after the reconnect (persistent session)
+                        }
+                    });
+                    break;
+                } catch (MqttException e) {
+                    if (System.nanoTime() > end) {
+                        throw new AssertionError("publisher stuck at message " + i + ": " + e.getMessage(), e);
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                            e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 20));
+                }
+            }
+        }
+    }
+
+    /** Waits until every published input is acknowledged by the broker. */
+    void awaitAcked(Duration timeout) {
+        Poll.until("all inputs acknowledged by the broker", timeout, () -> {
+            for (long a : acked) {
+                if (a == 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Waits until every input has a result, or until no result came for {@code quiet}. */
+    void awaitResults(Duration timeout, Duration quiet) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (missing().isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - lastResultNanos > quiet.toNanos() && lastResultNanos != 0) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** @return when the last result arrived ({@link System#nanoTime()}) */
+    long lastResultNanos() {
+        return lastResultNanos;
+    }
+
+    /** @return results received, duplicates included */
+    long resultCount() {
+        return resultCount.get();
+    }
+
+    /** @return message indexes without any result */
+    List<Integer> missing() {
+        List<Integer> out = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+            java.util.BitSet seen = new java.util.BitSet();
+            List<Long> r = results.get(d);
+            synchronized (r) {
+                for (long s : r) {
+                    seen.set((int) s);
+                }
+            }
+            for (int i = d; i < messages; i += devices) {
+                if (!seen.get((int) seq(i))) {
+                    out.add(i);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return results beyond the first for the same input */
+    long duplicates() {
+        long distinct = 0;
+        for (List<Long> r : results.values()) {
+            synchronized (r) {
+                distinct += r.stream().distinct().count();
+            }
+        }
+        return resultCount.get() - distinct;
+    }
+
+    /** @return devices whose first-seen results are not in input order, with the first offending pair */
+    List<String> outOfOrder() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, List<Long>> e : results.entrySet()) {
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            long last = 0;
+            synchronized (e.getValue()) {
+                for (long s : e.getValue()) {
+                    if (seen.add(s)) {
+                        if (s < last) {
+                            out.add("d" + e.getKey() + ": " + s + " after " + last);
+                            break;
+                        }
+                        last = s;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return nanoTime of the input's PUBACK, 0 if none */
+    long ackedAt(int i) {
+        return acked[i];
+    }
+
+    /**
+     * Appends a line to the fault report ({@code edgeai.fault.report}, default
+     * {@code target/fault-report.txt}) and prints it.
+     */
+    static void report(String line) {
+        System.out.println(line);
+        Path p = Path.of(System.getProperty("edgeai.fault.report", "target/fault-report.txt"));
+        try {
+            Files.createDirectories(p.toAbsolutePath().getParent());
+            Files.writeString(p, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            System.out.println("(report not written: " + e + ")");
+        }
+    }
+
+    /** @return bytes of the files under a directory (0 when it does not exist) */
+    static long diskBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (java.io.IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (MqttAsyncClient c : List.of(publisher, subscriber)) {
+            try {
+                c.disconnectForcibly(0, 1000, false);
+            } catch (MqttException | RuntimeException e) {
+                // not connected
+            }
+            try {
+                c.close(true);
+            } catch (MqttException | RuntimeException e) {
+                // released
+            }
+        }
+    }
+}
