@@ -39,6 +39,7 @@ public class BrokerKillIT {
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-brokerkill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "brokerkill", 10, messages)) {
             gateway.start(Duration.ofSeconds(120));
+            stream.awaitPipeline(Duration.ofSeconds(60));
             long started = System.nanoTime();
             stream.publish(0, messages, rate, Duration.ofMinutes(10), i -> {
                 if (i > 0 && i % (messages / 6) == 0 && kills.size() < 5) {

@@ -45,6 +45,8 @@ final class FaultStream implements AutoCloseable {
     /** Results per device in arrival order (seq numbers). */
     private final Map<Integer, List<Long>> results = new ConcurrentHashMap<>();
     private final AtomicLong resultCount = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private volatile boolean probed;
     private volatile long lastResultNanos;
 
     FaultStream(String publishUri, String resultUri, String prefix, int devices, int messages) throws MqttException {
@@ -59,7 +61,7 @@ final class FaultStream implements AutoCloseable {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
                 try {
-                    subscriber.subscribe("edgeai/anomaly/#", 1);
+                    subscriber.subscribe(new String[] {"edgeai/anomaly/#", "edgeai/deadletter/#"}, new int[] {1, 1});
                 } catch (MqttException e) {
                     // the persistent session keeps the subscription anyway
                 }
@@ -72,6 +74,14 @@ final class FaultStream implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                if (topic.startsWith("edgeai/deadletter/")) {
+                    deadLetters.incrementAndGet();
+                    return;
+                }
+                if (topic.startsWith("edgeai/anomaly/probe/")) {
+                    probed = true;
+                    return;
+                }
                 Matcher m = RESULT.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
                 if (m.find()) {
                     results.get(Integer.parseInt(m.group(1))).add(Long.parseLong(m.group(2)));
@@ -86,7 +96,8 @@ final class FaultStream implements AutoCloseable {
             }
         });
         subscriber.connect(options()).waitForCompletion(10_000);
-        subscriber.subscribe("edgeai/anomaly/#", 1).waitForCompletion(10_000);
+        subscriber.subscribe(new String[] {"edgeai/anomaly/#", "edgeai/deadletter/#"}, new int[] {1, 1})
+                .waitForCompletion(10_000);
         publisher = new MqttAsyncClient(publishUri, prefix + "-devices", new MemoryPersistence());
         publisher.connect(options()).waitForCompletion(10_000);
     }
@@ -99,6 +110,22 @@ final class FaultStream implements AutoCloseable {
         o.setMaxInflight(1000);
         o.setKeepAliveInterval(5);
         return o;
+    }
+
+    /** Publishes a probe reading until its result comes back: the pipeline is subscribed and has its model. */
+    void awaitPipeline(Duration timeout) {
+        Poll.until("a result for a probe reading", timeout, () -> {
+            if (!probed) {
+                publisher.publish("sensors/probe/v", "1.0".getBytes(StandardCharsets.UTF_8), 0, false);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            return probed;
+        });
+    }
+
+    /** @return dead letters received (none expected from these readings) */
+    long deadLetters() {
+        return deadLetters.get();
     }
 
     /** @return the topic of message {@code i} */

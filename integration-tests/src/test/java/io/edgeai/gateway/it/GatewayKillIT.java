@@ -27,31 +27,39 @@ public class GatewayKillIT {
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-kill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "gwkill", 10, messages)) {
             gateway.start(Duration.ofSeconds(120));
-            // the pipeline subscribes asynchronously after boot: the first readings wait in the broker's
-            // session for the gateway (persistent session), none is lost before it subscribed
+            stream.awaitPipeline(Duration.ofSeconds(60));
             int killAt = messages * 2 / 5;
             long[] restartMillis = {0};
+            java.util.concurrent.CompletableFuture<Void> restarted = new java.util.concurrent.CompletableFuture<>();
+            // the devices keep publishing while the gateway is down: the broker holds the readings in its session
             stream.publish(0, messages, rate, Duration.ofMinutes(5), i -> {
                 if (i == killAt) {
                     gateway.kill();
-                    long t0 = System.nanoTime();
-                    try {
-                        gateway.start(Duration.ofSeconds(120));
-                    } catch (java.io.IOException e) {
-                        throw new AssertionError(e);
-                    }
-                    restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                    Thread t = new Thread(() -> {
+                        long t0 = System.nanoTime();
+                        try {
+                            gateway.start(Duration.ofSeconds(120));
+                            restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                            restarted.complete(null);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            restarted.completeExceptionally(e);
+                        }
+                    }, "gateway-restart");
+                    t.setDaemon(true);
+                    t.start();
                 }
             });
+            restarted.get(150, java.util.concurrent.TimeUnit.SECONDS);
             stream.awaitAcked(Duration.ofSeconds(60));
             long t0 = System.nanoTime();
             stream.awaitResults(Duration.ofMinutes(3), Duration.ofSeconds(30));
             long drainMillis = Math.max(0, (stream.lastResultNanos() - t0) / 1_000_000);
             List<Integer> missing = stream.missing();
             FaultStream.report(String.format("GatewayKillIT: %d inputs (QoS 1, %d/s), gateway killed (SIGKILL) at "
-                    + "input %d and restarted in %d ms; results %d, lost %d, duplicates %d, out of order %s, last "
-                    + "result %d ms after the last input was acknowledged", messages, rate, killAt, restartMillis[0],
-                    stream.resultCount(), missing.size(), stream.duplicates(), stream.outOfOrder(), drainMillis));
+                    + "input %d and restarted (live) in %d ms; results %d, lost %d, duplicates %d, dead letters %d, "
+                    + "out of order %s, last result %d ms after the last input was acknowledged", messages, rate,
+                    killAt, restartMillis[0], stream.resultCount(), missing.size(), stream.duplicates(),
+                    stream.deadLetters(), stream.outOfOrder(), drainMillis));
             assertTrue("inputs without a result: " + missing.subList(0, Math.min(20, missing.size())),
                     missing.isEmpty());
             assertEquals("the restarted gateway is up", 200, gateway.httpStatus("/health/live"));

@@ -35,6 +35,7 @@ public class UplinkCutIT {
                     "reconnectMinDelayMs = 100", "reconnectMaxDelayMs = 1000", ""));
             gateway.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", "outputConnection", "uplink");
             gateway.start(Duration.ofSeconds(120));
+            stream.awaitPipeline(Duration.ofSeconds(60));
             Path store = gateway.home().resolve("data/edgeai-store/uplink");
             long[] peakDisk = {0};
             long[] cutAt = {0};

@@ -59,6 +59,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     /** QoS 1/2 messages that arrived (from the persistent session) before anyone subscribed to them. */
     private final List<InboundMessage> unclaimed = new ArrayList<>();
     private final AtomicLong unacknowledged = new AtomicLong();
+    /** Held while a message is handed to subscribers, and while a new subscription takes its kept messages. */
+    private final ReentrantLock dispatch = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AtomicLong received = new AtomicLong();
@@ -151,8 +153,14 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     @Override
     public void subscribe(String topicFilter, int qos, MessageHandler handler, boolean manualAck) {
         MqttTopic.validate(topicFilter, true);
-        subscriptions.put(topicFilter, new Subscription(qos, handler, manualAck));
-        claim(topicFilter, handler, manualAck);
+        // under the dispatch lock: the kept messages reach the handler before any newer one
+        dispatch.lock();
+        try {
+            subscriptions.put(topicFilter, new Subscription(qos, handler, manualAck));
+            claim(topicFilter, handler, manualAck);
+        } finally {
+            dispatch.unlock();
+        }
         LOG.debug("{}: subscribe {} (connected: {})", settings.name(), topicFilter, client.isConnected());
         if (client.isConnected()) {
             try {
@@ -187,6 +195,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                     it.remove();
                 }
             }
+            unclaimed.notifyAll();
         }
         for (InboundMessage m : mine) {
             handler.onMessage(m);
@@ -220,44 +229,70 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         Acknowledgement ack = Acknowledgement.NONE;
         try {
             received.incrementAndGet();
-            List<Subscription> targets = new ArrayList<>(1);
-            for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
-                if (matches(e.getKey(), topic)) {
-                    targets.add(e.getValue());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                dispatch.lock();
+                try {
+                    List<Subscription> targets = new ArrayList<>(1);
+                    for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
+                        if (matches(e.getKey(), topic)) {
+                            targets.add(e.getValue());
+                        }
+                    }
+                    boolean keep = targets.isEmpty() && message.getQos() > 0;
+                    if (keep && unclaimedFull()) {
+                        ack = Acknowledgement.NONE;
+                    } else {
+                        int manual = (int) targets.stream().filter(Subscription::manualAck).count();
+                        ack = message.getQos() == 0 ? Acknowledgement.NONE
+                                : new InboundAck(client, message.getId(), message.getQos(), keep ? 1 : Math.max(1, manual));
+                        InboundMessage in = new InboundMessage(settings.name(), topic, message.getPayload().clone(),
+                                message.getQos(), System.nanoTime(), message.isDuplicate(), ack);
+                        if (keep) {
+                            synchronized (unclaimed) {
+                                unclaimed.add(in);
+                            }
+                            return;
+                        }
+                        for (Subscription s : targets) {
+                            s.handler().onMessage(in);
+                        }
+                        if (manual == 0) {
+                            ack.acknowledge();
+                        }
+                        return;
+                    }
+                } finally {
+                    dispatch.unlock();
+                }
+                // many kept and nobody subscribed yet: wait (the broker holds the rest) for a subscription
+                if (!running || System.nanoTime() > deadline) {
+                    LOG.warn("{}: no subscription for {} and {} unclaimed messages held; left unacknowledged until the "
+                            + "next connection", settings.name(), topic, MAX_UNCLAIMED);
+                    return;
+                }
+                synchronized (unclaimed) {
+                    unclaimed.wait(100);
                 }
             }
-            int manual = (int) targets.stream().filter(Subscription::manualAck).count();
-            boolean keep = targets.isEmpty() && message.getQos() > 0;
-            ack = message.getQos() == 0 ? Acknowledgement.NONE
-                    : new InboundAck(client, message.getId(), message.getQos(), keep ? 1 : Math.max(1, manual));
-            InboundMessage in = new InboundMessage(settings.name(), topic, message.getPayload().clone(),
-                    message.getQos(), System.nanoTime(), message.isDuplicate(), ack);
-            if (keep) {
-                keepUnclaimed(in);
-                return;
-            }
-            for (Subscription s : targets) {
-                s.handler().onMessage(in);
-            }
-            if (manual == 0) {
-                ack.acknowledge();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Handler failed for a message on {}; message skipped", topic, e);
             ack.acknowledge();
         }
     }
 
-    private void keepUnclaimed(InboundMessage in) {
+    /**
+     * Whether the messages kept for subscriptions not made yet reached their bound. The persistent session
+     * delivers as soon as the connection is up, before the pipelines subscribed; they are kept until a
+     * subscription claims them, and beyond the bound the callback thread waits (up to a minute; then the
+     * message stays unacknowledged and comes again with the next connection).
+     */
+    private boolean unclaimedFull() {
         synchronized (unclaimed) {
-            if (unclaimed.size() < MAX_UNCLAIMED) {
-                unclaimed.add(in);
-                return;
-            }
+            return unclaimed.size() >= MAX_UNCLAIMED;
         }
-        // left unacknowledged: the broker delivers it again after the next reconnect
-        LOG.debug("{}: no subscription for {} and {} unclaimed messages held; not acknowledged", settings.name(),
-                in.topic(), MAX_UNCLAIMED);
     }
 
     /**

@@ -85,6 +85,10 @@ public final class PipelineWorker {
     private String scorerModel = "";
     /** The outcome of the input being processed (worker thread only); null when it needs no acknowledgement. */
     private Outcome current;
+    /** How long readings wait for a model before they are dead-lettered ({@code no-model}). */
+    private static final long MODEL_GRACE_NANOS = 30_000_000_000L;
+    /** When the model went missing ({@link System#nanoTime()}), 0 while there is one; worker thread only. */
+    private long noModelSince;
     private AnomalyScorer scorer;
     private ScorerSettings scorerSettings;
 
@@ -356,7 +360,7 @@ public final class PipelineWorker {
      */
     private boolean score(InboundMessage m, Reading r, PipelineSettings s) {
         long t1 = System.nanoTime();
-        ModelRunner runner = model.get();
+        ModelRunner runner = awaitModel();
         if (runner == null) {
             reject(m, "no-model", "no model is serving this pipeline");
             return false;
@@ -441,6 +445,30 @@ public final class PipelineWorker {
             return;
         }
         shadow.score(topic, state, live, runner.info(), candidate, policy.threshold());
+    }
+
+    /**
+     * The serving model; while there is none (at start, between versions) waits up to
+     * {@link #MODEL_GRACE_NANOS} since it went missing, so inputs are not dead-lettered during a boot.
+     */
+    private ModelRunner awaitModel() {
+        ModelRunner runner = model.get();
+        if (runner != null) {
+            noModelSince = 0;
+            return runner;
+        }
+        long now = System.nanoTime();
+        if (noModelSince == 0) {
+            noModelSince = now;
+        }
+        while (runner == null && running && System.nanoTime() - noModelSince < MODEL_GRACE_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            runner = model.get();
+        }
+        if (runner != null) {
+            noModelSince = 0;
+        }
+        return runner;
     }
 
     /** @return how shadow candidates compared with the serving model on this worker's readings */
