@@ -42,6 +42,8 @@ final class FaultStream implements AutoCloseable {
     private final MqttAsyncClient subscriber;
     /** nanoTime of each input's PUBACK, by message index; 0 while not acknowledged. */
     private final long[] acked;
+    /** nanoTime of each input's first result, by message index; 0 while none. */
+    private final long[] firstResult;
     /** Results per device in arrival order (seq numbers). */
     private final Map<Integer, List<Long>> results = new ConcurrentHashMap<>();
     private final AtomicLong resultCount = new AtomicLong();
@@ -53,6 +55,7 @@ final class FaultStream implements AutoCloseable {
         this.devices = devices;
         this.messages = messages;
         this.acked = new long[messages];
+        this.firstResult = new long[messages];
         for (int d = 0; d < devices; d++) {
             results.put(d, java.util.Collections.synchronizedList(new ArrayList<>(messages / devices + 16)));
         }
@@ -84,7 +87,13 @@ final class FaultStream implements AutoCloseable {
                 }
                 Matcher m = RESULT.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
                 if (m.find()) {
-                    results.get(Integer.parseInt(m.group(1))).add(Long.parseLong(m.group(2)));
+                    int device = Integer.parseInt(m.group(1));
+                    long seq = Long.parseLong(m.group(2));
+                    results.get(device).add(seq);
+                    long index = (seq - 1) * devices + device;
+                    if (index >= 0 && index < messages && firstResult[(int) index] == 0) {
+                        firstResult[(int) index] = System.nanoTime();
+                    }
                     resultCount.incrementAndGet();
                     lastResultNanos = System.nanoTime();
                 }
@@ -152,44 +161,72 @@ final class FaultStream implements AutoCloseable {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            byte[] payload = ("{\"ts\":" + seq(i) + ",\"value\":" + (50 + 10 * Math.sin(seq(i) / 40.0)) + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-            int index = i;
-            while (true) {
-                try {
-                    publisher.publish(topic(i), payload, 1, false, null, new IMqttActionListener() {
-                        @Override
-                        public void onSuccess(IMqttToken token) {
-                            acked[index] = System.nanoTime();
-                        }
+            send(i, end);
+        }
+    }
 
-                        @Override
-                        public void onFailure(IMqttToken token, Throwable e) {
-                            // Paho re-sends it after the reconnect (persistent session)
-                        }
-                    });
-                    break;
-                } catch (MqttException e) {
-                    if (System.nanoTime() > end) {
-                        throw new AssertionError("publisher stuck at message " + i + ": " + e.getMessage(), e);
+    private void send(int i, long end) {
+        byte[] payload = ("{\"ts\":" + seq(i) + ",\"value\":" + (50 + 10 * Math.sin(seq(i) / 40.0)) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            try {
+                publisher.publish(topic(i), payload, 1, false, null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        acked[i] = System.nanoTime();
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
-                            e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 20));
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        // re-sent by resendUnacknowledged, as a device re-sends what it has no PUBACK for
+                    }
+                });
+                return;
+            } catch (MqttException e) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("publisher stuck at message " + i + ": " + e.getMessage(), e);
                 }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                        e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 20));
             }
         }
     }
 
-    /** Waits until every published input is acknowledged by the broker. */
-    void awaitAcked(Duration timeout) {
-        Poll.until("all inputs acknowledged by the broker", timeout, () -> {
-            for (long a : acked) {
-                if (a == 0) {
-                    return false;
+    private int unacknowledged() {
+        int n = 0;
+        for (long a : acked) {
+            if (a == 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Waits until the broker acknowledged every input; an input still without PUBACK after {@code patience}
+     * (its token failed when the connection broke) is published again, as a device does.
+     *
+     * @return inputs the devices had to publish again
+     */
+    int awaitAcked(Duration patience, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        int resent = 0;
+        while (unacknowledged() > 0 && System.nanoTime() < end) {
+            long wait = System.nanoTime() + patience.toNanos();
+            while (unacknowledged() > 0 && System.nanoTime() < wait) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            for (int i = 0; i < messages; i++) {
+                if (acked[i] == 0) {
+                    send(i, end);
+                    resent++;
                 }
             }
-            return true;
-        });
+        }
+        if (unacknowledged() > 0) {
+            throw new AssertionError(unacknowledged() + " inputs never acknowledged by the broker");
+        }
+        return resent;
     }
 
     /** Waits until every input has a result, or until no result came for {@code quiet}. */
@@ -266,6 +303,18 @@ final class FaultStream implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * @param to message index (exclusive)
+     * @return when the last of the inputs before {@code to} got its first result ({@link System#nanoTime()})
+     */
+    long lastFirstResultBefore(int to) {
+        long last = 0;
+        for (int i = 0; i < to; i++) {
+            last = Math.max(last, firstResult[i]);
+        }
+        return last;
     }
 
     /** @return nanoTime of the input's PUBACK, 0 if none */

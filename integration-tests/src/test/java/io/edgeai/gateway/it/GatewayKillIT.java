@@ -50,15 +50,16 @@ public class GatewayKillIT {
                 }
             });
             restarted.get(150, java.util.concurrent.TimeUnit.SECONDS);
-            stream.awaitAcked(Duration.ofSeconds(60));
+            int resent = stream.awaitAcked(Duration.ofSeconds(10), Duration.ofSeconds(90));
             long t0 = System.nanoTime();
             stream.awaitResults(Duration.ofMinutes(3), Duration.ofSeconds(30));
             long drainMillis = Math.max(0, (stream.lastResultNanos() - t0) / 1_000_000);
             List<Integer> missing = stream.missing();
             FaultStream.report(String.format("GatewayKillIT: %d inputs (QoS 1, %d/s), gateway killed (SIGKILL) at "
-                    + "input %d and restarted (live) in %d ms; results %d, lost %d, duplicates %d, dead letters %d, "
+                    + "input %d and restarted (live) in %d ms; results %d, inputs published again by the devices "
+                    + "(no PUBACK) %d, lost %d, duplicates %d, dead letters %d, "
                     + "out of order %s, last result %d ms after the last input was acknowledged", messages, rate,
-                    killAt, restartMillis[0], stream.resultCount(), missing.size(), stream.duplicates(),
+                    killAt, restartMillis[0], stream.resultCount(), resent, missing.size(), stream.duplicates(),
                     stream.deadLetters(), stream.outOfOrder(), drainMillis));
             assertTrue("inputs without a result: " + missing.subList(0, Math.min(20, missing.size())),
                     missing.isEmpty());

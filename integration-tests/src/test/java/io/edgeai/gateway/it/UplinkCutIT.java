@@ -40,6 +40,7 @@ public class UplinkCutIT {
             long[] peakDisk = {0};
             long[] cutAt = {0};
             long[] restoredAt = {0};
+            long[] resultsAtRestore = {0};
             int cutFrom = rate * lead;
             int cutTo = rate * (lead + cutSeconds);
             stream.publish(0, messages, rate, Duration.ofMinutes(5), i -> {
@@ -52,19 +53,22 @@ public class UplinkCutIT {
                 }
                 if (i == cutTo) {
                     peakDisk[0] = Math.max(peakDisk[0], FaultStream.diskBytes(store));
+                    resultsAtRestore[0] = stream.resultCount();
                     link.restore();
                     restoredAt[0] = System.nanoTime();
                 }
             });
-            long resultsAtRestore = stream.resultCount();
-            stream.awaitAcked(Duration.ofSeconds(60));
+            int resent = stream.awaitAcked(Duration.ofSeconds(10), Duration.ofSeconds(90));
             stream.awaitResults(Duration.ofMinutes(3), Duration.ofSeconds(30));
-            long drainMillis = (stream.lastResultNanos() - restoredAt[0]) / 1_000_000;
+            // until every reading sent before the link came back has its result
+            long drainMillis = (stream.lastFirstResultBefore(cutTo) - restoredAt[0]) / 1_000_000;
             List<Integer> missing = stream.missing();
             FaultStream.report(String.format("UplinkCutIT: %d inputs (QoS 1, %d/s, 10 devices), uplink cut for %d s; "
-                    + "results %d (%d before the restore), lost %d, duplicates %d, out of order %s; store on disk at "
-                    + "most %.1f MB; last result %d ms after the link came back", messages, rate, cutSeconds,
-                    stream.resultCount(), resultsAtRestore, missing.size(), stream.duplicates(), stream.outOfOrder(),
+                    + "results %d (%d when the link came back), inputs published again by the devices (no PUBACK) %d, "
+                    + "lost %d, duplicates %d, out of order %s; store on disk "
+                    + "at most %.1f MB; the backlog (every result of a reading sent before the link came back) arrived "
+                    + "%d ms after the link came back", messages, rate, cutSeconds,
+                    stream.resultCount(), resultsAtRestore[0], resent, missing.size(), stream.duplicates(), stream.outOfOrder(),
                     peakDisk[0] / 1048576.0, drainMillis));
             assertTrue("inputs without a result: " + missing.subList(0, Math.min(20, missing.size())),
                     missing.isEmpty());

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * message's sequence number goes to {@code acked.log}; on open, every record in a segment that is not
  * in that log (and not expired) is queued again, so a message the broker got but whose PUBACK was not
  * yet recorded is sent twice (at least once). Segments whose records are all done are deleted; when
- * the store runs empty the acknowledgement log is truncated. A torn record at a segment's end (a
+ * the store runs empty (after 1 MB of acknowledgements or 4 MB of records) it starts a fresh segment and
+ * truncates the acknowledgement log. A torn record at a segment's end (a
  * crash during a write) fails its CRC and is cut off; its whenSafe had not run, so its input was
  * not acknowledged either.
  */
@@ -399,7 +400,8 @@ final class PublishStore implements AutoCloseable {
                 acks = new long[Math.max(1024, ackN)];
                 ackCount = 0;
                 // the store ran empty: start over with a fresh segment and an empty acknowledgement log
-                reset = depth == 0 && ackLogBytes + 8L * ackN > ACK_LOG_RESET_BYTES;
+                reset = depth == 0 && (ackLogBytes + 8L * ackN > ACK_LOG_RESET_BYTES
+                        || activeSize > 4 * ACK_LOG_RESET_BYTES);
                 if (reset) {
                     if (live.getOrDefault(active, 0) == 0) {
                         dead.add(active);
