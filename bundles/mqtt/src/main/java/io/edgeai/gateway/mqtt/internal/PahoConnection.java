@@ -473,6 +473,9 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                     awaitChange(200);
                     continue;
                 }
+                if (pending != null && !store.inFlight(pending)) {
+                    pending = null; // requeued by a reconnect: it goes out again from its queue, in order
+                }
                 if (pending == null) {
                     pending = store.take(500);
                     if (pending == null) {
