@@ -26,7 +26,7 @@ public class GatewayKillIT {
         try (Mosquitto broker = Mosquitto.startOnFreePort();
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-kill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "gwkill", 10, messages)) {
-            gateway.start(Duration.ofSeconds(120));
+            gateway.start(Duration.ofSeconds(300));
             stream.awaitPipeline(Duration.ofSeconds(60));
             int killAt = messages * 2 / 5;
             long[] restartMillis = {0};
@@ -38,7 +38,7 @@ public class GatewayKillIT {
                     Thread t = new Thread(() -> {
                         long t0 = System.nanoTime();
                         try {
-                            gateway.start(Duration.ofSeconds(120));
+                            gateway.start(Duration.ofSeconds(300));
                             restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
                             restarted.complete(null);
                         } catch (java.io.IOException | RuntimeException e) {
@@ -49,7 +49,7 @@ public class GatewayKillIT {
                     t.start();
                 }
             });
-            restarted.get(150, java.util.concurrent.TimeUnit.SECONDS);
+            restarted.get(330, java.util.concurrent.TimeUnit.SECONDS);
             int resent = stream.awaitAcked(Duration.ofSeconds(10), Duration.ofSeconds(90));
             long t0 = System.nanoTime();
             stream.awaitResults(Duration.ofMinutes(3), Duration.ofSeconds(30));

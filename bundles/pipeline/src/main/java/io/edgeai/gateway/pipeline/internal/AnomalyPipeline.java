@@ -127,6 +127,7 @@ public final class AnomalyPipeline implements Pipeline {
                 || !next.outputConnection().equals(w.settings().outputConnection())) {
             w.stop();
             PipelineWorker fresh = newWorker(next);
+            fresh.adopt(w);
             fresh.start();
             worker = fresh;
         } else {

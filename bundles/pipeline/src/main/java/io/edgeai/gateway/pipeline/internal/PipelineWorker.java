@@ -187,8 +187,29 @@ public final class PipelineWorker {
     }
 
     /**
-     * Unsubscribes, stops the thread and waits for it. Queued readings are discarded unacknowledged: the
-     * broker delivers them again to the next session.
+     * Takes over the readings a stopped worker still had queued (a restart for a new configuration), before
+     * {@link #start()}, so they keep their order ahead of newer ones. What does not fit stays
+     * unacknowledged: the broker delivers it again on the next connection.
+     *
+     * @param stopped a worker after {@link #stop()}
+     */
+    public void adopt(PipelineWorker stopped) {
+        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
+            Integer size = stopped.oversize.remove(m);
+            if (!queue.offer(m)) {
+                logOnce("adopt", "Pipeline {}: a reading of the previous worker did not fit the new queue; the broker "
+                        + "delivers it again on the next connection", settings.name());
+                continue;
+            }
+            if (size != null) {
+                oversize.put(m, size);
+            }
+        }
+    }
+
+    /**
+     * Unsubscribes, stops the thread and waits for it. Queued readings stay unacknowledged: a successor
+     * takes them over ({@link #adopt}), otherwise the broker delivers them again to the next session.
      */
     public void stop() {
         connection.unsubscribe(settings.inputTopic());

@@ -367,4 +367,40 @@ class PipelineWorkerTest {
                 && gateway.status().received() == worker.status("anomaly", "gw").received());
         assertTrue(worker.status("anomaly", "gw").published() > 0);
     }
+
+    @Test
+    void aRestartedWorkerTakesOverTheQueuedReadingsInOrder() throws Exception {
+        worker.stop();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PipelineWorker first = new PipelineWorker(PipelineSettings.defaults("first"), gateway, () -> {
+            try {
+                if (Thread.currentThread().getName().startsWith("edgeai-pipeline-")) {
+                    release.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop() while held: the reading in hand is scored
+            }
+            return model;
+        });
+        worker = first;
+        first.start();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send("sensors/probe/p", "1.0");
+            return first.status("anomaly", "gw").received() > 0;
+        });
+        for (int i = 0; i < 20; i++) {
+            send("sensors/handover/v", "{\"ts\":" + (1000 + i) + ",\"value\":" + i + "}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.status("anomaly", "gw").queueDepth() >= 19);
+        first.stop();
+        PipelineWorker second = new PipelineWorker(PipelineSettings.defaults("second"), gateway, () -> model);
+        second.adopt(first);
+        worker = second;
+        second.start();
+        java.util.function.Supplier<List<Integer>> values = () -> results.stream()
+                .filter(r -> r.get("device").asText().equals("handover")).map(r -> r.get("value").asInt()).toList();
+        await().atMost(Duration.ofSeconds(20)).until(() -> values.get().size() >= 20);
+        assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), values.get().stream().distinct().toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
+    }
 }
