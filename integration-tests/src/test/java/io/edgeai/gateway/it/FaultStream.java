@@ -317,6 +317,21 @@ final class FaultStream implements AutoCloseable {
         return last;
     }
 
+    /**
+     * @param at a {@link System#nanoTime()}
+     * @return the highest message index whose first result had arrived by then (-1 for none): how far the
+     *         results had got at that moment
+     */
+    int resultFrontier(long at) {
+        int frontier = -1;
+        for (int i = 0; i < messages; i++) {
+            if (firstResult[i] != 0 && firstResult[i] <= at) {
+                frontier = i;
+            }
+        }
+        return frontier;
+    }
+
     /** @return nanoTime of the input's PUBACK, 0 if none */
     long ackedAt(int i) {
         return acked[i];
