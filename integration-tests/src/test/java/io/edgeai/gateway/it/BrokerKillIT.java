@@ -42,7 +42,7 @@ public class BrokerKillIT {
         try (Mosquitto broker = Mosquitto.startOnFreePort(extra);
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-brokerkill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "brokerkill", 10, messages)) {
-            gateway.start(Duration.ofSeconds(300));
+            FaultTestSupport.start(gateway, "BrokerKillIT");
             stream.awaitPipeline(Duration.ofSeconds(60));
             long started = System.nanoTime();
             stream.publish(0, messages, rate, Duration.ofMinutes(10), i -> {

@@ -26,7 +26,7 @@ public class GatewayKillIT {
         try (Mosquitto broker = Mosquitto.startOnFreePort();
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-kill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "gwkill", 10, messages)) {
-            gateway.start(Duration.ofSeconds(300));
+            FaultTestSupport.start(gateway, "GatewayKillIT");
             stream.awaitPipeline(Duration.ofSeconds(60));
             int killAt = messages * 2 / 5;
             long[] restartMillis = {0};
@@ -38,7 +38,7 @@ public class GatewayKillIT {
                     Thread t = new Thread(() -> {
                         long t0 = System.nanoTime();
                         try {
-                            gateway.start(Duration.ofSeconds(300));
+                            FaultTestSupport.start(gateway, "GatewayKillIT");
                             restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
                             restarted.complete(null);
                         } catch (java.io.IOException | RuntimeException e) {

@@ -34,7 +34,7 @@ public class UplinkCutIT {
                     "serverUri = " + link.uri(), "clientId = gw-uplink-results", "keepAliveSeconds = 5",
                     "reconnectMinDelayMs = 100", "reconnectMaxDelayMs = 1000", ""));
             gateway.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", "outputConnection", "uplink");
-            gateway.start(Duration.ofSeconds(300));
+            FaultTestSupport.start(gateway, "UplinkCutIT");
             stream.awaitPipeline(Duration.ofSeconds(60));
             Path store = gateway.home().resolve("data/edgeai-store/uplink");
             long[] peakDisk = {0};
