@@ -19,8 +19,40 @@ package io.edgeai.gateway.api;
  * @param alarmsActive series whose alarm is on
  * @param latencyP50Micros median receive-to-publish latency over the recent window
  * @param latencyP99Micros 99th percentile of the same
+ * @param overflowPolicy what a full ingest queue does: {@code drop-newest}, {@code drop-oldest} or
+ *        {@code hold-acks}
+ * @param held inputs that had to wait for room in the ingest queue (policy {@code hold-acks})
+ * @param duplicates redelivered inputs recognised as already scored and not scored again
  */
 public record PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
         String connection, long received, long published, long rejected, long dropped, int queueDepth,
-        int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros) {
+        int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
+        String overflowPolicy, long held, long duplicates) {
+
+    /**
+     * A status without overload and duplicate figures.
+     *
+     * @param name configured pipeline name
+     * @param type pipeline kind
+     * @param inputTopic subscribed topic filter
+     * @param outputTopic root of result topics
+     * @param model model in use
+     * @param connection name of the broker connection
+     * @param received messages taken from the broker
+     * @param published results published
+     * @param rejected inputs sent to the dead-letter topic
+     * @param dropped inputs dropped because the ingest queue was full
+     * @param queueDepth inputs waiting now
+     * @param queueCapacity ingest queue bound
+     * @param keys series with state
+     * @param alarmsActive series whose alarm is on
+     * @param latencyP50Micros median latency
+     * @param latencyP99Micros 99th percentile latency
+     */
+    public PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
+            String connection, long received, long published, long rejected, long dropped, int queueDepth,
+            int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros) {
+        this(name, type, inputTopic, outputTopic, model, connection, received, published, rejected, dropped,
+                queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros, "", 0, 0);
+    }
 }

@@ -77,8 +77,10 @@ public @interface ConnectionConfig {
     String trustStorePasswordFile() default "";
 
     /** @return clean session */
-    @AttributeDefinition(name = "Clean session", description = "Start each connection with a clean session.")
-    boolean cleanSession() default true;
+    @AttributeDefinition(name = "Clean session", description = "Start each connection with a clean session. Off "
+            + "(the default): the broker keeps the subscriptions and the unacknowledged QoS 1/2 messages of this "
+            + "client id while the gateway is away, and delivers them when it is back (at least once).")
+    boolean cleanSession() default false;
 
     /** @return keep-alive */
     @AttributeDefinition(name = "Keep-alive (s)", description = "MQTT keep-alive interval in seconds.", min = "1")
@@ -93,8 +95,43 @@ public @interface ConnectionConfig {
     int maxInflight() default 1000;
 
     /** @return publish queue capacity */
-    @AttributeDefinition(name = "Publish queue capacity", description = "Messages held while the broker is slow or away; the oldest are dropped (and counted) beyond it.", min = "1")
-    int publishQueueCapacity() default 10000;
+    @AttributeDefinition(name = "Publish queue capacity", description = "Most messages the publish store holds "
+            + "while the broker is slow or away; beyond it the store's overflow policy applies (counted).", min = "1")
+    int publishQueueCapacity() default 100000;
+
+    /** @return publish store kind */
+    @AttributeDefinition(name = "Publish store", description = "disk: results are written to append-only segment "
+            + "files and kept until the broker acknowledged them, across restarts; inputs are acknowledged only once "
+            + "their results are stored. memory: held in memory only (lost on restart).", options = {
+        @Option(label = "Disk (survives restarts)", value = "disk"), @Option(label = "Memory", value = "memory")})
+    String publishStore() default "disk";
+
+    /** @return store directory */
+    @AttributeDefinition(name = "Store directory", description = "Directory of the disk store; empty: "
+            + "${karaf.data}/edgeai-store/<name>.")
+    String storeDirectory() default "";
+
+    /** @return store bound in MB */
+    @AttributeDefinition(name = "Store size (MB)", description = "Most topic and payload bytes the store holds.", min = "1")
+    int storeMaxMegabytes() default 256;
+
+    /** @return time to live */
+    @AttributeDefinition(name = "Store time to live (s)", description = "Messages older than this are dropped "
+            + "instead of sent (counted as expired); 0: no limit.", min = "0")
+    int storeTtlSeconds() default 604800;
+
+    /** @return overflow policy */
+    @AttributeDefinition(name = "Store overflow policy", description = "When the store is full: drop the oldest "
+            + "routine message (alarms last), or refuse the new one. Either is counted as dropped.", options = {
+        @Option(label = "Drop the oldest", value = "drop-oldest"), @Option(label = "Drop the newest", value = "drop-newest")})
+    String storeOverflowPolicy() default "drop-oldest";
+
+    /** @return sync mode */
+    @AttributeDefinition(name = "Store sync", description = "fsync: each group commit is forced to the device "
+            + "before inputs are acknowledged (survives power loss). write: written to the operating system only "
+            + "(survives a crash or kill of the gateway, not of the machine; faster on SD cards).", options = {
+        @Option(label = "fsync", value = "fsync"), @Option(label = "write", value = "write")})
+    String storeSync() default "fsync";
 
     /** @return first reconnect delay */
     @AttributeDefinition(name = "Reconnect min delay (ms)", description = "First back-off after a failed connect; doubles up to the max, with jitter.", min = "10")

@@ -1,5 +1,6 @@
 package io.edgeai.gateway.mqtt.internal;
 
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
@@ -40,10 +41,10 @@ public final class MqttConnectionComponent {
         ConnectionSettings settings = ConnectionSettings.from(config);
         String group = config.group().strip();
         if (group.isEmpty()) {
-            this.connection = new PahoConnection(settings);
+            this.connection = new PahoConnection(settings, storeSettings(context, config), "");
         } else {
             String statusFilter = GroupSettings.statusFilter(group, config.statusTopic());
-            this.connection = new PahoConnection(settings, group);
+            this.connection = new PahoConnection(settings, storeSettings(context, config), group);
             Membership membership = new Membership(group, settings.clientId());
             connection.attach(membership);
             connection.subscribe(statusFilter, 1, membership::onStatus);
@@ -52,6 +53,33 @@ public final class MqttConnectionComponent {
         props.put(EdgeAiConstants.CONNECTION_NAME, settings.name());
         props.put("service.description", "MQTT connection " + settings.name() + " to " + settings.serverUri());
         this.registration = context.registerService(MqttConnection.class, connection, props);
+    }
+
+    static StoreSettings storeSettings(BundleContext context, ConnectionConfig c) {
+        String kind = c.publishStore().trim();
+        String policy = c.storeOverflowPolicy().trim();
+        String sync = c.storeSync().trim();
+        if (!kind.equals("disk") && !kind.equals("memory")) {
+            throw new IllegalArgumentException("publishStore must be disk or memory, got " + kind);
+        }
+        if (!policy.equals("drop-oldest") && !policy.equals("drop-newest")) {
+            throw new IllegalArgumentException("storeOverflowPolicy must be drop-oldest or drop-newest, got " + policy);
+        }
+        if (!sync.equals("fsync") && !sync.equals("write")) {
+            throw new IllegalArgumentException("storeSync must be fsync or write, got " + sync);
+        }
+        Path dir = null;
+        if (kind.equals("disk")) {
+            if (!c.storeDirectory().isBlank()) {
+                dir = Path.of(c.storeDirectory().trim());
+            } else if (System.getProperty("karaf.data") != null) {
+                dir = Path.of(System.getProperty("karaf.data"), "edgeai-store", c.name());
+            } else {
+                dir = context.getDataFile("edgeai-store").toPath().resolve(c.name());
+            }
+        }
+        return new StoreSettings(dir, c.publishQueueCapacity(), c.storeMaxMegabytes() * (1L << 20),
+                c.storeTtlSeconds() * 1000L, policy.equals("drop-oldest"), sync.equals("fsync"), 16L << 20, 16L << 20);
     }
 
     /** Unregisters and closes the connection. */

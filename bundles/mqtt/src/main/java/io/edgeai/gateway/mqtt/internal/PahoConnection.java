@@ -4,18 +4,22 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -26,6 +30,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.edgeai.gateway.api.Acknowledgement;
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ConnectionStatus;
 import io.edgeai.gateway.api.GroupMembership;
@@ -36,17 +41,19 @@ import io.edgeai.gateway.mqtt.internal.group.Membership;
 
 /**
  * A Paho connection with its own connect thread (back-off with jitter, re-subscribe after every
- * connect) and publisher thread (bounded queue, waits while disconnected or while Paho's in-flight
- * window is full). Paho's callback thread only copies and hands messages over.
+ * connect) and publisher thread (takes from the {@link PublishStore}, waits while disconnected or while
+ * Paho's in-flight window is full; a message leaves the store only when the broker acknowledged it).
+ * Paho's callback thread only copies and hands messages over. Inbound QoS 1/2 messages are acknowledged
+ * manually: at once for ordinary subscriptions, when the consumer says so for manual-ack ones.
  */
 public final class PahoConnection implements MqttConnection, MqttCallbackExtended, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PahoConnection.class);
 
-    private record Subscription(int qos, MessageHandler handler) {
+    private record Subscription(int qos, MessageHandler handler, boolean manualAck) {
     }
 
-    private record Outgoing(String topic, byte[] payload, int qos, boolean retained) {
-    }
+    /** Most unclaimed QoS 1/2 messages kept for a subscription that is not made yet (after a restart). */
+    private static final int MAX_UNCLAIMED = 10_000;
 
     private final ConnectionSettings settings;
     /** The group named in the status payload, empty for none. */
@@ -54,7 +61,12 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private volatile Membership membership;
     private volatile MqttAsyncClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final BlockingQueue<Outgoing> outbox;
+    private final PublishStore store;
+    /** QoS 1/2 messages that arrived (from the persistent session) before anyone subscribed to them. */
+    private final List<InboundMessage> unclaimed = new ArrayList<>();
+    private final AtomicLong unacknowledged = new AtomicLong();
+    /** Held while a message is handed to subscribers, and while a new subscription takes its kept messages. */
+    private final ReentrantLock dispatch = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AtomicLong received = new AtomicLong();
@@ -67,19 +79,17 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile long since = System.currentTimeMillis();
     private volatile String lastError = "";
-    /** The message the publisher thread holds while it waits for the broker; counted as queued. */
-    private volatile Outgoing inHand;
     /** Whether the current outage was logged: one WARN per outage, retries at DEBUG. */
     private volatile boolean outageLogged;
 
     /**
-     * Creates the client and starts the connect and publisher threads; returns at once.
+     * A connection with a memory-only publish store of {@code publishQueueCapacity} messages.
      *
      * @param settings connection settings
      * @throws MqttException when the URI or client id is invalid
      */
     public PahoConnection(ConnectionSettings settings) throws MqttException {
-        this(settings, "");
+        this(settings, StoreSettings.memory(settings.publishQueueCapacity()), "");
     }
 
     /**
@@ -91,9 +101,27 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
      * @throws MqttException when the URI or client id is invalid
      */
     public PahoConnection(ConnectionSettings settings, String group) throws MqttException {
+        this(settings, StoreSettings.memory(settings.publishQueueCapacity()), group);
+    }
+
+    /**
+     * Opens the publish store (recovering what it holds), creates the client and starts the connect and
+     * publisher threads; returns at once.
+     *
+     * @param settings connection settings
+     * @param storeSettings the publish store
+     * @param group the gateway group named in the status payload, empty for none
+     * @throws MqttException when the URI or client id is invalid
+     */
+    public PahoConnection(ConnectionSettings settings, StoreSettings storeSettings, String group)
+            throws MqttException {
         this.settings = settings;
         this.group = group;
-        this.outbox = new ArrayBlockingQueue<>(settings.publishQueueCapacity());
+        try {
+            this.store = new PublishStore(settings.name(), storeSettings);
+        } catch (IOException e) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, e);
+        }
         this.client = newClient();
         LOG.debug("MQTT connection {}: {}", settings.name(), settings);
         this.connector = new Thread(this::connectLoop, "edgeai-mqtt-" + settings.name() + "-connect");
@@ -123,6 +151,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private MqttAsyncClient newClient() throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
         c.setCallback(this);
+        // inbound QoS 1/2 messages are acknowledged by messageArrivedComplete, see messageArrived
+        c.setManualAcks(true);
         return c;
     }
 
@@ -138,8 +168,20 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
 
     @Override
     public void subscribe(String topicFilter, int qos, MessageHandler handler) {
+        subscribe(topicFilter, qos, handler, false);
+    }
+
+    @Override
+    public void subscribe(String topicFilter, int qos, MessageHandler handler, boolean manualAck) {
         MqttTopic.validate(topicFilter, true);
-        subscriptions.put(topicFilter, new Subscription(qos, handler));
+        // under the dispatch lock: the kept messages reach the handler before any newer one
+        dispatch.lock();
+        try {
+            subscriptions.put(topicFilter, new Subscription(qos, handler, manualAck));
+            claim(topicFilter, handler, manualAck);
+        } finally {
+            dispatch.unlock();
+        }
         LOG.debug("{}: subscribe {} (connected: {})", settings.name(), topicFilter, client.isConnected());
         if (client.isConnected()) {
             try {
@@ -163,17 +205,35 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         }
     }
 
-    @Override
-    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
-        Outgoing out = new Outgoing(topic, payload, qos, retained);
-        boolean kept = true;
-        while (!outbox.offer(out)) {
-            if (outbox.poll() != null) {
-                dropped.incrementAndGet();
-                kept = false;
+    /** Hands over the messages that arrived for this filter before it was subscribed. */
+    private void claim(String filter, MessageHandler handler, boolean manualAck) {
+        List<InboundMessage> mine = new ArrayList<>();
+        synchronized (unclaimed) {
+            for (Iterator<InboundMessage> it = unclaimed.iterator(); it.hasNext();) {
+                InboundMessage m = it.next();
+                if (matches(filter, m.topic())) {
+                    mine.add(m);
+                    it.remove();
+                }
+            }
+            unclaimed.notifyAll();
+        }
+        for (InboundMessage m : mine) {
+            handler.onMessage(m);
+            if (!manualAck) {
+                m.acknowledge();
             }
         }
-        return kept;
+    }
+
+    @Override
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
+        return publish(topic, payload, qos, retained, PRIORITY_NORMAL, null);
+    }
+
+    @Override
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained, int priority, Runnable whenSafe) {
+        return store.append(topic, payload, qos, retained, priority, whenSafe);
     }
 
     /** @param m the group view this connection answers {@link #membership()} with */
@@ -189,24 +249,116 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     @Override
     public ConnectionStatus status() {
         return new ConnectionStatus(settings.name(), settings.serverUri(), settings.clientId(), state, since,
-                received.get(), published.get(), outbox.size() + (inHand == null ? 0 : 1), dropped.get(), reconnects.get(), lastError);
+                received.get(), published.get(), store.depth(), store.dropped() + dropped.get(), reconnects.get(),
+                lastError, store.diskBytes(), store.expired(), unacknowledged.get());
     }
 
     // ---- Paho callbacks: copy, hand over, return; never throw ----
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
+        Acknowledgement ack = Acknowledgement.NONE;
         try {
             received.incrementAndGet();
-            InboundMessage in = new InboundMessage(settings.name(), topic, message.getPayload().clone(),
-                    message.getQos(), System.nanoTime());
-            for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
-                if (matches(e.getKey(), topic)) {
-                    e.getValue().handler().onMessage(in);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                dispatch.lock();
+                try {
+                    List<Subscription> targets = new ArrayList<>(1);
+                    for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
+                        if (matches(e.getKey(), topic)) {
+                            targets.add(e.getValue());
+                        }
+                    }
+                    boolean keep = targets.isEmpty() && message.getQos() > 0;
+                    if (keep && unclaimedFull()) {
+                        ack = Acknowledgement.NONE;
+                    } else {
+                        int manual = (int) targets.stream().filter(Subscription::manualAck).count();
+                        ack = message.getQos() == 0 ? Acknowledgement.NONE
+                                : new InboundAck(client, message.getId(), message.getQos(), keep ? 1 : Math.max(1, manual));
+                        InboundMessage in = new InboundMessage(settings.name(), topic, message.getPayload().clone(),
+                                message.getQos(), System.nanoTime(), message.isDuplicate(), ack);
+                        if (keep) {
+                            synchronized (unclaimed) {
+                                unclaimed.add(in);
+                            }
+                            return;
+                        }
+                        for (Subscription s : targets) {
+                            s.handler().onMessage(in);
+                        }
+                        if (manual == 0) {
+                            ack.acknowledge();
+                        }
+                        return;
+                    }
+                } finally {
+                    dispatch.unlock();
+                }
+                // many kept and nobody subscribed yet: wait (the broker holds the rest) for a subscription
+                if (!running || System.nanoTime() > deadline) {
+                    LOG.warn("{}: no subscription for {} and {} unclaimed messages held; left unacknowledged until the "
+                            + "next connection", settings.name(), topic, MAX_UNCLAIMED);
+                    return;
+                }
+                synchronized (unclaimed) {
+                    unclaimed.wait(100);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Handler failed for a message on {}; message skipped", topic, e);
+            ack.acknowledge();
+        }
+    }
+
+    /**
+     * Whether the messages kept for subscriptions not made yet reached their bound. The persistent session
+     * delivers as soon as the connection is up, before the pipelines subscribed; they are kept until a
+     * subscription claims them, and beyond the bound the callback thread waits (up to a minute; then the
+     * message stays unacknowledged and comes again with the next connection).
+     */
+    private boolean unclaimedFull() {
+        synchronized (unclaimed) {
+            return unclaimed.size() >= MAX_UNCLAIMED;
+        }
+    }
+
+    /**
+     * Acknowledges one QoS 1/2 message once all its manual-ack consumers did, on the client it arrived
+     * with: after a reconnect the message id belongs to the new session and the broker redelivers anyway.
+     */
+    private final class InboundAck implements Acknowledgement {
+        private final MqttAsyncClient receivedBy;
+        private final int id;
+        private final int qos;
+        private final AtomicInteger owed;
+
+        InboundAck(MqttAsyncClient receivedBy, int id, int qos, int owed) {
+            this.receivedBy = receivedBy;
+            this.id = id;
+            this.qos = qos;
+            this.owed = new AtomicInteger(owed);
+            unacknowledged.incrementAndGet();
+        }
+
+        @Override
+        public void acknowledge() {
+            if (owed.decrementAndGet() != 0) {
+                return;
+            }
+            unacknowledged.decrementAndGet();
+            if (receivedBy != client || !receivedBy.isConnected()) {
+                return;
+            }
+            try {
+                receivedBy.messageArrivedComplete(id, qos);
+            } catch (MqttException | RuntimeException e) {
+                LOG.debug("{}: acknowledging message {} failed ({}); the broker delivers it again", settings.name(),
+                        id, e.getMessage());
+            }
         }
     }
 
@@ -225,6 +377,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
 
     @Override
     public void connectionLost(Throwable cause) {
+        // whatever was in flight goes out again, in order, on the next connection
+        store.requeueInflight();
         setState(ConnectionState.DISCONNECTED, cause == null ? "connection lost"
                 : cause instanceof Exception ex ? describe(ex) : String.valueOf(cause));
         outageLogged = true;
@@ -254,6 +408,11 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                 continue;
             }
             try {
+                if (!first) {
+                    // a fresh client: Paho keeps no outbound state of its own; the store re-sends
+                    replaceClient();
+                    store.requeueInflight();
+                }
                 setState(ConnectionState.CONNECTING, lastError);
                 client.connect(options()).waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 1000L);
                 resubscribe();
@@ -339,38 +498,57 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private void publishLoop() {
-        Outgoing pending = null;
+        PublishStore.Entry pending = null;
         while (running) {
             try {
-                if (pending == null) {
-                    pending = outbox.poll(500, TimeUnit.MILLISECONDS);
-                    inHand = pending;
-                    if (pending == null) {
-                        continue;
-                    }
-                }
                 if (state != ConnectionState.CONNECTED) {
                     awaitChange(200);
                     continue;
                 }
-                client.publish(pending.topic(), pending.payload(), pending.qos(), pending.retained());
-                published.incrementAndGet();
+                if (pending != null && !store.inFlight(pending)) {
+                    pending = null; // requeued by a reconnect: it goes out again from its queue, in order
+                }
+                if (pending == null) {
+                    pending = store.take(500);
+                    if (pending == null) {
+                        continue;
+                    }
+                }
+                PublishStore.Entry e = pending;
+                MqttAsyncClient c = client;
+                if (e.qos == 0) {
+                    c.publish(e.topic, store.payload(e), 0, e.retained);
+                    store.done(e);
+                    published.incrementAndGet();
+                } else {
+                    c.publish(e.topic, store.payload(e), e.qos, e.retained, null, new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            store.done(e);
+                            published.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable failure) {
+                            // connection lost: requeued by connectionLost / the next connect
+                        }
+                    });
+                }
                 pending = null;
-                inHand = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (MqttException e) {
-                if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
-                    awaitChange(1);
-                } else {
-                    awaitChange(100);
+                // REASON_CODE_MAX_INFLIGHT: Paho's window is full; the message stays in hand and is retried
+                awaitChange(e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 100);
+                if (pending != null && !store.inFlight(pending)) {
+                    pending = null; // requeued meanwhile by a reconnect
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("Dropping a message to {} that Paho refused: {}", pending.topic(), e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Dropping a message to {} that cannot be sent: {}", pending.topic, e.toString());
                 dropped.incrementAndGet();
+                store.done(pending);
                 pending = null;
-                inHand = null;
             }
         }
     }
@@ -461,6 +639,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         }
         // also stops a connect still in progress, so no stray session takes over the client id later
         replaceClientQuietly(false);
+        store.close();
     }
 
     private static void join(Thread t) {

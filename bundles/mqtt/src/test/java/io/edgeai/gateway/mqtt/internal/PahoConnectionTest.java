@@ -118,6 +118,46 @@ class PahoConnectionTest {
     }
 
     @Test
+    void unacknowledgedMessagesComeBackOnThePersistentSessionMarkedAsDuplicates() throws Exception {
+        ConnectionSettings persistent = new ConnectionSettings("t", broker.uri(), "edgeai-test-acks", "", "", false,
+                30, 10, 1000, 100, 100, 200, "");
+        BlockingQueue<InboundMessage> first = new LinkedBlockingQueue<>();
+        try (PahoConnection sender = new PahoConnection(ConnectionSettings.of("s", broker.uri(), "edgeai-ack-sender"))) {
+            try (PahoConnection c = new PahoConnection(persistent)) {
+                c.subscribe("acks/#", 1, first::add, true);
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED
+                        && sender.status().state() == ConnectionState.CONNECTED);
+                for (int i = 0; i < 5; i++) {
+                    sender.publish("acks/" + i, new byte[] {(byte) i}, 1, false);
+                }
+                for (int i = 0; i < 5; i++) {
+                    InboundMessage m = first.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(m, "message " + i);
+                    assertFalse(m.duplicate());
+                    if (i < 2) {
+                        m.acknowledge();
+                    }
+                }
+                assertEquals(3, c.status().unacknowledged());
+            }
+            // the same client id again: the broker delivers the three it holds unacknowledged
+            BlockingQueue<InboundMessage> again = new LinkedBlockingQueue<>();
+            try (PahoConnection c = new PahoConnection(persistent)) {
+                c.subscribe("acks/#", 1, again::add, true);
+                for (int i = 2; i < 5; i++) {
+                    InboundMessage m = again.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(m, "redelivery of " + i);
+                    assertEquals("acks/" + i, m.topic());
+                    assertTrue(m.duplicate(), "DUP flag of a redelivery");
+                    m.acknowledge();
+                }
+                assertEquals(0, c.status().unacknowledged());
+                assertEquals(null, again.poll(300, TimeUnit.MILLISECONDS), "acknowledged ones are not redelivered");
+            }
+        }
+    }
+
+    @Test
     void passwordNeverAppearsInSettingsText() {
         ConnectionSettings s = new ConnectionSettings("t", "tcp://127.0.0.1:1", "c", "user", "s3cr3t-value", true,
                 30, 1, 10, 5, 100, 200, "");

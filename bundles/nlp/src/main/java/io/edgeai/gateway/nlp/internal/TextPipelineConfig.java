@@ -109,4 +109,13 @@ public @interface TextPipelineConfig {
             + "the same group (scale-out of this stateless pipeline). Empty: a plain subscription. Needs a broker with "
             + "shared subscriptions (Mosquitto 2, EMQX, HiveMQ, VerneMQ); the embedded Moquette 0.17 has none.")
     String shareGroup() default "";
+
+    /** @return overflow policy */
+    @AttributeDefinition(name = "Overflow policy", description = "What happens when the queue is full: drop the "
+            + "newest or the oldest message (acknowledged, counted as dropped), or hold-acks: the MQTT intake waits for "
+            + "room and the broker holds the rest unacknowledged (counted as held).", options = {
+        @Option(label = "Drop the newest message", value = "drop-newest"),
+        @Option(label = "Drop the oldest message", value = "drop-oldest"),
+        @Option(label = "Hold acknowledgements (backpressure)", value = "hold-acks")})
+    String overflowPolicy() default "drop-newest";
 }

@@ -31,13 +31,16 @@ import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
  * @param queueCapacity ingest queue bound
  * @param batchSize most messages per encoder run (micro-batch); 1 runs every message alone
  * @param batchLingerMillis how long the first message of a micro-batch waits for more
+ * @param overflowPolicy what a full ingest queue does: {@code drop-newest}, {@code drop-oldest} or
+ *        {@code hold-acks} (the MQTT intake waits; the broker holds the rest unacknowledged)
  */
 public record TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
         String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
         Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
         double oosThreshold, double minSimilarity, double temperature, int queueCapacity, int batchSize,
-        int batchLingerMillis) {
+        int batchLingerMillis, String overflowPolicy) {
     private static final Set<String> TASKS = Set.of("intent", "entities", "embedding");
+    private static final Set<String> POLICIES = Set.of("drop-newest", "drop-oldest", "hold-acks");
     /** Largest micro-batch accepted. */
     static final int MAX_BATCH = 256;
     /** Longest linger accepted. */
@@ -73,10 +76,47 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
                     + MAX_LINGER_MS);
         }
         tasks = Set.copyOf(tasks);
+        overflowPolicy = overflowPolicy == null ? "drop-newest" : overflowPolicy.strip();
+        if (!POLICIES.contains(overflowPolicy)) {
+            throw new IllegalArgumentException("overflowPolicy must be one of " + POLICIES + ", got " + overflowPolicy);
+        }
     }
 
     /**
-     * Settings without micro-batching (every message runs the encoder alone).
+     * Settings without micro-batching and with the given overflow policy.
+     *
+     * @param name pipeline name
+     * @param inputTopic input filter
+     * @param inputQos input QoS
+     * @param outputTopicPrefix result root
+     * @param outputQos result QoS
+     * @param deadLetterTopicPrefix dead-letter root
+     * @param textField JSON field of the text
+     * @param maxPayloadBytes payload limit
+     * @param maxTextLength text limit
+     * @param encoder encoder model name
+     * @param tasks tasks
+     * @param intents few-shot examples per intent
+     * @param intentModel intent head model name, empty for few-shot
+     * @param slotModel slot head model name
+     * @param oosThreshold confidence threshold
+     * @param minSimilarity few-shot similarity floor
+     * @param temperature few-shot softmax temperature
+     * @param queueCapacity ingest queue bound
+     * @param overflowPolicy {@code drop-newest}, {@code drop-oldest} or {@code hold-acks}
+     */
+    public TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
+            String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
+            Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
+            double oosThreshold, double minSimilarity, double temperature, int queueCapacity, String overflowPolicy) {
+        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
+                maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
+                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS, overflowPolicy);
+    }
+
+    /**
+     * Settings without micro-batching (every message runs the encoder alone) that drop the newest message
+     * when the ingest queue is full.
      *
      * @param name pipeline name
      * @param inputTopic input filter
@@ -103,7 +143,7 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
             double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
                 maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
-                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS);
+                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS, "drop-newest");
     }
 
     /**
@@ -114,7 +154,7 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
     public TextSettings withBatch(int size, int lingerMillis) {
         return new TextSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix,
                 textField, maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel,
-                oosThreshold, minSimilarity, temperature, queueCapacity, size, lingerMillis);
+                oosThreshold, minSimilarity, temperature, queueCapacity, size, lingerMillis, overflowPolicy);
     }
 
     static TextSettings from(TextPipelineConfig c) {
@@ -134,7 +174,8 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
                 c.outputQos(), trimSlash(c.deadLetterTopicPrefix()), c.textField(), c.maxPayloadBytes(),
                 c.max_text_length(), c.encoder().strip(), tasks, FewShotIntents.parse(entries.toArray(String[]::new)),
                 c.intent_model().strip(), c.slot_model().strip(), c.oos_threshold(), c.fewshot_min_similarity(),
-                c.fewshot_temperature(), c.queueCapacity(), c.batch_size(), c.batch_linger_ms());
+                c.fewshot_temperature(), c.queueCapacity(), c.batch_size(), c.batch_linger_ms(),
+                c.overflowPolicy());
     }
 
     /** @return true when the intent task is on */

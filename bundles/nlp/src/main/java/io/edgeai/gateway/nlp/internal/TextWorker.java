@@ -60,6 +60,7 @@ public final class TextWorker {
     /** Encoder runs that took more than one text, and the texts they took. */
     private final AtomicLong batchRuns = new AtomicLong();
     private final AtomicLong batchTexts = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
     private volatile TextSettings settings;
     /** Share group of the input subscription, empty for a plain one. */
@@ -105,7 +106,7 @@ public final class TextWorker {
     /** Starts the worker thread and subscribes. */
     public void start() {
         thread.start();
-        connection.subscribe(filter(settings), settings.inputQos(), this::offer);
+        connection.subscribe(filter(settings), settings.inputQos(), this::offer, true);
     }
 
     /**
@@ -119,7 +120,7 @@ public final class TextWorker {
         settings = next;
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
             connection.unsubscribe(filter(prev));
-            connection.subscribe(filter(next), next.inputQos(), this::offer);
+            connection.subscribe(filter(next), next.inputQos(), this::offer, true);
         }
         LOG.info("Text pipeline {} updated live", next.name());
     }
@@ -137,7 +138,9 @@ public final class TextWorker {
     }
 
     /**
-     * Hands a message over; called on the MQTT callback thread, never blocks.
+     * Hands a message over; called on the MQTT callback thread. Never blocks, except with the overflow
+     * policy {@code hold-acks}, which makes the intake wait for room on purpose (backpressure). An input is
+     * acknowledged once its result or dead letter is in the connection's publish store; a dropped one at once.
      *
      * @param in the message
      */
@@ -146,16 +149,44 @@ public final class TextWorker {
         InboundMessage m = in;
         if (in.payload().length > settings.maxPayloadBytes()) {
             // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
-            m = new InboundMessage(in.connection(), in.topic(), Arrays.copyOf(in.payload(), OVERSIZE_KEPT), in.qos(),
-                    in.receivedNanos());
+            m = in.withPayload(Arrays.copyOf(in.payload(), OVERSIZE_KEPT));
             oversize.put(m, in.payload().length);
         }
-        if (!queue.offer(m)) {
-            oversize.remove(m);
-            dropped.incrementAndGet();
-            logOnce("overflow", "Text pipeline {} queue full ({}); dropping the newest messages (counted)",
-                    settings.name(), settings.queueCapacity());
+        if (queue.offer(m)) {
+            return;
         }
+        String policy = settings.overflowPolicy();
+        if (policy.equals("hold-acks")) {
+            held.incrementAndGet();
+            logOnce("hold", "Text pipeline {} queue full ({}); holding the intake until there is room (counted)",
+                    settings.name(), settings.queueCapacity());
+            try {
+                while (running) {
+                    if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            oversize.remove(m); // stopping: left unacknowledged, the broker delivers it again
+            return;
+        }
+        InboundMessage gone = policy.equals("drop-oldest") ? queue.poll() : m;
+        if (gone != m && !queue.offer(m)) {
+            drop(m);
+        }
+        if (gone != null) {
+            drop(gone);
+        }
+        logOnce("overflow", "Text pipeline {} queue full ({}); dropping the {} messages (counted)", settings.name(),
+                settings.queueCapacity(), policy.equals("drop-oldest") ? "oldest" : "newest");
+    }
+
+    private void drop(InboundMessage m) {
+        dropped.incrementAndGet();
+        oversize.remove(m);
+        m.acknowledge();
     }
 
     private void run() {
@@ -346,7 +377,8 @@ public final class TextWorker {
         boolean truncated = run.truncated();
         byte[] out = TextResultEncoder.result(m.topic(), text, intent, intentModel, entities,
                 s.wantsEmbedding() ? embedding : null, encoder.info().id(), truncated);
-        connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false);
+        connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false,
+                MqttConnection.PRIORITY_NORMAL, m::acknowledge);
         published.incrementAndGet();
         latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
         if (LOG.isTraceEnabled()) {
@@ -391,7 +423,8 @@ public final class TextWorker {
         TextSettings s = settings;
         byte[] dl = TextResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(TextResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false);
+        connection.publish(TextResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false,
+                MqttConnection.PRIORITY_NORMAL, m::acknowledge);
         logOnce(code, "Text pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
     }
@@ -413,7 +446,8 @@ public final class TextWorker {
         TextEncoder e = models.encoder(s.encoder());
         return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
-                s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99));
+                s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99),
+                s.overflowPolicy(), held.get(), 0);
     }
 
     /** @return encoder runs that took a micro-batch of more than one text */

@@ -251,4 +251,51 @@ class TextWorkerTest {
         assertEquals(384, r.get("embedding").size());
         assertTrue(r.get("entities").size() > 0, r.toString());
     }
+
+    /**
+     * hold-acks: while the worker is held back, the intake stops at the queue bound (the broker keeps the
+     * rest); afterwards every message has its result and every input is acknowledged.
+     */
+    @Test
+    void aFloodWithHoldAcksStopsTheIntakeAndLosesNothing() {
+        java.util.concurrent.atomic.AtomicBoolean gate = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ModelLookup held = new ModelLookup() {
+            @Override
+            public io.edgeai.gateway.api.TextEncoder encoder(String name) {
+                while (!gate.get() && Thread.currentThread().getName().startsWith("edgeai-text-")) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                }
+                return TestModels.ALL.encoder(name);
+            }
+
+            @Override
+            public io.edgeai.gateway.api.ModelRunner model(String name) {
+                return TestModels.ALL.model(name);
+            }
+        };
+        TextSettings base = settings("flood", "flood/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "",
+                0.5);
+        TextSettings s = new TextSettings(base.name(), base.inputTopic(), 1, base.outputTopicPrefix(), 1,
+                base.deadLetterTopicPrefix(), base.textField(), base.maxPayloadBytes(), base.maxTextLength(),
+                base.encoder(), base.tasks(), base.intents(), "", "", -1, 0.5, 0.05, 5, "hold-acks");
+        worker = new TextWorker(s, gateway, held);
+        worker.start();
+        ask("flood/probe/voice", "lights on please");
+        java.util.concurrent.atomic.AtomicInteger results = new java.util.concurrent.atomic.AtomicInteger();
+        device.subscribe("edgeai/nlp/flood/room/#", 1, m -> results.incrementAndGet());
+        long before = worker.status("gw").received();
+        gate.set(false);
+        for (int i = 0; i < 60; i++) {
+            device.publish("flood/room/voice", ("turn off the lights " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> worker.status("gw").held() > 0);
+        // one in the worker's hand, five queued, one waiting in the intake
+        assertTrue(worker.status("gw").received() - before <= 7, "intake stopped: " + worker.status("gw"));
+        assertTrue(gateway.status().unacknowledged() >= 6, "nothing held back was acknowledged");
+        gate.set(true);
+        await().atMost(Duration.ofSeconds(60)).until(() -> results.get() == 60);
+        assertEquals(0, worker.status("gw").dropped());
+        assertEquals("hold-acks", worker.status("gw").overflowPolicy());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
+    }
 }

@@ -37,6 +37,8 @@ public final class AnomalyPipeline implements Pipeline {
     private final MqttConnection connection;
     private final ModelRegistry registry;
     private final ModelChoice models = new ModelChoice();
+    /** All broker connections by name, for an output connection other than the input's. */
+    private final Map<String, MqttConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PipelineWorker worker;
     private volatile String pinText = "";
     private volatile String owner = "";
@@ -61,9 +63,14 @@ public final class AnomalyPipeline implements Pipeline {
         return new ScaleOut(c.shareGroup(), c.keyAffinity(), c.handoverMillis(), c.handoverBuffer());
     }
 
-    /** A worker joined to the connection's gateway group as configured; subscribes to results for key affinity. */
+    /**
+     * A worker publishing on its output connection, joined to the connection's gateway group as configured;
+     * subscribes to results for key affinity.
+     */
     private PipelineWorker newWorker(PipelineSettings settings, ScaleOut scale) {
-        PipelineWorker w = new PipelineWorker(settings, connection, models::get, models::shadow);
+        String out = settings.outputConnection();
+        PipelineWorker w = new PipelineWorker(settings, connection, out.isEmpty() || out.equals(connection.name())
+                ? () -> connection : () -> connections.get(out), models::get, models::shadow);
         KeyAffinity keys = null;
         if (scale.keyAffinity()) {
             GroupMembership group = connection.membership().orElseThrow(() -> new IllegalArgumentException(
@@ -80,6 +87,16 @@ public final class AnomalyPipeline implements Pipeline {
         if (w.affinity() != null) {
             connection.unsubscribe(w.settings().outputTopicPrefix() + "/#");
         }
+    }
+
+    /** Tracks every connection by name (results may go out on another one than inputs come in on). */
+    @Reference(name = "connections", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConnection(MqttConnection c) {
+        connections.put(c.name(), c);
+    }
+
+    void unbindConnection(MqttConnection c) {
+        connections.remove(c.name(), c);
     }
 
     /** Binds a version of the model the target filter selects. */
@@ -136,10 +153,12 @@ public final class AnomalyPipeline implements Pipeline {
         }
         ScaleOut scale = scaleOut(config);
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
+                || !next.outputConnection().equals(w.settings().outputConnection())
                 || !scale.equals(w.scaleOut()) || (scale.keyAffinity()
                         && !next.outputTopicPrefix().equals(w.settings().outputTopicPrefix()))) {
             stop(w);
             PipelineWorker fresh = newWorker(next, scale);
+            fresh.adopt(w);
             fresh.start();
             worker = fresh;
         } else {

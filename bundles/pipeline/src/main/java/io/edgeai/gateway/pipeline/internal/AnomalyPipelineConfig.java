@@ -16,6 +16,12 @@ public @interface AnomalyPipelineConfig {
     @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection.")
     String connection_target() default "(edgeai.connection.name=local)";
 
+    /** @return output connection name */
+    @AttributeDefinition(name = "Output connection", description = "Name of the broker connection results, alarms "
+            + "and dead letters are published on (an uplink), e.g. cloud; empty: the input connection. Inputs are "
+            + "acknowledged once their results are in that connection's store.")
+    String outputConnection() default "";
+
     /** @return model filter */
     @AttributeDefinition(name = "Model", description = "LDAP filter selecting the model; the serving version is used.")
     String model_target() default "(edgeai.model.name=nab-ae)";
@@ -89,9 +95,12 @@ public @interface AnomalyPipelineConfig {
     int queueCapacity() default 10000;
 
     /** @return overflow policy */
-    @AttributeDefinition(name = "Overflow policy", description = "What happens when the queue is full (counted as dropped).", options = {
+    @AttributeDefinition(name = "Overflow policy", description = "What happens when the queue is full: drop the "
+            + "newest or the oldest reading (acknowledged, counted as dropped), or hold-acks: the MQTT intake waits for "
+            + "room, nothing is acknowledged meanwhile and the broker holds the rest (counted as held).", options = {
         @Option(label = "Drop the newest reading", value = "drop-newest"),
-        @Option(label = "Drop the oldest reading", value = "drop-oldest")})
+        @Option(label = "Drop the oldest reading", value = "drop-oldest"),
+        @Option(label = "Hold acknowledgements (backpressure)", value = "hold-acks")})
     String overflowPolicy() default "drop-newest";
 
     /** @return series bound */

@@ -26,12 +26,19 @@ package io.edgeai.gateway.pipeline.internal;
  * @param maxWindow most values a model may keep per series (its {@code window.size}); bounds memory at
  *        {@code maxSeries * maxWindow} values
  * @param modelVersionRange pinned OSGi version range of the model, empty for the serving version
+ * @param holdAcks overflow policy {@code hold-acks}: a full queue makes the MQTT intake wait (the broker
+ *        holds the rest, unacknowledged) instead of dropping; overrides {@code dropOldest}
+ * @param outputConnection name of the connection results are published on; empty for the input's
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
         double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow,
-        String modelVersionRange) {
+        String modelVersionRange, boolean holdAcks, String outputConnection) {
+
+    /** The ingest queue's overflow policies. */
+    public static final java.util.List<String> OVERFLOW_POLICIES = java.util.List.of("drop-newest", "drop-oldest",
+            "hold-acks");
 
     /** The payload formats a pipeline can decode. */
     public static final java.util.List<String> FORMATS = java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
@@ -57,6 +64,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
         }
         modelVersionRange = modelVersionRange == null ? "" : modelVersionRange.trim();
+        outputConnection = outputConnection == null ? "" : outputConnection.trim();
         if (!modelVersionRange.isEmpty()) {
             try {
                 new org.osgi.framework.VersionRange(modelVersionRange);
@@ -69,14 +77,34 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
 
     static PipelineSettings from(AnomalyPipelineConfig c) {
         String policy = c.overflowPolicy().trim();
-        if (!policy.equals("drop-newest") && !policy.equals("drop-oldest")) {
-            throw new IllegalArgumentException("overflowPolicy must be drop-newest or drop-oldest, got " + policy);
+        if (!OVERFLOW_POLICIES.contains(policy)) {
+            throw new IllegalArgumentException("overflowPolicy must be one of " + OVERFLOW_POLICIES + ", got " + policy);
         }
         return new PipelineSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
                 c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
-                c.maxBatch(), c.maxWindow(), c.modelVersionRange());
+                c.maxBatch(), c.maxWindow(), c.modelVersionRange(), policy.equals("hold-acks"), c.outputConnection());
+    }
+
+    /** @return the overflow policy's name: {@code drop-newest}, {@code drop-oldest} or {@code hold-acks} */
+    public String overflowPolicy() {
+        return holdAcks ? "hold-acks" : dropOldest ? "drop-oldest" : "drop-newest";
+    }
+
+    /**
+     * @param policy {@code drop-newest}, {@code drop-oldest} or {@code hold-acks}
+     * @param capacity ingest queue bound
+     * @return these settings with another ingest queue
+     */
+    public PipelineSettings withIntake(String policy, int capacity) {
+        if (!OVERFLOW_POLICIES.contains(policy)) {
+            throw new IllegalArgumentException("overflowPolicy must be one of " + OVERFLOW_POLICIES);
+        }
+        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
+                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, capacity, policy.equals("drop-oldest"),
+                maxSeries, threshold, clearThreshold, raiseCount, clearCount, payloadFormat, maxBatch, maxWindow,
+                modelVersionRange, policy.equals("hold-acks"), outputConnection);
     }
 
     /**
@@ -107,7 +135,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, "");
+                raiseCount, clearCount, "json", 1000, 1024, "", false, "");
     }
 
     /**
@@ -138,7 +166,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount, String modelVersionRange) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange);
+                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange, false, "");
     }
 
     /**
@@ -149,7 +177,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
     public PipelineSettings withPayloadFormat(String format, int batch) {
         return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
                 deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
-                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow, modelVersionRange);
+                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow, modelVersionRange, holdAcks,
+                outputConnection);
     }
 
     /**

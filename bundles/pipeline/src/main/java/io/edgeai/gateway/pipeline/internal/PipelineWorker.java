@@ -45,11 +45,15 @@ import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 /**
  * The anomaly pipeline's stages in order, on one owned thread: decode, window and score with the
  * serving model, decide, encode, publish. The MQTT callback only offers messages to the bounded queue.
+ * An input is acknowledged to its broker once everything it produced (results, alarms, or its dead
+ * letter) is in the output connection's publish store; a redelivered input (DUP) whose reading is not
+ * newer than its series' last scored one is acknowledged without being scored again.
  */
 public final class PipelineWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineWorker.class);
 
     private final MqttConnection connection;
+    private final Supplier<MqttConnection> output;
     private final Supplier<ModelRunner> model;
     private final Supplier<ModelRunner> shadowModel;
     private final ShadowScoring shadow;
@@ -62,6 +66,8 @@ public final class PipelineWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final LatencyWindow latency = new LatencyWindow(4096);
@@ -84,12 +90,20 @@ public final class PipelineWorker {
     /** Whether the worker is replaying inputs of a topic it took over (worker thread only). */
     private boolean replaying;
     private String scorerModel = "";
+    /** The outcome of the input being processed (worker thread only); null when it needs no acknowledgement. */
+    private Outcome current;
+    /** How long readings wait for a model before they are dead-lettered ({@code no-model}). */
+    private static final long MODEL_GRACE_NANOS = 30_000_000_000L;
+    /** When the model went missing ({@link System#nanoTime()}), 0 while there is one; worker thread only. */
+    private long noModelSince;
     private AnomalyScorer scorer;
     private ScorerSettings scorerSettings;
 
     private static final class Series {
         SeriesState state;
         final AlarmState alarm = new AlarmState();
+        /** Time of the last scored reading, to recognise redelivered ones. */
+        long lastMillis = Long.MIN_VALUE;
 
         Series(SeriesState state) {
             this.state = state;
@@ -113,7 +127,20 @@ public final class PipelineWorker {
      */
     public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model,
             Supplier<ModelRunner> shadowModel) {
+        this(settings, connection, () -> connection, model, shadowModel);
+    }
+
+    /**
+     * @param settings pipeline settings
+     * @param connection broker connection to subscribe on
+     * @param output the connection to publish on (may change; while it is null the worker waits)
+     * @param model supplies the serving model (may change between calls; may be null)
+     * @param shadowModel supplies the model's shadow candidate (may change between calls; null when none)
+     */
+    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<MqttConnection> output,
+            Supplier<ModelRunner> model, Supplier<ModelRunner> shadowModel) {
         this.settings = settings;
+        this.output = output;
         this.shadowModel = shadowModel;
         this.shadow = new ShadowScoring(settings.name());
         this.decoder = decoderFor(settings);
@@ -170,7 +197,7 @@ public final class PipelineWorker {
     /** Starts the worker thread and subscribes. */
     public void start() {
         thread.start();
-        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), this::offer);
+        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), this::offer, true);
     }
 
     /**
@@ -190,7 +217,7 @@ public final class PipelineWorker {
         }
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
             connection.unsubscribe(scaleOut.filter(prev.inputTopic()));
-            connection.subscribe(scaleOut.filter(next.inputTopic()), next.inputQos(), this::offer);
+            connection.subscribe(scaleOut.filter(next.inputTopic()), next.inputQos(), this::offer, true);
         }
         LOG.info("Pipeline {} updated live", next.name());
     }
@@ -208,7 +235,31 @@ public final class PipelineWorker {
         }
     }
 
-    /** Unsubscribes, stops the thread and waits for it. Queued readings are discarded. */
+    /**
+     * Takes over the readings a stopped worker still had queued (a restart for a new configuration), before
+     * {@link #start()}, so they keep their order ahead of newer ones. What does not fit stays
+     * unacknowledged: the broker delivers it again on the next connection.
+     *
+     * @param stopped a worker after {@link #stop()}
+     */
+    public void adopt(PipelineWorker stopped) {
+        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
+            Integer size = stopped.oversize.remove(m);
+            if (!queue.offer(m)) {
+                logOnce("adopt", "Pipeline {}: a reading of the previous worker did not fit the new queue; the broker "
+                        + "delivers it again on the next connection", settings.name());
+                continue;
+            }
+            if (size != null) {
+                oversize.put(m, size);
+            }
+        }
+    }
+
+    /**
+     * Unsubscribes, stops the thread and waits for it. Queued readings stay unacknowledged: a successor
+     * takes them over ({@link #adopt}), otherwise the broker delivers them again to the next session.
+     */
     public void stop() {
         connection.unsubscribe(scaleOut.filter(settings.inputTopic()));
         running = false;
@@ -221,37 +272,103 @@ public final class PipelineWorker {
     }
 
     /**
-     * Hands a message over; called on the MQTT callback thread, never blocks.
+     * Hands a message over; called on the MQTT callback thread. Never blocks, except with the overflow
+     * policy {@code hold-acks}, which makes the intake wait for room on purpose (backpressure).
      *
-     * @param m the message
+     * @param in the message
      */
     public void offer(InboundMessage in) {
         received.incrementAndGet();
         InboundMessage m = in;
         if (in.payload().length > settings.maxPayloadBytes()) {
             // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
-            m = new InboundMessage(in.connection(), in.topic(), java.util.Arrays.copyOf(in.payload(), OVERSIZE_KEPT),
-                    in.qos(), in.receivedNanos());
+            m = in.withPayload(java.util.Arrays.copyOf(in.payload(), OVERSIZE_KEPT));
             oversize.put(m, in.payload().length);
         }
         if (queue.offer(m)) {
             return;
         }
+        PipelineSettings s = settings;
+        if (s.holdAcks()) {
+            hold(m);
+            return;
+        }
         dropped.incrementAndGet();
-        if (settings.dropOldest()) {
-            InboundMessage gone = queue.poll();
-            if (gone != null) {
-                oversize.remove(gone);
-            }
+        InboundMessage gone = m;
+        if (s.dropOldest()) {
+            gone = queue.poll();
             if (!queue.offer(m)) {
                 dropped.incrementAndGet();
-                oversize.remove(m);
+                drop(m);
             }
-        } else {
-            oversize.remove(m);
         }
-        logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", settings.name(),
-                settings.queueCapacity(), settings.dropOldest() ? "the oldest" : "the newest");
+        if (gone != null) {
+            drop(gone);
+        }
+        logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", s.name(),
+                s.queueCapacity(), s.dropOldest() ? "the oldest" : "the newest");
+    }
+
+    /** A dropped reading's outcome is the drop (counted): it is acknowledged, not redelivered. */
+    private void drop(InboundMessage m) {
+        oversize.remove(m);
+        m.acknowledge();
+    }
+
+    /** Waits for room; the broker keeps everything behind this message unacknowledged meanwhile. */
+    private void hold(InboundMessage m) {
+        held.incrementAndGet();
+        logOnce("hold", "Pipeline {} queue full ({}); holding the intake until there is room (counted as held)",
+                settings.name(), settings.queueCapacity());
+        try {
+            while (running) {
+                if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        oversize.remove(m); // stopping: left unacknowledged, the broker delivers it again
+    }
+
+    /** Acknowledges an input once everything it produced is stored: a count of outstanding publishes. */
+    private static final class Outcome implements Runnable {
+        private final InboundMessage input;
+        private final AtomicInteger owed = new AtomicInteger(1);
+
+        Outcome(InboundMessage input) {
+            this.input = input;
+        }
+
+        Runnable expect() {
+            owed.incrementAndGet();
+            return this;
+        }
+
+        @Override
+        public void run() {
+            if (owed.decrementAndGet() == 0) {
+                input.acknowledge();
+            }
+        }
+    }
+
+    private static final Runnable NOTHING = () -> {
+    };
+
+    /** Publishes on the output connection, waiting while it is not bound (nothing is acknowledged meanwhile). */
+    private void publish(String topic, byte[] payload, int qos, int priority, Outcome outcome) {
+        MqttConnection out = output.get();
+        while (out == null && running) {
+            logOnce("no-output", "Pipeline {}: output connection {} is not there; waiting", settings.name(),
+                    settings.outputConnection());
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            out = output.get();
+        }
+        if (out != null) {
+            out.publish(topic, payload, qos, false, priority, outcome == null ? NOTHING : outcome.expect());
+        }
     }
 
     private void run() {
@@ -272,12 +389,23 @@ public final class PipelineWorker {
         }
     }
 
+    /**
+     * Processes one input; it is acknowledged once everything it produced (results, alarm, dead letter) is in
+     * the output connection's store, or at once when it produced nothing to publish.
+     */
     private void processSafely(InboundMessage m) {
+        Outcome outcome = m.acknowledgement() == io.edgeai.gateway.api.Acknowledgement.NONE ? null : new Outcome(m);
+        current = outcome;
         try {
             process(m);
         } catch (RuntimeException e) {
             reject(m, "internal-error", "unexpected failure: " + e);
             LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
+        } finally {
+            current = null;
+            if (outcome != null) {
+                outcome.run();
+            }
         }
     }
 
@@ -343,7 +471,7 @@ public final class PipelineWorker {
      */
     private boolean score(InboundMessage m, Reading r, PipelineSettings s) {
         long t1 = System.nanoTime();
-        ModelRunner runner = model.get();
+        ModelRunner runner = awaitModel();
         if (runner == null) {
             reject(m, "no-model", "no model is serving this pipeline");
             return false;
@@ -366,6 +494,12 @@ public final class PipelineWorker {
             series.put(key, ser);
             seriesCount.set(series.size());
         }
+        if (m.duplicate() && r.epochMillis() <= ser.lastMillis) {
+            // scored before this redelivery: its result is already in the store
+            duplicates.incrementAndGet();
+            return true;
+        }
+        ser.lastMillis = Math.max(ser.lastMillis, r.epochMillis());
         Score score;
         swapSafe.begin(runner);
         try {
@@ -395,9 +529,9 @@ public final class PipelineWorker {
                 ? ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id())
                 : ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id(),
                         keys.self(), keys.ownerChanged(m.topic()), replaying);
-        connection.publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), false);
+        publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), MqttConnection.PRIORITY_NORMAL, current);
         if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
-            connection.publish(s.alarmTopicPrefix() + suffix, out, 1, false);
+            publish(s.alarmTopicPrefix() + suffix, out, 1, MqttConnection.PRIORITY_HIGH, current);
             LOG.info("Pipeline {}: {} on {}/{} (score {})", s.name(), event.wireName(), r.device(), r.quantity(),
                     String.format("%.3f", score.score()));
         }
@@ -425,6 +559,30 @@ public final class PipelineWorker {
             return;
         }
         shadow.score(topic, state, live, runner.info(), candidate, policy.threshold());
+    }
+
+    /**
+     * The serving model; while there is none (at start, between versions) waits up to
+     * {@link #MODEL_GRACE_NANOS} since it went missing, so inputs are not dead-lettered during a boot.
+     */
+    private ModelRunner awaitModel() {
+        ModelRunner runner = model.get();
+        if (runner != null) {
+            noModelSince = 0;
+            return runner;
+        }
+        long now = System.nanoTime();
+        if (noModelSince == 0) {
+            noModelSince = now;
+        }
+        while (runner == null && running && System.nanoTime() - noModelSince < MODEL_GRACE_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            runner = model.get();
+        }
+        if (runner != null) {
+            noModelSince = 0;
+        }
+        return runner;
     }
 
     /** @return how shadow candidates compared with the serving model on this worker's readings */
@@ -467,7 +625,8 @@ public final class PipelineWorker {
         PipelineSettings s = settings;
         byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(ResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false);
+        publish(ResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
+                current);
         logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
         if (LOG.isTraceEnabled()) {
@@ -494,7 +653,7 @@ public final class PipelineWorker {
         return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
-                latency.percentile(99));
+                latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get());
     }
 
     /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */

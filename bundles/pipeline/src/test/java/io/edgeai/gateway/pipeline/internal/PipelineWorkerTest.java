@@ -213,7 +213,7 @@ class PipelineWorkerTest {
         PipelineSettings d = PipelineSettings.defaults("test");
         return new PipelineSettings("test", inputTopic, 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
                 "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(), -1, -1, 1, 12, format, 10,
-                maxWindow, "");
+                maxWindow, "", false, "");
     }
 
     @Test
@@ -280,5 +280,127 @@ class PipelineWorkerTest {
         });
         assertTrue(deadLetters.get("window-too-large").get("reason").asText().contains("maxWindow 8"));
         assertEquals(0, worker.status("anomaly", "gw").published());
+    }
+
+    /**
+     * A flood against a worker whose model is held back: the ingest queue stays at its bound, and every
+     * input is accounted for (published, dropped or held back at the broker until there is room).
+     */
+    private PipelineStatus flood(String policy, int sent) throws Exception {
+        worker.stop();
+        worker = null;
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PipelineWorker w = new PipelineWorker(PipelineSettings.defaults("flood").withIntake(policy, 10), gateway, () -> {
+            try {
+                if (Thread.currentThread().getName().startsWith("edgeai-pipeline-")) {
+                    release.await(); // only the worker waits; status() asks for the model too
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return model;
+        });
+        worker = w;
+        w.start();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    send("sensors/probe/p", "1.0");
+                    return w.status("anomaly", "gw").received() > 0;
+                });
+        long probes = w.status("anomaly", "gw").received();
+        for (int i = 0; i < sent; i++) {
+            send("sensors/flood/v", Integer.toString(i));
+        }
+        if (policy.equals("hold-acks")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> w.status("anomaly", "gw").held() > 0);
+            PipelineStatus blocked = w.status("anomaly", "gw");
+            assertTrue(blocked.received() <= 12 + probes, "intake stopped at the queue bound: " + blocked);
+            assertEquals(0, blocked.dropped());
+        } else {
+            await().atMost(Duration.ofSeconds(20)).until(() -> w.status("anomaly", "gw").received() >= sent + probes);
+        }
+        assertTrue(w.status("anomaly", "gw").queueDepth() <= 10);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            PipelineStatus st = w.status("anomaly", "gw");
+            return st.received() >= sent + probes && st.queueDepth() == 0
+                    && st.published() + st.dropped() + st.rejected() == st.received();
+        });
+        PipelineStatus st = w.status("anomaly", "gw");
+        assertEquals(policy, st.overflowPolicy());
+        // every input acknowledged: published, or dropped (counted) by the policy
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
+        return st;
+    }
+
+    @Test
+    void aFloodWithDropNewestKeepsTheQueueBoundedAndCountsEveryDrop() throws Exception {
+        PipelineStatus st = flood("drop-newest", 500);
+        assertTrue(st.dropped() >= 500 - 12, "dropped " + st.dropped());
+        assertEquals(0, st.held());
+    }
+
+    @Test
+    void aFloodWithDropOldestKeepsTheNewestReadings() throws Exception {
+        PipelineStatus st = flood("drop-oldest", 500);
+        assertTrue(st.dropped() >= 500 - 12, "dropped " + st.dropped());
+        await().atMost(Duration.ofSeconds(10)).until(() -> results.stream()
+                .anyMatch(r -> r.get("device").asText().equals("flood") && r.get("value").asInt() == 499));
+    }
+
+    @Test
+    void aFloodWithHoldAcksLosesNothingTheBrokerHoldsTheRest() throws Exception {
+        PipelineStatus st = flood("hold-acks", 500);
+        assertEquals(0, st.dropped());
+        assertTrue(st.held() > 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> results.stream()
+                .filter(r -> r.get("device").asText().equals("flood")).count() == 500);
+    }
+
+    @Test
+    void inputsAreAcknowledgedOnceTheirResultsAreStored() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send("sensors/ack/v", "1.0");
+            return !results.isEmpty();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0
+                && gateway.status().received() == worker.status("anomaly", "gw").received());
+        assertTrue(worker.status("anomaly", "gw").published() > 0);
+    }
+
+    @Test
+    void aRestartedWorkerTakesOverTheQueuedReadingsInOrder() throws Exception {
+        worker.stop();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PipelineWorker first = new PipelineWorker(PipelineSettings.defaults("first"), gateway, () -> {
+            try {
+                if (Thread.currentThread().getName().startsWith("edgeai-pipeline-")) {
+                    release.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop() while held: the reading in hand is scored
+            }
+            return model;
+        });
+        worker = first;
+        first.start();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send("sensors/probe/p", "1.0");
+            return first.status("anomaly", "gw").received() > 0;
+        });
+        for (int i = 0; i < 20; i++) {
+            send("sensors/handover/v", "{\"ts\":" + (1000 + i) + ",\"value\":" + i + "}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.status("anomaly", "gw").queueDepth() >= 19);
+        first.stop();
+        PipelineWorker second = new PipelineWorker(PipelineSettings.defaults("second"), gateway, () -> model);
+        second.adopt(first);
+        worker = second;
+        second.start();
+        java.util.function.Supplier<List<Integer>> values = () -> results.stream()
+                .filter(r -> r.get("device").asText().equals("handover")).map(r -> r.get("value").asInt()).toList();
+        await().atMost(Duration.ofSeconds(20)).until(() -> values.get().size() >= 20);
+        assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), values.get().stream().distinct().toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
     }
 }

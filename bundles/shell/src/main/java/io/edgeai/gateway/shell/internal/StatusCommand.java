@@ -45,13 +45,18 @@ public class StatusCommand implements Action {
         conns.column("Out").alignRight();
         conns.column("Queued").alignRight();
         conns.column("Dropped").alignRight();
+        conns.column("Expired").alignRight();
+        conns.column("Store MB").alignRight();
+        conns.column("Unacked").alignRight();
         conns.column("Reconnects").alignRight();
         conns.column("Last error").maxSize(60);
         Services.all(context, MqttConnection.class).stream().map(MqttConnection::status)
                 .sorted(Comparator.comparing(ConnectionStatus::name))
                 .forEach(c -> conns.addRow().addContent(c.name(), c.serverUri(), c.clientId(), c.state(),
                         Instant.ofEpochMilli(c.sinceMillis()).toString(), c.received(), c.published(),
-                        c.publishQueued(), c.publishDropped(), c.reconnects(), c.lastError()));
+                        c.publishQueued(), c.publishDropped(), c.publishExpired(),
+                        String.format("%.1f", c.storeBytes() / 1048576.0), c.unacknowledged(), c.reconnects(),
+                        c.lastError()));
         conns.print(System.out);
         for (MqttConnection c : Services.all(context, MqttConnection.class)) {
             c.membership().ifPresent(m -> System.out.println("Group " + m.group() + " (connection " + c.name()
@@ -61,6 +66,8 @@ public class StatusCommand implements Action {
         long out = 0;
         long rejected = 0;
         long dropped = 0;
+        long held = 0;
+        long duplicates = 0;
         int pipelines = 0;
         for (Pipeline p : Services.all(context, Pipeline.class)) {
             PipelineStatus s = p.status();
@@ -69,9 +76,11 @@ public class StatusCommand implements Action {
             out += s.published();
             rejected += s.rejected();
             dropped += s.dropped();
+            held += s.held();
+            duplicates += s.duplicates();
         }
-        System.out.printf("Pipelines: %d, messages in %d, out %d, rejected %d, dropped %d%n", pipelines, in, out,
-                rejected, dropped);
+        System.out.printf("Pipelines: %d, messages in %d, out %d, rejected %d, dropped %d, held %d, duplicates %d%n",
+                pipelines, in, out, rejected, dropped, held, duplicates);
         return null;
     }
 }
