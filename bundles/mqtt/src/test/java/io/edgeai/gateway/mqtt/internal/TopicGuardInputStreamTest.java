@@ -26,6 +26,8 @@ import org.eclipse.paho.client.mqttv3.internal.wire.MqttPublish;
 import org.eclipse.paho.client.mqttv3.internal.wire.MqttWireMessage;
 import org.junit.jupiter.api.Test;
 
+import io.edgeai.gateway.testing.RawMqttDevice;
+
 /**
  * The frame parser against Paho 1.2.5's own decoder: what Paho refuses before passes after, everything else
  * byte for byte, over reads of one byte, reads that time out part-way and lengths of several bytes.
@@ -37,20 +39,7 @@ class TopicGuardInputStreamTest {
     private static final byte[] PINGRESP = {(byte) 0xd0, 0x00};
 
     static byte[] publish(byte[] topic, int qos, int id, byte[] payload) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(topic.length >>> 8);
-        body.write(topic.length & 0xff);
-        body.writeBytes(topic);
-        if (qos > 0) {
-            body.write(id >>> 8);
-            body.write(id & 0xff);
-        }
-        body.writeBytes(payload);
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(0x30 | qos << 1);
-        p.writeBytes(TopicGuardInputStream.encodeLength(body.size()));
-        p.writeBytes(body.toByteArray());
-        return p.toByteArray();
+        return RawMqttDevice.publishPacket(topic, qos, id, payload);
     }
 
     static byte[] utf8(String s) {
