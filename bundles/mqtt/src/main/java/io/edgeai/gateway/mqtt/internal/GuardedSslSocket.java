@@ -2,18 +2,22 @@ package io.edgeai.gateway.mqtt.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import javax.net.ssl.SSLSocket;
 
 /**
  * A TLS socket whose decrypted received bytes pass through {@link TopicGuardInputStream}; everything else,
  * the handshake and host name verification included, is the wrapped socket's. Paho casts its sockets to
  * {@code SSLSocket}, so this must be one.
  */
-final class GuardedSslSocket extends javax.net.ssl.SSLSocket {
-    private final javax.net.ssl.SSLSocket delegate;
+final class GuardedSslSocket extends SSLSocket {
+    private final SSLSocket delegate;
     private final String connection;
     private InputStream in;
 
-    GuardedSslSocket(javax.net.ssl.SSLSocket delegate, String connection) {
+    GuardedSslSocket(SSLSocket delegate, String connection) {
         this.delegate = delegate;
         this.connection = connection;
     }
@@ -358,12 +362,12 @@ final class GuardedSslSocket extends javax.net.ssl.SSLSocket {
     }
 
     @Override
-    public void setHandshakeApplicationProtocolSelector(java.util.function.BiFunction<javax.net.ssl.SSLSocket, java.util.List<String>, String> selector) {
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLSocket, List<String>, String> selector) {
         delegate.setHandshakeApplicationProtocolSelector(selector);
     }
 
     @Override
-    public java.util.function.BiFunction<javax.net.ssl.SSLSocket, java.util.List<String>, String> getHandshakeApplicationProtocolSelector() {
+    public BiFunction<SSLSocket, List<String>, String> getHandshakeApplicationProtocolSelector() {
         return delegate.getHandshakeApplicationProtocolSelector();
     }
 }

@@ -100,7 +100,8 @@ final class TopicGuard {
                 warned[0] = true;
                 LOG.warn("MQTT connection {} received a message on a topic the MQTT client cannot take (control "
                         + "characters, U+FDD0 and above, emoji or invalid UTF-8); delivered on '{}' with those "
-                        + "characters replaced by U+241A (further ones on this connection at DEBUG)", connection, shown);
+                        + "characters replaced by U+241A (further ones on this connection at DEBUG)", connection,
+                        shown);
             } else {
                 LOG.debug("MQTT connection {}: topic rewritten to '{}'", connection, shown);
             }

@@ -31,6 +31,7 @@ final class TopicGuardInputStream extends InputStream {
     private final Listener listener;
     /** Read-ahead for headers; each refill is one read of {@link #in}, so a timeout loses nothing. */
     private final byte[] buf = new byte[8192];
+    private final byte[] one = new byte[1];
     private int bufPos;
     private int bufLen;
 
@@ -57,7 +58,6 @@ final class TopicGuardInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -245,7 +245,8 @@ final class TopicGuardInputStream extends InputStream {
     @Override
     public int available() throws IOException {
         long ready = bufLen - bufPos + (long) in.available();
-        return (int) Math.min(Integer.MAX_VALUE, pending.length - pendingPos + (raw ? ready : Math.min(through, ready)));
+        long body = raw ? ready : Math.min(through, ready);
+        return (int) Math.min(Integer.MAX_VALUE, pending.length - pendingPos + body);
     }
 
     @Override
