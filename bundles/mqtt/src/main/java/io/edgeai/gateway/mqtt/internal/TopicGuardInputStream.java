@@ -242,11 +242,11 @@ final class TopicGuardInputStream extends InputStream {
         return out;
     }
 
+    /** An estimate, as Paho only asks whether anything is waiting: what is held here and what the socket has. */
     @Override
     public int available() throws IOException {
-        long ready = bufLen - bufPos + (long) in.available();
-        long body = raw ? ready : Math.min(through, ready);
-        return (int) Math.min(Integer.MAX_VALUE, pending.length - pendingPos + body);
+        long ready = pending.length - pendingPos + bufLen - bufPos + (long) in.available();
+        return (int) Math.min(Integer.MAX_VALUE, ready);
     }
 
     @Override
