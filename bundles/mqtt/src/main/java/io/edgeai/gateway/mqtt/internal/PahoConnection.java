@@ -459,6 +459,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
             // the broker's certificate must name the host of serverUri (CVE-2019-11777 was this check missing)
             o.setHttpsHostnameVerificationEnabled(true);
         }
+        o.setSocketFactory(TopicGuard.wrap(o.getSocketFactory(), settings.serverUri(), settings.name()));
         o.setCleanSession(settings.cleanSession());
         o.setKeepAliveInterval(settings.keepAliveSeconds());
         o.setConnectionTimeout(settings.connectTimeoutSeconds());

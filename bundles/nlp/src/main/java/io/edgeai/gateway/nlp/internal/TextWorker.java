@@ -325,6 +325,11 @@ public final class TextWorker {
                     + " bytes", originalSize);
             return null;
         }
+        if (m.topic().indexOf('\u241A') >= 0) { // the MQTT connection's stand-in for characters Paho refuses
+            reject(m, "bad-topic", "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
+                    + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A", m.payload().length);
+            return null;
+        }
         if (!TextResultEncoder.fits(s.outputTopicPrefix() + "/" + m.topic())) {
             reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
                     + TextResultEncoder.MAX_TOPIC_BYTES + " bytes", m.payload().length);

@@ -448,6 +448,11 @@ public final class PipelineWorker {
             holdForTakeover(m, now);
             return;
         }
+        if (m.topic().indexOf('\u241A') >= 0) { // the MQTT connection's stand-in for characters Paho refuses
+            reject(m, "bad-topic", "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
+                    + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
+            return;
+        }
         List<Reading> readings;
         long t0 = System.nanoTime();
         try {

@@ -1,0 +1,201 @@
+package io.edgeai.gateway.mqtt.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a topic Paho 1.2.5 refuses from silencing a connection. Paho checks every received topic and throws
+ * from its only receive thread on control characters (U+0000-001F, U+007F-009F), surrogates, every code point
+ * from U+FDD0 up (U+FFFD, the replacement for invalid UTF-8, included) and, through a bug in its surrogate pair
+ * check, every supplementary character such as emoji. That thread then ends without {@code connectionLost}:
+ * the client still says connected and receives nothing more.
+ *
+ * <p>The socket factories here wrap the bytes from the broker in a {@link TopicGuardInputStream}, which
+ * replaces each such character by {@link #REPLACEMENT} (U+241A SYMBOL FOR SUBSTITUTE; U+FFFD itself is refused
+ * by Paho). The message is then delivered and acknowledged as usual, and pipelines reject its topic.
+ */
+final class TopicGuard {
+    /** What a character Paho refuses in a received topic becomes. */
+    static final char REPLACEMENT = '\u241A';
+    private static final Logger LOG = LoggerFactory.getLogger(TopicGuard.class);
+
+    private TopicGuard() {
+    }
+
+    /**
+     * @param cp a code point of a received topic
+     * @return whether Paho 1.2.5 refuses a topic holding it
+     */
+    static boolean refused(int cp) {
+        return cp >= 0xFDD0 || Character.isISOControl(cp) || Character.isSurrogate((char) cp);
+    }
+
+    /** @return whether Paho accepts the topic these UTF-8 bytes decode to */
+    static boolean acceptable(byte[] topic) {
+        boolean ascii = true;
+        for (byte b : topic) {
+            if (b < 0x20 || b == 0x7f) {
+                ascii = false;
+                break;
+            }
+        }
+        return ascii || new String(topic, StandardCharsets.UTF_8).codePoints().noneMatch(TopicGuard::refused);
+    }
+
+    /**
+     * @param topic a topic as Paho decodes it (invalid UTF-8 already U+FFFD)
+     * @param maxBytes most UTF-8 bytes of the result
+     * @return the topic with each refused code point replaced, cut at a character boundary to fit
+     */
+    static byte[] replaced(String topic, int maxBytes) {
+        StringBuilder out = new StringBuilder(topic.length());
+        int bytes = 0;
+        for (int i = 0; i < topic.length();) {
+            int cp = topic.codePointAt(i);
+            i += Character.charCount(cp);
+            int c = refused(cp) ? REPLACEMENT : cp; // never supplementary: those are all refused
+            int size = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            out.append((char) c);
+            bytes += size;
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param factory the factory Paho would use: null for plain TCP, an {@link SSLSocketFactory} for TLS
+     * @param serverUri the broker; WebSocket connections ({@code ws://}, {@code wss://}) frame the stream
+     *        themselves and are left as they are
+     * @param connection the connection's name, for the log
+     * @return a factory of the same kind whose sockets guard received topics
+     */
+    static SocketFactory wrap(SocketFactory factory, String serverUri, String connection) {
+        if (serverUri.startsWith("ws://") || serverUri.startsWith("wss://")) {
+            return factory;
+        }
+        if (factory instanceof SSLSocketFactory) {
+            return new GuardedSslSocketFactory((SSLSocketFactory) factory, connection);
+        }
+        return new PlainFactory(factory == null ? SocketFactory.getDefault() : factory, connection);
+    }
+
+    /** A guard for one network connection: warns of the first rewritten topic, the others at DEBUG. */
+    static InputStream guard(InputStream in, String connection) {
+        boolean[] warned = {false};
+        return new TopicGuardInputStream(in, rewritten -> {
+            String shown = rewritten.length() > 200 ? rewritten.substring(0, 200) + "..." : rewritten;
+            if (!warned[0]) {
+                warned[0] = true;
+                LOG.warn("MQTT connection {} received a message on a topic the MQTT client cannot take (control "
+                        + "characters, U+FDD0 and above, emoji or invalid UTF-8); delivered on '{}' with those "
+                        + "characters replaced by U+241A (further ones on this connection at DEBUG)", connection,
+                        shown);
+            } else {
+                LOG.debug("MQTT connection {}: topic rewritten to '{}'", connection, shown);
+            }
+        });
+    }
+
+    private static final class PlainFactory extends SocketFactory {
+        private final SocketFactory delegate;
+        private final String connection;
+
+        PlainFactory(SocketFactory delegate, String connection) {
+            this.delegate = delegate;
+            this.connection = connection;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return new GuardedSocket(delegate.createSocket(), connection);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return new GuardedSocket(delegate.createSocket(host, port), connection);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return new GuardedSocket(delegate.createSocket(host, port, localHost, localPort), connection);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return new GuardedSocket(delegate.createSocket(host, port), connection);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return new GuardedSocket(delegate.createSocket(address, port, localAddress, localPort), connection);
+        }
+    }
+
+    private static final class GuardedSslSocketFactory extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final String connection;
+
+        GuardedSslSocketFactory(SSLSocketFactory delegate, String connection) {
+            this.delegate = delegate;
+            this.connection = connection;
+        }
+
+        private Socket guarded(Socket s) {
+            return new GuardedSslSocket((SSLSocket) s, connection);
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return guarded(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return guarded(delegate.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return guarded(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return guarded(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return guarded(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return guarded(delegate.createSocket(address, port, localAddress, localPort));
+        }
+    }
+}
