@@ -75,7 +75,8 @@ final class TopicGuard {
     }
 
     /**
-     * @param factory the factory Paho would use: null for plain TCP, an {@link SSLSocketFactory} for TLS
+     * @param factory the factory Paho would use: null (the JDK's default) for plain TCP, an
+     *        {@link SSLSocketFactory} for TLS
      * @param serverUri the broker; WebSocket connections ({@code ws://}, {@code wss://}) frame the stream
      *        themselves and are left as they are
      * @param connection the connection's name, for the log
@@ -88,7 +89,7 @@ final class TopicGuard {
         if (factory instanceof SSLSocketFactory) {
             return new GuardedSslSocketFactory((SSLSocketFactory) factory, connection);
         }
-        return new PlainFactory(factory == null ? SocketFactory.getDefault() : factory, connection);
+        return new PlainFactory(connection); // plain TCP: Paho's own default is the JDK's socket as well
     }
 
     /** A guard for one network connection: warns of the first rewritten topic, the others at DEBUG. */
@@ -108,39 +109,38 @@ final class TopicGuard {
         });
     }
 
+    /** Plain TCP: the default socket implementation, with the guarded input stream. */
     private static final class PlainFactory extends SocketFactory {
-        private final SocketFactory delegate;
         private final String connection;
 
-        PlainFactory(SocketFactory delegate, String connection) {
-            this.delegate = delegate;
+        PlainFactory(String connection) {
             this.connection = connection;
         }
 
         @Override
-        public Socket createSocket() throws IOException {
-            return new GuardedSocket(delegate.createSocket(), connection);
+        public Socket createSocket() {
+            return new GuardedSocket(connection);
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            return new GuardedSocket(delegate.createSocket(host, port), connection);
+            return new GuardedSocket(host, port, connection);
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return new GuardedSocket(delegate.createSocket(host, port, localHost, localPort), connection);
+            return new GuardedSocket(host, port, localHost, localPort, connection);
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            return new GuardedSocket(delegate.createSocket(host, port), connection);
+            return new GuardedSocket(host, port, connection);
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
-            return new GuardedSocket(delegate.createSocket(address, port, localAddress, localPort), connection);
+            return new GuardedSocket(address, port, localAddress, localPort, connection);
         }
     }
 
