@@ -69,5 +69,8 @@ final class OsgiFramework implements AutoCloseable {
     public void close() throws Exception {
         framework.stop();
         framework.waitForStop(30_000);
+        try (java.util.stream.Stream<Path> files = Files.walk(storage)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }

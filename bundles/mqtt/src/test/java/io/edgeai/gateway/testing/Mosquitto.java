@@ -159,8 +159,14 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /** Kills the process and deletes its configuration directory (its log with it). */
     @Override
     public void close() {
         kill();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException leftBehind) {
+            // a temporary directory; nothing depends on it
+        }
     }
 }
