@@ -1,5 +1,6 @@
 package io.edgeai.gateway.nlp.internal;
 
+import io.edgeai.gateway.testing.FuzzStats;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
+import io.edgeai.gateway.testing.FuzzStats;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

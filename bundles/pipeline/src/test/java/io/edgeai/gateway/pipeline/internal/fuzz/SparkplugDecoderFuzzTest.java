@@ -1,5 +1,6 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
+import io.edgeai.gateway.testing.FuzzStats;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.nlp.internal;
+package io.edgeai.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What one fuzz target saw: executions, accepted inputs and rejections by dead-letter code. Printed and
  * appended to {@code target/fuzz-report.txt} when the target's class is done, for tools/fuzz to sum up.
  */
-final class FuzzStats {
+public final class FuzzStats {
     private final String target;
     private final long startNanos = System.nanoTime();
     private final AtomicLong executions = new AtomicLong();
