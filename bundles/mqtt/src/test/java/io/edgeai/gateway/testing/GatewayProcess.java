@@ -322,11 +322,7 @@ public final class GatewayProcess implements AutoCloseable {
     public void close() {
         kill();
         if (!Boolean.getBoolean("edgeai.it.keep")) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException leftBehind) {
-                // a temporary directory; nothing else depends on it
-            }
+            TempDirs.delete(dir);
         }
     }
 

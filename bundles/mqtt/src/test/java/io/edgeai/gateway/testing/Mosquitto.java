@@ -163,10 +163,6 @@ public final class Mosquitto implements AutoCloseable {
     @Override
     public void close() {
         kill();
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException leftBehind) {
-            // a temporary directory; nothing depends on it
-        }
+        TempDirs.delete(dir);
     }
 }
