@@ -59,7 +59,7 @@ public abstract class KarafTestSupport {
     /** Every bundle the edgeai feature installs from this project, by symbolic name. */
     protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
             "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-lifecycle", "edgeai-model-anomaly-ae", "edgeai-shell",
-            "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q", "edgeai-model-bge-small-zh-v15-q",
+            "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q",
             "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm",
             "edgeai-metrics");
 

@@ -179,6 +179,9 @@ public class SecurityIT extends KarafTestSupport {
         assertEquals("127.0.0.1", property("org.apache.karaf.management", "rmiRegistryHost"));
         assertEquals("127.0.0.1", property("org.apache.karaf.management", "rmiServerHost"));
         assertEquals("false", String.valueOf(property("org.apache.karaf.management", "jmxmpEnabled")));
+        // JMX is not started at all unless an operator installs the management feature
+        assertFalse("JMX (management) is not a boot feature", java.util.Arrays.stream(bundleContext.getBundles())
+                .anyMatch(b -> b.getSymbolicName().startsWith("org.apache.karaf.management")));
         // a password an operator writes into users.properties is stored hashed
         assertEquals("true", String.valueOf(property("org.apache.karaf.jaas", "encryption.enabled")));
         // and the operator is told at start how to add a user

@@ -108,4 +108,9 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     public PipelineStatus status() {
         return worker.status(connection.name());
     }
+
+    @Override
+    public java.util.Map<String, io.edgeai.gateway.api.LatencyHistogram> stageLatencies() {
+        return worker.stageLatencies();
+    }
 }

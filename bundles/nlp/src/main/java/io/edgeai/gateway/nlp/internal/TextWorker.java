@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.InboundMessage;
 import io.edgeai.gateway.api.InferenceException;
+import io.edgeai.gateway.api.LatencyHistogram;
+import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.PipelineStatus;
@@ -62,6 +64,9 @@ public final class TextWorker {
     private final AtomicLong batchTexts = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
     private final LatencyWindow latency = new LatencyWindow(4096);
+    /** For metrics: "queue" from receipt until this thread takes the message, "total" until its result is queued. */
+    private final Map<String, LatencyRecorder> stages = Map.of("queue", new LatencyRecorder(), "total",
+            new LatencyRecorder());
     private volatile TextSettings settings;
     /** Share group of the input subscription, empty for a plain one. */
     private volatile String shareGroup = "";
@@ -246,6 +251,7 @@ public final class TextWorker {
     }
 
     void process(InboundMessage m) {
+        stages.get("queue").record(System.nanoTime() - m.receivedNanos());
         TextSettings s = settings;
         String text = decode(m, s);
         if (text == null) {
@@ -271,6 +277,8 @@ public final class TextWorker {
      * fails, each text runs alone so that only the one that fails is dead-lettered.
      */
     void processBatch(List<InboundMessage> batch) {
+        long taken = System.nanoTime();
+        batch.forEach(m -> stages.get("queue").record(taken - m.receivedNanos()));
         TextSettings s = settings;
         List<InboundMessage> accepted = new ArrayList<>(batch.size());
         List<String> texts = new ArrayList<>(batch.size());
@@ -385,7 +393,9 @@ public final class TextWorker {
         connection.publish(s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), false,
                 MqttConnection.PRIORITY_NORMAL, m::acknowledge);
         published.incrementAndGet();
-        latency.record((System.nanoTime() - m.receivedNanos()) / 1000);
+        long sinceReceipt = System.nanoTime() - m.receivedNanos();
+        latency.record(sinceReceipt / 1000);
+        stages.get("total").record(sinceReceipt);
         if (LOG.isTraceEnabled()) {
             LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
         }
@@ -446,6 +456,13 @@ public final class TextWorker {
      * @param connectionName connection name for display
      * @return counters and state
      */
+    /** @return latency histograms of the stages: "queue" (receipt until taken) and "total" (until published) */
+    public Map<String, LatencyHistogram> stageLatencies() {
+        Map<String, LatencyHistogram> out = new java.util.LinkedHashMap<>();
+        stages.forEach((k, v) -> out.put(k, v.snapshot()));
+        return out;
+    }
+
     public PipelineStatus status(String connectionName) {
         TextSettings s = settings;
         TextEncoder e = models.encoder(s.encoder());
