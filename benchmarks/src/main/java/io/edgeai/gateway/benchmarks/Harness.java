@@ -445,6 +445,11 @@ public final class Harness {
                 results.put("gateway_native_memory", nmt.lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
                         .map(l -> l.replaceAll("\\s+", " ").trim()).toList());
             }
+            // after the RSS figures: the class histogram runs a full collection first (live objects only)
+            results.put("gateway_live_heap_top", jcmd(jvm.pid(), "GC.class_histogram").lines().skip(1).limit(16)
+                    .map(l -> l.replaceAll("\\s+", " ").trim()).toList());
+            results.put("gateway_heap_info_after_full_gc", jcmd(jvm.pid(), "GC.heap_info").lines().skip(1)
+                    .map(String::trim).toList());
         });
     }
 

@@ -3,6 +3,7 @@ package io.edgeai.gateway.onnx.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.Path;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
@@ -68,15 +69,24 @@ record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descrip
         return descriptor != null ? descriptor.version() : bundle.getVersion().toString();
     }
 
-    byte[] modelBytes() {
+    /**
+     * @param dir where to put a copy of the model file for ONNX Runtime to read; {@code null}: keep it in memory
+     * @return the model; the caller {@linkplain ModelSource#discard() discards} it after loading
+     */
+    ModelSource model(Path dir) {
         int slash = descriptorPath.lastIndexOf('/');
         String path = (slash < 0 ? "" : descriptorPath.substring(0, slash + 1)) + descriptor.file();
         URL url = bundle.getEntry(path);
         if (url == null) {
             throw new ModelLoadException("model file " + path + " not found in bundle");
         }
-        try (InputStream in = url.openStream()) {
-            return in.readAllBytes();
+        try {
+            if (dir != null) {
+                return ModelSource.copyToFile(url.openStream(), dir);
+            }
+            try (InputStream in = url.openStream()) {
+                return ModelSource.of(in.readAllBytes());
+            }
         } catch (IOException e) {
             throw new ModelLoadException("cannot read model file " + path + ": " + e.getMessage(), e);
         }

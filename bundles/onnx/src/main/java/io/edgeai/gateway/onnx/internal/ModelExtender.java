@@ -1,5 +1,9 @@
 package io.edgeai.gateway.onnx.internal;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -143,6 +148,7 @@ public final class ModelExtender implements ModelRegistry {
             LOG.info("Secure mode: model bundles need a signature by one of {} trusted keys", signatures.keyCount());
         }
         this.loader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-model-loader"));
+        loader.execute(this::clearLoadDirectory); // copies left by a JVM that died while loading
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer());
         this.tracker.open();
     }
@@ -526,10 +532,11 @@ public final class ModelExtender implements ModelRegistry {
             return null;
         }
         long start = System.nanoTime();
+        ModelSource model = null;
         try {
-            byte[] model = mb.modelBytes();
+            model = mb.model(loadDirectory());
             if (signatures != null) {
-                String why = signatures.check(mb.descriptorBytes(), model, mb.signature());
+                String why = signatures.check(mb.descriptorBytes(), model.sha256(), mb.signature());
                 if (why != null) {
                     refuse(mb, why);
                     return null;
@@ -546,8 +553,35 @@ public final class ModelExtender implements ModelRegistry {
             refuse(mb, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             refuse(mb, "unexpected failure: " + e);
+        } finally {
+            if (model != null) {
+                model.discard();
+            }
         }
         return null;
+    }
+
+    /**
+     * @return where model files are copied for ONNX Runtime to read (this bundle's data area), or null to load
+     *         them through memory where the framework has no file system for bundles
+     */
+    private Path loadDirectory() {
+        File dir = context.getDataFile("loading");
+        return dir == null ? null : dir.toPath();
+    }
+
+    private void clearLoadDirectory() {
+        Path dir = loadDirectory();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot clear {}: {}", dir, e.toString());
+        }
     }
 
     private void refuse(ModelBundle mb, String why) {

@@ -69,6 +69,16 @@ final class ModelSignature {
      * @return {@code null} when a trusted key signed exactly these bytes, else why not
      */
     String check(byte[] descriptor, byte[] model, byte[] signatureFile) {
+        return check(descriptor, sha256(model), signatureFile);
+    }
+
+    /**
+     * @param descriptor the descriptor's bytes as stored in the bundle
+     * @param modelSha256 hex SHA-256 of the ONNX file the descriptor names
+     * @param signatureFile the {@code .sig} file's bytes, {@code null} when the bundle has none
+     * @return {@code null} when a trusted key signed exactly these contents, else why not
+     */
+    String check(byte[] descriptor, String modelSha256, byte[] signatureFile) {
         if (signatureFile == null) {
             return "unsigned: secure mode requires a signature (model/model.json.sig) by a trusted key";
         }
@@ -89,7 +99,7 @@ final class ModelSignature {
         try {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key);
-            verifier.update(message(descriptor, model));
+            verifier.update(message(descriptor, modelSha256));
             if (!verifier.verify(Base64.getDecoder().decode(sig.path("signature").asText()))) {
                 return "bad signature: descriptor or model changed after signing by key " + keyId;
             }
@@ -100,7 +110,11 @@ final class ModelSignature {
     }
 
     static byte[] message(byte[] descriptor, byte[] model) {
-        return (PREFIX + sha256(descriptor) + "\n" + sha256(model) + "\n").getBytes(StandardCharsets.UTF_8);
+        return message(descriptor, sha256(model));
+    }
+
+    private static byte[] message(byte[] descriptor, String modelSha256) {
+        return (PREFIX + sha256(descriptor) + "\n" + modelSha256 + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static String keyId(PublicKey key) {

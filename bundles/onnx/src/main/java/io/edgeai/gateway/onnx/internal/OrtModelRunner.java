@@ -97,7 +97,21 @@ public final class OrtModelRunner implements LoadedModel {
      * @throws ModelLoadException when the model is refused; nothing stays allocated then
      */
     public static OrtModelRunner load(ModelDescriptor d, byte[] model, RunnerSettings settings, String source) {
-        String sha = sha256(model);
+        return load(d, ModelSource.of(model), settings, source);
+    }
+
+    /**
+     * Creates, checks and warms up a session.
+     *
+     * @param d the descriptor
+     * @param model the ONNX file, in memory or on disk
+     * @param settings session settings
+     * @param source where the model came from, for operators
+     * @return a runner ready for traffic
+     * @throws ModelLoadException when the model is refused; nothing stays allocated then
+     */
+    static OrtModelRunner load(ModelDescriptor d, ModelSource model, RunnerSettings settings, String source) {
+        String sha = model.sha256();
         if (!sha.equals(d.sha256())) {
             throw new ModelLoadException("checksum mismatch: descriptor says " + d.sha256() + ", file is " + sha);
         }
@@ -110,7 +124,7 @@ public final class OrtModelRunner implements LoadedModel {
             SessionMemory.apply(opts);
             ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
                     + d.version());
-            session = env.createSession(model, opts);
+            session = model.open(env, opts);
             checkTensors("input", d.inputs(), session.getInputInfo());
             checkTensors("output", d.outputs(), session.getOutputInfo());
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),

@@ -91,7 +91,23 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
      */
     public static OrtTextEncoder load(ModelDescriptor d, byte[] model, byte[] tokenizerJson, RunnerSettings settings,
             String source) {
-        String sha = OrtModelRunner.sha256(model);
+        return load(d, ModelSource.of(model), tokenizerJson, settings, source);
+    }
+
+    /**
+     * Creates, checks and warms up an encoder.
+     *
+     * @param d the descriptor (a text encoder's)
+     * @param model the ONNX file, in memory or on disk
+     * @param tokenizerJson the {@code tokenizer.json} bytes
+     * @param settings session settings
+     * @param source where the model came from
+     * @return a ready encoder
+     * @throws ModelLoadException when anything does not fit; nothing stays allocated then
+     */
+    static OrtTextEncoder load(ModelDescriptor d, ModelSource model, byte[] tokenizerJson, RunnerSettings settings,
+            String source) {
+        String sha = model.sha256();
         if (!sha.equals(d.sha256())) {
             throw new ModelLoadException("checksum mismatch: descriptor says " + d.sha256() + ", file is " + sha);
         }
@@ -111,7 +127,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
             SessionMemory.apply(opts);
             ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
                     + d.version());
-            session = env.createSession(model, opts);
+            session = model.open(env, opts);
             TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
             TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),

@@ -13,8 +13,12 @@ final class AnomalyLikelihood {
     private final ScorerSettings s;
     private final double[] recent;
     private final double[] history;
-    /** Monotonic deque (values decreasing from head) of history positions, for the running maximum. */
-    private final long[] maxRows;
+    /**
+     * Monotonic deque (values decreasing from head) of history rows, for the running maximum. It starts
+     * small and grows only as far as the deque does (a long strictly falling run); on real series it stays
+     * at a few dozen entries, where a full-size one would cost 8 bytes per history row for every series.
+     */
+    private long[] maxRows = new long[16];
     private int maxHead;
     private int maxSize;
     private double recentSum;
@@ -27,7 +31,6 @@ final class AnomalyLikelihood {
         this.s = settings;
         this.recent = new double[settings.averageRows()];
         this.history = new double[settings.historyRows()];
-        this.maxRows = new long[settings.historyRows()];
     }
 
     /** @return true while no more than {@link ScorerSettings#learningRows()} errors were seen */
@@ -63,7 +66,7 @@ final class AnomalyLikelihood {
     }
 
     /** @return the largest of the last {@code historyRows} averages, -infinity when none; O(1) */
-    private double maxOfHistory() {
+    double maxOfHistory() {
         return maxSize == 0 ? Double.NEGATIVE_INFINITY : history[(int) (maxRows[maxHead] % history.length)];
     }
 
@@ -77,8 +80,23 @@ final class AnomalyLikelihood {
             maxHead = (maxHead + 1) % cap;
             maxSize--;
         }
+        if (maxSize == cap) {
+            grow();
+            cap = maxRows.length;
+        }
         maxRows[(maxHead + maxSize) % cap] = row;
         maxSize++;
+    }
+
+    /** Doubles the deque's ring (at most one entry per history row is ever needed), keeping its order. */
+    private void grow() {
+        int cap = maxRows.length;
+        long[] bigger = new long[Math.min(Math.max(16, cap * 2), Math.max(cap + 1, history.length + 1))];
+        for (int i = 0; i < maxSize; i++) {
+            bigger[i] = maxRows[(maxHead + i) % cap];
+        }
+        maxRows = bigger;
+        maxHead = 0;
     }
 
     private void estimate() {

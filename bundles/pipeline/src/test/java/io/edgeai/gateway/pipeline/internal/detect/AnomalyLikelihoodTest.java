@@ -56,4 +56,29 @@ class AnomalyLikelihoodTest {
         // the 5 is now 1000 rows old (out of the history); 4.95 beats the remaining maximum 4.9
         assertTrue(l.update(4.95) > 0, "an extreme that left the history no longer gates");
     }
+
+    /**
+     * The running maximum's deque grows on demand: a falling run far longer than its initial size and than
+     * the history, then noise, then a second falling run; after every update the maximum equals a scan of
+     * the history's rows.
+     */
+    @Test
+    void runningMaximumMatchesAScanOfTheHistory() {
+        AnomalyLikelihood l = new AnomalyLikelihood(SETTINGS); // history of 1000 rows, average of 1 row
+        int rows = 5000;
+        double[] errors = new double[rows];
+        Random rnd = new Random(3);
+        for (int i = 0; i < rows; i++) {
+            errors[i] = i < 1500 ? 10_000 - i : i < 3000 ? rnd.nextDouble() * 100 : 5_000 - (i - 3000) * 0.5;
+        }
+        for (int i = 0; i < rows; i++) {
+            l.update(errors[i]);
+            double expected = Double.NEGATIVE_INFINITY;
+            for (int j = Math.max(0, i - SETTINGS.historyRows() + 1); j <= i; j++) {
+                expected = Math.max(expected, errors[j]);
+            }
+            // the averages carry the running sum's rounding (1e-13 here)
+            assertEquals(expected, l.maxOfHistory(), 1e-9 * Math.abs(expected), "maximum after row " + i);
+        }
+    }
 }
