@@ -285,7 +285,7 @@ public final class Harness {
             g.connectTo(mosquitto.uri(), "edgeai-bench-gw");
             // experiments: BENCH_GW_<NAME>=value sets <NAME> in the gateway's environment (e.g. JAVA_MAX_MEM)
             System.getenv().forEach((k, v) -> {
-                if (k.startsWith("BENCH_GW_")) {
+                if (k.startsWith("BENCH_GW_") && !k.equals("BENCH_GW_CONFIG")) {
                     g.env(k.substring("BENCH_GW_".length()), v);
                     results.put("gateway_env_" + k.substring("BENCH_GW_".length()), v);
                 }
@@ -293,6 +293,16 @@ public final class Harness {
             for (String key : List.of("inputQos", "outputQos")) {
                 g.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", key, "0");
                 g.replaceInConfig("edgeai.pipeline.text-demo.cfg", key, "0");
+            }
+            // and BENCH_GW_CONFIG="file.cfg:key=value;..." edits its configuration (e.g. the store's settings)
+            String edits = System.getenv().getOrDefault("BENCH_GW_CONFIG", "");
+            for (String edit : edits.split(";")) {
+                int colon = edit.indexOf(':');
+                int eq = edit.indexOf('=', colon + 1);
+                if (colon > 0 && eq > colon) {
+                    g.replaceInConfig(edit.substring(0, colon).trim(), edit.substring(colon + 1, eq).trim(),
+                            edit.substring(eq + 1).trim());
+                }
             }
             String demo = Files.readString(g.home().resolve("etc/edgeai.pipeline.text-demo.cfg"));
             g.writeConfig("edgeai.pipeline.text-batched.cfg", demo.replaceAll("(?m)^name = .*$", "name = text-batched")
