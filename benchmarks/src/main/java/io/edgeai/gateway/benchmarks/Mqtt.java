@@ -13,7 +13,11 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** Paho clients for the load generator: asynchronous, in-flight window 1000, retry when the window is full. */
+/**
+ * Paho clients for the load generator: asynchronous, in-flight window 1000, retry when the window is full,
+ * and TCP_NODELAY like the gateway's own connections (with Nagle on, a paced client's small publish can
+ * wait for the broker's delayed ACK: the echo round trip measured 20 ms instead of 0.4 ms in one run).
+ */
 final class Mqtt {
     private Mqtt() {
     }
@@ -31,6 +35,7 @@ final class Mqtt {
         o.setMaxInflight(1000);
         o.setKeepAliveInterval(60);
         o.setConnectionTimeout(10);
+        o.setSocketFactory(new NoDelaySockets());
         c.connect(o).waitForCompletion(15_000);
         return c;
     }
@@ -161,6 +166,41 @@ final class Mqtt {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             return count.get();
+        }
+    }
+
+    /** The JDK's plain sockets with Nagle's algorithm off. */
+    private static final class NoDelaySockets extends javax.net.SocketFactory {
+        private static java.net.Socket noDelay(java.net.Socket s) throws java.io.IOException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            return noDelay(new java.net.Socket());
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port, local, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port, local, localPort));
         }
     }
 }
