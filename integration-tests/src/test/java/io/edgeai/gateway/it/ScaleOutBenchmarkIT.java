@@ -6,7 +6,10 @@ import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeai.gateway.testing.GatewayProcess;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,12 +27,13 @@ import org.junit.Test;
 /**
  * Scale-out figures for docs/benchmarks.md, not a CI test (runs only with {@code -Dedgeai.bench.scale=true}):
  * the group grows 1 → 2 → 3 gateways sharing {@code $share/text/home/+/voice} (the stateless text pipeline) on
- * one mosquitto. Each step starts one more gateway process, waits until every member answers, then publishes a
- * warm-up burst and a measured burst of {@code edgeai.bench.scale.burst} QoS 1 inputs as fast as one client
+ * one mosquitto. Each step starts one more gateway process, waits until every member answers, then publishes two
+ * warm-up bursts and a measured burst of {@code edgeai.bench.scale.burst} QoS 1 inputs as fast as one client
  * publishes, timed until every input has its result: results per second, and per input the time from its
  * publish to its result (p50, p99; under saturation this is mostly queueing). Every input must get exactly one
- * result. At the end the newest member is stopped gracefully and a last burst must be answered in full by the
- * other two. All processes share one machine, so the figures show the mechanism and its cost, not the gain of
+ * result. Each line also says how much CPU each gateway JVM used during the burst and how busy the whole
+ * machine was (Linux {@code /proc/stat}, steal included). At the end the newest member is stopped gracefully and
+ * a last burst must be answered in full by the other two. All processes share one machine, so the figures show the mechanism and its cost, not the gain of
  * adding machines. Every wait is bounded; the run takes a few minutes.
  */
 public class ScaleOutBenchmarkIT {
@@ -69,7 +73,9 @@ public class ScaleOutBenchmarkIT {
                 System.out.printf("scale-out benchmark: gw-%d live after %.1f s%n", n, (System.nanoTime() - boot) / 1e9);
                 List<GatewayProcess> live = group.gateways.subList(0, n);
                 awaitEveryMemberAnswers(pub, live, "g" + n);
-                burst(pub, live, "warm g" + n);
+                // two warm-up bursts: the new member's JIT and encoder arenas warm up (its first burst runs slower)
+                burst(pub, live, "warm1 g" + n);
+                burst(pub, live, "warm2 g" + n);
                 String line = burst(pub, live, "run g" + n);
                 report.add(n + " gateway(s): " + line);
                 System.out.println("scale-out benchmark: " + n + " gateway(s): " + line);
@@ -120,6 +126,9 @@ public class ScaleOutBenchmarkIT {
         live.forEach(g -> before.put(g, published(g)));
         String prefix = "turn on the lights " + phase + " ";
         long[] sentAt = new long[BURST];
+        Map<GatewayProcess, Long> cpuBefore = new HashMap<>();
+        live.forEach(g -> cpuBefore.put(g, cpuMillis(g)));
+        long[] machineBefore = machineCpu();
         long start = System.nanoTime();
         for (int i = 0; i < BURST; i++) {
             sentAt[i] = System.nanoTime();
@@ -143,6 +152,12 @@ public class ScaleOutBenchmarkIT {
             latencyMs[i] = (at - sentAt[i]) / 1e6;
         }
         double seconds = (end - start) / 1e9;
+        long[] machineAfter = machineCpu();
+        List<String> cpu = new ArrayList<>();
+        live.forEach(g -> cpu.add(String.format("%.1f", (cpuMillis(g) - cpuBefore.get(g)) / 1000.0)));
+        long busy = machineAfter[0] - machineBefore[0];
+        long total = busy + machineAfter[1] - machineBefore[1];
+        long steal = machineAfter[2] - machineBefore[2];
         // members' counters settle (results counted before publishing may trail); then exactly one result each
         Map<GatewayProcess, Double> share = new HashMap<>();
         Poll.until("the members' counters reach " + BURST, Duration.ofSeconds(30), () -> {
@@ -163,8 +178,33 @@ public class ScaleOutBenchmarkIT {
         List<String> shares = new ArrayList<>();
         live.forEach(g -> shares.add(String.valueOf(Math.round(share.get(g)))));
         return String.format("%s: %d inputs (published in %.1f s), all answered in %.1f s = %.0f results/s, latency "
-                + "p50 %.0f ms, p99 %.0f ms, shares %s", phase, BURST, publishSeconds, seconds, BURST / seconds,
-                latencyMs[BURST / 2], latencyMs[(int) Math.floor(BURST * 0.99) - 1], shares);
+                + "p50 %.0f ms, p99 %.0f ms, shares %s, gateway CPU s %s, machine busy %.0f%% (steal %.0f%%) until the"
+                + " last result", phase, BURST, publishSeconds, seconds, BURST / seconds, latencyMs[BURST / 2],
+                latencyMs[(int) Math.floor(BURST * 0.99) - 1], shares, cpu,
+                total == 0 ? Double.NaN : 100.0 * busy / total, total == 0 ? Double.NaN : 100.0 * steal / total);
+    }
+
+    /** @return CPU time the gateway's JVM used so far, ms (0 when unknown) */
+    private static long cpuMillis(GatewayProcess g) {
+        return g.jvm().flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
+    }
+
+    /** @return the machine's CPU ticks since boot from /proc/stat: busy (incl. steal), idle (incl. iowait), steal */
+    private static long[] machineCpu() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long user = Long.parseLong(f[1]);
+            long nice = Long.parseLong(f[2]);
+            long system = Long.parseLong(f[3]);
+            long idle = Long.parseLong(f[4]);
+            long iowait = Long.parseLong(f[5]);
+            long irq = Long.parseLong(f[6]);
+            long softirq = Long.parseLong(f[7]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            return new long[] {user + nice + system + irq + softirq + steal, idle + iowait, steal};
+        } catch (IOException | RuntimeException notLinux) {
+            return new long[3];
+        }
     }
 
     private static double published(GatewayProcess g) {
