@@ -241,6 +241,17 @@ public final class RemoteCommands {
         }
         LOG.info("Canary: {} scores live traffic in shadow beside {}@{} (at least {} readings, at most {} s)",
                 candidate, name, live.version(), canaryCriteria.minCompared(), canaryCriteria.soakMillis() / 1000);
+        try {
+            return soakAndJudge(jar, name, candidate, b);
+        } catch (RuntimeException e) {
+            withdraw(name, b);
+            throw e;
+        }
+    }
+
+    /** The soak, then promotion on a pass or withdrawal of the candidate. */
+    private Map<String, Object> soakAndJudge(Artifacts.ModelJar jar, String name, String candidate, Bundle b)
+            throws CommandRefused {
         CanarySoak.Verdict v;
         try {
             v = CanarySoak.soak(candidate, this::shadowComparisons,
