@@ -34,11 +34,14 @@ import org.junit.Test;
  * result. Each line also says how much CPU each gateway JVM used during the burst and how busy the whole
  * machine was (Linux {@code /proc/stat}, steal included). At the end the newest member is stopped gracefully and
  * a last burst must be answered in full by the other two. All processes share one machine, so the figures show the mechanism and its cost, not the gain of
- * adding machines. Every wait is bounded; the run takes a few minutes.
+ * adding machines. Every wait draws on one 8-minute budget; a run takes 1–2 minutes.
  */
 public class ScaleOutBenchmarkIT {
     private static final int BURST = Integer.getInteger("edgeai.bench.scale.burst", 2000);
     private static final Duration BURST_LIMIT = Duration.ofSeconds(120);
+    /** Every wait of the run draws on this budget, so the whole run ends within it (typically 1–2 min). */
+    private static final Duration RUN_BUDGET = Duration.ofMinutes(8);
+    private long runDeadline;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** First arrival time (ns) and count of results, by input text. */
@@ -50,6 +53,7 @@ public class ScaleOutBenchmarkIT {
         assumeTrue("benchmark: -Dedgeai.bench.scale=true", Boolean.getBoolean("edgeai.bench.scale"));
         List<String> report = new ArrayList<>();
         long t0 = System.nanoTime();
+        runDeadline = t0 + RUN_BUDGET.toNanos();
         try (GatewayGroup group = GatewayGroup.withBroker()) {
             for (int i = 1; i <= 3; i++) {
                 GatewayProcess g = group.add(i, false);
@@ -69,7 +73,7 @@ public class ScaleOutBenchmarkIT {
             for (int n = 1; n <= 3; n++) {
                 GatewayProcess joining = group.gateways.get(n - 1);
                 long boot = System.nanoTime();
-                GatewayGroup.startWithOneRetry(joining);
+                startWithOneRetry(joining);
                 System.out.printf("scale-out benchmark: gw-%d live after %.1f s%n", n, (System.nanoTime() - boot) / 1e9);
                 List<GatewayProcess> live = group.gateways.subList(0, n);
                 awaitEveryMemberAnswers(pub, live, "g" + n);
@@ -83,7 +87,7 @@ public class ScaleOutBenchmarkIT {
             // an operator stops the newest member: it leaves its shared subscription, the other two get everything
             GatewayProcess leaving = group.gateways.get(2);
             long stop = System.nanoTime();
-            leaving.stop(Duration.ofSeconds(60));
+            leaving.stop(left(Duration.ofSeconds(60)));
             System.out.printf("scale-out benchmark: gw-3 stopped gracefully in %.1f s%n", (System.nanoTime() - stop) / 1e9);
             String line = burst(pub, group.gateways.subList(0, 2), "after-stop");
             report.add("2 gateway(s) after gw-3 stopped gracefully: " + line);
@@ -97,13 +101,33 @@ public class ScaleOutBenchmarkIT {
         assertEquals(4, report.size());
     }
 
+    /** @return {@code limit}, or what is left of the run's budget when that is less */
+    private Duration left(Duration limit) {
+        long left = runDeadline - System.nanoTime();
+        if (left <= 0) {
+            throw new AssertionError("the benchmark ran past its budget of " + RUN_BUDGET.toMinutes() + " min");
+        }
+        return Duration.ofNanos(Math.min(limit.toNanos(), left));
+    }
+
+    /** As {@link GatewayGroup#startWithOneRetry}, within the run's budget. */
+    private void startWithOneRetry(GatewayProcess g) throws IOException {
+        try {
+            g.start(left(Duration.ofSeconds(150)));
+        } catch (IOException first) {
+            System.out.println("scale-out benchmark: " + g.home().getFileName() + " not live, starting it once more");
+            g.kill();
+            g.start(left(Duration.ofSeconds(150)));
+        }
+    }
+
     /** Probes until every live member has published a result since the probing began. */
-    private static void awaitEveryMemberAnswers(MqttAsyncClient pub, List<GatewayProcess> live, String tag) {
+    private void awaitEveryMemberAnswers(MqttAsyncClient pub, List<GatewayProcess> live, String tag) {
         Map<GatewayProcess, Double> before = new HashMap<>();
         live.forEach(g -> before.put(g, published(g)));
         long[] last = {0};
         int[] probes = {0};
-        Poll.until(live.size() + " members answering", Duration.ofSeconds(240), () -> {
+        Poll.until(live.size() + " members answering", left(Duration.ofSeconds(240)), () -> {
             if (System.nanoTime() - last[0] > 1_000_000_000L) {
                 last[0] = System.nanoTime();
                 for (int i = 0; i < 30; i++) {
@@ -136,7 +160,7 @@ public class ScaleOutBenchmarkIT {
                     .getBytes(StandardCharsets.UTF_8));
         }
         double publishSeconds = (System.nanoTime() - start) / 1e9;
-        Poll.until(BURST + " results of " + phase, BURST_LIMIT, () -> {
+        Poll.until(BURST + " results of " + phase, left(BURST_LIMIT), () -> {
             for (int i = 0; i < BURST; i++) {
                 if (!firstResult.containsKey(prefix + i)) {
                     return null;
@@ -160,7 +184,7 @@ public class ScaleOutBenchmarkIT {
         long steal = machineAfter[2] - machineBefore[2];
         // members' counters settle (results counted before publishing may trail); then exactly one result each
         Map<GatewayProcess, Double> share = new HashMap<>();
-        Poll.until("the members' counters reach " + BURST, Duration.ofSeconds(30), () -> {
+        Poll.until("the members' counters reach " + BURST, left(Duration.ofSeconds(30)), () -> {
             double sum = 0;
             for (GatewayProcess g : live) {
                 share.put(g, published(g) - before.get(g));
