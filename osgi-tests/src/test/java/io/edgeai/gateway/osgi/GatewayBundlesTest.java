@@ -504,7 +504,7 @@ class GatewayBundlesTest {
             b.uninstall();
         }
         // the uninstall is told (the retained model state follows) and the version leaves the list
-        assertEquals("uninstalled", modelEvent("removed", "9.8.6").get("detail").asText());
+        assertEquals("bundle stopped or uninstalled", modelEvent("removed", "9.8.6").get("detail").asText());
         await().atMost(WAIT).until(() -> state("9.8.6").isEmpty());
         assertEquals(SHIPPED, servingVersion());
     }

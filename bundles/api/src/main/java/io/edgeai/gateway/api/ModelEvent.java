@@ -34,8 +34,7 @@ public record ModelEvent(Type type, String name, String version, String previous
         UNAVAILABLE,
         /**
          * The bundle of a version was stopped or uninstalled and the version is no longer listed (when it
-         * served, the {@link #SWAPPED} or {@link #UNAVAILABLE} event of that change comes first); the detail says
-         * which.
+         * served, the {@link #SWAPPED} or {@link #UNAVAILABLE} event of that change comes first).
          *
          * @since 1.4
          */

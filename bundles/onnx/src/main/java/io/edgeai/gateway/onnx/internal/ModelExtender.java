@@ -393,8 +393,8 @@ public final class ModelExtender implements ModelRegistry {
                     publishSnapshot();
                 } else {
                     reconcile(mb.name());
-                    fire(ModelEvent.Type.REMOVED, mb.name(), mb.versionText(), "",
-                            bundle.getState() == Bundle.UNINSTALLED ? "uninstalled" : "stopped");
+                    // an uninstall stops the bundle first: the tracker sees it leave then, so both read the same
+                    fire(ModelEvent.Type.REMOVED, mb.name(), mb.versionText(), "", "bundle stopped or uninstalled");
                     publishSnapshot();
                 }
             });
