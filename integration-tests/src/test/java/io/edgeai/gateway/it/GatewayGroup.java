@@ -38,6 +38,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class GatewayGroup implements AutoCloseable {
     static final String GROUP = "site";
+    static final int CANARY_SOAK_SECONDS = 45;
     private final Path dir;
     final Mosquitto broker;
     final List<GatewayProcess> gateways = new ArrayList<>();
@@ -72,6 +73,8 @@ final class GatewayGroup implements AutoCloseable {
         g.replaceInConfig("edgeai.lifecycle.cfg", "gatewayId", id);
         g.replaceInConfig("edgeai.lifecycle.cfg", "commandKeys",
                 Base64.getEncoder().encodeToString(commandKey.getPublic().getEncoded()));
+        // a canary's soak: the default 200 compared readings, at most 45 s (a starved canary's test waits that long)
+        g.replaceInConfig("edgeai.lifecycle.cfg", "canarySoakSeconds", String.valueOf(CANARY_SOAK_SECONDS));
         return g;
     }
 

@@ -38,13 +38,18 @@ import org.junit.runners.MethodSorters;
  * <ul>
  * <li>the text pipeline's shared subscription gives every QoS 1 input exactly one result, and every member
  * takes a share;</li>
- * <li>one signed group deploy reaches every member, each answers; a canary deploy goes on only when the
- * canary passes, and a failing canary stops it;</li>
+ * <li>one signed group deploy reaches every member, each answers;</li>
+ * <li>a canary deploy: the canary scores live traffic with the new version in shadow beside the serving one and
+ * promotes it only when the comparison passes, then the others follow; a version whose scores disagree, a
+ * starved soak (no traffic) and a refused model each stop the rollout with the reason, and no member changes
+ * version;</li>
+ * <li>a member stopped gracefully leaves the shared subscription before it disconnects: the others answer
+ * every later input, although its persistent session stays on the broker;</li>
  * <li>the anomaly pipeline with key affinity: a member is killed (SIGKILL) mid-stream, its topics are taken
- * over by the survivors within a bounded time (results say ownerChanged) and no input is left without a
+ * over by the survivor within a bounded time (results say ownerChanged) and no input is left without a
  * result.</li>
  * </ul>
- * The tests run in name order on the same group; the kill comes last.
+ * The tests run in name order on the same group; the graceful stop and the kill come last.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ScaleOutIT {
@@ -57,6 +62,10 @@ public class ScaleOutIT {
     private static final List<JsonNode> anomalyResults = new CopyOnWriteArrayList<>();
     private static final List<JsonNode> groupAnswers = new CopyOnWriteArrayList<>();
     private static final List<JsonNode> verdicts = new CopyOnWriteArrayList<>();
+    private static final Map<String, JsonNode> modelStates = new ConcurrentHashMap<>();
+    private static final List<JsonNode> modelEvents = new CopyOnWriteArrayList<>();
+    private static ScheduledExecutorService canaryTraffic;
+    private static MqttAsyncClient canaryPub;
 
     @BeforeClass
     public static void startGroup() throws Exception {
@@ -70,8 +79,8 @@ public class ScaleOutIT {
         o.setMaxInflight(1000);
         watcher.connect(o);
         watcher.subscribe(new String[] {"edgeai/gateway/+/status", "edgeai/nlp/#", "edgeai/anomaly/#",
-            "edgeai/group/site/cmd/+/response", "edgeai/group/site/cmd/canary-deploy/verdict"},
-                new int[] {1, 1, 1, 1, 1});
+            "edgeai/group/site/cmd/+/response", "edgeai/group/site/cmd/canary-deploy/verdict", "edgeai/+/models",
+            "edgeai/+/models/events"}, new int[] {1, 1, 1, 1, 1, 1, 1});
         watcher.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
             public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) throws Exception {
@@ -85,6 +94,10 @@ public class ScaleOutIT {
                     textResults.add(n);
                 } else if (topic.startsWith("edgeai/anomaly/")) {
                     anomalyResults.add(n);
+                } else if (topic.endsWith("/models")) {
+                    modelStates.put(n.path("gateway").asText(), n);
+                } else if (topic.endsWith("/models/events")) {
+                    modelEvents.add(n);
                 } else if (topic.endsWith("/verdict")) {
                     verdicts.add(n);
                 } else {
@@ -108,6 +121,7 @@ public class ScaleOutIT {
 
     @AfterClass
     public static void stopGroup() throws Exception {
+        stopCanaryTraffic();
         if (watcher != null && watcher.isConnected()) {
             watcher.disconnect();
         }
@@ -216,51 +230,233 @@ public class ScaleOutIT {
         }
     }
 
-    @Test
-    public void c_aPassingCanaryLetsTheOthersFollow() throws Exception {
-        Path jar = Files.write(group.dir().resolve("nab-ae-7.9.0.jar"), TestModels.version("nab-ae-group", "7.9.0"));
-        Map<String, Object> c = group.command("canary-deploy", jar.toUri().toString(),
-                GatewayGroup.sha256(Files.readAllBytes(jar)));
+    /**
+     * Live readings for the canary's shadow comparison: 24 devices ({@code sensors/canary-<d>/temp}, so every
+     * member owns some) at 20 rounds per second, a smooth signal with increasing {@code ts}.
+     */
+    private static synchronized void startCanaryTraffic() throws Exception {
+        if (canaryTraffic != null) {
+            return;
+        }
+        canaryPub = group.publisher("scale-canary-pub");
+        canaryTraffic = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger round = new AtomicInteger();
+        canaryTraffic.scheduleAtFixedRate(() -> {
+            int r = round.getAndIncrement();
+            long ts = 1_600_000_000_000L + r * 1000L;
+            try {
+                for (int d = 0; d < 24; d++) {
+                    GatewayGroup.publish(canaryPub, "sensors/canary-" + d + "/temp", ("{\"ts\":" + ts + ",\"value\":"
+                            + (20 + Math.sin(ts / 7000.0 + d)) + "}").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (Exception e) {
+                System.out.println("canary traffic: " + e);
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        // the members' live windows are warm (results no longer warming up) before a canary compares on them
+        Poll.until("warm results for canary traffic from all three members", BOOT, () -> {
+            Set<String> warm = new HashSet<>();
+            for (JsonNode r : anomalyResults) {
+                if (r.path("device").asText().startsWith("canary-") && !r.path("warmingUp").asBoolean(true)) {
+                    warm.add(r.path("member").asText());
+                }
+            }
+            return warm.containsAll(Set.of("gw-1", "gw-2", "gw-3")) ? true : null;
+        });
+    }
+
+    private static synchronized void stopCanaryTraffic() throws Exception {
+        if (canaryTraffic != null) {
+            canaryTraffic.shutdownNow();
+            canaryTraffic.awaitTermination(10, TimeUnit.SECONDS);
+            canaryTraffic = null;
+            canaryPub.disconnect().waitForCompletion(5000);
+            canaryPub.close();
+        }
+    }
+
+    /** @return the version of nab-ae each member's retained model status says serves */
+    private static Map<String, String> servingVersions() {
+        Map<String, String> out = new HashMap<>();
+        modelStates.forEach((gw, s) -> s.path("models").forEach(m -> {
+            if (m.path("name").asText().equals("nab-ae") && m.path("status").asText().equals("ACTIVE")) {
+                out.put(gw, m.path("version").asText());
+            }
+        }));
+        return out;
+    }
+
+    private static boolean lists(String gateway, String version) {
+        JsonNode s = modelStates.get(gateway);
+        if (s == null) {
+            return false;
+        }
+        for (JsonNode m : s.path("models")) {
+            if (m.path("name").asText().equals("nab-ae") && m.path("version").asText().equals(version)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode verdict(String nonce) {
+        return Poll.until("the canary's verdict on " + nonce, Duration.ofSeconds(120), () -> verdicts.stream()
+                .filter(v -> v.path("nonce").asText().equals(nonce)).findFirst().orElse(null));
+    }
+
+    private Map<String, Object> sendCanary(String version, byte[] jar) throws Exception {
+        Path p = Files.write(group.dir().resolve("nab-ae-" + version + ".jar"), jar);
+        Map<String, Object> c = group.command("canary-deploy", p.toUri().toString(), GatewayGroup.sha256(jar));
         watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+        return c;
+    }
+
+    @Test
+    public void c_aCanaryWhoseShadowAgreesOnLiveTrafficLetsTheOthersFollow() throws Exception {
+        startCanaryTraffic();
+        // the same network and descriptor under a new version: it must agree with the serving one
+        Map<String, Object> c = sendCanary("7.9.0", TestModels.version("nab-ae-group", "7.9.0"));
         List<JsonNode> a = answers((String) c.get("nonce"), 3);
         assertEquals(Set.of("gw-1", "gw-2", "gw-3"), field(a, "gateway"));
         assertEquals("every member names the same canary", 1, field(a, "canary").size());
-        assertEquals(1, a.stream().filter(x -> x.path("role").asText().equals("canary")).count());
+        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
         for (JsonNode x : a) {
             assertEquals(x.toString(), "ok", x.path("status").asText());
             assertEquals(x.toString(), "7.9.0", x.path("version").asText());
         }
-        JsonNode verdict = verdicts.stream().filter(v -> v.path("nonce").asText().equals(c.get("nonce")))
-                .findFirst().orElseThrow();
+        JsonNode verdict = verdict((String) c.get("nonce"));
+        System.out.println("scale-out canary (agreeing): " + verdict);
         assertTrue(verdict.toString(), verdict.path("pass").asBoolean());
+        assertTrue(verdict.toString(), verdict.path("reason").asText().startsWith("shadow comparison passed"));
+        assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
+        assertTrue(verdict.toString(), verdict.path("agreementPercent").asDouble() >= 99.0);
+        assertEquals(canary.path("canary").asText(), verdict.path("canary").asText());
+        // the canary scored 7.9.0 in shadow before it served
+        String gw = verdict.path("gateway").asText();
+        Poll.until("shadow and promoted events of 7.9.0 on " + gw, Duration.ofSeconds(30), () -> {
+            List<String> seen = modelEvents.stream().filter(e -> e.path("gateway").asText().equals(gw)
+                    && e.path("version").asText().equals("7.9.0")).map(e -> e.path("event").asText()).toList();
+            return seen.contains("shadow") && seen.contains("promoted")
+                    && seen.indexOf("shadow") < seen.indexOf("promoted") ? true : null;
+        });
+        Poll.until("7.9.0 serves on every member", Duration.ofSeconds(60),
+                () -> servingVersions().equals(Map.of("gw-1", "7.9.0", "gw-2", "7.9.0", "gw-3", "7.9.0")) ? true : null);
     }
 
     @Test
-    public void d_aFailingCanaryStopsTheRollout() throws Exception {
-        // an unsigned model: the canary's model runtime refuses it (secure mode), so the canary fails
-        Path jar = Files.write(group.dir().resolve("nab-ae-8.0.0.jar"), TestModels.bundle("nab-ae-group", "8.0.0",
-                TestModels.withVersion(TestModels.descriptor(), "8.0.0"), TestModels.onnx(), null));
-        Map<String, Object> c = group.command("canary-deploy", jar.toUri().toString(),
-                GatewayGroup.sha256(Files.readAllBytes(jar)));
-        watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+    public void d_aCanaryWhoseShadowDisagreesStopsTheRolloutAndNothingChanges() throws Exception {
+        startCanaryTraffic();
+        // same network, other scoring parameters (they travel with the model version): its scores differ on the
+        // same readings, it alarms on every rise of the error
+        String d = TestModels.withVersion(TestModels.descriptor(), "8.1.0");
+        d = TestModels.withProperty(d, "likelihood.learning.rows", "5");
+        d = TestModels.withProperty(d, "likelihood.history.rows", "2");
+        d = TestModels.withProperty(d, "likelihood.reestimate.rows", "1");
+        d = TestModels.withProperty(d, "likelihood.log.scale", "0.01");
+        d = TestModels.withProperty(d, "error.tail", "1");
+        Map<String, Object> c = sendCanary("8.1.0", TestModels.signed("nab-ae-group", "8.1.0", d));
         List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        JsonNode verdict = verdict((String) c.get("nonce"));
+        System.out.println("scale-out canary (disagreeing): " + verdict);
+        assertFalse(verdict.toString(), verdict.path("pass").asBoolean(true));
+        assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
+        String reason = verdict.path("reason").asText();
+        assertTrue(reason, reason.startsWith("agreement ") || reason.startsWith("largest score difference "));
         JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
-        assertEquals(canary.toString(), "refused", canary.path("status").asText());
-        assertTrue(canary.toString(), canary.path("reason").asText().contains("unsigned"));
+        assertEquals(canary.toString(), "failed", canary.path("status").asText());
+        assertEquals(canary.toString(), reason, canary.path("reason").asText());
+        assertEquals(canary.toString(), "7.9.0", canary.path("version").asText());
+        assertFollowersSkipped(a, canary, reason);
+        assertNothingChanged(verdict.path("gateway").asText(), "8.1.0");
+    }
+
+    @Test
+    public void e_aStarvedCanaryTimesOutAndNothingChanges() throws Exception {
+        stopCanaryTraffic();
+        Map<String, Object> c = sendCanary("8.2.0", TestModels.version("nab-ae-group", "8.2.0"));
+        List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        JsonNode verdict = verdict((String) c.get("nonce"));
+        System.out.println("scale-out canary (no traffic): " + verdict);
+        assertFalse(verdict.toString(), verdict.path("pass").asBoolean(true));
+        String reason = verdict.path("reason").asText();
+        assertTrue(reason, reason.startsWith("timeout: only ") && reason.contains("of 200 readings compared within "
+                + GatewayGroup.CANARY_SOAK_SECONDS) && reason.endsWith("(not enough live traffic for this model on the canary)"));
+        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        assertEquals(canary.toString(), "failed", canary.path("status").asText());
+        assertFollowersSkipped(a, canary, reason);
+        assertNothingChanged(verdict.path("gateway").asText(), "8.2.0");
+    }
+
+    private static void assertFollowersSkipped(List<JsonNode> a, JsonNode canary, String reason) {
         List<JsonNode> followers = a.stream().filter(x -> x.path("role").asText().equals("follower")).toList();
         assertEquals(2, followers.size());
         for (JsonNode f : followers) {
             assertEquals(f.toString(), "skipped", f.path("status").asText());
-            assertTrue(f.toString(), f.path("reason").asText().startsWith("canary " + canary.path("canary").asText()
-                    + " failed"));
-        }
-        for (JsonNode f : followers) {
+            assertEquals(f.toString(), "canary " + canary.path("canary").asText() + " failed: " + reason,
+                    f.path("reason").asText());
             assertTrue("a follower did not deploy: " + f, f.path("version").isMissingNode());
         }
     }
 
+    /** Every member still serves 7.9.0 and none keeps the refused candidate installed. */
+    private static void assertNothingChanged(String canary, String candidate) {
+        Poll.until("the canary " + canary + " dropped " + candidate, Duration.ofSeconds(30),
+                () -> lists(canary, candidate) ? null : true);
+        assertEquals(Map.of("gw-1", "7.9.0", "gw-2", "7.9.0", "gw-3", "7.9.0"), servingVersions());
+        for (String gw : List.of("gw-1", "gw-2", "gw-3")) {
+            assertFalse(gw + " lists " + candidate + ": " + modelStates.get(gw), lists(gw, candidate));
+        }
+    }
+
     @Test
-    public void e_aKilledMembersTopicsMoveAndNoInputIsLost() throws Exception {
+    public void f_aCanaryWhoseModelIsRefusedStopsTheRollout() throws Exception {
+        // an unsigned model: the canary's model runtime refuses it (secure mode), so the canary fails
+        Map<String, Object> c = sendCanary("8.0.0", TestModels.bundle("nab-ae-group", "8.0.0",
+                TestModels.withVersion(TestModels.descriptor(), "8.0.0"), TestModels.onnx(), null));
+        List<JsonNode> a = answers((String) c.get("nonce"), 3);
+        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        assertEquals(canary.toString(), "refused", canary.path("status").asText());
+        assertTrue(canary.toString(), canary.path("reason").asText().contains("unsigned"));
+        assertFollowersSkipped(a, canary, canary.path("reason").asText());
+        assertNothingChanged(canary.path("canary").asText(), "8.0.0");
+    }
+
+    @Test
+    public void g_aGracefullyStoppedMemberTakesNoShareTheOthersAnswerEveryInput() throws Exception {
+        // an operator stops gw-2: its text pipeline leaves the shared subscription (the broker acknowledges),
+        // finishes what it holds, then the connection closes; its persistent session stays on the broker
+        group.gateways.get(1).stop(Duration.ofSeconds(60));
+        Poll.until("gw-2 offline", Duration.ofSeconds(30),
+                () -> "offline".equals(status.get("gw-2").path("status").asText()) ? true : null);
+        MqttAsyncClient pub = group.publisher("scale-leave-pub");
+        try {
+            textResults.clear();
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                GatewayGroup.publish(pub, "home/room" + (i % 10) + "/voice",
+                        ("{\"text\":\"after gw-2 left number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            // without leaving the share, about a third of these would wait in gw-2's offline session
+            Poll.until("a result for each of " + n + " inputs from gw-1 and gw-3", Duration.ofSeconds(60),
+                    () -> textResults.stream().filter(r -> r.path("text").asText().startsWith("after gw-2 left number "))
+                            .count() >= n ? true : null);
+            Map<String, Integer> perInput = new HashMap<>();
+            for (JsonNode r : textResults) {
+                if (r.path("text").asText().startsWith("after gw-2 left number ")) {
+                    perInput.merge(r.path("text").asText(), 1, Integer::sum);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals("results for input " + i, Integer.valueOf(1), perInput.get("after gw-2 left number " + i));
+            }
+        } finally {
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
+    }
+
+    @Test
+    public void h_aKilledMembersTopicsMoveAndNoInputIsLost() throws Exception {
         int devices = 24;
         MqttAsyncClient pub = group.publisher("scale-anomaly-pub");
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
@@ -268,15 +464,15 @@ public class ScaleOutIT {
         AtomicInteger round = new AtomicInteger();
         long base = 1_700_000_000_000L;
         try {
-            // every member's anomaly pipeline answers before the stream starts
+            // every live member's anomaly pipeline answers before the stream starts (gw-2 was stopped before)
             long[] last = {0};
-            Poll.until("results from all three members", BOOT, () -> {
+            Poll.until("results from gw-1 and gw-3", BOOT, () -> {
                 if (System.nanoTime() - last[0] < 200_000_000L) {
                     return null;
                 }
                 last[0] = System.nanoTime();
                 publishRound(pub, devices, base - 1_000_000L + round.getAndIncrement() * 1000L, null);
-                return field(anomalyResults, "member").containsAll(Set.of("gw-1", "gw-2", "gw-3")) ? true : null;
+                return field(anomalyResults, "member").containsAll(Set.of("gw-1", "gw-3")) ? true : null;
             });
             anomalyResults.clear();
             round.set(0);
@@ -310,7 +506,7 @@ public class ScaleOutIT {
                 JsonNode first = Poll.until("takeover of " + device, Duration.ofSeconds(30), () -> anomalyResults
                         .stream().filter(r -> r.path("device").asText().equals(device)
                                 && r.path("ownerChanged").asBoolean(false)).findFirst().orElse(null));
-                assertTrue(first.toString(), Set.of("gw-1", "gw-2").contains(first.path("member").asText()));
+                assertEquals(first.toString(), "gw-1", first.path("member").asText());
                 assertTrue("the new owner's window warms up again: " + first, first.path("warmingUp").asBoolean());
             }
             takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
@@ -329,7 +525,7 @@ public class ScaleOutIT {
                 }
             }
             for (JsonNode r : anomalyResults) {
-                if (!victims.contains(r.path("device").asText())) {
+                if (r.path("device").asText().startsWith("dev-") && !victims.contains(r.path("device").asText())) {
                     assertFalse("topics of live members do not move: " + r, r.path("ownerChanged").asBoolean(false));
                 }
             }

@@ -17,6 +17,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Model bundles made in the test from the shipped model ({@code edgeai.model.dir}): the same ONNX file and
@@ -52,6 +54,20 @@ final class TestModels {
     /** @return the shipped descriptor with another version */
     static String withVersion(String descriptor, String version) {
         return descriptor.replaceFirst("\"version\"\\s*:\\s*\"[^\"]+\"", "\"version\": \"" + version + "\"");
+    }
+
+    /** @return the descriptor with one property of its {@code properties} set to another value */
+    static String withProperty(String descriptor, String key, String value) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"[^\"]*\"").matcher(descriptor);
+        if (!m.find()) {
+            throw new IllegalArgumentException("descriptor has no property " + key);
+        }
+        return m.replaceFirst(Matcher.quoteReplacement("\"" + key + "\": \"" + value + "\""));
+    }
+
+    /** @return a model bundle with the shipped ONNX file and this descriptor, signed with the build's key */
+    static byte[] signed(String symbolicName, String version, String descriptor) throws Exception {
+        return bundle(symbolicName, version, descriptor, onnx(), signature(buildKey(), descriptor, onnx()));
     }
 
     /** @return the shipped model as a bundle of the given version, signed with the build's key */

@@ -484,6 +484,31 @@ class GatewayBundlesTest {
                 && service(ModelRegistry.class).models().size() == 1);
     }
 
+    @Test
+    @Order(8)
+    void aVersionAskedToArriveInShadowDoesNotServeAndAnUninstalledOneIsNoLongerListed() throws Exception {
+        // what a canary does: ask first, then install; without shadowNewVersions a higher version would serve
+        service(ModelRegistry.class).shadowOnArrival("nab-ae", "9.8.6");
+        Bundle b = osgi.context().installBundle("memory:nab-ae-9.8.6", new ByteArrayInputStream(ModelBundles.bundle(
+                "nab-ae-986", "9.8.6", ModelBundles.withVersion(ModelBundles.descriptor(), "9.8.6"), ModelBundles.onnx())));
+        try {
+            b.start();
+            await().atMost(WAIT).until(() -> state("9.8.6").map(s -> s.status() == ModelState.Status.SHADOW)
+                    .orElse(false));
+            assertEquals(SHIPPED, servingVersion(), "the candidate does not serve");
+            assertEquals(SHIPPED, modelEvent("shadow", "9.8.6").get("previousVersion").asText());
+            assertEquals("9.8.6", service(ModelRegistry.class).endShadow("nab-ae"));
+            assertEquals(ModelState.Status.STANDBY, state("9.8.6").get().status());
+            assertEquals(SHIPPED, servingVersion(), "a standby version chosen against does not serve");
+        } finally {
+            b.uninstall();
+        }
+        // the uninstall is told (the retained model state follows) and the version leaves the list
+        assertEquals("bundle stopped or uninstalled", modelEvent("removed", "9.8.6").get("detail").asText());
+        await().atMost(WAIT).until(() -> state("9.8.6").isEmpty());
+        assertEquals(SHIPPED, servingVersion());
+    }
+
     private static long edgeaiThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-")).count();
     }

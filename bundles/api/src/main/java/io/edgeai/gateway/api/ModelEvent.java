@@ -31,7 +31,14 @@ public record ModelEvent(Type type, String name, String version, String previous
         /** Stopped being the shadow candidate without being promoted. */
         SHADOW_ENDED,
         /** No loadable version of the model is left; {@code version} is the one that served last. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The bundle of a version was stopped or uninstalled and the version is no longer listed (when it
+         * served, the {@link #SWAPPED} or {@link #UNAVAILABLE} event of that change comes first).
+         *
+         * @since 1.4
+         */
+        REMOVED
     }
 
     /** Validates and normalises empty strings. */

@@ -57,6 +57,20 @@ public interface ModelRegistry {
     String shadow(String name, String version);
 
     /**
+     * Asks for a version of {@code name} that is about to be installed to arrive as the shadow candidate
+     * instead of serving: when a bundle with that model version arrives while another version serves, it is
+     * loaded, checked and made the shadow candidate (as {@link #shadow} would), and the serving version stays.
+     * Used for a canary that compares a new version on live traffic before it serves. The request is used up
+     * by the arrival and withdrawn by {@link #endShadow}; a later request for the model replaces it. When
+     * nothing serves at arrival, the version serves as any new version would.
+     *
+     * @param name model name
+     * @param version the model version (as its descriptor declares it) to expect
+     * @since 1.4
+     */
+    void shadowOnArrival(String name, String version);
+
+    /**
      * Ends shadow scoring of {@code name}; the candidate stays installed.
      *
      * @param name model name

@@ -273,7 +273,10 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the gateway gracefully (SIGTERM to the JVM), killing it after the timeout.
+     * Stops the gateway gracefully: SIGTERM to the JVM only (Karaf's shutdown hook stops the framework, so
+     * every component deactivates), waits for the JVM to exit, then removes the launcher. The JVM is killed when
+     * it takes longer than the timeout. (Signalling the launcher script as well would end it at once, and a
+     * caller waiting for the launcher would go on while the JVM is still shutting down.)
      *
      * @param timeout how long a clean shutdown may take
      */
@@ -281,15 +284,16 @@ public final class GatewayProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        jvm().ifPresent(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill();
+        Optional<ProcessHandle> jvm = jvm();
+        if (jvm.isPresent()) {
+            jvm.get().destroy();
+            try {
+                jvm.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException overran) {
+                // killed below
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
         }
         kill();
     }

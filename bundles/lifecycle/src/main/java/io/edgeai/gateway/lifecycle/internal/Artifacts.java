@@ -12,6 +12,10 @@ import java.util.HexFormat;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 import io.edgeai.gateway.api.EdgeAiConstants;
 
 /** Fetches a deploy artifact ({@code mvn:} or {@code file:} only), checks its SHA-256 and that it is a model bundle. */
@@ -22,10 +26,11 @@ final class Artifacts {
     /**
      * What a fetched model bundle says of itself.
      *
+     * @param modelName the model name its descriptor declares, empty when unreadable
      * @param modelVersion the version its model descriptor declares, empty when unreadable (the extender
      *        will refuse it with the reason)
      */
-    record ModelJar(byte[] bytes, String symbolicName, String version, String modelVersion) {
+    record ModelJar(byte[] bytes, String symbolicName, String version, String modelName, String modelVersion) {
     }
 
     /**
@@ -60,25 +65,26 @@ final class Artifacts {
             }
             String version = mf.getMainAttributes().getValue("Bundle-Version");
             String descriptor = mf.getMainAttributes().getValue(EdgeAiConstants.MODEL_HEADER).trim();
-            String modelVersion = "";
+            JsonNode d = MissingNode.getInstance();
             for (java.util.jar.JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
                 if (e.getName().equals(descriptor)) {
-                    modelVersion = descriptorVersion(jar.readNBytes(4 * 1024 * 1024));
+                    d = descriptor(jar.readNBytes(4 * 1024 * 1024));
                     break;
                 }
             }
             return new ModelJar(bytes, bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim(),
-                    modelVersion);
+                    d.path("name").asText(""), d.path("version").asText(""));
         } catch (IOException e) {
             throw new CommandRefused("artifact is not a jar: " + e.getMessage());
         }
     }
 
-    private static String descriptorVersion(byte[] json) {
+    private static JsonNode descriptor(byte[] json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("version").asText("");
+            JsonNode n = new ObjectMapper().readTree(json);
+            return n == null ? MissingNode.getInstance() : n;
         } catch (IOException e) {
-            return "";
+            return MissingNode.getInstance();
         }
     }
 

@@ -27,10 +27,12 @@ import io.edgeai.gateway.api.MqttConnection;
  * every member, which verifies it exactly as a command addressed to it alone (same {@link CommandVerifier},
  * addressed to {@code group:<group>}) and answers on {@code .../cmd/<command>/response} with its gateway id.
  * {@code deploy} deploys everywhere at once. {@code canary-deploy} deploys on one member first, chosen by
- * rendezvous hashing of the command's nonce over the live members (every member computes the same one); it
- * publishes its verdict on {@code .../cmd/canary-deploy/verdict} (pass: the model was loaded, checked and
- * serves), and the others deploy only on a pass that arrives within the configured wait; otherwise they
- * answer {@code skipped} with the reason. Commands run on the gateway's command thread, one at a time.
+ * rendezvous hashing of the command's nonce over the live members (every member computes the same one). The
+ * canary loads the new version as shadow candidate beside the serving one, compares the two on live traffic for
+ * a bounded soak and promotes it only when the comparison passes ({@link CanarySoak}); it publishes its verdict
+ * with the figures on {@code .../cmd/canary-deploy/verdict}, and the others deploy only on a pass that arrives
+ * within the configured wait; otherwise they answer {@code skipped} with the reason. Commands run on the
+ * gateway's command thread, one at a time.
  */
 final class GroupRollout {
     private static final Logger LOG = LoggerFactory.getLogger(GroupRollout.class);
@@ -44,10 +46,16 @@ final class GroupRollout {
         Map<String, Object> deploy(SignedCommand c) throws CommandRefused;
     }
 
+    /** The canary's deploy: shadow, soak, compare, promote on a pass; the outcome carries {@code pass} and {@code reason}. */
+    interface CanaryDeployer {
+        Map<String, Object> canaryDeploy(SignedCommand c) throws CommandRefused;
+    }
+
     private final MqttConnection connection;
     private final GroupMembership membership;
     private final Executor worker;
     private final Deployer deployer;
+    private final CanaryDeployer canaryDeployer;
     private final CommandVerifier verifier;
     private final String gatewayId;
     private final String root;
@@ -55,17 +63,20 @@ final class GroupRollout {
     private final Map<String, CompletableFuture<JsonNode>> verdicts = new ConcurrentHashMap<>();
 
     GroupRollout(MqttConnection connection, GroupMembership membership, Executor worker, Deployer deployer,
-            LifecycleConfig config, String gatewayId) {
+            CanaryDeployer canaryDeployer, LifecycleConfig config, String gatewayId) {
         this.connection = connection;
         this.membership = membership;
         this.worker = worker;
         this.deployer = deployer;
+        this.canaryDeployer = canaryDeployer;
         this.gatewayId = gatewayId;
         String topicRoot = config.topicRoot().trim();
         this.root = (topicRoot.isEmpty() ? "" : topicRoot + "/") + "group/" + membership.group() + "/cmd";
         this.verifier = new CommandVerifier(address(membership.group()), config.commandKeys(),
                 TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()), System::currentTimeMillis);
-        this.canaryWaitMillis = TimeUnit.SECONDS.toMillis(config.canaryWaitSeconds());
+        // the followers wait at least for the canary's soak and its model load
+        this.canaryWaitMillis = TimeUnit.SECONDS.toMillis(Math.max(config.canaryWaitSeconds(),
+                Math.max(1, config.canarySoakSeconds()) + 90L));
     }
 
     /** @return the {@code gateway} field of a group command: {@code group:<group>} */
@@ -134,13 +145,11 @@ final class GroupRollout {
         role.put("canary", canary);
         if (canary.equals(membership.self())) {
             role.put("role", "canary");
-            boolean pass = deploy(c, role);
             Map<String, Object> verdict = new LinkedHashMap<>();
             verdict.put("nonce", c.nonce());
             verdict.put("canary", canary);
             verdict.put("gateway", gatewayId);
-            verdict.put("pass", pass);
-            verdict.put("reason", pass ? "deployed, loaded and serving" : String.valueOf(role.get("reason")));
+            verdict.putAll(canary(c, role));
             publish(root + "/" + CANARY + "/verdict", verdict);
             return;
         }
@@ -170,28 +179,53 @@ final class GroupRollout {
         deploy(c, role);
     }
 
-    /** Deploys and answers; @return whether the model serves */
-    private boolean deploy(SignedCommand c, Map<String, Object> role) {
+    /**
+     * The canary's deploy with its shadow soak; answers like a deploy ({@code failed} when the comparison did
+     * not pass).
+     *
+     * @return the verdict's fields: {@code pass}, {@code reason} and the comparison's figures
+     */
+    private Map<String, Object> canary(SignedCommand c, Map<String, Object> role) {
+        Map<String, Object> verdict = new LinkedHashMap<>();
         try {
             Map<String, Object> result = new LinkedHashMap<>(role);
-            result.putAll(deployer.deploy(c));
-            boolean serving = "ACTIVE".equals(result.get("modelStatus"));
+            result.putAll(canaryDeployer.canaryDeploy(c));
+            boolean pass = Boolean.TRUE.equals(result.get("pass"));
+            String reason = String.valueOf(result.remove("reason"));
             LOG.info("Group command '{}' (nonce {}) done: {}", c.command(), c.nonce(), result);
-            answer(c.command(), c.nonce(), "ok", "", result);
-            if (!serving) {
-                role.put("reason", "model status " + result.get("modelStatus"));
-            }
-            return serving;
+            answer(c.command(), c.nonce(), pass ? "ok" : "failed", pass ? "" : reason, result);
+            verdict.put("pass", pass);
+            verdict.put("reason", reason);
+            result.keySet().removeAll(role.keySet());
+            result.remove("pass");
+            verdict.putAll(result);
         } catch (CommandRefused | IllegalStateException e) {
             LOG.warn("Group command '{}' (nonce {}) failed: {}", c.command(), c.nonce(), e.getMessage());
             answer(c.command(), c.nonce(), "refused", e.getMessage(), role);
-            role.put("reason", e.getMessage());
-            return false;
+            verdict.put("pass", false);
+            verdict.put("reason", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Group command '{}' (nonce {}) failed", c.command(), c.nonce(), e);
             answer(c.command(), c.nonce(), "failed", "unexpected failure: " + e, role);
-            role.put("reason", "unexpected failure: " + e);
-            return false;
+            verdict.put("pass", false);
+            verdict.put("reason", "unexpected failure: " + e);
+        }
+        return verdict;
+    }
+
+    /** Deploys and answers. */
+    private void deploy(SignedCommand c, Map<String, Object> role) {
+        try {
+            Map<String, Object> result = new LinkedHashMap<>(role);
+            result.putAll(deployer.deploy(c));
+            LOG.info("Group command '{}' (nonce {}) done: {}", c.command(), c.nonce(), result);
+            answer(c.command(), c.nonce(), "ok", "", result);
+        } catch (CommandRefused | IllegalStateException e) {
+            LOG.warn("Group command '{}' (nonce {}) failed: {}", c.command(), c.nonce(), e.getMessage());
+            answer(c.command(), c.nonce(), "refused", e.getMessage(), role);
+        } catch (RuntimeException e) {
+            LOG.error("Group command '{}' (nonce {}) failed", c.command(), c.nonce(), e);
+            answer(c.command(), c.nonce(), "failed", "unexpected failure: " + e, role);
         }
     }
 

@@ -43,6 +43,29 @@ public @interface LifecycleConfig {
 
     /** @return canary wait */
     @AttributeDefinition(name = "Canary wait (s)", description = "How long the other members wait for the canary's "
-            + "verdict of a canary-deploy before they skip it.", min = "1")
+            + "verdict of a canary-deploy before they skip it; at least the canary soak plus 90 s is used.", min = "1")
     int canaryWaitSeconds() default 180;
+
+    /** @return longest soak */
+    @AttributeDefinition(name = "Canary soak (s)", description = "Longest time the canary of a canary-deploy scores live "
+            + "traffic with the new version in shadow beside the serving one. When fewer than the minimum number of "
+            + "readings were compared by then, the canary fails (not enough traffic) and keeps the old version.",
+            min = "1")
+    int canarySoakSeconds() default 60;
+
+    /** @return readings to compare */
+    @AttributeDefinition(name = "Canary minimum compared readings", description = "Readings both versions must have "
+            + "scored (outside their warm-up) before the canary judges the comparison.", min = "1")
+    int canaryMinCompared() default 200;
+
+    /** @return agreement bound */
+    @AttributeDefinition(name = "Canary minimum agreement (%)", description = "The canary passes only when at least "
+            + "this share of the compared readings got the same anomaly decision from both versions.", min = "0",
+            max = "100")
+    double canaryMinAgreementPercent() default 99.0;
+
+    /** @return score difference bound */
+    @AttributeDefinition(name = "Canary maximum score difference", description = "The canary passes only when no "
+            + "compared reading's scores (0..1) differ by more than this.", min = "0")
+    double canaryMaxScoreDiff() default 0.25;
 }

@@ -1,7 +1,9 @@
 package io.edgeai.gateway.lifecycle.internal;
 
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +17,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,8 @@ import io.edgeai.gateway.api.InboundMessage;
 import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelState;
 import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.Pipeline;
+import io.edgeai.gateway.api.ShadowComparison;
 
 /**
  * Remote model commands on {@code <root>/<gateway>/cmd/<command>}: deploy (fetch a model bundle, check its
@@ -49,6 +55,10 @@ public final class RemoteCommands {
     private final CommandVerifier verifier;
     private final ThreadPoolExecutor worker;
     private final GroupRollout group;
+    private final CanarySoak.Criteria canaryCriteria;
+    /** Running pipelines: their shadow comparisons are a canary's evidence. */
+    @Reference(service = Pipeline.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<Pipeline> pipelines = List.of();
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
@@ -67,6 +77,7 @@ public final class RemoteCommands {
         this.commandRoot = Topics.commands(config);
         this.verifier = new CommandVerifier(gatewayId, config.commandKeys(),
                 TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()), System::currentTimeMillis);
+        this.canaryCriteria = CanarySoak.Criteria.of(config);
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(8),
                 r -> new Thread(r, "edgeai-commands"));
         if (config.commandsEnabled()) {
@@ -75,8 +86,8 @@ public final class RemoteCommands {
                     verifier.keyCount());
         }
         this.group = config.commandsEnabled() && config.groupCommandsEnabled()
-                ? connection.membership().map(m -> new GroupRollout(connection, m, worker, this::deploy, config,
-                        gatewayId)).orElse(null)
+                ? connection.membership().map(m -> new GroupRollout(connection, m, worker, this::deploy,
+                        this::canaryDeploy, config, gatewayId)).orElse(null)
                 : null;
         if (group != null) {
             group.start();
@@ -151,20 +162,8 @@ public final class RemoteCommands {
     /** Deploys the command's artifact (also for group commands); @return the outcome for the answer */
     Map<String, Object> deploy(SignedCommand c) throws CommandRefused {
         Artifacts.ModelJar jar = Artifacts.fetch(c.artifact(), c.sha256(), config.maxArtifactBytes());
-        String location = c.artifact();
-        Bundle b = context.getBundle(location);
-        try {
-            if (b == null) {
-                b = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
-            } else {
-                b.update(new ByteArrayInputStream(jar.bytes()));
-            }
-            b.start();
-        } catch (BundleException | SecurityException e) {
-            throw new CommandRefused("bundle " + jar.symbolicName() + " " + jar.version() + " not installed: "
-                    + e.getMessage());
-        }
-        ModelState outcome = awaitModel(location, jar.modelVersion());
+        Bundle b = install(c.artifact(), jar);
+        ModelState outcome = awaitModel(c.artifact(), jar.modelVersion());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bundle", jar.symbolicName() + " " + jar.version());
         result.put("bundleId", b.getBundleId());
@@ -180,6 +179,138 @@ public final class RemoteCommands {
         result.put("version", outcome.version());
         result.put("modelStatus", outcome.status().name());
         return result;
+    }
+
+    private Bundle install(String location, Artifacts.ModelJar jar) throws CommandRefused {
+        Bundle b = context.getBundle(location);
+        try {
+            if (b == null) {
+                b = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
+            } else {
+                b.update(new ByteArrayInputStream(jar.bytes()));
+            }
+            b.start();
+            return b;
+        } catch (BundleException | SecurityException e) {
+            throw new CommandRefused("bundle " + jar.symbolicName() + " " + jar.version() + " not installed: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The canary's part of a canary-deploy: installs the new version as the shadow candidate beside the serving
+     * one, soaks it on live traffic ({@link CanarySoak}) and promotes it only when the comparison passes. On a
+     * failure the new bundle is uninstalled again, so the canary is left as it was.
+     *
+     * @return the outcome: {@code pass}, {@code reason}, the comparison's figures and the serving version
+     * @throws CommandRefused when the artifact cannot be installed, is refused, or nothing serves to compare with
+     */
+    Map<String, Object> canaryDeploy(SignedCommand c) throws CommandRefused {
+        Artifacts.ModelJar jar = Artifacts.fetch(c.artifact(), c.sha256(), config.maxArtifactBytes());
+        if (jar.modelName().isEmpty() || jar.modelVersion().isEmpty()) {
+            throw new CommandRefused("the artifact's model descriptor names no model and version");
+        }
+        String name = jar.modelName();
+        String candidate = name + "@" + jar.modelVersion();
+        if (context.getBundle(c.artifact()) != null) {
+            throw new CommandRefused("artifact " + c.artifact() + " is installed already: a canary compares a new "
+                    + "artifact with the serving version");
+        }
+        ModelState live = state(name, ModelState.Status.ACTIVE);
+        if (live == null) {
+            throw new CommandRefused("model " + name + " does not serve on the canary: nothing to compare with");
+        }
+        if (live.version().equals(jar.modelVersion())) {
+            throw new CommandRefused("version " + jar.modelVersion() + " of " + name + " serves already");
+        }
+        registry.shadowOnArrival(name, jar.modelVersion());
+        Bundle b;
+        try {
+            b = install(c.artifact(), jar);
+        } catch (CommandRefused e) {
+            registry.endShadow(name);
+            throw e;
+        }
+        ModelState outcome = awaitModel(c.artifact(), jar.modelVersion());
+        if (outcome == null || outcome.status() != ModelState.Status.SHADOW) {
+            withdraw(name, b);
+            throw new CommandRefused(outcome == null ? "model " + candidate + " did not load within "
+                    + MODEL_OUTCOME_MILLIS / 1000 + " s"
+                    : outcome.status() == ModelState.Status.FAILED ? "model " + candidate + " refused: " + outcome.detail()
+                    : "model " + candidate + " arrived as " + outcome.status() + ", not as shadow candidate");
+        }
+        LOG.info("Canary: {} scores live traffic in shadow beside {}@{} (at least {} readings, at most {} s)",
+                candidate, name, live.version(), canaryCriteria.minCompared(), canaryCriteria.soakMillis() / 1000);
+        try {
+            return soakAndJudge(jar, name, candidate, b);
+        } catch (RuntimeException e) {
+            withdraw(name, b);
+            throw e;
+        }
+    }
+
+    /** The soak, then promotion on a pass or withdrawal of the candidate. */
+    private Map<String, Object> soakAndJudge(Artifacts.ModelJar jar, String name, String candidate, Bundle b)
+            throws CommandRefused {
+        CanarySoak.Verdict v;
+        try {
+            v = CanarySoak.soak(candidate, this::shadowComparisons,
+                    () -> state(name, ModelState.Status.SHADOW) != null, canaryCriteria, System::currentTimeMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            withdraw(name, b);
+            throw new CommandRefused("interrupted during the canary soak");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bundle", jar.symbolicName() + " " + jar.version());
+        result.put("model", name);
+        result.put("candidate", jar.modelVersion());
+        result.put("pass", v.pass());
+        result.put("reason", v.reason());
+        result.putAll(v.figures(canaryCriteria));
+        if (v.pass()) {
+            result.put("version", registry.promote(name));
+            result.put("modelStatus", ModelState.Status.ACTIVE.name());
+            LOG.info("Canary: {} promoted: {}", candidate, v.reason());
+        } else {
+            withdraw(name, b);
+            ModelState now = state(name, ModelState.Status.ACTIVE);
+            result.put("version", now == null ? "" : now.version());
+            result.put("modelStatus", now == null ? "NONE" : now.status().name());
+            LOG.warn("Canary: {} not promoted, {} keeps serving: {}", candidate, result.get("version"), v.reason());
+        }
+        return result;
+    }
+
+    /** Ends the candidate's shadow scoring and uninstalls its bundle. */
+    private void withdraw(String name, Bundle b) {
+        try {
+            registry.endShadow(name);
+        } catch (IllegalStateException e) {
+            LOG.warn("Canary: shadow of {} not ended: {}", name, e.getMessage());
+        }
+        try {
+            b.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            LOG.warn("Canary: bundle {} not uninstalled: {}", b.getLocation(), e.getMessage());
+        }
+    }
+
+    private ModelState state(String name, ModelState.Status status) {
+        for (ModelState s : registry.models()) {
+            if (s.name().equals(name) && s.status() == status) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private List<ShadowComparison> shadowComparisons() {
+        List<ShadowComparison> all = new ArrayList<>();
+        for (Pipeline p : pipelines) {
+            all.addAll(p.shadowComparisons());
+        }
+        return all;
     }
 
     /**

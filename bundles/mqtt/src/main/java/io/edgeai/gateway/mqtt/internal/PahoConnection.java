@@ -52,6 +52,11 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private record Subscription(int qos, MessageHandler handler, boolean manualAck) {
     }
 
+    /** How long leaving a shared subscription waits for the broker's acknowledgement. */
+    static final long SHARE_UNSUBSCRIBE_MILLIS = 5000;
+    /** How long closing waits for stored messages to go out. */
+    static final long CLOSE_FLUSH_MILLIS = 3000;
+
     /** Most unclaimed QoS 1/2 messages kept for a subscription that is not made yet (after a restart). */
     private static final int MAX_UNCLAIMED = 10_000;
 
@@ -193,12 +198,21 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         }
     }
 
+    /**
+     * Unsubscribes. A shared subscription ({@code $share/...}) is left synchronously: this returns once the
+     * broker acknowledged the unsubscribe (at most {@value #SHARE_UNSUBSCRIBE_MILLIS} ms), so the broker hands
+     * this member no further share from then on, whatever follows (a drain, a disconnect). Not to be called on
+     * Paho's callback thread for a shared filter.
+     */
     @Override
     public void unsubscribe(String topicFilter) {
         LOG.debug("{}: unsubscribe {}", settings.name(), topicFilter);
         if (subscriptions.remove(topicFilter) != null && client.isConnected()) {
             try {
-                client.unsubscribe(topicFilter);
+                IMqttToken t = client.unsubscribe(topicFilter);
+                if (topicFilter.startsWith("$share/")) {
+                    t.waitForCompletion(SHARE_UNSUBSCRIBE_MILLIS);
+                }
             } catch (MqttException e) {
                 LOG.debug("Unsubscribing {} failed: {}", topicFilter, e.getMessage());
             }
@@ -618,9 +632,28 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         return sb.toString();
     }
 
-    /** Publishes the offline status, disconnects and stops both threads. */
+    /**
+     * Leaves the shared subscriptions still held (waiting for the broker's acknowledgement, so a persistent
+     * session is not handed shares while this gateway is away), gives the publisher up to
+     * {@value #CLOSE_FLUSH_MILLIS} ms to send what is stored (results of the inputs finished last), publishes the
+     * offline status, disconnects and stops both threads. What is still stored then goes out after the next start.
+     */
     @Override
     public void close() {
+        for (String filter : List.copyOf(subscriptions.keySet())) {
+            if (filter.startsWith("$share/")) {
+                unsubscribe(filter);
+            }
+        }
+        long flushUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_FLUSH_MILLIS);
+        while (store.depth() > 0 && client.isConnected() && System.nanoTime() < flushUntil) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         running = false;
         setState(ConnectionState.STOPPED, "");
         connector.interrupt();

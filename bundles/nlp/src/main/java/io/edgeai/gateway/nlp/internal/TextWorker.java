@@ -48,6 +48,8 @@ public final class TextWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TextWorker.class);
     /** Bytes of an oversize payload kept for its dead letter. */
     private static final int OVERSIZE_KEPT = 1024;
+    /** Longest time a stopping shared-subscription worker finishes queued inputs. */
+    static final long DRAIN_MILLIS = 10_000;
 
     private final MqttConnection connection;
     private final ModelLookup models;
@@ -71,6 +73,8 @@ public final class TextWorker {
     /** Share group of the input subscription, empty for a plain one. */
     private volatile String shareGroup = "";
     private volatile boolean running = true;
+    /** Stopping a shared subscription's worker: finish what is queued, then end. */
+    private volatile boolean draining;
     private FewShotClassifier fewShot;
 
     /**
@@ -130,9 +134,27 @@ public final class TextWorker {
         LOG.info("Text pipeline {} updated live", next.name());
     }
 
-    /** Unsubscribes, stops the thread and waits for it. Queued messages are discarded. */
+    /**
+     * Unsubscribes, stops the thread and waits for it. With a share group the broker's acknowledgement of the
+     * unsubscribe comes first (no further share for this member), then the queued inputs are finished and
+     * acknowledged (at most {@value #DRAIN_MILLIS} ms): what a persistent session still held unacknowledged would
+     * wait for this member's return instead of going to the others. Without one, queued messages are discarded
+     * (unacknowledged, the broker delivers them again to this client).
+     */
     public void stop() {
         connection.unsubscribe(filter(settings));
+        if (!shareGroup.isEmpty()) {
+            draining = true;
+            try {
+                thread.join(DRAIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!queue.isEmpty()) {
+                LOG.warn("Text pipeline {} stopped with {} inputs unfinished; they stay with this member's session",
+                        settings.name(), queue.size());
+            }
+        }
         running = false;
         thread.interrupt();
         try {
@@ -198,12 +220,14 @@ public final class TextWorker {
         while (running) {
             InboundMessage m;
             try {
-                m = queue.poll(500, TimeUnit.MILLISECONDS);
+                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                if (m == null) {
+                if (m == null && draining) {
+                    return; // stopping: everything queued is finished
+                } else if (m == null) {
                     prepareFewShot(settings); // idle: embed changed intents before traffic needs them
                 } else if (settings.batchSize() > 1) {
                     processBatch(collect(m, settings));

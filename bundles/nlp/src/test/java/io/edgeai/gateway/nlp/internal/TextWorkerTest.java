@@ -298,4 +298,62 @@ class TextWorkerTest {
         assertEquals("hold-acks", worker.status("gw").overflowPolicy());
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
     }
+
+    /**
+     * Stopping a shared-subscription worker: the broker acknowledges the unsubscribe first, then the queued
+     * inputs are finished and acknowledged instead of being left in the session; later inputs no longer reach it.
+     */
+    @Test
+    void aStoppingSharedWorkerLeavesTheShareThenFinishesWhatItHolds() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean gate = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ModelLookup held = new ModelLookup() {
+            @Override
+            public io.edgeai.gateway.api.TextEncoder encoder(String name) {
+                while (!gate.get() && Thread.currentThread().getName().startsWith("edgeai-text-")) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                }
+                return TestModels.ALL.encoder(name);
+            }
+
+            @Override
+            public io.edgeai.gateway.api.ModelRunner model(String name) {
+                return TestModels.ALL.model(name);
+            }
+        };
+        TextSettings s = settings("drain", "drain/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "",
+                0.5);
+        worker = new TextWorker(s, gateway, held).shareGroup("drain");
+        worker.start();
+        ask("drain/probe/voice", "lights on please");
+        java.util.concurrent.atomic.AtomicInteger results = new java.util.concurrent.atomic.AtomicInteger();
+        device.subscribe("edgeai/nlp/drain/room/#", 1, m -> results.incrementAndGet());
+        long before = worker.status("gw").received();
+        gate.set(false);
+        for (int i = 0; i < 10; i++) {
+            device.publish("drain/room/voice", ("turn off the lights " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> worker.status("gw").received() - before == 10);
+        assertTrue(gateway.status().unacknowledged() >= 10, "none of them is finished yet");
+        java.util.concurrent.CompletableFuture<Void> stopped = java.util.concurrent.CompletableFuture.runAsync(
+                worker::stop);
+        gate.set(true);
+        stopped.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // every input it held was finished: a result each, all acknowledged
+        await().atMost(Duration.ofSeconds(20)).until(() -> results.get() == 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().unacknowledged() == 0);
+        // and it left the share: what is published now does not reach it
+        long after = worker.status("gw").received();
+        for (int i = 0; i < 5; i++) {
+            device.publish("drain/room/voice", ("lights on please " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        // the device's own subscription sees a marker once the broker has routed everything published before it
+        java.util.concurrent.atomic.AtomicBoolean routed = new java.util.concurrent.atomic.AtomicBoolean();
+        device.subscribe("drain-marker", 1, m -> routed.set(true));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            device.publish("drain-marker", new byte[] {1}, 1, false);
+            return routed.get();
+        });
+        assertEquals(after, worker.status("gw").received(), "nothing reached the stopped worker");
+        assertEquals(10, results.get());
+    }
 }

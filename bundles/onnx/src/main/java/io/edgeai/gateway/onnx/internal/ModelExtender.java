@@ -94,6 +94,8 @@ public final class ModelExtender implements ModelRegistry {
     private final Map<String, List<ModelKey>> history = new HashMap<>();
     /** The shadow candidate, per model name. */
     private final Map<String, ModelKey> shadows = new HashMap<>();
+    /** Versions asked to arrive as shadow candidates ({@link #shadowOnArrival}), per model name. */
+    private final Map<String, String> shadowOnArrival = new HashMap<>();
     /** What the next change of a default version is told as (rollback, promotion); a swap otherwise. */
     private ModelEvent.Type nextChange = ModelEvent.Type.SWAPPED;
     /** Events not yet told to the listeners. */
@@ -273,8 +275,14 @@ public final class ModelExtender implements ModelRegistry {
     }
 
     @Override
+    public void shadowOnArrival(String name, String version) {
+        onLoader(() -> shadowOnArrival.put(name, version));
+    }
+
+    @Override
     public String endShadow(String name) {
         return onLoader(() -> {
+            shadowOnArrival.remove(name);
             if (!shadows.containsKey(name)) {
                 return null;
             }
@@ -354,8 +362,12 @@ public final class ModelExtender implements ModelRegistry {
             loader.execute(() -> {
                 bundles.put(bundle.getBundleId(), mb);
                 ModelKey current = serving.get(mb.name());
-                if (shadowNewVersions && current != null && mb.descriptor() != null
-                        && mb.version().compareTo(Version.parseVersion(safe(current.version()))) > 0) {
+                boolean asked = mb.descriptor() != null && mb.versionText().equals(shadowOnArrival.get(mb.name()));
+                if (asked) {
+                    shadowOnArrival.remove(mb.name());
+                }
+                if (current != null && mb.descriptor() != null && !ModelKey.of(mb).equals(current) && (asked
+                        || shadowNewVersions && mb.version().compareTo(Version.parseVersion(safe(current.version()))) > 0)) {
                     // shadow first: the serving version stays chosen, the new one scores alongside
                     chosen.put(mb.name(), current);
                     shadows.put(mb.name(), ModelKey.of(mb));
@@ -387,6 +399,9 @@ public final class ModelExtender implements ModelRegistry {
                     publishSnapshot();
                 } else {
                     reconcile(mb.name());
+                    // an uninstall stops the bundle first: the tracker sees it leave then, so both read the same
+                    fire(ModelEvent.Type.REMOVED, mb.name(), mb.versionText(), "", "bundle stopped or uninstalled");
+                    publishSnapshot();
                 }
             });
         }

@@ -82,8 +82,12 @@ public final class AnomalyPipeline implements Pipeline {
         return w.scaleOut(scale, keys);
     }
 
-    private void stop(PipelineWorker w) {
-        w.stop();
+    private void stop(PipelineWorker w, boolean forGood) {
+        if (forGood) {
+            w.finish();
+        } else {
+            w.stop();
+        }
         if (w.affinity() != null) {
             connection.unsubscribe(w.settings().outputTopicPrefix() + "/#");
         }
@@ -156,7 +160,7 @@ public final class AnomalyPipeline implements Pipeline {
                 || !next.outputConnection().equals(w.settings().outputConnection())
                 || !scale.equals(w.scaleOut()) || (scale.keyAffinity()
                         && !next.outputTopicPrefix().equals(w.settings().outputTopicPrefix()))) {
-            stop(w);
+            stop(w, false);
             PipelineWorker fresh = newWorker(next, scale);
             fresh.adopt(w);
             fresh.start();
@@ -170,7 +174,7 @@ public final class AnomalyPipeline implements Pipeline {
     @Deactivate
     void deactivate() {
         registry.release(owner());
-        stop(worker);
+        stop(worker, true);
     }
 
     @Override

@@ -78,12 +78,16 @@ public final class PipelineWorker {
     private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
     /** Bytes of an oversize payload kept for its dead letter. */
     private static final int OVERSIZE_KEPT = 1024;
+    /** Longest time a worker stopping for good finishes queued readings of a shared subscription. */
+    static final long DRAIN_MILLIS = 10_000;
     /** Original sizes of the truncated oversize messages in the queue (identity keys). */
     private final Map<InboundMessage, Integer> oversize = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
     private volatile PipelineSettings settings;
     private volatile PayloadDecoder decoder;
     private volatile boolean running = true;
+    /** Stopping a shared subscription's worker for good: finish what is queued, then end. */
+    private volatile boolean draining;
     /** Shared subscription and key affinity in a gateway group; set before {@link #start()}. */
     private volatile ScaleOut scaleOut = ScaleOut.NONE;
     private volatile KeyAffinity affinity;
@@ -261,7 +265,33 @@ public final class PipelineWorker {
      * takes them over ({@link #adopt}), otherwise the broker delivers them again to the next session.
      */
     public void stop() {
+        stop(false);
+    }
+
+    /**
+     * Stops for good (no successor adopts the queue). With a share group the broker's acknowledgement of the
+     * unsubscribe comes first (no further share for this member), then the queued readings are finished and
+     * acknowledged (at most {@value #DRAIN_MILLIS} ms): what a persistent session still held unacknowledged would
+     * wait for this member's return instead of going to the others.
+     */
+    public void finish() {
+        stop(!scaleOut.shareGroup().isEmpty());
+    }
+
+    private void stop(boolean drain) {
         connection.unsubscribe(scaleOut.filter(settings.inputTopic()));
+        if (drain) {
+            draining = true;
+            try {
+                thread.join(DRAIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!queue.isEmpty()) {
+                LOG.warn("Pipeline {} stopped with {} readings unfinished; they stay with this member's session",
+                        settings.name(), queue.size());
+            }
+        }
         running = false;
         thread.interrupt();
         try {
@@ -375,9 +405,12 @@ public final class PipelineWorker {
         while (running) {
             InboundMessage m;
             try {
-                m = queue.poll(500, TimeUnit.MILLISECONDS);
+                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (m == null && draining) {
+                return; // stopping for good: everything queued is finished
             }
             if (affinity != null) {
                 // before the message: inputs of a taken-over topic kept from the gap come first, in order
