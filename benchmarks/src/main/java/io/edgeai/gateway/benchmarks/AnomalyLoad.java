@@ -149,11 +149,7 @@ final class AnomalyLoad implements AutoCloseable {
         results.reset();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            long due = t0 + (long) (i * 1e9 / perSecond);
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
+            Stats.parkUntil(t0 + (long) (i * 1e9 / perSecond));
             int s = i % series;
             byte[] p = readings.nextPayload(s);
             send[i] = System.nanoTime();

@@ -236,11 +236,7 @@ public final class Harness {
             long[] lat = new long[n];
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                long due = t0 + (long) (i * 1e9 / 50);
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 200_000));
-                }
+                Stats.parkUntil(t0 + (long) (i * 1e9 / 50));
                 long t = System.nanoTime();
                 b.run();
                 lat[i] = System.nanoTime() - t;
@@ -342,9 +338,9 @@ public final class Harness {
                 put("gateway_anomaly_p50_ms", Stats.percentileMs(lat, 50), "Gateway anomaly p50 at 5,000 msg/s", "ms");
                 put("gateway_anomaly_p99_ms", Stats.percentileMs(lat, 99), "Gateway anomaly p99 at 5,000 msg/s", "ms");
 
-                Map<String, double[]> textBefore = stageSums(g, "text-demo");
+                Map<String, double[]> textBefore = stageSums(metrics(g), "text-demo");
                 TextLoad.Run paced = text.run(full ? 1000 : 200, 50, 0);
-                Map<String, double[]> textAfter = stageSums(g, "text-demo");
+                Map<String, double[]> textAfter = stageSums(metrics(g), "text-demo");
                 textAfter.forEach((stage, v) -> {
                     double[] b = textBefore.getOrDefault(stage, new double[2]);
                     if (v[1] > b[1]) {
@@ -400,42 +396,44 @@ public final class Harness {
                 compared, maxDiff);
     }
 
-    /** Sum (seconds) and count of each stage of a pipeline, from the gateway's own histograms. */
-    private static Map<String, double[]> stageSums(GatewayProcess g, String pipeline) {
+    /**
+     * @param metrics the gateway's Prometheus text
+     * @param pipeline a pipeline's name
+     * @return sum (seconds) and count of each of the pipeline's stages, from the gateway's own histograms
+     */
+    private static Map<String, double[]> stageSums(String metrics, String pipeline) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         java.util.regex.Pattern p = java.util.regex.Pattern.compile("^edgeai_pipeline_stage_seconds_(sum|count)\\{pipeline=\""
                 + java.util.regex.Pattern.quote(pipeline) + "\",stage=\"([a-z]+)\"\\} (\\S+)$");
-        try {
-            for (String line : g.httpGet("/metrics").split("\n")) {
-                var m = p.matcher(line);
-                if (m.matches()) {
-                    double[] v = sums.computeIfAbsent(m.group(2), k -> new double[2]);
-                    v[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
-                }
+        for (String line : metrics.split("\n")) {
+            var m = p.matcher(line);
+            if (m.matches()) {
+                double[] v = sums.computeIfAbsent(m.group(2), k -> new double[2]);
+                v[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
             }
-        } catch (IOException | RuntimeException e) {
-            // no figures then
         }
         return sums;
     }
 
-    /** Mean time per reading of each stage of the demo pipeline, from the gateway's own histograms. */
+    /** @return the gateway's Prometheus text, empty when it cannot be read (no stage figures then) */
+    private static String metrics(GatewayProcess g) {
+        try {
+            return g.httpGet("/metrics");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Mean time per reading of each stage of the demo pipeline, and its ingest drops. */
     private void stageMeans(GatewayProcess g) {
         try {
-            Map<String, double[]> sums = new LinkedHashMap<>();
-            java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-                    "^edgeai_pipeline_stage_seconds_(sum|count)\\{pipeline=\"demo\",stage=\"([a-z]+)\"\\} (\\S+)$");
-            for (String line : g.httpGet("/metrics").split("\n")) {
-                var m = p.matcher(line);
-                if (m.matches()) {
-                    double[] v = sums.computeIfAbsent(m.group(2), k -> new double[2]);
-                    v[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
-                }
+            String metrics = g.httpGet("/metrics");
+            for (String line : metrics.split("\n")) {
                 if (line.startsWith("edgeai_pipeline_messages_dropped_total{pipeline=\"demo\"")) {
                     results.put("gateway_anomaly_dropped_at_ingest", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                 }
             }
-            sums.forEach((stage, v) -> {
+            stageSums(metrics, "demo").forEach((stage, v) -> {
                 if (v[1] > 0) {
                     results.put("gateway_stage_" + stage + "_mean_us", Stats.round(v[0] / v[1] * 1e6));
                 }

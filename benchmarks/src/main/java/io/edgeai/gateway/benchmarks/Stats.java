@@ -28,4 +28,15 @@ final class Stats {
         }
         return Math.round(x * 1000) / 1000.0;
     }
+
+    /**
+     * Waits until {@code dueNanos} ({@link System#nanoTime()} time) in slices of at most 200 µs, the pacing of
+     * every fixed-rate run (so each sees the same wake-ups).
+     */
+    static void parkUntil(long dueNanos) {
+        long wait;
+        while ((wait = dueNanos - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 200_000));
+        }
+    }
 }

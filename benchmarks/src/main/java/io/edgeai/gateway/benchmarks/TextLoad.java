@@ -94,11 +94,7 @@ final class TextLoad implements AutoCloseable {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             if (perSecond > 0) {
-                long due = t0 + (long) (i * 1e9 / perSecond);
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(Math.min(wait, 200_000));
-                }
+                Stats.parkUntil(t0 + (long) (i * 1e9 / perSecond));
             } else {
                 long stuck = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (i - received.get() >= window && System.nanoTime() < stuck) {
