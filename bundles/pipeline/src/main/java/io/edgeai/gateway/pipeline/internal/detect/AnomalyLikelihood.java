@@ -91,7 +91,7 @@ final class AnomalyLikelihood {
     /** Doubles the deque's ring (at most one entry per history row is ever needed), keeping its order. */
     private void grow() {
         int cap = maxRows.length;
-        long[] bigger = new long[Math.min(Math.max(16, cap * 2), Math.max(cap + 1, history.length + 1))];
+        long[] bigger = new long[Math.max(cap + 1, Math.min(cap * 2, history.length + 1))];
         for (int i = 0; i < maxSize; i++) {
             bigger[i] = maxRows[(maxHead + i) % cap];
         }
