@@ -32,7 +32,7 @@ final class OsgiFramework implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                "io.edgeai.gateway.api;version=1.4.0",
+                "io.edgeai.gateway.api;version=1.5.0",
                 "io.edgeai.gateway.tokenize;version=1.0.0",
                 "org.osgi.service.cm;version=1.6.0",
                 "org.osgi.service.metatype;version=1.4.0"));

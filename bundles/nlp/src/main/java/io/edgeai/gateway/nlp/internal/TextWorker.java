@@ -23,6 +23,7 @@ import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.MqttTopics;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.api.TextEmbedding;
 import io.edgeai.gateway.api.SharedSubscriptions;
@@ -362,9 +363,9 @@ public final class TextWorker {
                     + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A", m.payload().length);
             return null;
         }
-        if (!TextResultEncoder.fits(s.outputTopicPrefix() + "/" + m.topic())) {
+        if (!MqttTopics.fits(s.outputTopicPrefix() + "/" + m.topic())) {
             reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
-                    + TextResultEncoder.MAX_TOPIC_BYTES + " bytes", m.payload().length);
+                    + MqttTopics.MAX_BYTES + " bytes", m.payload().length);
             return null;
         }
         try {
@@ -462,7 +463,7 @@ public final class TextWorker {
         TextSettings s = settings;
         byte[] dl = TextResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        connection.publish(TextResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false,
+        connection.publish(MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, false,
                 MqttConnection.PRIORITY_NORMAL, m::acknowledge);
         logOnce(code, "Text pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);

@@ -23,6 +23,7 @@ import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.api.MqttTopics;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
@@ -663,7 +664,7 @@ public final class PipelineWorker {
         PipelineSettings s = settings;
         byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
                 System.currentTimeMillis());
-        publish(ResultEncoder.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
+        publish(MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
                 current);
         logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);

@@ -91,44 +91,6 @@ public final class TextResultEncoder {
         return bytes(n);
     }
 
-    /** MQTT's limit on a topic, in bytes of UTF-8; Paho drops a publish to a longer topic. */
-    public static final int MAX_TOPIC_BYTES = 65_535;
-
-    /**
-     * @param topic a topic
-     * @return whether the client can publish to it
-     */
-    public static boolean fits(String topic) {
-        return topic.length() * 3 <= MAX_TOPIC_BYTES || topic.getBytes(StandardCharsets.UTF_8).length <= MAX_TOPIC_BYTES;
-    }
-
-    /**
-     * The dead letter's topic: the prefix and the input's topic, cut to MQTT's 65,535 bytes when an input
-     * topic near that limit would make it longer (the body carries the whole topic).
-     *
-     * @param prefix dead-letter root
-     * @param inputTopic the input's topic
-     * @return a topic the client can publish to
-     */
-    public static String deadLetterTopic(String prefix, String inputTopic) {
-        String topic = prefix + "/" + inputTopic;
-        if (fits(topic)) {
-            return topic;
-        }
-        StringBuilder out = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < topic.length(); i = topic.offsetByCodePoints(i, 1)) {
-            int cp = topic.codePointAt(i);
-            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (bytes + n > MAX_TOPIC_BYTES) {
-                break;
-            }
-            out.appendCodePoint(cp);
-            bytes += n;
-        }
-        return out.toString();
-    }
-
     private static double round(double v) {
         return Math.round(v * 10000) / 10000.0;
     }

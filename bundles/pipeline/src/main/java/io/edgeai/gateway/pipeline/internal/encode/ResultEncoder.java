@@ -100,34 +100,6 @@ public final class ResultEncoder {
         return bytes(n);
     }
 
-    /**
-     * The dead letter's topic: the prefix and the input's topic, cut to MQTT's 65,535 bytes when an input
-     * topic near that limit would make it longer (the body carries the whole topic).
-     *
-     * @param prefix dead-letter root
-     * @param inputTopic the input's topic
-     * @return a topic the client can publish to
-     */
-    public static String deadLetterTopic(String prefix, String inputTopic) {
-        String topic = prefix + "/" + inputTopic;
-        int max = 65_535;
-        if (topic.length() * 3 <= max || topic.getBytes(StandardCharsets.UTF_8).length <= max) {
-            return topic;
-        }
-        StringBuilder out = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < topic.length(); i = topic.offsetByCodePoints(i, 1)) {
-            int cp = topic.codePointAt(i);
-            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (bytes + n > max) {
-                break;
-            }
-            out.appendCodePoint(cp);
-            bytes += n;
-        }
-        return out.toString();
-    }
-
     private static byte[] bytes(ObjectNode n) {
         try {
             return MAPPER.writeValueAsBytes(n);
