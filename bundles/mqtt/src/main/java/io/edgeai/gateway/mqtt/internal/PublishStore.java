@@ -44,11 +44,18 @@ import org.slf4j.LoggerFactory;
  * truncates the acknowledgement log. A torn record at a segment's end (a
  * crash during a write) fails its CRC and is cut off; its whenSafe had not run, so its input was
  * not acknowledged either.
+ *
+ * <p>QoS 0 messages are never written, even to a durable store: MQTT delivers them at most once, so they
+ * queue in memory only (in order with the others, lost on a restart), and their whenSafe runs at once. Their
+ * payloads together stay under {@code cacheBytes}; beyond it the oldest queued QoS 0 message makes room
+ * (dropped, counted), or the new one is refused when no queued QoS 0 message is left to drop.
  */
 final class PublishStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublishStore.class);
     private static final String ACKS = "acked.log";
     private static final long ACK_LOG_RESET_BYTES = 1L << 20;
+    /** The segment of a message that is not written (QoS 0 in a durable store). */
+    private static final int MEMORY_ONLY = -1;
 
     /** One stored message; payload is null while it is only on disk. */
     static final class Entry {
@@ -63,6 +70,8 @@ final class PublishStore implements AutoCloseable {
         final int recordLen;
         final int payloadLen;
         volatile byte[] payload;
+        /** Sent, dropped or expired (guarded by the store's lock). */
+        boolean finished;
 
         Entry(long seq, int priority, int qos, boolean retained, String topic, long expiresAt, int segment, long pos,
                 int recordLen, int payloadLen, byte[] payload) {
@@ -81,6 +90,10 @@ final class PublishStore implements AutoCloseable {
 
         long size() {
             return payloadLen + topic.length();
+        }
+
+        boolean memoryOnly() {
+            return segment == MEMORY_ONLY;
         }
     }
 
@@ -106,6 +119,9 @@ final class PublishStore implements AutoCloseable {
     private int depth;
     private long bytes;
     private long cachedBytes;
+    /** QoS 0 messages of a durable store, oldest first; finished ones are skipped when met. */
+    private final ArrayDeque<Entry> memoryOnly = new ArrayDeque<>();
+    private long memoryOnlyBytes;
     private int active;
     private long activeSize;
     private byte[] pending = new byte[64 * 1024];
@@ -156,14 +172,26 @@ final class PublishStore implements AutoCloseable {
      */
     boolean append(String topic, byte[] payload, int qos, boolean retained, int priority, Runnable whenSafe) {
         int prio = priority > 0 ? 1 : 0;
-        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
         long size = payload.length + topic.length();
         boolean kept = true;
-        boolean runNow = !settings.durable();
+        boolean persist = settings.durable() && qos > 0;
+        byte[] t = persist ? topic.getBytes(StandardCharsets.UTF_8) : null;
+        boolean runNow = !persist;
         lock.lock();
         try {
             while (running && (depth >= settings.maxMessages() || bytes + size > settings.maxBytes())) {
                 Entry victim = settings.dropOldest() ? oldestQueued() : null;
+                if (victim == null) {
+                    kept = false;
+                    break;
+                }
+                queues[victim.priority].remove(victim);
+                markDone(victim);
+                dropped.incrementAndGet();
+            }
+            while (kept && running && settings.durable() && !persist
+                    && memoryOnlyBytes + payload.length > settings.cacheBytes()) {
+                Entry victim = oldestMemoryOnlyQueued();
                 if (victim == null) {
                     kept = false;
                     break;
@@ -182,11 +210,16 @@ final class PublishStore implements AutoCloseable {
                 long expiresAt = settings.ttlMillis() == 0 ? Long.MAX_VALUE
                         : System.currentTimeMillis() + settings.ttlMillis();
                 long seq = nextSeq++;
-                int recordLen = 4 + 4 + 8 + 3 + 8 + 2 + t.length + payload.length;
-                Entry e = new Entry(seq, prio, qos, retained, topic, expiresAt, active, activeSize, recordLen,
-                        payload.length, payload);
-                live.merge(e.segment, 1, Integer::sum);
-                if (settings.durable()) {
+                int recordLen = persist ? 4 + 4 + 8 + 3 + 8 + 2 + t.length + payload.length : 0;
+                Entry e = new Entry(seq, prio, qos, retained, topic, expiresAt, persist || !settings.durable() ? active
+                        : MEMORY_ONLY, activeSize, recordLen, payload.length, payload);
+                if (e.memoryOnly()) {
+                    memoryOnly.add(e);
+                    memoryOnlyBytes += payload.length;
+                } else {
+                    live.merge(e.segment, 1, Integer::sum);
+                }
+                if (persist) {
                     encode(e, t, payload);
                     uncommitted.add(e);
                     if (whenSafe != null) {
@@ -198,7 +231,9 @@ final class PublishStore implements AutoCloseable {
                     }
                     work.signal();
                 }
-                cachedBytes += payload.length;
+                if (!e.memoryOnly()) {
+                    cachedBytes += payload.length;
+                }
                 queues[prio].add(e);
                 depth++;
                 bytes += size;
@@ -216,6 +251,19 @@ final class PublishStore implements AutoCloseable {
     private Entry oldestQueued() {
         Entry e = queues[0].peekFirst();
         return e != null ? e : queues[1].peekFirst();
+    }
+
+    /** @return the oldest QoS 0 message still waiting to be sent (not finished, not in flight), or null */
+    private Entry oldestMemoryOnlyQueued() {
+        for (var it = memoryOnly.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (e.finished) {
+                it.remove();
+            } else if (!inflight.containsKey(e.seq)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private void encode(Entry e, byte[] topic, byte[] payload) {
@@ -349,6 +397,14 @@ final class PublishStore implements AutoCloseable {
     private void markDone(Entry e) {
         depth--;
         bytes -= e.size();
+        e.finished = true;
+        if (e.memoryOnly()) {
+            memoryOnlyBytes -= e.payloadLen;
+            while (!memoryOnly.isEmpty() && memoryOnly.peekFirst().finished) {
+                memoryOnly.pollFirst();
+            }
+            return;
+        }
         if (e.payload != null) {
             cachedBytes -= e.payloadLen;
         }

@@ -142,6 +142,52 @@ class PublishStoreTest {
     }
 
     @Test
+    void qos0MessagesOfADurableStoreStayInMemoryInOrderAndAreNotRecovered() throws Exception {
+        AtomicInteger safe = new AtomicInteger();
+        try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 1 << 20))) {
+            for (int i = 0; i < 6; i++) {
+                s.append("r", bytes("m" + i), i % 2, false, 0, safe::incrementAndGet);
+            }
+            // the QoS 0 ones are safe at once; the QoS 1 ones after their group commit
+            await().atMost(Duration.ofSeconds(10)).until(() -> safe.get() == 6);
+            assertEquals(6, s.depth());
+            PublishStore.Entry first = s.take(10);
+            assertEquals("m0", new String(s.payload(first), StandardCharsets.UTF_8));
+            s.done(first);
+            // closed with m1..m5 queued: only the QoS 1 ones were written
+        }
+        try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 1 << 20))) {
+            assertEquals(List.of("r=m1", "r=m3", "r=m5"), drain(s));
+        }
+    }
+
+    @Test
+    void qos0MessagesOfADurableStoreMakeRoomForNewerOnesBeyondTheCache() throws Exception {
+        // 10 bytes of memory for QoS 0 payloads: each new 4-byte one beyond that drops the oldest queued
+        try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 10))) {
+            assertTrue(s.append("k", bytes("keep"), 1, false, 0, null));
+            for (int i = 0; i < 5; i++) {
+                assertTrue(s.append("r", bytes("m" + i + "__"), 0, false, 0, null));
+            }
+            assertEquals(3, s.dropped());
+            PublishStore.Entry taken = s.take(10);
+            assertEquals("k", taken.topic);
+            s.done(taken);
+            assertEquals(List.of("r=m3__", "r=m4__"), drain(s));
+        }
+        try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 6))) {
+            assertTrue(s.append("r", bytes("aaaa"), 0, false, 0, null));
+            PublishStore.Entry inFlight = s.take(10);
+            // the one in flight is not dropped, and nothing else is queued: the new one is refused
+            assertFalse(s.append("r", bytes("bbbb"), 0, false, 0, null));
+            assertEquals(1, s.dropped());
+            s.done(inFlight);
+            assertTrue(s.append("r", bytes("cccc"), 0, false, 0, null), "room again once sent");
+            assertEquals(List.of("r=cccc"), drain(s));
+        }
+    }
+
+    @Test
     void expiredMessagesAreCountedNotSent() throws Exception {
         try (PublishStore s = new PublishStore("t", new StoreSettings(null, 10, 1 << 20, 1, true, false, 4096, 0))) {
             s.append("r", bytes("old"), 1, false, 0, null);
