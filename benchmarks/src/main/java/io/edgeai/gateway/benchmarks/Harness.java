@@ -158,6 +158,23 @@ public final class Harness {
                         + "/" + r.sent() + " delivered)", "msg/s");
             });
         }
+        section("mqtt_relay", () -> relay(mosquitto));
+    }
+
+    /**
+     * The ceiling of an MQTT-in/MQTT-out job here: the anomaly load generator against {@link Relay} (republishes
+     * each reading, no work) instead of the gateway; the same series, readings and broker.
+     */
+    private void relay(Mosquitto mosquitto) throws Exception {
+        int n = full ? 300_000 : 200_000;
+        try (Relay relay = Relay.start(mosquitto.uri());
+                AnomalyLoad load = new AnomalyLoad(mosquitto.uri(), "bench-relay", series())) {
+            load.probe(30_000);
+            load.warmUp(100);
+            AnomalyLoad.Saturation s = load.saturate(n);
+            put("mqtt_relay_msgs_per_s", s.msgsPerS(), "MQTT relay at saturation, no work (" + s.results() + "/"
+                    + s.sent() + " answered)", "msg/s");
+        }
     }
 
     /**
@@ -484,6 +501,13 @@ public final class Harness {
     private void ratios() {
         ratio("gateway_anomaly_vs_paho_qos0", "gateway_anomaly_msgs_per_s", "paho_qos0_msgs_per_s", 0.8, true);
         ratio("gateway_anomaly_vs_node_peer", "gateway_anomaly_msgs_per_s", "node_peer_anomaly_msgs_per_s", 2.0, true);
+        // no target: how much of this machine's MQTT-in/MQTT-out ceiling the gateway reaches
+        if (results.get("gateway_anomaly_msgs_per_s") instanceof Double g && results.get("mqtt_relay_msgs_per_s") instanceof Double r) {
+            double v = g / r;
+            results.put("gateway_anomaly_vs_mqtt_relay", Stats.round(v));
+            table.add(new String[] {"ratio gateway_anomaly_msgs_per_s / mqtt_relay_msgs_per_s",
+                String.format("%.3f (no target: the relay is the ceiling here)", v), "gateway_anomaly_vs_mqtt_relay"});
+        }
         ratio("gateway_nlp_p50_vs_ort", "gateway_nlp_p50_ms", "ort_nlp_p50_ms", 1.15, false);
         // and against bare ORT at the same pace plus the two MQTT hops measured by an echo at that pace
         if (results.get("ort_nlp_paced_p50_ms") instanceof Double o && results.get("paho_rtt_p50_ms") instanceof Double m) {
