@@ -72,10 +72,14 @@ public final class PipelineWorker {
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final LatencyWindow latency = new LatencyWindow(4096);
-    /** Per-stage latency histograms, by stage name; fixed set, created up front. */
-    private final Map<String, LatencyRecorder> stages = Map.of("decode", new LatencyRecorder(), "infer",
-            new LatencyRecorder(), "decide", new LatencyRecorder(), "publish", new LatencyRecorder(), "total",
-            new LatencyRecorder());
+    /** Per-stage latency histograms; fixed set, created up front. */
+    private final LatencyRecorder decodeStage = new LatencyRecorder();
+    private final LatencyRecorder inferStage = new LatencyRecorder();
+    private final LatencyRecorder decideStage = new LatencyRecorder();
+    private final LatencyRecorder publishStage = new LatencyRecorder();
+    private final LatencyRecorder totalStage = new LatencyRecorder();
+    private final Map<String, LatencyRecorder> stages = Map.of("decode", decodeStage, "infer", inferStage, "decide",
+            decideStage, "publish", publishStage, "total", totalStage);
     private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
     /** Bytes of an oversize payload kept for its dead letter. */
     private static final int OVERSIZE_KEPT = 1024;
@@ -103,6 +107,12 @@ public final class PipelineWorker {
     private long noModelSince;
     private AnomalyScorer scorer;
     private ScorerSettings scorerSettings;
+    // per-reading lookups kept for the last model and settings seen (worker thread only)
+    private PipelineSettings policySettings;
+    private ModelInfo policyModel;
+    private AlarmPolicy policyCache;
+    private ModelInfo windowModel;
+    private int windowSize;
 
     private static final class Series {
         SeriesState state;
@@ -495,7 +505,7 @@ public final class PipelineWorker {
             reject(m, e.code(), e.getMessage());
             return;
         }
-        stages.get("decode").record(System.nanoTime() - t0);
+        decodeStage.record(System.nanoTime() - t0);
         for (Reading r : readings) {
             if (!score(m, r, s)) {
                 return;
@@ -515,7 +525,7 @@ public final class PipelineWorker {
             reject(m, "no-model", "no model is serving this pipeline");
             return false;
         }
-        int window = runner.info().intProperty("window.size", 0);
+        int window = modelWindow(runner.info());
         if (window > s.maxWindow()) {
             reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
                     + "more than maxWindow " + s.maxWindow());
@@ -549,7 +559,7 @@ public final class PipelineWorker {
         }
         runner = swapSafe.used();
         long t2 = System.nanoTime();
-        stages.get("infer").record(t2 - t1);
+        inferStage.record(t2 - t1);
         AlarmEvent event = AlarmEvent.NONE;
         AlarmPolicy policy = policy(s, runner.info());
         if (!score.warmingUp()) {
@@ -561,7 +571,7 @@ public final class PipelineWorker {
             }
         }
         long t3 = System.nanoTime();
-        stages.get("decide").record(t3 - t2);
+        decideStage.record(t3 - t2);
         String suffix = "/" + r.device() + "/" + r.quantity();
         KeyAffinity keys = affinity;
         byte[] out = keys == null
@@ -576,8 +586,8 @@ public final class PipelineWorker {
         }
         published.incrementAndGet();
         long t4 = System.nanoTime();
-        stages.get("publish").record(t4 - t3);
-        stages.get("total").record(t4 - m.receivedNanos());
+        publishStage.record(t4 - t3);
+        totalStage.record(t4 - m.receivedNanos());
         latency.record((t4 - m.receivedNanos()) / 1000);
         shadowScore(key, ser.state, score, runner, policy);
         return true;
@@ -648,10 +658,25 @@ public final class PipelineWorker {
         return scorer;
     }
 
-    private static AlarmPolicy policy(PipelineSettings s, ModelInfo info) {
-        double t = s.threshold() >= 0 ? s.threshold() : info.doubleProperty("threshold", 0.5);
-        double c = s.clearThreshold() >= 0 ? s.clearThreshold() : info.doubleProperty("clear.threshold", t * 0.8);
-        return new AlarmPolicy(t, Math.min(c, t), s.raiseCount(), s.clearCount());
+    /** The alarm policy for these settings and this model; worked out again only when either changes. */
+    private AlarmPolicy policy(PipelineSettings s, ModelInfo info) {
+        if (s != policySettings || info != policyModel) {
+            double t = s.threshold() >= 0 ? s.threshold() : info.doubleProperty("threshold", 0.5);
+            double c = s.clearThreshold() >= 0 ? s.clearThreshold() : info.doubleProperty("clear.threshold", t * 0.8);
+            policyCache = new AlarmPolicy(t, Math.min(c, t), s.raiseCount(), s.clearCount());
+            policySettings = s;
+            policyModel = info;
+        }
+        return policyCache;
+    }
+
+    /** The model's {@code window.size} (0 when it declares none); parsed once per model version. */
+    private int modelWindow(ModelInfo info) {
+        if (info != windowModel) {
+            windowSize = info.intProperty("window.size", 0);
+            windowModel = info;
+        }
+        return windowSize;
     }
 
     private void reject(InboundMessage m, String code, String reason) {

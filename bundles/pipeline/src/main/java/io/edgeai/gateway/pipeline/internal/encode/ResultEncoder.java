@@ -1,7 +1,11 @@
 package io.edgeai.gateway.pipeline.internal.encode;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +32,7 @@ public final class ResultEncoder {
      */
     public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
             String model) {
-        return bytes(node(r, score, anomaly, event, warmingUp, model));
+        return result(r, score, anomaly, event, warmingUp, model, null, false, false);
     }
 
     /**
@@ -40,39 +44,42 @@ public final class ResultEncoder {
      * @param event the edge this reading caused
      * @param warmingUp whether the series is still learning its normal
      * @param model {@code name@version} that scored it
-     * @param member the member that owns the series
+     * @param member the member that owns the series (null: no group, and no member fields)
      * @param ownerChanged whether this is the member's first result since it took the series over
      * @param replayed whether the input was replayed after a takeover (its old owner may have answered it)
      * @return the result JSON
      */
     public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
             String model, String member, boolean ownerChanged, boolean replayed) {
-        ObjectNode n = node(r, score, anomaly, event, warmingUp, model);
-        n.put("member", member);
-        if (ownerChanged) {
-            n.put("ownerChanged", true);
+        // streamed, not built as a tree: this runs once per reading (same bytes as the tree gave)
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("device", r.device());
+            g.writeStringField("quantity", r.quantity());
+            g.writeStringField("ts", r.ts());
+            g.writeNumberField("value", r.value());
+            g.writeNumberField("score", Math.round(score * 1e6) / 1e6);
+            g.writeBooleanField("anomaly", anomaly);
+            if (event != AlarmEvent.NONE) {
+                g.writeStringField("event", event.wireName());
+            }
+            g.writeBooleanField("warmingUp", warmingUp);
+            g.writeStringField("model", model);
+            if (member != null) {
+                g.writeStringField("member", member);
+                if (ownerChanged) {
+                    g.writeBooleanField("ownerChanged", true);
+                }
+                if (replayed) {
+                    g.writeBooleanField("replayed", true);
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON to memory", e);
         }
-        if (replayed) {
-            n.put("replayed", true);
-        }
-        return bytes(n);
-    }
-
-    private static ObjectNode node(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
-            String model) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("device", r.device());
-        n.put("quantity", r.quantity());
-        n.put("ts", r.ts());
-        n.put("value", r.value());
-        n.put("score", Math.round(score * 1e6) / 1e6);
-        n.put("anomaly", anomaly);
-        if (event != AlarmEvent.NONE) {
-            n.put("event", event.wireName());
-        }
-        n.put("warmingUp", warmingUp);
-        n.put("model", model);
-        return n;
+        return out.toByteArray();
     }
 
     /**
