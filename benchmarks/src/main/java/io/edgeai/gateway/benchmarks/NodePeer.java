@@ -1,13 +1,8 @@
 package io.edgeai.gateway.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The Node.js peer ({@code benchmarks/node-peer/peer.js}) as a child process on the same broker. */
@@ -37,39 +32,12 @@ final class NodePeer implements AutoCloseable {
                 .directory(peerDir.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         NodePeer peer = new NodePeer(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                StringBuilder all = new StringBuilder();
-                while ((line = out.readLine()) != null) {
-                    if (line.equals("ready")) {
-                        return "ready";
-                    }
-                    all.append(line).append('\n');
-                }
-                return all.toString();
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String r = ready.get(60, TimeUnit.SECONDS);
-        if (!"ready".equals(r)) {
+        try {
+            ChildReady.await(p, "node peer");
+        } catch (Exception e) {
             peer.close();
-            throw new IOException("node peer did not start: " + r);
+            throw e;
         }
-        // keep draining its output so it never blocks on a full pipe
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discarded
-                }
-            } catch (IOException gone) {
-                // process ended
-            }
-        }, "node-peer-output");
-        drain.setDaemon(true);
-        drain.start();
         return peer;
     }
 

@@ -1,11 +1,7 @@
 package io.edgeai.gateway.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -62,29 +58,12 @@ final class Relay implements AutoCloseable {
                 System.getProperty("java.class.path"), Relay.class.getName(), brokerUri)).redirectErrorStream(true)
                 .start();
         Relay relay = new Relay(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return String.valueOf(out.readLine());
-            } catch (IOException e) {
-                return e.toString();
-            }
-        }).get(60, TimeUnit.SECONDS);
-        if (!"ready".equals(first)) {
+        try {
+            ChildReady.await(p, "relay");
+        } catch (Exception e) {
             relay.close();
-            throw new IOException("relay did not start: " + first);
+            throw e;
         }
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discarded
-                }
-            } catch (IOException gone) {
-                // process ended
-            }
-        }, "relay-output");
-        drain.setDaemon(true);
-        drain.start();
         return relay;
     }
 

@@ -179,26 +179,12 @@ final class PublishStore implements AutoCloseable {
         boolean runNow = !persist;
         lock.lock();
         try {
-            while (running && (depth >= settings.maxMessages() || bytes + size > settings.maxBytes())) {
-                Entry victim = settings.dropOldest() ? oldestQueued() : null;
-                if (victim == null) {
-                    kept = false;
-                    break;
-                }
-                queues[victim.priority].remove(victim);
-                markDone(victim);
-                dropped.incrementAndGet();
+            while (kept && running && (depth >= settings.maxMessages() || bytes + size > settings.maxBytes())) {
+                kept = drop(settings.dropOldest() ? oldestQueued() : null);
             }
             while (kept && running && settings.durable() && !persist
                     && memoryOnlyBytes + payload.length > settings.cacheBytes()) {
-                Entry victim = oldestMemoryOnlyQueued();
-                if (victim == null) {
-                    kept = false;
-                    break;
-                }
-                queues[victim.priority].remove(victim);
-                markDone(victim);
-                dropped.incrementAndGet();
+                kept = drop(oldestMemoryOnlyQueued());
             }
             if (!running) {
                 kept = false;
@@ -246,6 +232,17 @@ final class PublishStore implements AutoCloseable {
             whenSafe.run();
         }
         return kept;
+    }
+
+    /** Drops a queued message to make room (counted); false when there is none to drop. Under the lock. */
+    private boolean drop(Entry victim) {
+        if (victim == null) {
+            return false;
+        }
+        queues[victim.priority].remove(victim);
+        markDone(victim);
+        dropped.incrementAndGet();
+        return true;
     }
 
     private Entry oldestQueued() {
