@@ -502,11 +502,10 @@ public final class Harness {
         ratio("gateway_anomaly_vs_paho_qos0", "gateway_anomaly_msgs_per_s", "paho_qos0_msgs_per_s", 0.8, true);
         ratio("gateway_anomaly_vs_node_peer", "gateway_anomaly_msgs_per_s", "node_peer_anomaly_msgs_per_s", 2.0, true);
         // no target: how much of this machine's MQTT-in/MQTT-out ceiling the gateway reaches
-        if (results.get("gateway_anomaly_msgs_per_s") instanceof Double g && results.get("mqtt_relay_msgs_per_s") instanceof Double r) {
-            double v = g / r;
-            results.put("gateway_anomaly_vs_mqtt_relay", Stats.round(v));
+        Double relay = quotient("gateway_anomaly_vs_mqtt_relay", "gateway_anomaly_msgs_per_s", "mqtt_relay_msgs_per_s");
+        if (relay != null) {
             table.add(new String[] {"ratio gateway_anomaly_msgs_per_s / mqtt_relay_msgs_per_s",
-                String.format("%.3f (no target: the relay is the ceiling here)", v), "gateway_anomaly_vs_mqtt_relay"});
+                String.format("%.3f (no target: the relay is the ceiling here)", relay), "gateway_anomaly_vs_mqtt_relay"});
         }
         ratio("gateway_nlp_p50_vs_ort", "gateway_nlp_p50_ms", "ort_nlp_p50_ms", 1.15, false);
         // and against bare ORT at the same pace plus the two MQTT hops measured by an echo at that pace
@@ -522,12 +521,22 @@ public final class Harness {
         target("cold_start_s", 8, false);
     }
 
-    private void ratio(String key, String num, String den, double target, boolean atLeast) {
+    /** Records {@code num / den} under {@code key}; null (nothing recorded) when either figure is missing. */
+    private Double quotient(String key, String num, String den) {
         if (!(results.get(num) instanceof Double a) || !(results.get(den) instanceof Double b) || b == 0) {
-            return;
+            return null;
         }
         double r = a / b;
         results.put(key, Stats.round(r));
+        return r;
+    }
+
+    private void ratio(String key, String num, String den, double target, boolean atLeast) {
+        Double q = quotient(key, num, den);
+        if (q == null) {
+            return;
+        }
+        double r = q;
         boolean pass = atLeast ? r >= target : r <= target;
         results.put(key + "_target", (atLeast ? ">= " : "<= ") + target);
         results.put(key + "_pass", pass);

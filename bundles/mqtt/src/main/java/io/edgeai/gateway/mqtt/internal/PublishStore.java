@@ -175,6 +175,7 @@ final class PublishStore implements AutoCloseable {
         long size = payload.length + topic.length();
         boolean kept = true;
         boolean persist = settings.durable() && qos > 0;
+        boolean memoryOnlyQos0 = settings.durable() && !persist;
         byte[] t = persist ? topic.getBytes(StandardCharsets.UTF_8) : null;
         boolean runNow = !persist;
         lock.lock();
@@ -182,8 +183,7 @@ final class PublishStore implements AutoCloseable {
             while (kept && running && (depth >= settings.maxMessages() || bytes + size > settings.maxBytes())) {
                 kept = drop(settings.dropOldest() ? oldestQueued() : null);
             }
-            while (kept && running && settings.durable() && !persist
-                    && memoryOnlyBytes + payload.length > settings.cacheBytes()) {
+            while (kept && running && memoryOnlyQos0 && memoryOnlyBytes + payload.length > settings.cacheBytes()) {
                 kept = drop(oldestMemoryOnlyQueued());
             }
             if (!running) {
@@ -197,8 +197,8 @@ final class PublishStore implements AutoCloseable {
                         : System.currentTimeMillis() + settings.ttlMillis();
                 long seq = nextSeq++;
                 int recordLen = persist ? 4 + 4 + 8 + 3 + 8 + 2 + t.length + payload.length : 0;
-                Entry e = new Entry(seq, prio, qos, retained, topic, expiresAt, persist || !settings.durable() ? active
-                        : MEMORY_ONLY, activeSize, recordLen, payload.length, payload);
+                Entry e = new Entry(seq, prio, qos, retained, topic, expiresAt, memoryOnlyQos0 ? MEMORY_ONLY : active,
+                        activeSize, recordLen, payload.length, payload);
                 if (e.memoryOnly()) {
                     memoryOnly.add(e);
                     memoryOnlyBytes += payload.length;
