@@ -6,10 +6,18 @@ import io.edgeai.gateway.api.ModelRunner;
 
 /**
  * Scores each value of a series, causally: the score of a value depends on it and earlier values
- * only. The window of the newest values is z-scored with the series' running statistics and
- * reconstructed by the autoencoder; the reconstruction error feeds {@link AnomalyLikelihood}, and a
- * value outside the range seen so far ({@link SpatialRange}) scores 1. One scorer per pipeline; it
- * holds settings only, the model is passed per call so a hot-swapped model takes over at once.
+ * only. Channels, each a small piece of state, and the row's score is the largest of them:
+ * <ul>
+ * <li>a value outside the range seen so far ({@link SpatialRange}) scores 1;</li>
+ * <li>the window of the newest values, z-scored with the series' running statistics, is
+ * reconstructed by the autoencoder; the reconstruction error feeds {@link AnomalyLikelihood};</li>
+ * <li>daily and weekly {@link SeasonalChannel}s: departures from the same time a season earlier;</li>
+ * <li>a {@link MedianRangeBreak}: the running median leaves every level it has had, which a spike
+ * in the raw range would otherwise hide.</li>
+ * </ul>
+ * A {@link Refractory} envelope then keeps one event's echoes in the next rows from scoring again.
+ * One scorer per pipeline; it holds settings only, the model is passed per call so a hot-swapped
+ * model takes over at once.
  */
 public final class AnomalyScorer {
     private final ScorerSettings settings;
@@ -46,20 +54,20 @@ public final class AnomalyScorer {
         }
         state.rows++;
         state.window.add(value);
-        double seasonal = 0;
-        if (state.season != null) {
-            double seasonError = state.season.update(timestampMillis, value);
-            if (!Double.isNaN(seasonError)) {
-                double l = state.seasonLikelihood.update(seasonError);
-                if (!state.seasonLikelihood.learning() && state.season.seasonLearned()) {
-                    seasonal = settings.seasonWeight() * l;
-                }
-            }
+        double context = 0;
+        if (state.daily != null) {
+            context = state.daily.update(timestampMillis, value);
+        }
+        if (state.weekly != null) {
+            context = Math.max(context, state.weekly.update(timestampMillis, value));
+        }
+        if (state.median != null && state.median.update(value)) {
+            context = Math.max(context, settings.medianWeight());
         }
         state.normaliser.add(value);
         boolean outside = state.range.outside(value);
         state.lastOutside = outside;
-        state.lastSeasonal = seasonal;
+        state.lastContext = context;
         if (!state.window.isFull()) {
             return new Score(0, true, Double.NaN);
         }
@@ -70,7 +78,7 @@ public final class AnomalyScorer {
         if (state.likelihood.learning()) {
             return new Score(0, true, error);
         }
-        return new Score(outside ? 1.0 : Math.max(likelihood, seasonal), false, error);
+        return new Score(state.refractory.filter(outside ? 1.0 : Math.max(likelihood, context)), false, error);
     }
 
     /** @return fresh model-specific state for scoring a series with a second model alongside */
@@ -100,7 +108,8 @@ public final class AnomalyScorer {
         if (candidate.likelihood.learning()) {
             return new Score(0, true, error);
         }
-        return new Score(live.lastOutside ? 1.0 : Math.max(likelihood, live.lastSeasonal), false, error);
+        double raw = live.lastOutside ? 1.0 : Math.max(likelihood, live.lastContext);
+        return new Score(candidate.refractory.filter(raw), false, error);
     }
 
     /** Mean squared error over the newest {@code errorTail} positions. */

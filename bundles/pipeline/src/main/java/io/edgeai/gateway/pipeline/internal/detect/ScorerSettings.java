@@ -21,14 +21,22 @@ import io.edgeai.gateway.api.ModelInfo;
  * @param seasonMillis season of the seasonal-difference channel, from {@code season.hours}; 0 disables the channel
  * @param seasonAverageRows squared seasonal differences averaged ({@code season.average.rows})
  * @param seasonWeight the seasonal channel's likelihood is multiplied by this ({@code season.weight}, 0..1)
+ * @param weekMillis season of the second (weekly) seasonal channel, from {@code week.hours}; 0 disables it
+ * @param weekWeight the weekly channel's likelihood is multiplied by this ({@code week.weight}, 0..1)
+ * @param medianRows values in the running median whose range breaks score ({@code median.rows}); 0 disables
+ * @param medianWeight score of a median range break ({@code median.weight}, 0..1)
+ * @param refractoryRows half-life in rows of the envelope a score must exceed to count again
+ *        ({@code refractory.halflife.rows}); 0 disables
  */
 public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
         int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
-        double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
+        double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
+        long weekMillis, double weekWeight, int medianRows, double medianWeight, double refractoryRows) {
 
-    /** Settings of the model version 1.0.0 descriptor, used when a property is missing. */
+    /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
-            new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009289246759792591, 0.001, 0, 1, 1);
+            new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009289246759792591, 0.001, 0, 1, 1,
+                    0, 0, 0, 0, 0);
 
     /** Validates the ranges. */
     public ScorerSettings {
@@ -45,6 +53,12 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         require(seasonMillis >= 0, "season.hours must be >= 0");
         require(seasonAverageRows >= 1, "season.average.rows must be >= 1");
         require(seasonWeight >= 0 && seasonWeight <= 1, "season.weight must be in 0..1");
+        require(weekMillis >= 0, "week.hours must be >= 0");
+        require(weekWeight >= 0 && weekWeight <= 1, "week.weight must be in 0..1");
+        require(medianRows >= 0 && medianRows <= 15 && (medianRows == 0 || medianRows % 2 == 1),
+                "median.rows must be 0 (off) or odd in 1..15");
+        require(medianWeight >= 0 && medianWeight <= 1, "median.weight must be in 0..1");
+        require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
     }
 
     /**
@@ -69,7 +83,12 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 info.doubleProperty("clear.threshold", d.clearThreshold()),
                 Math.round(info.doubleProperty("season.hours", d.seasonMillis() / 3.6e6) * 3.6e6),
                 info.intProperty("season.average.rows", d.seasonAverageRows()),
-                info.doubleProperty("season.weight", d.seasonWeight()));
+                info.doubleProperty("season.weight", d.seasonWeight()),
+                Math.round(info.doubleProperty("week.hours", d.weekMillis() / 3.6e6) * 3.6e6),
+                info.doubleProperty("week.weight", d.weekWeight()),
+                info.intProperty("median.rows", d.medianRows()),
+                info.doubleProperty("median.weight", d.medianWeight()),
+                info.doubleProperty("refractory.halflife.rows", d.refractoryRows()));
     }
 
     /** @return rows of a new series that score 0 with {@code warmingUp} set */

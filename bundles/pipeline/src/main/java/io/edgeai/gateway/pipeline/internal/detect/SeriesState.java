@@ -10,13 +10,15 @@ public final class SeriesState {
     final SpatialRange range;
     final AnomalyLikelihood likelihood;
     final float[] input;
-    final SeasonalDifference season;
-    final AnomalyLikelihood seasonLikelihood;
+    final SeasonalChannel daily;
+    final SeasonalChannel weekly;
+    final MedianRangeBreak median;
+    final Refractory refractory;
     long rows;
     /** Whether the newest value was outside the range seen before it. */
     boolean lastOutside;
-    /** The seasonal part of the newest value's score. */
-    double lastSeasonal;
+    /** The model-independent part (seasons, median range) of the newest value's score. */
+    double lastContext;
 
     SeriesState(ScorerSettings settings) {
         window = new SlidingWindow(settings.windowSize());
@@ -24,9 +26,12 @@ public final class SeriesState {
         range = new SpatialRange(settings.spatialTolerance());
         likelihood = new AnomalyLikelihood(settings);
         input = new float[settings.windowSize()];
-        boolean seasonal = settings.seasonMillis() > 0;
-        season = seasonal ? new SeasonalDifference(settings.seasonMillis(), settings.seasonAverageRows(), 20_000) : null;
-        seasonLikelihood = seasonal ? new AnomalyLikelihood(settings) : null;
+        daily = settings.seasonMillis() > 0 ? new SeasonalChannel(settings, settings.seasonMillis(),
+                settings.seasonAverageRows(), settings.seasonWeight()) : null;
+        weekly = settings.weekMillis() > 0 ? new SeasonalChannel(settings, settings.weekMillis(),
+                settings.seasonAverageRows(), settings.weekWeight()) : null;
+        median = settings.medianRows() > 0 ? new MedianRangeBreak(settings.medianRows(), settings.spatialTolerance()) : null;
+        refractory = new Refractory(settings.refractoryRows());
     }
 
     /** @return values scored so far */
