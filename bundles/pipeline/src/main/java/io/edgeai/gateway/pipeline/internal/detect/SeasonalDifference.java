@@ -1,20 +1,37 @@
 package io.edgeai.gateway.pipeline.internal.detect;
 
+import java.util.Arrays;
+
 /**
  * Difference of each value from the value one season earlier (a lag given in time, e.g. one day,
  * turned into rows from the median spacing of the series' first {@value #SPACING_ROWS} rows). The
  * root mean square of the differences over the last few rows is an error that grows when a series
- * stops repeating its daily shape, which a window of a few hours cannot see. O(1) per row; memory
- * one season of values.
+ * stops repeating its daily shape, which a window of a few hours cannot see. O(1) per row.
+ *
+ * <p>Memory is bounded whatever the sampling rate: at most {@value #BUCKETS} season values are kept
+ * (one per 5 minutes of a day). When a season has more rows than that (a series sampled every second
+ * has 86,400 a day), consecutive rows are averaged into buckets of {@code ceil(lagRows / BUCKETS)} rows,
+ * and the difference is taken between a completed bucket's mean and the same bucket one season
+ * earlier. Rows that do not complete a bucket return NaN (no new difference), like the rows before a
+ * season has been seen: the likelihood downstream then sees one error per bucket, as it would for a
+ * series sampled once per bucket, instead of the same error repeated and crowding out its history.
+ * A season of at most {@value #BUCKETS} rows keeps one value per row, exactly as before buckets.
  */
 final class SeasonalDifference {
     static final int SPACING_ROWS = 33;
+    /** Most season values kept per series (288 = one per 5 minutes of a 24-hour season). */
+    static final int BUCKETS = 288;
     private final long lagMillis;
-    private final int maxLagRows;
-    private final long[] firstTimes = new long[SPACING_ROWS];
+    private final int maxBuckets;
     private final double[] squares;
+    /** Times of the first rows, to learn the spacing; dropped once it is known. */
+    private long[] firstTimes = new long[SPACING_ROWS];
     private int timesSeen;
+    /** Bucket means of the last season; empty when the channel is disabled, null until the lag is known. */
     private double[] ring;
+    private int bucketRows;
+    private int rowsInBucket;
+    private double bucketSum;
     private long count;
     private double squareSum;
     private long squareCount;
@@ -22,11 +39,23 @@ final class SeasonalDifference {
     /**
      * @param lagMillis the season, in milliseconds
      * @param averageRows squared differences averaged
-     * @param maxLagRows the lag in rows is capped at this (memory bound); longer seasons disable the channel
      */
-    SeasonalDifference(long lagMillis, int averageRows, int maxLagRows) {
+    SeasonalDifference(long lagMillis, int averageRows) {
+        this(lagMillis, averageRows, BUCKETS);
+    }
+
+    /**
+     * @param lagMillis the season, in milliseconds
+     * @param averageRows squared differences averaged
+     * @param maxBuckets at most this many season values are kept, and never more than {@value #BUCKETS}
+     *        (the memory bound holds whatever a caller passes); longer seasons are averaged into buckets
+     */
+    SeasonalDifference(long lagMillis, int averageRows, int maxBuckets) {
+        if (maxBuckets < 2) {
+            throw new IllegalArgumentException("maxBuckets must be >= 2: " + maxBuckets);
+        }
         this.lagMillis = lagMillis;
-        this.maxLagRows = maxLagRows;
+        this.maxBuckets = Math.min(maxBuckets, BUCKETS);
         this.squares = new double[averageRows];
     }
 
@@ -35,48 +64,77 @@ final class SeasonalDifference {
         return ring != null && ring.length > 0 && squareCount >= ring.length;
     }
 
+    /** @return season values kept (buckets); 0 while the lag is unknown or when the channel is disabled */
+    int buckets() {
+        return ring == null ? 0 : ring.length;
+    }
+
+    /** @return rows averaged per bucket; 1 when every row of the season is kept, 0 until the lag is known */
+    int rowsPerBucket() {
+        return bucketRows;
+    }
+
     /**
      * @param timestampMillis the value's time
      * @param value the value
-     * @return the root mean square of the seasonal differences over the last rows, NaN while the
-     *         lag is unknown, less than a season has been seen, or the channel is disabled
+     * @return the root mean square of the seasonal differences over the last buckets, NaN while the lag is
+     *         unknown, less than a season has been seen, the row does not complete a bucket, or the channel
+     *         is disabled (a season of fewer than 2 rows)
      */
     double update(long timestampMillis, double value) {
         if (ring == null) {
+            firstTimes[timesSeen++] = timestampMillis;
             if (timesSeen < SPACING_ROWS) {
-                firstTimes[timesSeen++] = timestampMillis;
-                if (timesSeen < SPACING_ROWS) {
-                    return Double.NaN;
-                }
+                return Double.NaN;
             }
-            long[] diffs = new long[SPACING_ROWS - 1];
-            for (int i = 1; i < SPACING_ROWS; i++) {
-                diffs[i - 1] = firstTimes[i] - firstTimes[i - 1];
-            }
-            java.util.Arrays.sort(diffs);
-            long spacing = diffs[diffs.length / 2];
-            long lag = spacing > 0 ? Math.round((double) lagMillis / spacing) : 0;
-            if (lag < 2 || lag > maxLagRows) {
-                ring = new double[0];
-            } else {
-                ring = new double[(int) lag];
-            }
+            startSeason(medianSpacing());
+            firstTimes = null;
         }
         if (ring.length == 0) {
             return Double.NaN;
         }
+        bucketSum += value;
+        if (++rowsInBucket < bucketRows) {
+            return Double.NaN;
+        }
+        // with one row per bucket this is the value itself, so seasons of <= BUCKETS rows are unchanged
+        double mean = bucketSum / rowsInBucket;
+        bucketSum = 0;
+        rowsInBucket = 0;
         int slot = (int) (count % ring.length);
         double previous = ring[slot];
-        ring[slot] = value;
+        ring[slot] = mean;
         count++;
         if (count <= ring.length) {
             return Double.NaN;
         }
-        double d = value - previous;
+        double d = mean - previous;
         int s = (int) (squareCount % squares.length);
         squareSum += d * d - squares[s];
         squares[s] = d * d;
         squareCount++;
         return Math.sqrt(Math.max(0, squareSum) / Math.min(squareCount, squares.length));
+    }
+
+    private long medianSpacing() {
+        long[] diffs = new long[SPACING_ROWS - 1];
+        for (int i = 1; i < SPACING_ROWS; i++) {
+            diffs[i - 1] = firstTimes[i] - firstTimes[i - 1];
+        }
+        Arrays.sort(diffs);
+        return diffs[diffs.length / 2];
+    }
+
+    /** Sizes the ring: one value per row, or per bucket of rows when a season has more than maxBuckets rows. */
+    private void startSeason(long spacing) {
+        long lagRows = spacing > 0 ? Math.round((double) lagMillis / spacing) : 0;
+        if (lagRows < 2) {
+            ring = new double[0];
+            return;
+        }
+        bucketRows = (int) Math.min(Integer.MAX_VALUE, (lagRows + maxBuckets - 1) / maxBuckets);
+        // the bucket one season back is buckets * bucketRows rows earlier, within bucketRows / 2 of the lag
+        int buckets = (int) Math.max(2, Math.round((double) lagRows / bucketRows));
+        ring = new double[buckets];
     }
 }

@@ -2,6 +2,12 @@ package io.edgeai.gateway.pipeline.internal.detect;
 
 /** The last {@code size} values of a series, oldest first when copied out. */
 final class SlidingWindow {
+    /*
+     * Doubles, not floats: floats would save 256 bytes per series (of about 7 KB) and left the NAB score
+     * unchanged (62.3993; 826 of 180,082 scores moved by at most 9e-7), but a float has 24 bits: a meter
+     * reading 1,200,000.0 in steps of 0.1 would be stored in steps of 0.125, and its window would lose the
+     * very changes it is there to show.
+     */
     private final double[] ring;
     private int next;
     private long count;

@@ -8,6 +8,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+/** The likelihood's scoring rules and its block-aggregated history (agreement with the exact one: see
+ * {@link AnomalyLikelihoodAgreementTest}). */
 class AnomalyLikelihoodTest {
     private static final ScorerSettings SETTINGS = new ScorerSettings(64, 1e-3, 20, 64, 100, 1000, 1, 50, 30, 0.02,
             0.01, 0.001, 0, 1, 1);
@@ -40,31 +42,40 @@ class AnomalyLikelihoodTest {
         assertEquals(0.0, l.update(5), "the same error again is no new extreme");
     }
 
+    /**
+     * The history slides by whole blocks: an extreme gates new records while it is inside the last
+     * {@code historyRows} rows rounded down to a block, and no longer once it is older than {@code historyRows}
+     * rounded up to a block.
+     */
     @Test
     void recordGateForgetsExtremesOlderThanTheHistory() {
         AnomalyLikelihood l = new AnomalyLikelihood(SETTINGS);
+        int blockRows = blockRows(SETTINGS.historyRows());
         Random rnd = new Random(2);
         for (int i = 0; i < 300; i++) {
             l.update(1 + 0.1 * rnd.nextGaussian());
         }
         assertTrue(l.update(5) > 0.5, "first extreme");
-        for (int i = 0; i < 998; i++) {
+        for (int age = 1; age < SETTINGS.historyRows() + blockRows; age++) {
             l.update(1 + 0.1 * rnd.nextGaussian());
+            if (age <= SETTINGS.historyRows() - blockRows) {
+                assertEquals(5.0, l.maxOfHistory(), "still inside the history " + age + " rows later");
+            }
         }
-        assertEquals(0.0, l.update(4.9), "still inside the 1000-row history: no record");
-        l.update(1);
-        // the 5 is now 1000 rows old (out of the history); 4.95 beats the remaining maximum 4.9
+        assertTrue(l.maxOfHistory() < 2, "left the history: " + l.maxOfHistory());
         assertTrue(l.update(4.95) > 0, "an extreme that left the history no longer gates");
     }
 
     /**
-     * The running maximum's deque grows on demand: a falling run far longer than its initial size and than
-     * the history, then noise, then a second falling run; after every update the maximum equals a scan of
-     * the history's rows.
+     * The running maximum grows and forgets block by block: after every update it equals a scan of the rows the
+     * blocks cover (the completed blocks kept plus the one being filled) on a falling run, noise and a second
+     * falling run, several histories long.
      */
     @Test
-    void runningMaximumMatchesAScanOfTheHistory() {
+    void runningMaximumMatchesAScanOfTheBlocks() {
         AnomalyLikelihood l = new AnomalyLikelihood(SETTINGS); // history of 1000 rows, average of 1 row
+        int blockRows = blockRows(SETTINGS.historyRows());
+        int fullBlocks = SETTINGS.historyRows() / blockRows;
         int rows = 5000;
         double[] errors = new double[rows];
         Random rnd = new Random(3);
@@ -73,12 +84,34 @@ class AnomalyLikelihoodTest {
         }
         for (int i = 0; i < rows; i++) {
             l.update(errors[i]);
+            int count = i + 1;
+            int span = Math.min(count, fullBlocks * blockRows + count % blockRows);
+            assertTrue(count < SETTINGS.historyRows() || Math.abs(span - SETTINGS.historyRows()) < blockRows,
+                    "the history spans " + span + " rows");
             double expected = Double.NEGATIVE_INFINITY;
-            for (int j = Math.max(0, i - SETTINGS.historyRows() + 1); j <= i; j++) {
+            for (int j = count - span; j <= i; j++) {
                 expected = Math.max(expected, errors[j]);
             }
             // the averages carry the running sum's rounding (1e-13 here)
             assertEquals(expected, l.maxOfHistory(), 1e-9 * Math.abs(expected), "maximum after row " + i);
         }
+    }
+
+    /** A history no longer than the number of blocks is kept row by row: identical to the exact computation. */
+    @Test
+    void shortHistoryIsExact() {
+        ScorerSettings shortHistory = new ScorerSettings(64, 1e-3, 20, 64, 20, AnomalyLikelihood.BLOCKS, 3, 7, 30,
+                0.02, 0.01, 0.001, 0, 1, 1);
+        AnomalyLikelihood blocks = new AnomalyLikelihood(shortHistory);
+        ExactAnomalyLikelihood exact = new ExactAnomalyLikelihood(shortHistory);
+        double[] errors = AnomalyLikelihoodAgreementTest.synthetic("heavy-tailed", 3000);
+        for (int i = 0; i < errors.length; i++) {
+            assertEquals(exact.update(errors[i]), blocks.update(errors[i]), 1e-12, "row " + i);
+            assertEquals(exact.maxOfHistory(), blocks.maxOfHistory(), 1e-12, "row " + i);
+        }
+    }
+
+    private static int blockRows(int historyRows) {
+        return (historyRows + AnomalyLikelihood.BLOCKS - 1) / AnomalyLikelihood.BLOCKS;
     }
 }
