@@ -36,9 +36,11 @@ final class AnomalyLikelihood {
     private final double[] recent;
     private final int blockRows;
     /** Per completed block, in a ring of the newest ones: sum, squared deviations from its mean, maximum. */
-    private final double[] blockSum;
-    private final double[] blockM2;
-    private final double[] blockMax;
+    // float: a block's statistics need no more than 7 digits, and three likelihoods per series at
+    // 64 blocks each cost 2.3 KB less than in double (the 8 KB per series budget)
+    private final float[] blockSum;
+    private final float[] blockM2;
+    private final float[] blockMax;
     private int blocksFilled;
     private int nextBlock;
     /** Maximum over the completed blocks, recomputed when one is added (every {@code blockRows} rows). */
@@ -74,9 +76,9 @@ final class AnomalyLikelihood {
         // whole blocks kept besides the one being filled: the history then spans between
         // full * blockRows and full * blockRows + blockRows - 1 rows, a range that contains historyRows
         int full = history / blockRows;
-        this.blockSum = new double[full];
-        this.blockM2 = new double[full];
-        this.blockMax = new double[full];
+        this.blockSum = new float[full];
+        this.blockM2 = new float[full];
+        this.blockMax = new float[full];
     }
 
     /** @return true while no more than {@link ScorerSettings#learningRows()} errors were seen */
@@ -128,9 +130,9 @@ final class AnomalyLikelihood {
         if (partRows < blockRows) {
             return;
         }
-        blockSum[nextBlock] = partMean * partRows;
-        blockM2[nextBlock] = partM2;
-        blockMax[nextBlock] = partMax;
+        blockSum[nextBlock] = (float) (partMean * partRows);
+        blockM2[nextBlock] = (float) partM2;
+        blockMax[nextBlock] = roundedUp(partMax);
         nextBlock = (nextBlock + 1) % blockSum.length;
         blocksFilled = Math.min(blocksFilled + 1, blockSum.length);
         double max = Double.NEGATIVE_INFINITY;
@@ -158,5 +160,11 @@ final class AnomalyLikelihood {
             sq += blockM2[i] + blockRows * d * d;
         }
         std = Math.max(Math.sqrt(sq / n), 1e-6);
+    }
+
+    /** The nearest float not below {@code x}: a stored maximum never drops under the true one, so a repeat of it is no record. */
+    private static float roundedUp(double x) {
+        float f = (float) x;
+        return f < x ? Math.nextUp(f) : f;
     }
 }

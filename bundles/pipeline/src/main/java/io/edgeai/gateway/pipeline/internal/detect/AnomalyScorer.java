@@ -61,7 +61,7 @@ public final class AnomalyScorer {
         if (state.weekly != null) {
             context = Math.max(context, state.weekly.update(timestampMillis, value));
         }
-        if (state.median != null && state.median.update(value)) {
+        if (state.median != null && state.median.update(value) && state.rows > settings.medianLearningRows()) {
             context = Math.max(context, settings.medianWeight());
         }
         state.normaliser.add(value);

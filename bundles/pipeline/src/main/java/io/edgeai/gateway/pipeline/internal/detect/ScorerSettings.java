@@ -25,18 +25,20 @@ import io.edgeai.gateway.api.ModelInfo;
  * @param weekWeight the weekly channel's likelihood is multiplied by this ({@code week.weight}, 0..1)
  * @param medianRows values in the running median whose range breaks score ({@code median.rows}); 0 disables
  * @param medianWeight score of a median range break ({@code median.weight}, 0..1)
+ * @param medianLearningRows rows whose medians only build the range, before a break scores
+ *        ({@code median.learning.rows}): a range seen for less than a day breaks at the first trough
  * @param refractoryRows half-life in rows of the envelope a score must exceed to count again
  *        ({@code refractory.halflife.rows}); 0 disables
  */
 public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
         int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
         double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
-        long weekMillis, double weekWeight, int medianRows, double medianWeight, double refractoryRows) {
+        long weekMillis, double weekWeight, int medianRows, double medianWeight, int medianLearningRows,
+        double refractoryRows) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
-            new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009289246759792591, 0.001, 0, 1, 1,
-                    0, 0, 0, 0, 0);
+            new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009289246759792591, 0.001, 0, 1, 1);
 
     /** Validates the ranges. */
     public ScorerSettings {
@@ -58,7 +60,16 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         require(medianRows >= 0 && medianRows <= 15 && (medianRows == 0 || medianRows % 2 == 1),
                 "median.rows must be 0 (off) or odd in 1..15");
         require(medianWeight >= 0 && medianWeight <= 1, "median.weight must be in 0..1");
+        require(medianLearningRows >= 0, "median.learning.rows must be >= 0");
         require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
+    }
+
+    /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels off. */
+    public ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
+            int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
+            double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
+        this(windowSize, stdFloor, clip, errorTail, learningRows, historyRows, averageRows, reestimateRows, logScale,
+                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -88,6 +99,7 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 info.doubleProperty("week.weight", d.weekWeight()),
                 info.intProperty("median.rows", d.medianRows()),
                 info.doubleProperty("median.weight", d.medianWeight()),
+                info.intProperty("median.learning.rows", d.medianLearningRows()),
                 info.doubleProperty("refractory.halflife.rows", d.refractoryRows()));
     }
 

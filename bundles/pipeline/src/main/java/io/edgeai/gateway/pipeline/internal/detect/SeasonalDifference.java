@@ -28,7 +28,9 @@ final class SeasonalDifference {
     private long[] firstTimes = new long[SPACING_ROWS];
     private int timesSeen;
     /** Bucket means of the last season; empty when the channel is disabled, null until the lag is known. */
-    private double[] ring;
+    private float[] ring;
+    /** Ring values are stored as float relative to this (the first bucket's mean), so large levels keep their small differences. */
+    private double base = Double.NaN;
     private int bucketRows;
     private int rowsInBucket;
     private double bucketSum;
@@ -102,8 +104,11 @@ final class SeasonalDifference {
         bucketSum = 0;
         rowsInBucket = 0;
         int slot = (int) (count % ring.length);
-        double previous = ring[slot];
-        ring[slot] = mean;
+        if (Double.isNaN(base)) {
+            base = mean;
+        }
+        double previous = ring[slot] + base;
+        ring[slot] = (float) (mean - base);
         count++;
         if (count <= ring.length) {
             return Double.NaN;
@@ -129,12 +134,12 @@ final class SeasonalDifference {
     private void startSeason(long spacing) {
         long lagRows = spacing > 0 ? Math.round((double) lagMillis / spacing) : 0;
         if (lagRows < 2) {
-            ring = new double[0];
+            ring = new float[0];
             return;
         }
         bucketRows = (int) Math.min(Integer.MAX_VALUE, (lagRows + maxBuckets - 1) / maxBuckets);
         // the bucket one season back is buckets * bucketRows rows earlier, within bucketRows / 2 of the lag
         int buckets = (int) Math.max(2, Math.round((double) lagRows / bucketRows));
-        ring = new double[buckets];
+        ring = new float[buckets];
     }
 }

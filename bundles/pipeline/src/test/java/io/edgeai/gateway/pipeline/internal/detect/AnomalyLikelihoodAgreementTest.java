@@ -94,8 +94,8 @@ class AnomalyLikelihoodAgreementTest {
             double b = blocks.update(errors[i]);
             assertEquals(exact.learning(), blocks.learning());
             if (i < settings.historyRows()) {
-                // nothing has left the history yet: the same rows, only the rounding of the moments differs
-                assertEquals(a, b, 1e-9, what + ": row " + i + " is inside the first history");
+                // nothing has left the history yet: the same rows, only the rounding (float block statistics) differs
+                assertEquals(a, b, 1e-6, what + ": row " + i + " is inside the first history");
             }
             maxDiff = Math.max(maxDiff, Math.abs(a - b));
             recordAgree += (a > 0) == (b > 0) ? 1 : 0;

@@ -93,11 +93,13 @@ class AnomalyLikelihoodTest {
                 expected = Math.max(expected, errors[j]);
             }
             // the averages carry the running sum's rounding (1e-13 here)
-            assertEquals(expected, l.maxOfHistory(), 1e-9 * Math.abs(expected), "maximum after row " + i);
+            // block maxima are stored as float, rounded up
+            assertEquals(expected, l.maxOfHistory(), 1e-7 * Math.abs(expected), "maximum after row " + i);
         }
     }
 
-    /** A history no longer than the number of blocks is kept row by row: identical to the exact computation. */
+    /** A history no longer than the number of blocks is kept row by row: the exact computation up to the
+     * float storage of the block statistics. */
     @Test
     void shortHistoryIsExact() {
         ScorerSettings shortHistory = new ScorerSettings(64, 1e-3, 20, 64, 20, AnomalyLikelihood.BLOCKS, 3, 7, 30,
@@ -106,8 +108,9 @@ class AnomalyLikelihoodTest {
         ExactAnomalyLikelihood exact = new ExactAnomalyLikelihood(shortHistory);
         double[] errors = AnomalyLikelihoodAgreementTest.synthetic("heavy-tailed", 3000);
         for (int i = 0; i < errors.length; i++) {
-            assertEquals(exact.update(errors[i]), blocks.update(errors[i]), 1e-12, "row " + i);
-            assertEquals(exact.maxOfHistory(), blocks.maxOfHistory(), 1e-12, "row " + i);
+            assertEquals(exact.update(errors[i]), blocks.update(errors[i]), 1e-6, "row " + i);
+            double m = exact.maxOfHistory();
+            assertEquals(m, blocks.maxOfHistory(), 2e-7 * Math.abs(m), "row " + i);
         }
     }
 
