@@ -245,7 +245,7 @@ public final class PipelineWorker {
         int n = 0;
         for (var it = series.entrySet().iterator(); it.hasNext() && n < EVICT_PER_TURN;) {
             var e = it.next();
-            if (nowNanos - e.getValue().seenNanos < limit) {
+            if (nowNanos - e.getValue().seenNanos <= limit) {
                 break;
             }
             if (e.getValue().alarm.active()) {
