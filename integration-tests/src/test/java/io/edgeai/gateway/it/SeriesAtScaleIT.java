@@ -137,10 +137,9 @@ public class SeriesAtScaleIT {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             String metrics = gateway.httpGet("/metrics");
             FaultStream.report(String.format("SeriesAtScaleIT: restart facing %d unacknowledged readings of new series: "
-                    + "%d scored, dead letters %s, all answered %d ms after the start; duplicates skipped %s, "
-                    + "held %s; heap after a full collection %s, RSS %.0f MB", BACKLOG, load.scored(), load.codes(),
-                    millis, metric(metrics, "edgeai_pipeline_duplicates_total{pipeline=\"demo\"}"),
-                    metric(metrics, "edgeai_pipeline_held_total{pipeline=\"demo\"}"), heapAfterGc(gateway),
+                    + "%d scored, dead letters %s, all answered %d ms after the start; pipeline series %s; heap after "
+                    + "a full collection %s, RSS %.0f MB", BACKLOG, load.scored(), load.codes(), millis,
+                    metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"), heapAfterGc(gateway),
                     gateway.rssMb()));
             assertEquals("inputs without an outcome", 0, load.missing(1));
             assertEquals("inputs with more than one outcome", 0, load.beyond(1));
