@@ -62,6 +62,11 @@ final class GatewayCollector implements MultiCollector {
                 PipelineStatus::queueCapacity));
         out.metricSnapshot(gauge("edgeai_pipeline_series", "Series (topics) with state.", pipelines,
                 PipelineStatus::keys));
+        out.metricSnapshot(counter("edgeai_pipeline_series_evicted", "Series whose state was dropped after being "
+                + "idle for seriesIdleSeconds.", pipelines, PipelineStatus::evicted));
+        out.metricSnapshot(gauge("edgeai_pipeline_series_memory_bytes", "Estimated heap of the series' state "
+                + "(checked against seriesMemoryMegabytes when a series is admitted).", pipelines,
+                PipelineStatus::seriesBytes));
         out.metricSnapshot(gauge("edgeai_pipeline_alarms_active", "Series whose alarm is on.", pipelines,
                 PipelineStatus::alarmsActive));
 

@@ -27,7 +27,7 @@ class GatewayCollectorTest {
     /** A pipeline as a provider would expose it: fixed counters, a real latency recorder. */
     private static Pipeline pipeline(String name, String model, LatencyHistogram decode) {
         PipelineStatus st = new PipelineStatus(name, "anomaly", "sensors/+/+", "edgeai/anomaly", model, "local", 10, 7,
-                2, 1, 3, 100, 4, 1, 120, 900);
+                2, 1, 3, 100, 4, 1, 120, 900, "hold-acks", 0, 0, 5, 4096);
         return new Pipeline() {
             @Override
             public String name() {
@@ -73,6 +73,9 @@ class GatewayCollectorTest {
         assertTrue(text.contains("edgeai_pipeline_messages_rejected_total{pipeline=\"demo\"} 2.0"), text);
         assertTrue(text.contains("edgeai_pipeline_messages_dropped_total{pipeline=\"demo\"} 1.0"), text);
         assertTrue(text.contains("edgeai_pipeline_queue_depth{pipeline=\"demo\"} 3.0"), text);
+        assertTrue(text.contains("edgeai_pipeline_series{pipeline=\"demo\"} 4.0"), text);
+        assertTrue(text.contains("edgeai_pipeline_series_evicted_total{pipeline=\"demo\"} 5.0"), text);
+        assertTrue(text.contains("edgeai_pipeline_series_memory_bytes{pipeline=\"demo\"} 4096.0"), text);
         assertTrue(text.contains("edgeai_pipeline_rejections_total{code=\"oversize\",pipeline=\"demo\"} 2.0"), text);
         // classic histogram: cumulative buckets
         assertTrue(text.contains("edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"5.0E-5\"} 1"),

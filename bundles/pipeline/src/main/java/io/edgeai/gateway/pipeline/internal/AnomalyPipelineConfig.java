@@ -107,6 +107,26 @@ public @interface AnomalyPipelineConfig {
     @AttributeDefinition(name = "Max series", description = "Most topics with state; readings of further topics are rejected.", min = "1")
     int maxSeries() default 10000;
 
+    /** @return series memory budget */
+    @AttributeDefinition(name = "Series memory (MB)", description = "Heap the series state may take: a new series is "
+            + "refused (too-many-series) once series x the estimated bytes per series (measured on the scorer's state, "
+            + "see edgeai_pipeline_series_memory_bytes) would exceed it. The default fits 10,000 series of up to ~9.6 KB "
+            + "in the shipped 256 MB heap beside the text pipeline; raise it with the heap (JAVA_MAX_MEM).", min = "1")
+    int seriesMemoryMegabytes() default 96;
+
+    /** @return idle eviction */
+    @AttributeDefinition(name = "Series idle time (s)", description = "A series without a reading for this long loses "
+            + "its state (counted as evicted; a later reading starts it again with a new warm-up). 0: never.",
+            min = "0")
+    long seriesIdleSeconds() default 604800;
+
+    /** @return heap guard */
+    @AttributeDefinition(name = "Heap limit for new series (%)", description = "A new series is refused "
+            + "(too-many-series) while the heap in use after the last garbage collection is above this share of the "
+            + "maximum heap: a backstop for a wrong estimate, so series state cannot exhaust the heap. 100: off.",
+            min = "1", max = "100")
+    int seriesHeapPercent() default 90;
+
     /** @return alarm threshold */
     @AttributeDefinition(name = "Threshold", description = "Score (0..1) at or above which a reading counts towards an alarm; -1 uses the model's default.")
     double threshold() default -1;

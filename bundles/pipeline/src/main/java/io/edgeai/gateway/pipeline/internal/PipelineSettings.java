@@ -29,12 +29,25 @@ package io.edgeai.gateway.pipeline.internal;
  * @param holdAcks overflow policy {@code hold-acks}: a full queue makes the MQTT intake wait (the broker
  *        holds the rest, unacknowledged) instead of dropping; overrides {@code dropOldest}
  * @param outputConnection name of the connection results are published on; empty for the input's
+ * @param seriesMemoryMegabytes heap the series state may take, estimated (series x estimated bytes per series);
+ *        beyond it a new series is refused ({@code too-many-series})
+ * @param seriesIdleSeconds a series not seen for this long loses its state (evicted); 0 keeps series for ever
+ * @param seriesHeapPercent a new series is refused while the heap used after the last collection is above this
+ *        share of the maximum heap; 100 turns the guard off
  */
 public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
         int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
         int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
         double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow,
-        String modelVersionRange, boolean holdAcks, String outputConnection) {
+        String modelVersionRange, boolean holdAcks, String outputConnection, int seriesMemoryMegabytes,
+        long seriesIdleSeconds, int seriesHeapPercent) {
+
+    /** Default of {@link #seriesMemoryMegabytes()}: 10,000 series of up to ~9.6 KB inside the shipped 256 MB heap. */
+    public static final int SERIES_MEMORY_MEGABYTES = 96;
+    /** Default of {@link #seriesIdleSeconds()}: seven days. */
+    public static final long SERIES_IDLE_SECONDS = 7 * 24 * 3600;
+    /** Default of {@link #seriesHeapPercent()}. */
+    public static final int SERIES_HEAP_PERCENT = 90;
 
     /** The ingest queue's overflow policies. */
     public static final java.util.List<String> OVERFLOW_POLICIES = java.util.List.of("drop-newest", "drop-oldest",
@@ -60,6 +73,10 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (maxBatch < 1 || maxWindow < 1) {
             throw new IllegalArgumentException("maxBatch and maxWindow must be >= 1");
         }
+        if (seriesMemoryMegabytes < 1 || seriesIdleSeconds < 0 || seriesHeapPercent < 1 || seriesHeapPercent > 100) {
+            throw new IllegalArgumentException("seriesMemoryMegabytes must be >= 1, seriesIdleSeconds >= 0 (0: never) "
+                    + "and seriesHeapPercent in 1..100 (100: off)");
+        }
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
         }
@@ -84,7 +101,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
                 c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
                 c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
                 c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
-                c.maxBatch(), c.maxWindow(), c.modelVersionRange(), policy.equals("hold-acks"), c.outputConnection());
+                c.maxBatch(), c.maxWindow(), c.modelVersionRange(), policy.equals("hold-acks"), c.outputConnection(),
+                c.seriesMemoryMegabytes(), c.seriesIdleSeconds(), c.seriesHeapPercent());
     }
 
     /** @return the overflow policy's name: {@code drop-newest}, {@code drop-oldest} or {@code hold-acks} */
@@ -104,7 +122,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
                 deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, capacity, policy.equals("drop-oldest"),
                 maxSeries, threshold, clearThreshold, raiseCount, clearCount, payloadFormat, maxBatch, maxWindow,
-                modelVersionRange, policy.equals("hold-acks"), outputConnection);
+                modelVersionRange, policy.equals("hold-acks"), outputConnection, seriesMemoryMegabytes,
+                seriesIdleSeconds, seriesHeapPercent);
     }
 
     /**
@@ -135,7 +154,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, "", false, "");
+                raiseCount, clearCount, "json", 1000, 1024, "", false, "", SERIES_MEMORY_MEGABYTES, SERIES_IDLE_SECONDS,
+                SERIES_HEAP_PERCENT);
     }
 
     /**
@@ -166,7 +186,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             double clearThreshold, int raiseCount, int clearCount, String modelVersionRange) {
         this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
                 valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange, false, "");
+                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange, false, "", SERIES_MEMORY_MEGABYTES,
+                SERIES_IDLE_SECONDS, SERIES_HEAP_PERCENT);
     }
 
     /**
@@ -178,7 +199,20 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
                 deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
                 threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow, modelVersionRange, holdAcks,
-                outputConnection);
+                outputConnection, seriesMemoryMegabytes, seriesIdleSeconds, seriesHeapPercent);
+    }
+
+    /**
+     * @param memoryMegabytes estimated heap the series may take
+     * @param idleSeconds idle time after which a series is evicted, 0 for never
+     * @param heapPercent heap share after a collection above which new series are refused, 100 for off
+     * @return these settings with other series limits
+     */
+    public PipelineSettings withSeriesLimits(int memoryMegabytes, long idleSeconds, int heapPercent) {
+        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
+                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
+                threshold, clearThreshold, raiseCount, clearCount, payloadFormat, maxBatch, maxWindow, modelVersionRange,
+                holdAcks, outputConnection, memoryMegabytes, idleSeconds, heapPercent);
     }
 
     /**

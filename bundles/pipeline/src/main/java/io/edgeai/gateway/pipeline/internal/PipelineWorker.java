@@ -1,7 +1,7 @@
 package io.edgeai.gateway.pipeline.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +61,8 @@ public final class PipelineWorker {
     private final SwapSafeModel swapSafe;
     private final BlockingQueue<InboundMessage> queue;
     private final Thread thread;
-    private final Map<String, Series> series = new HashMap<>();
+    /** Series by key, least recently seen first (access order), so idle ones are found at the head. */
+    private final LinkedHashMap<String, Series> series = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -69,6 +70,22 @@ public final class PipelineWorker {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
+    /** Estimated heap of the series' state, for status (written by the worker). */
+    private final AtomicLong seriesBytes = new AtomicLong();
+    private final SeriesFootprint footprint = new SeriesFootprint();
+    /** Whether the next new series is measured as a fresh state (a new scorer); worker thread only. */
+    private boolean measureFresh = true;
+    /** Readings scored, to sample a grown state now and then; worker thread only. */
+    private long scoredCount;
+    /** Readings between two measurements of a grown series state. */
+    private static final int SAMPLE_EVERY = 1024;
+    /** Most idle series evicted per worker turn (the sweep is amortised over turns). */
+    private static final int EVICT_PER_TURN = 64;
+    private SeriesAdmission admission = new SeriesAdmission(HeapHeadroom::usedAfterGcPercent);
+    /** Called with the thread's name and the error when the worker hits an {@link Error}; halts the JVM. */
+    private volatile java.util.function.BiConsumer<String, Throwable> fatal =
+            (t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT);
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final LatencyWindow latency = new LatencyWindow(4096);
@@ -119,6 +136,8 @@ public final class PipelineWorker {
         final AlarmState alarm = new AlarmState();
         /** Time of the last scored reading, to recognise redelivered ones. */
         long lastMillis = Long.MIN_VALUE;
+        /** When a reading of it was last processed ({@link System#nanoTime()}), for idle eviction. */
+        long seenNanos;
 
         Series(SeriesState state) {
             this.state = state;
@@ -203,10 +222,68 @@ public final class PipelineWorker {
                 if (e.getValue().alarm.active()) {
                     alarms.decrementAndGet();
                 }
+                shadow.forget(e.getKey());
                 it.remove();
             }
         }
+        seriesChanged();
+    }
+
+    /**
+     * Drops the state of series not seen for {@code seriesIdleSeconds}: the least recently seen are at the head
+     * of the access-ordered table, so each turn looks at a few entries only and stops at the first one in use.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @return series evicted
+     */
+    int evictIdle(long nowNanos) {
+        long idle = settings.seriesIdleSeconds();
+        if (idle == 0 || series.isEmpty()) {
+            return 0;
+        }
+        long limit = idle * 1_000_000_000L;
+        int n = 0;
+        for (var it = series.entrySet().iterator(); it.hasNext() && n < EVICT_PER_TURN;) {
+            var e = it.next();
+            if (nowNanos - e.getValue().seenNanos <= limit) {
+                break;
+            }
+            if (e.getValue().alarm.active()) {
+                alarms.decrementAndGet();
+            }
+            shadow.forget(e.getKey());
+            it.remove();
+            n++;
+        }
+        if (n > 0) {
+            evicted.addAndGet(n);
+            seriesChanged();
+            LOG.debug("Pipeline {}: {} series idle for {} s evicted", settings.name(), n, idle);
+        }
+        return n;
+    }
+
+    private void seriesChanged() {
         seriesCount.set(series.size());
+        seriesBytes.set(series.size() * footprint.perSeries() + shadow.estimatedBytes());
+    }
+
+    /**
+     * Replaces what the worker does on an {@link Error} (tests; by default it logs and halts the JVM).
+     *
+     * @param handler called with the thread's name and the error
+     */
+    void onFatal(java.util.function.BiConsumer<String, Throwable> handler) {
+        this.fatal = handler;
+    }
+
+    /**
+     * Replaces the heap figure the admission of new series reads (tests).
+     *
+     * @param heapUsedAfterGcPercent percent of the maximum heap in use after the last collection
+     */
+    void heapGauge(java.util.function.IntSupplier heapUsedAfterGcPercent) {
+        this.admission = new SeriesAdmission(heapUsedAfterGcPercent);
     }
 
     /** Starts the worker thread and subscribes. */
@@ -412,25 +489,45 @@ public final class PipelineWorker {
         }
     }
 
+    /**
+     * The worker's loop. An {@link Error} (out of memory above all) ends it through the fatal handler: one ERROR
+     * line, then the JVM halts ({@link FatalErrors}); the input being processed stays unacknowledged.
+     */
     private void run() {
         while (running) {
-            InboundMessage m;
             try {
-                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
+                if (!turn()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Pipeline {}: unexpected failure in its worker; it goes on", settings.name(), e);
+            } catch (Error e) {
+                fatal.accept(Thread.currentThread().getName(), e);
                 return;
             }
-            if (m == null && draining) {
-                return; // stopping for good: everything queued is finished
-            }
-            if (affinity != null) {
-                // before the message: inputs of a taken-over topic kept from the gap come first, in order
-                replayTakenOver();
-            }
-            if (m != null) {
-                processSafely(m);
-            }
         }
+    }
+
+    /** @return false when the worker ends (interrupted, or drained when stopping for good) */
+    private boolean turn() {
+        InboundMessage m;
+        try {
+            m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return false;
+        }
+        if (m == null && draining) {
+            return false; // stopping for good: everything queued is finished
+        }
+        if (affinity != null) {
+            // before the message: inputs of a taken-over topic kept from the gap come first, in order
+            replayTakenOver();
+        }
+        if (m != null) {
+            processSafely(m);
+        }
+        evictIdle(System.nanoTime());
+        return true;
     }
 
     /**
@@ -447,9 +544,10 @@ public final class PipelineWorker {
             LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
         } finally {
             current = null;
-            if (outcome != null) {
-                outcome.run();
-            }
+        }
+        // not reached on an Error: that input stays unacknowledged and the broker delivers it again
+        if (outcome != null) {
+            outcome.run();
         }
     }
 
@@ -535,20 +633,32 @@ public final class PipelineWorker {
         String key = m.topic() + " " + r.quantity();
         Series ser = series.get(key);
         if (ser == null) {
-            if (series.size() >= s.maxSeries()) {
-                reject(m, "too-many-series", "pipeline already tracks " + s.maxSeries() + " series (maxSeries)");
+            AnomalyScorer sc = scorerFor(runner.info());
+            SeriesAdmission.Refusal no = admission.check(s, series.size(), footprint.perSeries(),
+                    series.size() * footprint.perSeries() + shadow.estimatedBytes());
+            if (no != null) {
+                reject(m, "too-many-series", no.reason(), m.payload().length, "too-many-series " + no.limit());
                 return false;
             }
-            ser = new Series(scorerFor(runner.info()).newSeries());
+            ser = new Series(sc.newSeries());
             series.put(key, ser);
-            seriesCount.set(series.size());
+            if (measureFresh) {
+                footprint.fresh(ser, key);
+                measureFresh = false;
+            }
+            seriesChanged();
         }
+        ser.seenNanos = System.nanoTime();
         if (m.duplicate() && r.epochMillis() <= ser.lastMillis) {
             // scored before this redelivery: its result is already in the store
             duplicates.incrementAndGet();
             return true;
         }
         ser.lastMillis = Math.max(ser.lastMillis, r.epochMillis());
+        if (++scoredCount % SAMPLE_EVERY == 0) {
+            footprint.sample(ser, key);
+            seriesChanged();
+        }
         Score score;
         swapSafe.begin(runner);
         try {
@@ -646,12 +756,14 @@ public final class PipelineWorker {
             if (scorer != null && !next.equals(scorerSettings)) {
                 AnomalyScorer fresh = new AnomalyScorer(next);
                 series.values().forEach(x -> x.state = fresh.newSeries());
+                series.forEach((k, x) -> footprint.fresh(x, k)); // (the last one's size: all are alike now)
                 LOG.info("Pipeline {}: model {} has new scorer settings; series warm up again", settings.name(),
                         info.id());
             }
             if (scorer == null || !next.equals(scorerSettings)) {
                 scorer = new AnomalyScorer(next);
                 scorerSettings = next;
+                measureFresh = true;
             }
             scorerModel = info.id();
         }
@@ -684,6 +796,11 @@ public final class PipelineWorker {
     }
 
     private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
+        reject(m, code, reason, payloadBytes, code);
+    }
+
+    /** @param logKey reasons logged once at WARN, repeats at DEBUG */
+    private void reject(InboundMessage m, String code, String reason, int payloadBytes, String logKey) {
         rejected.incrementAndGet();
         rejectedByCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
         PipelineSettings s = settings;
@@ -691,7 +808,7 @@ public final class PipelineWorker {
                 System.currentTimeMillis());
         publish(MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
                 current);
-        logOnce(code, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
+        logOnce(logKey, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
                 + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
         if (LOG.isTraceEnabled()) {
             LOG.trace("Rejected payload: {}", new String(m.payload(), StandardCharsets.UTF_8));
@@ -717,7 +834,8 @@ public final class PipelineWorker {
         return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
-                latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get());
+                latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get(), evicted.get(),
+                seriesBytes.get());
     }
 
     /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */

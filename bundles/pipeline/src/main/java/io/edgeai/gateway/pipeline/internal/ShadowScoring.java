@@ -33,6 +33,8 @@ final class ShadowScoring {
     private final Map<String, CandidateState> series = new HashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     private String candidateId = "";
+    /** Estimated bytes of one candidate state of the current candidate, measured on its first one. */
+    private long bytesPerState;
     private AnomalyScorer scorer;
     private boolean compatible;
 
@@ -83,7 +85,15 @@ final class ShadowScoring {
         }
         Score shadow;
         try {
-            shadow = scorer.rescore(live, series.computeIfAbsent(topic, k -> scorer.newCandidateState()), candidate);
+            CandidateState state = series.get(topic);
+            if (state == null) {
+                state = scorer.newCandidateState();
+                series.put(topic, state);
+                if (bytesPerState == 0) {
+                    bytesPerState = SeriesFootprint.deepSize(state) + SeriesFootprint.ENTRY_BYTES;
+                }
+            }
+            shadow = scorer.rescore(live, state, candidate);
         } catch (InferenceException e) {
             synchronized (t) {
                 t.failed++;
@@ -118,6 +128,7 @@ final class ShadowScoring {
         if (!candidate.id().equals(candidateId)) {
             candidateId = candidate.id();
             series.clear();
+            bytesPerState = 0;
             ScorerSettings settings = ScorerSettings.fromModel(candidate);
             compatible = settings.windowSize() == ScorerSettings.fromModel(live).windowSize();
             scorer = new AnomalyScorer(settings);
@@ -134,6 +145,20 @@ final class ShadowScoring {
         synchronized (tallies) {
             return tallies.get(candidateId);
         }
+    }
+
+    /**
+     * Forgets the candidate's state of one series (evicted, or moved to another gateway).
+     *
+     * @param topic the series' key
+     */
+    void forget(String topic) {
+        series.remove(topic);
+    }
+
+    /** @return estimated heap bytes of the candidate's per-series states */
+    long estimatedBytes() {
+        return series.size() * bytesPerState;
     }
 
     /** Forgets the candidate's series (the candidate went away); its figures stay. */

@@ -213,7 +213,7 @@ class PipelineWorkerTest {
         PipelineSettings d = PipelineSettings.defaults("test");
         return new PipelineSettings("test", inputTopic, 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
                 "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, d.maxSeries(), -1, -1, 1, 12, format, 10,
-                maxWindow, "", false, "");
+                maxWindow, "", false, "", d.seriesMemoryMegabytes(), d.seriesIdleSeconds(), d.seriesHeapPercent());
     }
 
     @Test

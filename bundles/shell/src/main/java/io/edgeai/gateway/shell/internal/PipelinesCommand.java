@@ -16,7 +16,7 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 
 /** {@code edgeai:pipelines}: what runs, with counters and latency. */
-@Command(scope = "edgeai", name = "pipelines", description = "Lists pipelines with messages in/out/rejected, queue and latency.")
+@Command(scope = "edgeai", name = "pipelines", description = "Lists pipelines with messages in/out/rejected, queue, series (kept and evicted) and latency.")
 @Service
 public class PipelinesCommand implements Action {
     @Reference
@@ -42,13 +42,14 @@ public class PipelinesCommand implements Action {
         table.column("Dropped").alignRight();
         table.column("Queue").alignRight();
         table.column("Series").alignRight();
+        table.column("Evicted").alignRight();
         table.column("Alarms").alignRight();
         table.column("p50 ms").alignRight();
         table.column("p99 ms").alignRight();
         for (PipelineStatus s : list) {
             table.addRow().addContent(s.name(), s.type(), s.inputTopic(), s.model().isEmpty() ? "(none)" : s.model(),
                     s.received(), s.published(), s.rejected(), s.dropped(), s.queueDepth() + "/" + s.queueCapacity(),
-                    s.keys(), s.alarmsActive(), Services.millis(s.latencyP50Micros()),
+                    s.keys(), s.evicted(), s.alarmsActive(), Services.millis(s.latencyP50Micros()),
                     Services.millis(s.latencyP99Micros()));
         }
         table.print(System.out);
