@@ -29,12 +29,16 @@ import io.edgeai.gateway.api.ModelInfo;
  *        ({@code median.learning.rows}): a range seen for less than a day breaks at the first trough
  * @param refractoryRows half-life in rows of the envelope a score must exceed to count again
  *        ({@code refractory.halflife.rows}); 0 disables
+ * @param refractoryHoldRows rows after a score that passed during which the envelope does not decay and a
+ *        score must exceed it {@code refractoryHoldFactor} times to pass ({@code refractory.hold.rows}); 0: no hold
+ * @param refractoryHoldFactor how many times the held envelope a score must exceed during the hold
+ *        ({@code refractory.hold.factor}, at least 1)
  */
 public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
         int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
         double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
         long weekMillis, double weekWeight, int medianRows, double medianWeight, int medianLearningRows,
-        double refractoryRows) {
+        double refractoryRows, int refractoryHoldRows, double refractoryHoldFactor) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
@@ -62,14 +66,17 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         require(medianWeight >= 0 && medianWeight <= 1, "median.weight must be in 0..1");
         require(medianLearningRows >= 0, "median.learning.rows must be >= 0");
         require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
+        require(refractoryHoldRows >= 0, "refractory.hold.rows must be >= 0");
+        require(refractoryHoldFactor >= 1, "refractory.hold.factor must be >= 1");
     }
 
-    /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels off. */
+    /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels and the hold off. */
     public ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
             int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
             double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
         this(windowSize, stdFloor, clip, errorTail, learningRows, historyRows, averageRows, reestimateRows, logScale,
-                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0, 0, 0);
+                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0, 0, 0,
+                0, 1);
     }
 
     /**
@@ -100,7 +107,9 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 info.intProperty("median.rows", d.medianRows()),
                 info.doubleProperty("median.weight", d.medianWeight()),
                 info.intProperty("median.learning.rows", d.medianLearningRows()),
-                info.doubleProperty("refractory.halflife.rows", d.refractoryRows()));
+                info.doubleProperty("refractory.halflife.rows", d.refractoryRows()),
+                info.intProperty("refractory.hold.rows", d.refractoryHoldRows()),
+                info.doubleProperty("refractory.hold.factor", d.refractoryHoldFactor()));
     }
 
     /** @return rows of a new series that score 0 with {@code warmingUp} set */

@@ -31,7 +31,8 @@ public final class SeriesState {
         weekly = settings.weekMillis() > 0 ? new SeasonalChannel(settings, settings.weekMillis(),
                 settings.seasonAverageRows(), settings.weekWeight()) : null;
         median = settings.medianRows() > 0 ? new MedianRangeBreak(settings.medianRows(), settings.spatialTolerance()) : null;
-        refractory = new Refractory(settings.refractoryRows());
+        refractory = new Refractory(settings.refractoryRows(), settings.refractoryHoldRows(),
+                settings.refractoryHoldFactor());
     }
 
     /** @return values scored so far */
