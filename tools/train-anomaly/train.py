@@ -60,10 +60,13 @@ SCORER_PROPERTIES = {
     "season.weight": "0.3",
     "week.hours": "168",
     "week.weight": "0.3",
-    # median range break (1.2.0): the running median of 3 rows leaves every level it had, after 576 rows
+    # median levels (1.2.0): the running median of 3 rows leaves every level it had, or settles in a bin of 32
+    # over its range with no visit in it or the next bin either side; scores after 576 rows
     "median.rows": "3",
     "median.weight": "0.5",
     "median.learning.rows": "576",
+    "median.bins": "32",
+    "median.neighbours": "1",
     # refractory envelope (1.2.0): echoes of an alarm do not alarm again; held 24 rows at 3 times
     "refractory.halflife.rows": "20",
     "refractory.hold.rows": "24",

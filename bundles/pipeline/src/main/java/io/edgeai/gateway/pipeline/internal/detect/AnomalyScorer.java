@@ -12,8 +12,8 @@ import io.edgeai.gateway.api.ModelRunner;
  * <li>the window of the newest values, z-scored with the series' running statistics, is
  * reconstructed by the autoencoder; the reconstruction error feeds {@link AnomalyLikelihood};</li>
  * <li>daily and weekly {@link SeasonalChannel}s: departures from the same time a season earlier;</li>
- * <li>a {@link MedianRangeBreak}: the running median leaves every level it has had, which a spike
- * in the raw range would otherwise hide.</li>
+ * <li>{@link MedianLevels}: the running median leaves every level it has had or settles on one nothing
+ * came near before, which a spike in the raw range would otherwise hide.</li>
  * </ul>
  * A {@link Refractory} envelope then keeps one event's echoes in the next rows from scoring again.
  * One scorer per pipeline; it holds settings only, the model is passed per call so a hot-swapped

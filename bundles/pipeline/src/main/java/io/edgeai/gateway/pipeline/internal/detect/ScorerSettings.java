@@ -24,9 +24,13 @@ import io.edgeai.gateway.api.ModelInfo;
  * @param weekMillis season of the second (weekly) seasonal channel, from {@code week.hours}; 0 disables it
  * @param weekWeight the weekly channel's likelihood is multiplied by this ({@code week.weight}, 0..1)
  * @param medianRows values in the running median whose range breaks score ({@code median.rows}); 0 disables
- * @param medianWeight score of a median range break ({@code median.weight}, 0..1)
+ * @param medianWeight score of a median range break or new level ({@code median.weight}, 0..1)
  * @param medianLearningRows rows whose medians only build the range, before a break scores
  *        ({@code median.learning.rows}): a range seen for less than a day breaks at the first trough
+ * @param medianBins bins of the histogram of the levels the median visited ({@code median.bins}); 0: range
+ *        break only
+ * @param medianNeighbours bins either side of a new median's bin that must be unvisited too
+ *        ({@code median.neighbours})
  * @param refractoryRows half-life in rows of the envelope a score must exceed to count again
  *        ({@code refractory.halflife.rows}); 0 disables
  * @param refractoryHoldRows rows after a score that passed during which the envelope does not decay and a
@@ -38,7 +42,8 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
         double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
         long weekMillis, double weekWeight, int medianRows, double medianWeight, int medianLearningRows,
-        double refractoryRows, int refractoryHoldRows, double refractoryHoldFactor) {
+        int medianBins, int medianNeighbours, double refractoryRows, int refractoryHoldRows,
+        double refractoryHoldFactor) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
@@ -65,6 +70,9 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 "median.rows must be 0 (off) or odd in 1..15");
         require(medianWeight >= 0 && medianWeight <= 1, "median.weight must be in 0..1");
         require(medianLearningRows >= 0, "median.learning.rows must be >= 0");
+        require(medianBins >= 0 && medianBins <= 1024, "median.bins must be in 0..1024");
+        require(medianNeighbours >= 0 && (medianBins == 0 || medianNeighbours < medianBins),
+                "median.neighbours must be >= 0 and below median.bins");
         require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
         require(refractoryHoldRows >= 0, "refractory.hold.rows must be >= 0");
         require(refractoryHoldFactor >= 1, "refractory.hold.factor must be >= 1");
@@ -75,8 +83,8 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
             int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
             double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
         this(windowSize, stdFloor, clip, errorTail, learningRows, historyRows, averageRows, reestimateRows, logScale,
-                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0, 0, 0,
-                0, 1);
+                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 1);
     }
 
     /**
@@ -107,6 +115,8 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 info.intProperty("median.rows", d.medianRows()),
                 info.doubleProperty("median.weight", d.medianWeight()),
                 info.intProperty("median.learning.rows", d.medianLearningRows()),
+                info.intProperty("median.bins", d.medianBins()),
+                info.intProperty("median.neighbours", d.medianNeighbours()),
                 info.doubleProperty("refractory.halflife.rows", d.refractoryRows()),
                 info.intProperty("refractory.hold.rows", d.refractoryHoldRows()),
                 info.doubleProperty("refractory.hold.factor", d.refractoryHoldFactor()));

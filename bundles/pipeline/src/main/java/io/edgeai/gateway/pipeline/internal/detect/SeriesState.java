@@ -12,7 +12,7 @@ public final class SeriesState {
     final float[] input;
     final SeasonalChannel daily;
     final SeasonalChannel weekly;
-    final MedianRangeBreak median;
+    final MedianLevels median;
     final Refractory refractory;
     long rows;
     /** Whether the newest value was outside the range seen before it. */
@@ -30,7 +30,8 @@ public final class SeriesState {
                 settings.seasonAverageRows(), settings.seasonWeight()) : null;
         weekly = settings.weekMillis() > 0 ? new SeasonalChannel(settings, settings.weekMillis(),
                 settings.seasonAverageRows(), settings.weekWeight()) : null;
-        median = settings.medianRows() > 0 ? new MedianRangeBreak(settings.medianRows(), settings.spatialTolerance()) : null;
+        median = settings.medianRows() > 0 ? new MedianLevels(settings.medianRows(), settings.spatialTolerance(),
+                settings.medianBins(), settings.medianNeighbours()) : null;
         refractory = new Refractory(settings.refractoryRows(), settings.refractoryHoldRows(),
                 settings.refractoryHoldFactor());
     }

@@ -9,7 +9,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** The 1.2.0 detector parts: refractory envelope and its hold, median range break, seasonal channels. */
+/** The 1.2.0 detector parts: refractory envelope and its hold, median levels, seasonal channels. */
 class DetectorChannelsTest {
     private static final long FIVE_MINUTES = 300_000;
 
@@ -63,7 +63,7 @@ class DetectorChannelsTest {
 
     @Test
     void aSpikeDoesNotWidenTheMedianRangeSoALaterLevelShiftBelowItStillBreaksIt() {
-        MedianRangeBreak m = new MedianRangeBreak(3, 0.02);
+        MedianLevels m = new MedianLevels(3, 0.02, 0, 0);
         Random rnd = new Random(7);
         int breaks = 0;
         for (int i = 0; i < 600; i++) {
@@ -87,6 +87,47 @@ class DetectorChannelsTest {
             }
         }
         assertTrue(later <= 3, "the new level is learned: " + later);
+    }
+
+    @Test
+    void aLevelNoMedianCameNearIsNewEvenInsideARangeALongSpikeWidenedButALevelHeldBeforeIsNot() {
+        Random rnd = new Random(3);
+        MedianLevels levels = new MedianLevels(3, 0.02, 32, 1);
+        MedianLevels rangeOnly = new MedianLevels(3, 0.02, 0, 0);
+        double[] before = new double[1000];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = (i < 500 ? 17 : 10) + rnd.nextGaussian() * 0.3;
+        }
+        int early = 0;
+        for (int i = 0; i < before.length; i++) {
+            boolean a = levels.update(before[i]);
+            rangeOnly.update(before[i]);
+            if (a && i > 600) {
+                early++;
+            }
+        }
+        assertTrue(early <= 3, "a steady level keeps finding new levels: " + early);
+        // a spike of six rows climbs to 75 and back: the medians pass 40 and 75, widening the range (the
+        // histogram is rebinned) but visiting only those levels
+        for (double v : new double[] {40, 75, 75, 75, 40, 17}) {
+            levels.update(v);
+            rangeOnly.update(v);
+        }
+        boolean newLevel = false;
+        boolean rangeBreak = false;
+        for (int i = 0; i < 5; i++) {
+            double v = 28 + rnd.nextGaussian() * 0.3;
+            newLevel |= levels.update(v);
+            rangeBreak |= rangeOnly.update(v);
+        }
+        assertTrue(newLevel, "28 lies between the old level and the spike, where no median has been");
+        assertFalse(rangeBreak, "inside the widened range: the range break alone misses it");
+        // back to 10, a level held for 500 rows before the spike (its counts survived the rebinning)
+        boolean back = false;
+        for (int i = 0; i < 50; i++) {
+            back |= levels.update(10 + rnd.nextGaussian() * 0.3);
+        }
+        assertFalse(back, "a level held before is not new");
     }
 
     @Test
@@ -126,6 +167,6 @@ class DetectorChannelsTest {
         return new ScorerSettings(d.windowSize(), d.stdFloor(), d.clip(), d.errorTail(), d.learningRows(),
                 d.historyRows(), d.averageRows(), d.reestimateRows(), d.logScale(), d.spatialTolerance(), d.threshold(),
                 d.clearThreshold(), d.seasonMillis(), d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(),
-                d.weekWeight(), d.medianRows(), d.medianWeight(), d.medianLearningRows(), 20, rows, factor);
+                d.weekWeight(), d.medianRows(), d.medianWeight(), d.medianLearningRows(), 0, 0, 20, rows, factor);
     }
 }
