@@ -48,7 +48,7 @@ public class SeriesAtScaleIT {
     }
 
     /** Sends a reading to the probe series until it is answered: the pipeline is subscribed and has its model. */
-    private static void awaitPipeline(SeriesLoad probe) {
+    static void awaitPipeline(SeriesLoad probe) {
         Poll.until("the pipeline to answer", Duration.ofSeconds(120), () -> {
             probe.publish(0, 20);
             long deadline = System.nanoTime() + 2_000_000_000L;
