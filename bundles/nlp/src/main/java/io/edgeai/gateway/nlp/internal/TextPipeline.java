@@ -1,7 +1,6 @@
 package io.edgeai.gateway.nlp.internal;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,7 +12,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
-import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
@@ -23,15 +21,17 @@ import io.edgeai.gateway.api.TextEncoder;
 /**
  * A configured text pipeline. The connection is a static reference; encoders and head models are
  * tracked dynamically by name, so new model versions take over (and few-shot intents are re-embedded)
- * without restarting the pipeline.
+ * without restarting the pipeline. Of several versions of one model only a serving one answers
+ * ({@link ServingVersions}): a shadow candidate never serves live text, and its removal leaves the serving
+ * version in place.
  */
 @Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.text",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TextPipelineConfig.class, factory = true)
 public final class TextPipeline implements Pipeline, ModelLookup {
     private final MqttConnection connection;
-    private final Map<String, TextEncoder> encoders = new ConcurrentHashMap<>();
-    private final Map<String, ModelRunner> models = new ConcurrentHashMap<>();
+    private final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
+    private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
     private volatile TextWorker worker;
 
     /**
@@ -47,20 +47,28 @@ public final class TextPipeline implements Pipeline, ModelLookup {
 
     @Reference(name = "encoders", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindEncoder(TextEncoder encoder, Map<String, Object> props) {
-        encoders.put(String.valueOf(props.get(EdgeAiConstants.MODEL_NAME)), encoder);
+        encoders.put(encoder, props);
     }
 
-    void unbindEncoder(TextEncoder encoder, Map<String, Object> props) {
-        encoders.remove(String.valueOf(props.get(EdgeAiConstants.MODEL_NAME)), encoder);
+    void updatedEncoder(TextEncoder encoder, Map<String, Object> props) {
+        encoders.put(encoder, props);
+    }
+
+    void unbindEncoder(TextEncoder encoder) {
+        encoders.remove(encoder);
     }
 
     @Reference(name = "models", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindModel(ModelRunner model, Map<String, Object> props) {
-        models.put(String.valueOf(props.get(EdgeAiConstants.MODEL_NAME)), model);
+        models.put(model, props);
     }
 
-    void unbindModel(ModelRunner model, Map<String, Object> props) {
-        models.remove(String.valueOf(props.get(EdgeAiConstants.MODEL_NAME)), model);
+    void updatedModel(ModelRunner model, Map<String, Object> props) {
+        models.put(model, props);
+    }
+
+    void unbindModel(ModelRunner model) {
+        models.remove(model);
     }
 
     /**
