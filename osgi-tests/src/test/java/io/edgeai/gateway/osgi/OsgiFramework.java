@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -32,7 +35,7 @@ final class OsgiFramework implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                "io.edgeai.gateway.api;version=1.5.0",
+                "io.edgeai.gateway.api;version=" + exportedVersion("edgeai-api", "io.edgeai.gateway.api"),
                 "io.edgeai.gateway.tokenize;version=1.0.0",
                 "org.osgi.service.cm;version=1.6.0",
                 "org.osgi.service.metatype;version=1.4.0"));
@@ -72,5 +75,26 @@ final class OsgiFramework implements AutoCloseable {
         try (java.util.stream.Stream<Path> files = Files.walk(storage)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
+    }
+
+    /**
+     * The version a bundle on the test class path exports a package at, from its manifest: the framework
+     * exports the api from the class path, and must do so at the version the bundles under test import.
+     */
+    static String exportedVersion(String symbolicName, String pkg) throws IOException {
+        for (var url : java.util.Collections.list(OsgiFramework.class.getClassLoader().getResources("META-INF/MANIFEST.MF"))) {
+            try (var in = url.openStream()) {
+                var attributes = new Manifest(in).getMainAttributes();
+                String bsn = attributes.getValue(Constants.BUNDLE_SYMBOLICNAME);
+                String exports = attributes.getValue(Constants.EXPORT_PACKAGE);
+                if (bsn != null && bsn.split(";")[0].trim().equals(symbolicName) && exports != null) {
+                    Matcher m = Pattern.compile(Pattern.quote(pkg) + ";version=\"([^\"]+)\"").matcher(exports);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException(symbolicName + " exporting " + pkg + " is not on the test class path");
     }
 }
