@@ -41,6 +41,9 @@ final class MoquetteSettings {
         props.setProperty("persistence_enabled", Boolean.toString(config.persistenceEnabled()));
         props.setProperty("data_path", dataRoot.resolve(config.dataDir()).toString());
         props.setProperty("netty.mqtt.message_size", Integer.toString(config.maxMessageSize()));
+        // MQTT 3.1.1 lets a client send a zero-byte id with a clean session and the server assign one; that is
+        // what mosquitto_pub/mosquitto_sub send with their default flags
+        props.setProperty("allow_zero_byte_client_id", "true");
         // Moquette phones home by default; an edge gateway must not
         props.setProperty("telemetry_enabled", "false");
         return props;
