@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * First contact: Debian's {@code mosquitto_pub} / {@code mosquitto_sub} with their default flags (no client id,
- * so a zero-byte one) talk to the embedded broker.
+ * so a zero-byte one) and with {@code -V mqttv5} talk to the embedded broker, and a burst from
+ * {@code mosquitto_pub -l} arrives whole.
  */
 class StandardClientsTest {
 
@@ -23,7 +24,7 @@ class StandardClientsTest {
     Path dir;
 
     @ParameterizedTest(name = "protocol {0}")
-    @ValueSource(strings = {"mqttv311"})
+    @ValueSource(strings = {"mqttv311", "mqttv5"})
     void mosquittoClientsWithDefaultFlagsGetAServerAssignedId(String protocol) throws Exception {
         try (RunningBroker broker = RunningBroker.start();
                 MosquittoClients.Sub sub = MosquittoClients.sub(dir, broker.port, "-V", protocol, "-t", "edgeai/#",
@@ -39,6 +40,22 @@ class StandardClientsTest {
             }
             assertTrue(exited, "mosquitto_sub got nothing: " + sub.output());
             assertEquals(List.of("edgeai/hello hi"), sub.lines());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} readings")
+    @ValueSource(ints = {20_000})
+    void aQos0BurstFromMosquittoPubArrivesWhole(int readings) throws Exception {
+        try (RunningBroker broker = RunningBroker.start();
+                PahoPeer gateway = PahoPeer.connect(broker.uri(), "burst-gateway", true)) {
+            gateway.subscribe("sensors/+/+", 0);
+            String lines = IntStream.range(0, readings).mapToObj(i -> "{\"value\":" + i + "}")
+                    .collect(Collectors.joining("\n", "", "\n"));
+            String result = MosquittoClients.pub(broker.port, lines, "-t", "sensors/burst/value", "-q", "0", "-l");
+            assertEquals("0", result.split(" ", 2)[0], "mosquitto_pub: " + result);
+            int delivered = gateway.awaitCount(readings, DEADLINE_MILLIS);
+            System.out.printf("QoS 0 burst from mosquitto_pub -l: %d of %d delivered%n", delivered, readings);
+            assertEquals(readings, delivered, "QoS 0 readings delivered of those sent");
         }
     }
 }
