@@ -72,6 +72,17 @@ class EmbeddedBrokerComponentTest {
             }
             assertNull(bundle.registered.get());
         }
+        // stopped means stopped: none of the broker's threads outlive it (bundle:stop / bundle:start in a loop)
+        await().atMost(STARTUP).until(() -> brokerThreads().isEmpty());
+    }
+
+    /** Threads HiveMQ and the component start, by name. */
+    static java.util.List<String> brokerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("hivemq-") || n.contains("-hivemq-") || n.startsWith("edgeai-broker")
+                        || n.startsWith("scheduled-persistence") || n.startsWith("global-traffic-shaper")
+                        || n.startsWith("idle-timeout-task") || n.startsWith("extension-"))
+                .collect(java.util.stream.Collectors.toList());
     }
 
     @Test
