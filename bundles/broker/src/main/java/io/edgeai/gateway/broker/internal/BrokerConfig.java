@@ -32,13 +32,13 @@ public @interface BrokerConfig {
     String passwordFile() default "";
 
     @AttributeDefinition(name = "Persistence",
-            description = "Keep sessions, subscriptions and queued QoS 1/2 messages on disk across restarts. Not "
-                    + "available in this build: true refuses to start the broker (with an ERROR saying so). "
-                    + "Sessions are kept in memory while the broker runs.")
+            description = "Keep sessions, subscriptions, retained and queued QoS 1/2 messages on disk (under the "
+                    + "data directory) across restarts. Off: in memory while the broker runs.")
     boolean persistenceEnabled() default false;
 
     @AttributeDefinition(name = "Data directory",
-            description = "Where the broker keeps its working files (its generated config.xml). "
+            description = "Where the broker keeps its files (its generated config.xml; with persistence, its "
+                    + "stores). "
                     + "A relative path is resolved against Karaf's data directory.")
     String dataDir() default "edgeai-broker";
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * A {@link BrokerConfig} checked once: the one security rule (anonymous clients only on loopback, so a broker
- * reachable from the network needs a password file) and what the broker implementation cannot do.
+ * reachable from the network needs a password file).
  *
  * @param host address to listen on
  * @param port TCP port
@@ -16,15 +16,16 @@ import java.nio.file.Path;
  * @param dataDir where the broker keeps its working files
  * @param maxPacketBytes largest MQTT packet accepted
  * @param maxQueuedMessages per client, QoS 1/2 messages waiting beyond its in-flight window or while offline
+ * @param persistent whether sessions, subscriptions, retained and queued messages are kept on disk
  */
 record BrokerSettings(String host, int port, boolean anonymousAllowed, PasswordFile passwords, Path dataDir,
-        int maxPacketBytes, long maxQueuedMessages) {
+        int maxPacketBytes, long maxQueuedMessages, boolean persistent) {
 
     /**
      * @param config the component's configuration
      * @param dataRoot directory a relative {@link BrokerConfig#dataDir()} is resolved against
-     * @throws RefusedException when the configuration would expose an unauthenticated broker, names a password
-     *         file that cannot be read, or asks for what this broker cannot do
+     * @throws RefusedException when the configuration would expose an unauthenticated broker, or names a password
+     *         file that cannot be read
      */
     static BrokerSettings from(BrokerConfig config, Path dataRoot) throws RefusedException {
         boolean loopback = isLoopback(config.host());
@@ -33,11 +34,6 @@ record BrokerSettings(String host, int port, boolean anonymousAllowed, PasswordF
             throw new RefusedException("host " + config.host() + " is not a loopback address and no password file "
                     + "is configured: anonymous clients are only accepted on loopback (set passwordFile, or bind "
                     + "127.0.0.1)");
-        }
-        if (config.persistenceEnabled()) {
-            throw new RefusedException("persistenceEnabled = true is not available: the embedded broker keeps "
-                    + "sessions and queued messages in memory only (set persistenceEnabled = false, or use an "
-                    + "external broker with persistence)");
         }
         if (config.maxQueuedMessages() < 1) {
             throw new RefusedException("maxQueuedMessages = " + config.maxQueuedMessages() + ": must be at least 1");
@@ -57,7 +53,8 @@ record BrokerSettings(String host, int port, boolean anonymousAllowed, PasswordF
             }
         }
         return new BrokerSettings(config.host(), config.port(), loopback && config.allowAnonymous(), passwords,
-                dataRoot.resolve(config.dataDir()), config.maxMessageSize(), config.maxQueuedMessages());
+                dataRoot.resolve(config.dataDir()), config.maxMessageSize(), config.maxQueuedMessages(),
+                config.persistenceEnabled());
     }
 
     private static boolean isLoopback(String host) throws RefusedException {

@@ -47,7 +47,7 @@ public final class EmbeddedBrokerComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerComponent.class);
     static final String IMPLEMENTATION = implementation();
-    static final String RUNNING_DETAIL = "MQTT 3.1, 3.1.1 and 5; sessions in memory";
+    static final String RUNNING_DETAIL = "MQTT 3.1, 3.1.1 and 5; sessions ";
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
@@ -134,7 +134,8 @@ public final class EmbeddedBrokerComponent {
         }
         server = candidate;
         // edgeai:status prints running / stopped itself: the detail says what kind of broker this is
-        status = new BrokerStatus(true, settings.host(), settings.port(), IMPLEMENTATION, RUNNING_DETAIL);
+        status = new BrokerStatus(true, settings.host(), settings.port(), IMPLEMENTATION,
+                RUNNING_DETAIL + (settings.persistent() ? "on disk" : "in memory"));
         Dictionary<String, Object> serviceProps = new Hashtable<>();
         serviceProps.put(PROP_HOST, settings.host());
         serviceProps.put(PROP_PORT, settings.port());

@@ -1,7 +1,8 @@
 package io.edgeai.gateway.broker.internal;
 
 /**
- * HiveMQ CE's {@code config.xml} for {@link BrokerSettings}: one TCP listener, sessions in memory, no usage
+ * HiveMQ CE's {@code config.xml} for {@link BrokerSettings}: one TCP listener, sessions in memory or on disk
+ * (RocksDB and Xodus files under the data folder), no usage
  * statistics sent anywhere, zero-byte client ids allowed (MQTT 3.1.1 and 5 let the server assign one).
  */
 final class HiveMqConfigXml {
@@ -35,14 +36,14 @@ final class HiveMqConfigXml {
                         </allow-empty-client-id>
                     </security>
                     <persistence>
-                        <mode>in-memory</mode>
+                        <mode>%s</mode>
                     </persistence>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(settings.port(), escape(settings.host()), settings.maxQueuedMessages(),
-                settings.maxPacketBytes());
+                settings.maxPacketBytes(), settings.persistent() ? "file" : "in-memory");
     }
 
     private static String escape(String text) {
