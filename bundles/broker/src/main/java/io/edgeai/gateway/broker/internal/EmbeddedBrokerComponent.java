@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs HiveMQ Community Edition (embedded) while this component is active. Start and stop happen on one owned
+ * Runs HiveMQ Community Edition (embedded) while this component is active. It replaced Moquette 0.17, which
+ * dropped QoS 0 publishes and even the PUBACKs it owed whenever a client's socket was not writable (see
+ * docs/benchmarks.md, "Embedded broker"). Start and stop happen on one owned
  * thread so that activation returns at once; {@link EmbeddedBroker} is registered only while the broker accepts
  * connections. A configuration change restarts the broker.
  */
@@ -102,8 +105,9 @@ public final class EmbeddedBrokerComponent {
             return;
         }
         EmbeddedHiveMQ candidate = null;
-        // HiveMQ finds its JAXB implementation and other services through the context class loader: inside
-        // OSGi that must be this bundle's, which holds HiveMQ and its libraries
+        // JAXB (HiveMQ reads config.xml with it) and other libraries may look implementations up through the
+        // context class loader: inside OSGi that must be this bundle's, which holds HiveMQ and its libraries
+        // (not checked without it: Karaf's thread would offer another bundle's loader)
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(EmbeddedBrokerComponent.class.getClassLoader());
         try {
@@ -122,8 +126,7 @@ public final class EmbeddedBrokerComponent {
                     .build();
             candidate.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-                    ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.error("Embedded MQTT broker failed to start on {}:{}: {}", config.host(), config.port(),
                     cause.toString());
             status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "failed: " + cause);

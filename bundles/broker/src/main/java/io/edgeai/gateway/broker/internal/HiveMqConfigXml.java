@@ -2,8 +2,8 @@ package io.edgeai.gateway.broker.internal;
 
 /**
  * HiveMQ CE's {@code config.xml} for {@link BrokerSettings}: one TCP listener, sessions in memory or on disk
- * (RocksDB and Xodus files under the data folder), no usage
- * statistics sent anywhere, zero-byte client ids allowed (MQTT 3.1.1 and 5 let the server assign one).
+ * (RocksDB and Xodus files under the data folder), no usage statistics sent anywhere, zero-byte client ids
+ * allowed (MQTT 3.1.1 and 5 let the server assign one).
  */
 final class HiveMqConfigXml {
 
