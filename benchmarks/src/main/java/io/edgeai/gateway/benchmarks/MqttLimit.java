@@ -2,12 +2,19 @@ package io.edgeai.gateway.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
 
 /**
  * The raw MQTT limit: one Paho publisher, the broker, one Paho subscriber, on loopback, with the readings the
@@ -54,23 +61,44 @@ final class MqttLimit {
         }
     }
 
-    /** The gateway's embedded broker (Moquette 0.17) in this JVM, with the settings the gateway gives it. */
-    static final class Moquette implements AutoCloseable {
-        private final Server server = new Server();
+    /**
+     * The gateway's embedded broker (HiveMQ CE, embedded) in this JVM, with the settings the edgeai-broker bundle
+     * gives it by default (its HiveMqConfigXml): in memory, 100,000 queued messages per client, anonymous clients.
+     */
+    static final class EmbeddedBroker implements AutoCloseable {
+        private final EmbeddedHiveMQ server;
         private final int port;
 
-        Moquette(int port, Path dataDir) throws Exception {
+        EmbeddedBroker(int port, Path dataDir) throws Exception {
             this.port = port;
-            Files.createDirectories(dataDir);
-            Properties props = new Properties();
-            props.setProperty("host", "127.0.0.1");
-            props.setProperty("port", Integer.toString(port));
-            props.setProperty("allow_anonymous", "true");
-            props.setProperty("persistence_enabled", "false");
-            props.setProperty("data_path", dataDir.toString());
-            props.setProperty("netty.mqtt.message_size", Integer.toString(16 * 1024 * 1024));
-            props.setProperty("telemetry_enabled", "false");
-            server.startServer(new MemoryConfig(props));
+            Path conf = Files.createDirectories(dataDir.resolve("conf"));
+            Files.writeString(conf.resolve("config.xml"), "<hivemq><listeners><tcp-listener><port>" + port
+                    + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>"
+                    + "<mqtt><queued-messages><max-queue-size>100000</max-queue-size><strategy>discard</strategy>"
+                    + "</queued-messages><packets><max-packet-size>16777216</max-packet-size></packets></mqtt>"
+                    + "<security><allow-empty-client-id><enabled>true</enabled></allow-empty-client-id></security>"
+                    + "<persistence><mode>in-memory</mode></persistence>"
+                    + "<anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics></hivemq>");
+            ExtensionMain allowAll = new ExtensionMain() {
+                @Override
+                public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
+                    Services.securityRegistry().setAuthenticatorProvider(
+                            i -> (SimpleAuthenticator) (input, output) -> output.authenticateSuccessfully());
+                }
+
+                @Override
+                public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {
+                    // nothing held
+                }
+            };
+            server = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
+                    .withDataFolder(Files.createDirectories(dataDir.resolve("data")))
+                    .withExtensionsFolder(Files.createDirectories(dataDir.resolve("extensions")))
+                    .withoutLoggingBootstrap()
+                    .withEmbeddedExtension(EmbeddedExtension.builder().withId("bench-allow-all")
+                            .withName("allow all").withVersion("1").withExtensionMain(allowAll).build())
+                    .build();
+            server.start().get(60, TimeUnit.SECONDS);
         }
 
         String uri() {
@@ -78,8 +106,9 @@ final class MqttLimit {
         }
 
         @Override
-        public void close() {
-            server.stopServer();
+        public void close() throws Exception {
+            server.stop().get(30, TimeUnit.SECONDS);
+            server.close();
         }
     }
 }

@@ -121,7 +121,7 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         String topic = "sensors/" + deviceId + "/temperature";
         // a separate asynchronous publisher keeps up to 200 QoS 1 messages in flight (a synchronous
         // client waits for every PUBACK and takes minutes for this series; with 1000 in flight the
-        // embedded Moquette was seen to fall minutes behind with its PUBACKs on a loaded 2-core CI box)
+        // embedded broker of the time, Moquette 0.17, was seen to fall minutes behind with its PUBACKs)
         MqttAsyncClient publisher = new MqttAsyncClient(device.getServerURI(), deviceId + "-pub", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(200);

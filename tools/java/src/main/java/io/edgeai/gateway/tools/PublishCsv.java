@@ -33,6 +33,12 @@ public final class PublishCsv {
             System.exit(2);
         }
         Path file = Path.of(args[0]);
+        if (!Files.isReadable(file)) {
+            // paths are relative to where it runs: the README's sample is in the repository
+            System.err.println("publish-csv: cannot read " + file.toAbsolutePath() + " (the README's sample series is "
+                    + "integration-tests/src/test/resources/nab/machine_temperature_system_failure.csv)");
+            System.exit(2);
+        }
         String broker = "tcp://127.0.0.1:1883";
         String topic = "sensors/machine-1/temperature";
         double rate = 200;

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /** Configuration of the embedded MQTT broker (PID {@code edgeai.broker}). */
 @ObjectClassDefinition(
         name = "EdgeAI embedded MQTT broker",
-        description = "An in-process MQTT 3.1.1 broker (Moquette) for boxes without one. "
+        description = "An in-process MQTT 3.1, 3.1.1 and 5 broker (HiveMQ Community Edition) for boxes without one. "
                 + "Switch it off to use an external broker.")
 public @interface BrokerConfig {
 
@@ -27,20 +27,30 @@ public @interface BrokerConfig {
     boolean allowAnonymous() default true;
 
     @AttributeDefinition(name = "Password file",
-            description = "Moquette password file, one 'user:sha256-hex-of-password' per line. "
+            description = "Password file, one 'user:sha256-hex-of-password' per line. "
                     + "Required when the host is not a loopback address. Empty: none.")
     String passwordFile() default "";
 
     @AttributeDefinition(name = "Persistence",
-            description = "Keep sessions, subscriptions and queued QoS 1/2 messages on disk across restarts.")
+            description = "Keep sessions, subscriptions, retained and queued QoS 1/2 messages on disk (under the "
+                    + "data directory) across restarts. Off: in memory while the broker runs.")
     boolean persistenceEnabled() default false;
 
     @AttributeDefinition(name = "Data directory",
-            description = "Where persistence writes. A relative path is resolved against Karaf's data directory.")
+            description = "Where the broker keeps its files (its generated config.xml; with persistence, its "
+                    + "stores). "
+                    + "A relative path is resolved against Karaf's data directory.")
     String dataDir() default "edgeai-broker";
 
     @AttributeDefinition(name = "Max message size",
             description = "Largest MQTT packet accepted, in bytes; bigger ones close the client's connection.",
             min = "1024")
     int maxMessageSize() default 16777216;
+
+    @AttributeDefinition(name = "Max queued messages per client",
+            description = "QoS 1 and 2 messages kept for one client beyond its in-flight window, or while its "
+                    + "persistent session is offline. When full, newer messages for that client are discarded "
+                    + "(counted by the broker). QoS 0 messages to a connected client are not queued here.",
+            min = "1")
+    long maxQueuedMessages() default 100000;
 }

@@ -1,13 +1,19 @@
 package io.edgeai.gateway.broker.internal;
 
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.edgeai.gateway.api.BrokerStatus;
 import io.edgeai.gateway.api.EmbeddedBroker;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Moquette while this component is active. Start and stop happen on one owned thread so that
- * activation returns at once; {@link EmbeddedBroker} is registered only while the broker accepts
+ * Runs HiveMQ Community Edition (embedded) while this component is active. It replaced Moquette 0.17, which
+ * dropped QoS 0 publishes and even the PUBACKs it owed whenever a client's socket was not writable (see
+ * docs/benchmarks.md, "Embedded broker"). Start and stop happen on one owned
+ * thread so that activation returns at once; {@link EmbeddedBroker} is registered only while the broker accepts
  * connections. A configuration change restarts the broker.
  */
 // registered from code, so bnd cannot see it: declared for resolvers (Karaf features enforce osgi.service)
@@ -41,7 +49,9 @@ public final class EmbeddedBrokerComponent {
     static final String PROP_PORT = "edgeai.broker.port";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerComponent.class);
-    private static final String IMPLEMENTATION = "Moquette " + Server.MOQUETTE_VERSION;
+    static final String IMPLEMENTATION = implementation();
+    static final String RUNNING_DETAIL = "MQTT 3.1, 3.1.1 and 5; sessions ";
+    private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     private final BundleContext context;
@@ -50,7 +60,7 @@ public final class EmbeddedBrokerComponent {
     // written on the owner thread, read by status() from any thread
     private volatile BrokerStatus status;
     // owner thread only
-    private Server server;
+    private EmbeddedHiveMQ server;
     private ServiceRegistration<EmbeddedBroker> registration;
 
     @Activate
@@ -75,7 +85,7 @@ public final class EmbeddedBrokerComponent {
         }
         owner.execute(this::stop);
         owner.shutdown();
-        // wait (Netty's graceful shutdown takes ~2 s), so a restarted component can bind the same port again
+        // wait, so a restarted component can bind the same port again
         try {
             if (!owner.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warn("Embedded MQTT broker did not stop within {} s", STOP_TIMEOUT_SECONDS);
@@ -86,32 +96,54 @@ public final class EmbeddedBrokerComponent {
     }
 
     private void start() {
-        Properties props;
+        BrokerSettings settings;
         try {
-            props = MoquetteSettings.from(config, dataRoot());
-        } catch (MoquetteSettings.RefusedException e) {
-            LOG.error("Embedded MQTT broker not started: {}", e.getMessage());
+            settings = BrokerSettings.from(config, dataRoot());
+        } catch (BrokerSettings.RefusedException e) {
+            LOG.error("Embedded MQTT broker not started (PID {}): {}", PID, e.getMessage());
             status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, e.getMessage());
             return;
         }
-        Server candidate = new Server();
+        EmbeddedHiveMQ candidate = null;
+        // JAXB (HiveMQ reads config.xml with it) and other libraries may look implementations up through the
+        // context class loader: inside OSGi that must be this bundle's, which holds HiveMQ and its libraries
+        // (not checked without it: Karaf's thread would offer another bundle's loader)
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(EmbeddedBrokerComponent.class.getClassLoader());
         try {
-            candidate.startServer(new MemoryConfig(props));
+            candidate = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(folder(settings, "conf", HiveMqConfigXml.of(settings)))
+                    .withDataFolder(folder(settings, "data", null))
+                    .withExtensionsFolder(folder(settings, "extensions", null))
+                    // logging stays with the framework's SLF4J (Karaf's pax-logging), not HiveMQ's logback
+                    .withoutLoggingBootstrap()
+                    .withEmbeddedExtension(EmbeddedExtension.builder()
+                            .withId("edgeai-security").withName("EdgeAI client authentication")
+                            .withVersion("1").withPriority(1000)
+                            .withExtensionMain(new SecurityExtension(
+                                    new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords())))
+                            .build())
+                    .build();
+            candidate.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.error("Embedded MQTT broker failed to start on {}:{}: {}", config.host(), config.port(), e.toString());
-            status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "failed: " + e);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            LOG.error("Embedded MQTT broker failed to start on {}:{}: {}", config.host(), config.port(),
+                    cause.toString());
+            status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "failed: " + cause);
             stopQuietly(candidate);
             return;
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
         server = candidate;
-        // not Server.getPort(): it races with Netty's bind listener on a plain HashMap
-        int port = config.port();
-        status = new BrokerStatus(true, config.host(), port, IMPLEMENTATION, "running");
+        // edgeai:status prints running / stopped itself: the detail says what kind of broker this is
+        status = new BrokerStatus(true, settings.host(), settings.port(), IMPLEMENTATION,
+                RUNNING_DETAIL + (settings.persistent() ? "on disk" : "in memory"));
         Dictionary<String, Object> serviceProps = new Hashtable<>();
-        serviceProps.put(PROP_HOST, config.host());
-        serviceProps.put(PROP_PORT, port);
+        serviceProps.put(PROP_HOST, settings.host());
+        serviceProps.put(PROP_PORT, settings.port());
         registration = context.registerService(EmbeddedBroker.class, this::status, serviceProps);
-        LOG.info("Embedded MQTT broker listening on {}:{}", config.host(), port);
+        LOG.info("Embedded MQTT broker ({}) listening on {}:{}", IMPLEMENTATION, settings.host(), settings.port());
     }
 
     private void stop() {
@@ -131,16 +163,46 @@ public final class EmbeddedBrokerComponent {
         status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "stopped");
     }
 
-    private static void stopQuietly(Server s) {
-        try {
-            s.stopServer();
-        } catch (RuntimeException e) {
-            LOG.debug("Moquette did not stop cleanly", e);
+    private static void stopQuietly(EmbeddedHiveMQ s) {
+        if (s == null) {
+            return;
         }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(EmbeddedBrokerComponent.class.getClassLoader());
+        try {
+            s.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            s.close();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("HiveMQ did not stop cleanly", e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** A folder under the data directory; with {@code configXml}, HiveMQ's config.xml written into it. */
+    private static Path folder(BrokerSettings settings, String name, String configXml) throws IOException {
+        Path folder = Files.createDirectories(settings.dataDir().resolve(name));
+        if (configXml != null) {
+            Files.writeString(folder.resolve("config.xml"), configXml, StandardCharsets.UTF_8);
+        }
+        return folder;
     }
 
     private static Path dataRoot() {
         return Path.of(System.getProperty("karaf.data", "."));
+    }
+
+    private static String implementation() {
+        Properties props = new Properties();
+        try (InputStream in = EmbeddedBrokerComponent.class.getResourceAsStream("broker.properties")) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return props.getProperty("implementation");
     }
 
     BrokerStatus status() {

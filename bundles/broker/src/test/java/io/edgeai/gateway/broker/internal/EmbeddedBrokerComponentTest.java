@@ -32,7 +32,7 @@ class EmbeddedBrokerComponentTest {
                 TestConfigs.of(BrokerConfig.class, Map.of("port", freePort())));
         try {
             BrokerStatus status = awaitRunning(bundle);
-            assertEquals("Moquette 0.17", status.implementation());
+            assertEquals("HiveMQ CE 2025.5", status.implementation());
 
             MqttClient client = new MqttClient("tcp://127.0.0.1:" + status.port(), "broker-test",
                     new MemoryPersistence());
@@ -72,6 +72,17 @@ class EmbeddedBrokerComponentTest {
             }
             assertNull(bundle.registered.get());
         }
+        // stopped means stopped: none of the broker's threads outlive it (bundle:stop / bundle:start in a loop)
+        await().atMost(STARTUP).until(() -> brokerThreads().isEmpty());
+    }
+
+    /** Threads HiveMQ and the component start, by name. */
+    static java.util.List<String> brokerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("hivemq-") || n.contains("-hivemq-") || n.startsWith("edgeai-broker")
+                        || n.startsWith("scheduled-persistence") || n.startsWith("global-traffic-shaper")
+                        || n.startsWith("idle-timeout-task") || n.startsWith("extension-"))
+                .collect(java.util.stream.Collectors.toList());
     }
 
     @Test
@@ -91,7 +102,7 @@ class EmbeddedBrokerComponentTest {
     @Test
     void withAPasswordFileOnlyKnownUsersWithTheRightPasswordGetIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        // Moquette's format: user:sha256-hex-of-password
+        // the password file format: user:sha256-hex-of-password
         String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest("s3cret-broker-pw".getBytes(StandardCharsets.UTF_8)));
         java.nio.file.Path passwords = java.nio.file.Files.writeString(dir.resolve("passwords"), "device-1:" + hash + "\n");
@@ -101,7 +112,7 @@ class EmbeddedBrokerComponentTest {
         try {
             BrokerStatus status = awaitRunning(bundle);
             String uri = "tcp://127.0.0.1:" + status.port();
-            // Moquette answers both with "bad user name or password" (CONNACK 4)
+            // both get "bad user name or password" (CONNACK 4)
             assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
                     connectFails(uri, null, null), "anonymous");
             assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,

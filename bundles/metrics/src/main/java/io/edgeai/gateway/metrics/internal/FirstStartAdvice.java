@@ -1,9 +1,11 @@
 package io.edgeai.gateway.metrics.internal;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,12 +32,29 @@ public final class FirstStartAdvice {
         }
         List<String> users = users(Path.of(etc, "users.properties"));
         if (users.isEmpty()) {
-            LOG.info("No console users are configured (etc/users.properties): SSH (127.0.0.1:8101), JMX and "
+            LOG.info("No console users are configured (etc/users.properties): SSH (" + sshAddress(Path.of(etc,
+                    "org.apache.karaf.shell.cfg")) + "), JMX and "
                     + "bin/client accept no login; the local console (bin/karaf) works. To add an administrator, "
                     + "add to etc/users.properties the lines 'NAME = YOUR-PASSWORD,_g_:admingroup' and "
                     + "'_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh' (the password is stored "
                     + "hashed on first use), or an SSH key in etc/keys.properties. See the README, 'Security'.");
         }
+    }
+
+    /**
+     * @param shellCfg Karaf's etc/org.apache.karaf.shell.cfg
+     * @return its {@code sshHost:sshPort}, with Karaf's defaults for what it does not set
+     */
+    static String sshAddress(Path shellCfg) {
+        Properties props = new Properties();
+        if (Files.isReadable(shellCfg)) {
+            try (Reader in = Files.newBufferedReader(shellCfg)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.debug("Cannot read {}: {}", shellCfg, e.getMessage());
+            }
+        }
+        return props.getProperty("sshHost", "0.0.0.0").trim() + ":" + props.getProperty("sshPort", "8101").trim();
     }
 
     /**

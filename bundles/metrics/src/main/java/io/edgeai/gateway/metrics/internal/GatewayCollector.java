@@ -1,8 +1,11 @@
 package io.edgeai.gateway.metrics.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -26,14 +29,20 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Turns the gateway's services into Prometheus metric snapshots at scrape time. The counters live in the
  * services (pipelines, connections, model runners); this only reads them, so nothing is counted twice and
  * a service that goes away simply disappears from the next scrape.
  */
 final class GatewayCollector implements MultiCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayCollector.class);
     private final Supplier<GatewayServices> services;
     private final Supplier<Boolean> healthy;
+    // parts that failed once: their first failure is a WARN, later ones DEBUG (a scrape runs every few seconds)
+    private final Set<String> failedParts = ConcurrentHashMap.newKeySet();
 
     GatewayCollector(Supplier<GatewayServices> services, Supplier<Boolean> healthy) {
         this.services = services;
@@ -44,9 +53,47 @@ final class GatewayCollector implements MultiCollector {
     public MetricSnapshots collect() {
         GatewayServices s = services.get();
         MetricSnapshots.Builder out = MetricSnapshots.builder();
+        // each part on its own: a service that fails (or goes away) mid-scrape costs its own metrics, logged,
+        // never the endpoint (Prometheus would see HTTP 500 for every metric)
+        part("pipelines", () -> pipelines(s, out));
+        part("pipeline details", () -> pipelineDetails(s, out));
+        part("models", () -> models(s, out));
+        part("connections", () -> connections(s, out));
+        part("embedded broker", () -> broker(s, out));
+        part("health", () -> health(out));
+        return out.build();
+    }
+
+    private void part(String name, Runnable part) {
+        try {
+            part.run();
+        } catch (RuntimeException e) {
+            if (failedParts.add(name)) {
+                LOG.warn("Metrics: the {} part of /metrics was skipped: {} (further failures of it at DEBUG)", name,
+                        e.toString());
+            } else {
+                LOG.debug("Metrics: the {} part of /metrics was skipped", name, e);
+            }
+        }
+    }
+
+    /** A service's status, or null (logged at DEBUG) when the service fails, e.g. while it is stopping. */
+    private static <T> T statusOrNull(Supplier<T> status, String what) {
+        try {
+            return status.get();
+        } catch (RuntimeException e) {
+            LOG.debug("Metrics: {} left out of this scrape: {}", what, e.toString());
+            return null;
+        }
+    }
+
+    private void pipelines(GatewayServices s, MetricSnapshots.Builder out) {
         List<PipelineStatus> pipelines = new ArrayList<>();
         for (Pipeline p : s.pipelines()) {
-            pipelines.add(p.status());
+            PipelineStatus status = statusOrNull(p::status, "pipeline " + p.name());
+            if (status != null) {
+                pipelines.add(status);
+            }
         }
         out.metricSnapshot(counter("edgeai_pipeline_messages_received", "Inputs taken from the broker.",
                 pipelines, PipelineStatus::received));
@@ -70,12 +117,18 @@ final class GatewayCollector implements MultiCollector {
         out.metricSnapshot(gauge("edgeai_pipeline_alarms_active", "Series whose alarm is on.", pipelines,
                 PipelineStatus::alarmsActive));
 
+    }
+
+    private void pipelineDetails(GatewayServices s, MetricSnapshots.Builder out) {
         CounterSnapshot.Builder byCode = CounterSnapshot.builder().name("edgeai_pipeline_rejections")
                 .help("Rejected inputs by dead-letter code.");
         HistogramSnapshot.Builder stages = HistogramSnapshot.builder().name("edgeai_pipeline_stage_seconds")
                 .help("Latency of each pipeline stage; total is from receipt to publish.").unit(Unit.SECONDS);
         for (Pipeline p : s.pipelines()) {
             String name = p.name();
+            if (statusOrNull(p::status, "pipeline " + name) == null) {
+                continue;
+            }
             for (Map.Entry<String, Long> e : p.rejectedByCode().entrySet()) {
                 byCode.dataPoint(CounterDataPointSnapshot.builder().value(e.getValue())
                         .labels(Labels.of("pipeline", name, "code", e.getKey())).build());
@@ -87,13 +140,22 @@ final class GatewayCollector implements MultiCollector {
         out.metricSnapshot(byCode.build());
         out.metricSnapshot(stages.build());
 
+    }
+
+    private void models(GatewayServices s, MetricSnapshots.Builder out) {
         HistogramSnapshot.Builder inference = HistogramSnapshot.builder().name("edgeai_model_inference_seconds")
                 .help("Latency of one model run (a batch) in ONNX Runtime.").unit(Unit.SECONDS);
         CounterSnapshot.Builder inferences = CounterSnapshot.builder().name("edgeai_model_inferences")
                 .help("Items inferred since the model version was loaded.");
         CounterSnapshot.Builder failures = CounterSnapshot.builder().name("edgeai_model_inference_failures")
                 .help("Failed inferences since the model version was loaded.");
+        // one data point per name@version: the same version registered twice (seen while a removed version's
+        // runner was still going away) would make the whole scrape fail on duplicate labels
+        Set<String> seen = new HashSet<>();
         for (ModelRunner m : s.models()) {
+            if (!seen.add(m.info().name() + "@" + m.info().version())) {
+                continue;
+            }
             Labels l = Labels.of("model", m.info().name(), "version", m.info().version());
             inferences.dataPoint(CounterDataPointSnapshot.builder().value(m.inferenceCount()).labels(l).build());
             failures.dataPoint(CounterDataPointSnapshot.builder().value(m.failureCount()).labels(l).build());
@@ -103,9 +165,15 @@ final class GatewayCollector implements MultiCollector {
         out.metricSnapshot(failures.build());
         out.metricSnapshot(inference.build());
 
+    }
+
+    private void connections(GatewayServices s, MetricSnapshots.Builder out) {
         List<ConnectionStatus> connections = new ArrayList<>();
         for (MqttConnection c : s.connections()) {
-            connections.add(c.status());
+            ConnectionStatus status = statusOrNull(c::status, "connection");
+            if (status != null) {
+                connections.add(status);
+            }
         }
         out.metricSnapshot(gaugeOf("edgeai_mqtt_connected", "1 while the broker connection is up.", connections,
                 ConnectionStatus::name, c -> c.state() == ConnectionState.CONNECTED ? 1 : 0, "connection"));
@@ -121,15 +189,20 @@ final class GatewayCollector implements MultiCollector {
         out.metricSnapshot(counterOf("edgeai_mqtt_reconnects", "Successful connects after the first.", connections,
                 ConnectionStatus::name, ConnectionStatus::reconnects, "connection"));
 
+    }
+
+    private void broker(GatewayServices s, MetricSnapshots.Builder out) {
         out.metricSnapshot(GaugeSnapshot.builder().name("edgeai_embedded_broker_running")
                 .help("1 while the embedded MQTT broker accepts connections.")
                 .dataPoint(GaugeDataPointSnapshot.builder()
                         .value(s.brokers().stream().anyMatch(b -> b.status().running()) ? 1 : 0).build())
                 .build());
+    }
+
+    private void health(MetricSnapshots.Builder out) {
         out.metricSnapshot(GaugeSnapshot.builder().name("edgeai_healthy")
                 .help("1 while the health check (/health) passes.")
                 .dataPoint(GaugeDataPointSnapshot.builder().value(healthy.get() ? 1 : 0).build()).build());
-        return out.build();
     }
 
     private static CounterSnapshot counter(String name, String help, List<PipelineStatus> pipelines,

@@ -21,4 +21,13 @@ class FirstStartAdviceTest {
         assertEquals(List.of("admin"), FirstStartAdvice.users(edited));
         assertEquals(List.of(), FirstStartAdvice.users(dir.resolve("missing")));
     }
+
+    @Test
+    void theAdviceNamesTheConfiguredSshAddress(@TempDir Path dir) throws Exception {
+        Path shell = Files.writeString(dir.resolve("org.apache.karaf.shell.cfg"), String.join("\n",
+                "# Via sshPort and sshHost you define the address you can login into Karaf.", "sshPort = 18101",
+                "sshHost = 127.0.0.1", ""));
+        assertEquals("127.0.0.1:18101", FirstStartAdvice.sshAddress(shell));
+        assertEquals("0.0.0.0:8101", FirstStartAdvice.sshAddress(dir.resolve("missing")));
+    }
 }

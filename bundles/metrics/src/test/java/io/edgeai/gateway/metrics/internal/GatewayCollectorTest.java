@@ -59,6 +59,68 @@ class GatewayCollectorTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** A model runner as the model extender registers one: only its identity and counters matter here. */
+    private static io.edgeai.gateway.api.ModelRunner model(String name, String version, long inferences) {
+        io.edgeai.gateway.api.ModelInfo info = new io.edgeai.gateway.api.ModelInfo(name, version, "", List.of(),
+                List.of(), Map.of(), "", "CPU", "", 0, List.of());
+        return new io.edgeai.gateway.api.ModelRunner() {
+            @Override
+            public io.edgeai.gateway.api.ModelInfo info() {
+                return info;
+            }
+
+            @Override
+            public float[][] run(float[][] batch) {
+                return batch;
+            }
+
+            @Override
+            public long inferenceCount() {
+                return inferences;
+            }
+
+            @Override
+            public long failureCount() {
+                return 0;
+            }
+        };
+    }
+
+    @Test
+    void aModelVersionListedTwiceOrAFailingServiceNeverTakesTheEndpointDown() throws Exception {
+        // seen after a model version was removed: the same name@version twice among the runners, which made
+        // every scrape fail with HTTP 500 until a restart
+        Pipeline broken = new Pipeline() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public PipelineStatus status() {
+                throw new IllegalStateException("pipeline stopping");
+            }
+
+            @Override
+            public Map<String, LatencyHistogram> stageLatencies() {
+                return Map.of();
+            }
+
+            @Override
+            public Map<String, Long> rejectedByCode() {
+                return Map.of();
+            }
+        };
+        GatewayServices s = new GatewayServices(List.of(broken), List.of(),
+                List.of(model("nab-ae", "1.1.0", 5), model("nab-ae", "1.1.0", 7), model("nab-ae", "1.0.0", 1)),
+                List.of(), List.of(), List.of());
+        String text = scrape(s);
+        assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.1.0\"} 5.0"), text);
+        assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.0.0\"} 1.0"), text);
+        assertTrue(text.contains("edgeai_embedded_broker_running 0.0"), text);
+        assertFalse(text.contains("edgeai_pipeline_messages_received_total{pipeline=\"broken\"}"), text);
+    }
+
     @Test
     void pipelineCountersQueueAndStageHistogramsAreExposed() throws Exception {
         LatencyRecorder r = new LatencyRecorder();

@@ -56,6 +56,12 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     static final long SHARE_UNSUBSCRIBE_MILLIS = 5000;
     /** How long closing waits for stored messages to go out. */
     static final long CLOSE_FLUSH_MILLIS = 3000;
+    /**
+     * Before the first connection, failures this soon after start are expected, not an outage: the embedded
+     * broker starts in the same framework a few seconds after the connection (HiveMQ: ~2 s), and a broker
+     * booted alongside the gateway likewise. They are logged at INFO once; a WARN only after this long.
+     */
+    static final long STARTUP_GRACE_MILLIS = 30_000;
 
     /** Most unclaimed QoS 1/2 messages kept for a subscription that is not made yet (after a restart). */
     private static final int MAX_UNCLAIMED = 10_000;
@@ -416,6 +422,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         warnIfCredentialsInClear(settings);
         long delay = settings.reconnectMinDelayMs();
         boolean first = true;
+        boolean waitingLogged = false;
+        long startedNanos = System.nanoTime();
         while (running) {
             if (client.isConnected()) {
                 awaitChange(1000);
@@ -447,7 +455,17 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
                     return;
                 }
                 setState(ConnectionState.DISCONNECTED, describe(e));
-                if (!outageLogged) {
+                boolean starting = first && System.nanoTime() - startedNanos
+                        < TimeUnit.MILLISECONDS.toNanos(STARTUP_GRACE_MILLIS);
+                if (starting) {
+                    if (!waitingLogged) {
+                        waitingLogged = true;
+                        LOG.info("MQTT connection {} waiting for the broker at {} ({}); retrying", settings.name(),
+                                settings.serverUri(), lastError);
+                    } else {
+                        LOG.debug("MQTT connection {} retry failed: {}", settings.name(), lastError);
+                    }
+                } else if (!outageLogged) {
                     outageLogged = true;
                     LOG.warn("MQTT connection {} to {} failed: {}; retrying with back-off (further failures at DEBUG)",
                             settings.name(), settings.serverUri(), lastError);

@@ -107,7 +107,7 @@ public @interface TextPipelineConfig {
     @AttributeDefinition(name = "Share group", description = "Subscribe through the MQTT shared subscription "
             + "$share/<group>/<input topic>, so the broker hands each input to one gateway of those subscribing with "
             + "the same group (scale-out of this stateless pipeline). Empty: a plain subscription. Needs a broker with "
-            + "shared subscriptions (Mosquitto 2, EMQX, HiveMQ, VerneMQ); the embedded Moquette 0.17 has none.")
+            + "shared subscriptions (the embedded broker, Mosquitto 2, EMQX, HiveMQ, VerneMQ).")
     String shareGroup() default "";
 
     /** @return overflow policy */
