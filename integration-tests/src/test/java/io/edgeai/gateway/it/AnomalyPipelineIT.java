@@ -147,7 +147,14 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             disconnect(publisher);
         }
         int n = series.rows.size();
-        Poll.until(n + " results (have " + results.size() + ")", SERIES_TIMEOUT, () -> results.size() >= n);
+        try {
+            Poll.until(n + " results", SERIES_TIMEOUT, () -> results.size() >= n);
+        } catch (AssertionError e) {
+            // say where the readings stopped: the pipeline's and the connection's own counters
+            throw new AssertionError(e.getMessage() + ": have " + results.size() + "; device connected "
+                    + device.isConnected() + "; pipeline " + service(Pipeline.class).status() + "; connection "
+                    + service(MqttConnection.class).status(), e);
+        }
         assertEquals("exactly one result per reading", n, results.size());
 
         String model = service(ModelRunner.class, "(edgeai.model.name=nab-ae)").info().id();
