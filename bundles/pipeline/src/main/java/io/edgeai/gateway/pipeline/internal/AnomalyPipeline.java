@@ -14,6 +14,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 import org.osgi.framework.VersionRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 
 import io.edgeai.gateway.api.GroupMembership;
 import io.edgeai.gateway.api.LatencyHistogram;
@@ -34,6 +37,7 @@ import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnomalyPipelineConfig.class, factory = true)
 public final class AnomalyPipeline implements Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(AnomalyPipeline.class);
     private final MqttConnection connection;
     private final ModelRegistry registry;
     private final ModelChoice models = new ModelChoice();
@@ -53,7 +57,13 @@ public final class AnomalyPipeline implements Pipeline {
             @Reference(name = "registry") ModelRegistry registry, AnomalyPipelineConfig config) {
         this.connection = connection;
         this.registry = registry;
-        PipelineSettings settings = PipelineSettings.from(config);
+        PipelineSettings settings;
+        try {
+            settings = PipelineSettings.checked(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Pipeline {} not started, its configuration is refused: {}", config.name(), e.getMessage());
+            throw e;
+        }
         applyPin(settings);
         this.worker = newWorker(settings, scaleOut(config));
         this.worker.start();
@@ -149,8 +159,15 @@ public final class AnomalyPipeline implements Pipeline {
      */
     @Modified
     void modified(AnomalyPipelineConfig config) {
-        PipelineSettings next = PipelineSettings.from(config);
         PipelineWorker w = worker;
+        PipelineSettings next;
+        try {
+            next = PipelineSettings.checked(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Pipeline {}: configuration change not applied, it keeps running with the settings it had: {}",
+                    w.settings().name(), e.getMessage());
+            return;
+        }
         if (!next.modelVersionRange().equals(pinText) || !next.name().equals(w.settings().name())) {
             registry.release(owner());
             applyPin(next);

@@ -92,6 +92,41 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         }
     }
 
+    /**
+     * Reads every property of the configuration once before building the settings, so that a value Config Admin
+     * cannot convert (a word where a number belongs) is reported as one line naming the property instead of a
+     * stack trace from the component runtime.
+     *
+     * @param c the configuration
+     * @return the settings
+     * @throws IllegalArgumentException naming the property and what is wrong with its value
+     */
+    static PipelineSettings checked(AnomalyPipelineConfig c) {
+        for (java.lang.reflect.Method m : AnomalyPipelineConfig.class.getDeclaredMethods()) {
+            if (m.getParameterCount() != 0) {
+                continue;
+            }
+            try {
+                m.invoke(c);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                Throwable root = e.getCause();
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                throw new IllegalArgumentException(property(m.getName()) + " is not a valid "
+                        + m.getReturnType().getSimpleName() + " (" + root.getMessage() + ")", root);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return from(c);
+    }
+
+    /** The configuration property a component property type's method reads (DS name mapping: {@code _} is a dot, {@code __} an underscore). */
+    static String property(String method) {
+        return method.replace("__", "\u0001").replace('_', '.').replace('\u0001', '_');
+    }
+
     static PipelineSettings from(AnomalyPipelineConfig c) {
         String policy = c.overflowPolicy().trim();
         if (!OVERFLOW_POLICIES.contains(policy)) {
