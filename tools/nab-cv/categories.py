@@ -4,10 +4,10 @@
 Scores the results with NAB's scorer (standard profile, corpus threshold swept over all series), sums the
 per-series raw scores per category and normalises them as NAB normalises a corpus (100 * (raw + windows)
 / (2 * windows)). The reference columns sum the per-file standard scores of
-data/nab/reference/per_file_standard_scores.csv (each detector at its own NAB threshold) over the same
+tools/nab/reference/per_file_standard_scores.csv (each detector at its own NAB threshold) over the same
 series. A category without windows shows its raw score (false-positive penalties only).
 
-usage: tools/nab-cv/categories.py --nab ../shared RESULTS_DIR [--detectors numenta,ARTime,contextOSE]
+usage: tools/nab-cv/categories.py RESULTS_DIR [--detectors numenta,ARTime,contextOSE]
 """
 import argparse
 import collections
@@ -20,19 +20,18 @@ import sys
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--nab", required=True, help="folder with data/nab and tools/nab_score.py (../shared)")
     ap.add_argument("results", help="results folder written by tools/replay-nab")
     ap.add_argument("--detectors", default="numenta,ARTime,contextOSE")
     a = ap.parse_args()
-    nab = os.path.abspath(a.nab)
-    cmd = [sys.executable, os.path.join(nab, "tools/nab_score.py"), "--data", os.path.join(nab, "data/nab/data"),
-           "--windows", os.path.join(nab, "data/nab/labels/combined_windows.json"),
-           "--profiles", os.path.join(nab, "data/nab/config/profiles.json"),
+    nab = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "nab")
+    cmd = [sys.executable, os.path.join(nab, "nab_score.py"), "--data", os.path.join(nab, "data"),
+           "--windows", os.path.join(nab, "labels/combined_windows.json"),
+           "--profiles", os.path.join(nab, "config/profiles.json"),
            "--results", os.path.abspath(a.results), "--profile", "standard", "--json"]
     profile = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["profiles"][0]
     detectors = a.detectors.split(",")
     reference = collections.defaultdict(dict)
-    with open(os.path.join(nab, "data/nab/reference/per_file_standard_scores.csv")) as f:
+    with open(os.path.join(nab, "reference/per_file_standard_scores.csv")) as f:
         for row in csv.DictReader(f):
             reference[row["File"]][row["Detector"]] = float(row["Score"])
     categories = collections.OrderedDict()

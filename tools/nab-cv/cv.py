@@ -8,9 +8,8 @@ threshold are then scored on the held-out fold. The held-out raw scores of all f
 normalised over all windows, as NAB normalises a corpus. Nothing of a held-out series (labels,
 scores) takes part in choosing its variant or threshold.
 
-usage: tools/nab-cv/cv.py --nab ../shared [--variants tools/nab-cv/variants.json] [--out target/nab-cv]
-       [--folds 2,5,37]
-Needs the built tools/java (tools/replay-nab builds it) and NAB's scorer (../shared/tools/nab_score.py).
+usage: tools/nab-cv/cv.py [--variants tools/nab-cv/variants.json] [--out target/nab-cv] [--folds 2,5,37]
+Needs the built tools/java (tools/replay-nab builds it); data, labels and NAB's scorer are in tools/nab.
 """
 import argparse
 import glob
@@ -22,6 +21,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+NAB = os.path.join(REPO, "tools", "nab")
 DESCRIPTOR = os.path.join(REPO, "bundles/models/anomaly-ae/src/main/resources/model")
 
 
@@ -52,10 +52,10 @@ def subset(out, tag, series, data):
     return d
 
 
-def score(nab, data, results, threshold=None):
-    cmd = [sys.executable, os.path.join(nab, "tools/nab_score.py"), "--data", data,
-           "--windows", os.path.join(nab, "data/nab/labels/combined_windows.json"),
-           "--profiles", os.path.join(nab, "data/nab/config/profiles.json"),
+def score(data, results, threshold=None):
+    cmd = [sys.executable, os.path.join(NAB, "nab_score.py"), "--data", data,
+           "--windows", os.path.join(NAB, "labels/combined_windows.json"),
+           "--profiles", os.path.join(NAB, "config/profiles.json"),
            "--results", results, "--profile", "standard", "--json"]
     if threshold is not None:
         cmd += ["--threshold", repr(threshold)]
@@ -65,23 +65,21 @@ def score(nab, data, results, threshold=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--nab", required=True, help="folder with data/nab and tools/nab_score.py (../shared)")
     ap.add_argument("--variants", default=os.path.join(HERE, "variants.json"))
     ap.add_argument("--out", default=os.path.join(REPO, "target/nab-cv"))
     ap.add_argument("--folds", default="2,5,37", help="fold counts, comma-separated")
     a = ap.parse_args()
-    nab = os.path.abspath(a.nab)
-    data = os.path.join(nab, "data/nab/data")
+    data = os.path.join(NAB, "data")
     out = os.path.abspath(a.out)
     with open(a.variants) as f:
         variants = {k: v for k, v in json.load(f).items() if not k.startswith("_")}
     results = {}
     for name, overrides in variants.items():
         results[name] = replay(name, overrides, data, out)
-        raw, thr, _ = score(nab, data, results[name])
+        raw, thr, _ = score(data, results[name])
         print(f"in-sample  {name:22s} raw {raw:8.3f}  threshold {thr!r}", flush=True)
     series = sorted(os.path.relpath(p, data) for p in glob.glob(os.path.join(data, "*", "*.csv")))
-    windows = score(nab, data, results[next(iter(variants))])[2]
+    windows = score(data, results[next(iter(variants))])[2]
     for k in [int(x) for x in a.folds.split(",")]:
         total = 0.0
         picks = []
@@ -90,9 +88,9 @@ def main():
             test = [s for i, s in enumerate(series) if i % k == f]
             dtrain = subset(out, f"k{k}-f{f}-train", train, data)
             dtest = subset(out, f"k{k}-f{f}-test", test, data)
-            best = max(((score(nab, dtrain, results[n])[:2], n) for n in variants), key=lambda b: b[0][0])
+            best = max(((score(dtrain, results[n])[:2], n) for n in variants), key=lambda b: b[0][0])
             (_, thr), name = best
-            raw, _, _ = score(nab, dtest, results[name], thr)
+            raw, _, _ = score(dtest, results[name], thr)
             total += raw
             picks.append(f"{name}@{thr:.5f}")
         nab_score = 100.0 * (total + windows) / (2.0 * windows)

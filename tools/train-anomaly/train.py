@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DATA = os.path.join(os.path.dirname(ROOT), "shared", "data", "nab", "data")
+DEFAULT_DATA = os.path.join(ROOT, "tools", "nab", "data")
 DEFAULT_OUT = os.path.join(ROOT, "bundles", "models", "anomaly-ae", "src", "main", "resources", "model")
 
 WINDOW = 64
