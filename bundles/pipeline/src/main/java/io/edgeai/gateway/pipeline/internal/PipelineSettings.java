@@ -73,9 +73,14 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (maxBatch < 1 || maxWindow < 1) {
             throw new IllegalArgumentException("maxBatch and maxWindow must be >= 1");
         }
-        if (seriesMemoryMegabytes < 1 || seriesIdleSeconds < 0 || seriesHeapPercent < 1 || seriesHeapPercent > 100) {
-            throw new IllegalArgumentException("seriesMemoryMegabytes must be >= 1, seriesIdleSeconds >= 0 (0: never) "
-                    + "and seriesHeapPercent in 1..100 (100: off)");
+        if (seriesMemoryMegabytes < 1) {
+            throw new IllegalArgumentException("seriesMemoryMegabytes must be >= 1, got " + seriesMemoryMegabytes);
+        }
+        if (seriesIdleSeconds < 0) {
+            throw new IllegalArgumentException("seriesIdleSeconds must be >= 0 (0: never), got " + seriesIdleSeconds);
+        }
+        if (seriesHeapPercent < 1 || seriesHeapPercent > 100) {
+            throw new IllegalArgumentException("seriesHeapPercent must be in 1..100 (100: off), got " + seriesHeapPercent);
         }
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
@@ -122,7 +127,7 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         return from(c);
     }
 
-    /** The configuration property a component property type's method reads (DS name mapping: {@code _} is a dot, {@code __} an underscore). */
+    /** The property a configuration method reads (DS name mapping: {@code _} is a dot, {@code __} an underscore). */
     static String property(String method) {
         return method.replace("__", "\u0001").replace('_', '.').replace('\u0001', '_');
     }
