@@ -83,8 +83,7 @@ public class SeriesAtScaleIT {
                     metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"),
                     metric(metrics, "edgeai_pipeline_series_memory_bytes{pipeline=\"demo\"}"), heapAfterGc(gateway),
                     load.reason("too-many-series")));
-            assertEquals("inputs without an outcome", 0, load.missing(1));
-            assertEquals("inputs with more than one outcome", 0, load.beyond(1));
+            assertOneOutcomeEach(load);
             assertTrue("dead-letter codes " + load.codes(), OUTCOME_CODES.containsAll(load.codes().keySet()));
             assertGatewayUp();
             // the shipped detector keeps under 8 KB per series: the shipped maxSeries (10,000) fits the shipped
@@ -119,8 +118,7 @@ public class SeriesAtScaleIT {
             load.awaitOutcomes(1, Duration.ofMinutes(2), Duration.ofSeconds(2));
             FaultStream.report(String.format("SeriesAtScaleIT: pipeline with maxSeries 100 (probe series included), "
                     + "%d new series: %d scored, dead letters %s", n, load.scored(), load.codes()));
-            assertEquals(0, load.missing(1));
-            assertEquals(0, load.beyond(1));
+            assertOneOutcomeEach(load);
             assertEquals("the probe took one of the 100", 99, load.scored());
             assertEquals(Map.of("too-many-series", (long) n - 99), load.codes());
             assertTrue(load.reason("too-many-series"), load.reason("too-many-series").contains("(maxSeries)"));
@@ -144,12 +142,17 @@ public class SeriesAtScaleIT {
                     + "a full collection %s, RSS %.0f MB", BACKLOG, load.scored(), load.codes(), millis,
                     metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"), heapAfterGc(gateway),
                     gateway.rssMb()));
-            assertEquals("inputs without an outcome", 0, load.missing(1));
-            assertEquals("inputs with more than one outcome", 0, load.beyond(1));
+            assertOneOutcomeEach(load);
             assertTrue("dead-letter codes " + load.codes(), OUTCOME_CODES.containsAll(load.codes().keySet()));
             assertTrue("series scored after the restart", load.scored() > 0);
         }
         assertGatewayUp();
+    }
+
+    /** Every input got exactly one outcome: a result or a dead letter. */
+    static void assertOneOutcomeEach(SeriesLoad load) {
+        assertEquals("inputs without an outcome", 0, load.missing(1));
+        assertEquals("inputs with more than one outcome", 0, load.beyond(1));
     }
 
     private static void assertGatewayUp() {

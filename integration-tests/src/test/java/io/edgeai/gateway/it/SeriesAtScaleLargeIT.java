@@ -50,8 +50,7 @@ public class SeriesAtScaleLargeIT {
                         SeriesAtScaleIT.metric(metrics, "edgeai_pipeline_series{pipeline=\"large\"}"),
                         SeriesAtScaleIT.metric(metrics, "edgeai_pipeline_series_memory_bytes{pipeline=\"large\"}"),
                         SeriesAtScaleIT.heapAfterGc(gateway), gateway.rssMb()));
-                assertEquals("inputs without an outcome", 0, load.missing(1));
-                assertEquals("inputs with more than one outcome", 0, load.beyond(1));
+                SeriesAtScaleIT.assertOneOutcomeEach(load);
                 assertEquals("series scored (dead letters " + load.codes() + ")", SERIES, load.scored());
             }
             assertTrue("the gateway process runs", gateway.isAlive());
