@@ -150,10 +150,13 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         try {
             Poll.until(n + " results", SERIES_TIMEOUT, () -> results.size() >= n);
         } catch (AssertionError e) {
-            // say where the readings stopped: the pipeline's and the connection's own counters
-            throw new AssertionError(e.getMessage() + ": have " + results.size() + "; device connected "
-                    + device.isConnected() + "; pipeline " + service(Pipeline.class).status() + "; connection "
-                    + service(MqttConnection.class).status(), e);
+            // say where the readings stopped: the pipeline's and the connection's own counters (a chained
+            // cause is not carried back from the container: all in the message; the log and threads follow
+            // from KarafTestSupport's failure report)
+            String why = e.getMessage() + ": have " + results.size() + "; device connected " + device.isConnected()
+                    + "; pipeline " + service(Pipeline.class, "(name=demo)").status() + "; connection "
+                    + service(MqttConnection.class).status() + "; broker " + runningBroker().detail();
+            throw new AssertionError(why);
         }
         assertEquals("exactly one result per reading", n, results.size());
 
@@ -198,9 +201,11 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         try {
             awaitPipelineListening(device, "bad-probe");
             Map<String, JsonNode> dead = new ConcurrentHashMap<>();
+            List<String> arrived = new CopyOnWriteArrayList<>();
             device.subscribe("edgeai/deadletter/#", 1, (t, m) -> {
+                arrived.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8));
                 JsonNode n = json(m.getPayload());
-                dead.put(n.get("code").asText(), n);
+                dead.put(n.path("code").asText("(no code)"), n);
             });
             String topic = "sensors/bad-device/temperature";
             device.publish(topic, "not json".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -209,8 +214,15 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             device.publish(topic, "{\"value\":NaN}".getBytes(StandardCharsets.UTF_8), 1, false);
             device.publish(topic, "{\"value\":1e999}".getBytes(StandardCharsets.UTF_8), 1, false);
             device.publish(topic, new byte[10 * 1024 * 1024], 1, false);
-            Poll.until("dead letters " + dead.keySet(), TIMEOUT, () -> dead.keySet()
-                    .containsAll(Set.of("not-json", "missing-field", "wrong-type", "not-finite", "oversize")));
+            try {
+                Poll.until("dead letters", TIMEOUT, () -> dead.keySet()
+                        .containsAll(Set.of("not-json", "missing-field", "wrong-type", "not-finite", "oversize")));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": arrived " + arrived + "; device connected "
+                        + device.isConnected() + "; pipeline " + service(Pipeline.class, "(name=demo)").status()
+                        + "; connection " + service(MqttConnection.class).status() + "; broker "
+                        + runningBroker().detail());
+            }
             JsonNode big = dead.get("oversize");
             assertEquals(topic, big.get("topic").asText());
             assertEquals(10 * 1024 * 1024, big.get("payloadBytes").asInt());

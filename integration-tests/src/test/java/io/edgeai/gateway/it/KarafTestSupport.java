@@ -15,6 +15,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +31,10 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -62,6 +68,27 @@ public abstract class KarafTestSupport {
             "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q",
             "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm",
             "edgeai-metrics");
+
+    /**
+     * On a failure, the container's own account goes to the test output: karaf.log's warnings and errors and
+     * where Paho's and the gateway's threads are (a timed-out poll alone says only that something never came).
+     */
+    @org.junit.Rule
+    public final org.junit.rules.TestWatcher failureReport = new org.junit.rules.TestWatcher() {
+        @Override
+        protected void failed(Throwable e, org.junit.runner.Description description) {
+            String broker;
+            try {
+                ServiceReference<EmbeddedBroker> ref = bundleContext.getServiceReference(EmbeddedBroker.class);
+                broker = ref == null ? "not registered" : String.valueOf(bundleContext.getService(ref).status());
+            } catch (RuntimeException unavailable) {
+                broker = unavailable.toString();
+            }
+            System.err.println("=== " + description.getMethodName() + " failed: " + e + "\n--- embedded broker: "
+                    + broker + "\n--- karaf.log warnings:\n"
+                    + logWarnings() + "\n--- threads:\n" + mqttThreads());
+        }
+    };
 
     @Inject
     protected BundleContext bundleContext;
@@ -196,9 +223,31 @@ public abstract class KarafTestSupport {
                 () -> broker.status().running() ? broker.status() : null);
     }
 
-    /** @return a connected Paho client (clean session) for {@code tcp://host:port}; close it when done */
+    /**
+     * @return a connected Paho client (clean session) for {@code tcp://host:port}; close it when done. It
+     *     acknowledges every message, also one that arrives when no subscription listener is left (a late
+     *     probe result after an unsubscribe): without a default callback Paho 1.2.5 drops such a QoS 1
+     *     message without its PUBACK, and the embedded broker (HiveMQ CE) then holds back every later QoS 1
+     *     message to this client until it reconnects.
+     */
     protected MqttClient mqttClient(String serverUri, String clientId) throws MqttException {
         MqttClient client = new MqttClient(serverUri, clientId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                // the test's next call fails, with its own message
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // not for any listener of the test: acknowledged by Paho on return, nothing else to do
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // publishes are synchronous
+            }
+        });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setMaxInflight(1000);
@@ -233,4 +282,30 @@ public abstract class KarafTestSupport {
         }
         return value;
     }
+
+    /** @return where Paho's threads and the pipeline workers are (a stuck callback thread shows here) */
+    static String mqttThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("MQTT") || t.getName().startsWith("edgeai-")) {
+                b.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (int i = 0; i < Math.min(16, stack.length); i++) {
+                    b.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+        });
+        return b.toString();
+    }
+
+    /** @return the WARN and ERROR lines of the container's karaf.log, at most the last 40 */
+    static String logWarnings() {
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        try (var lines = Files.lines(log)) {
+            List<String> bad = lines.filter(l -> l.contains("| WARN ") || l.contains("| ERROR")).collect(Collectors.toList());
+            return String.join("\n", bad.subList(Math.max(0, bad.size() - 40), bad.size()));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
 }
