@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -187,5 +188,66 @@ public class MetricsIT extends KarafTestSupport {
             model.start();
         }
         Poll.until("healthy again", TIMEOUT, () -> get("/health").status() == 200);
+    }
+
+    /**
+     * A wrong value typed into a pipeline's configuration (issue 15): one ERROR line naming the property, the
+     * pipeline listed with the reason in edgeai:pipelines, /health and the status topic; a running pipeline keeps
+     * its settings; a corrected file starts it.
+     */
+    @Test
+    public void aRefusedPipelineConfigurationIsShownAndACorrectedOneStarts() throws Exception {
+        Poll.until("healthy at first", TIMEOUT, () -> get("/health").status() == 200);
+        java.nio.file.Path cfg = java.nio.file.Path.of(System.getProperty("karaf.etc"), "edgeai.pipeline.anomaly-typo.cfg");
+        java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
+                "outputTopicPrefix = edgeai/typo", "maxSeries = lots", ""));
+        try {
+            String listed = Poll.until("typo listed as refused", TIMEOUT, () -> {
+                String out = executeCommand("edgeai:pipelines");
+                return out.contains("typo: configuration refused, not running: maxSeries is not a valid int") ? out
+                        : null;
+            });
+            assertTrue(listed, listed.contains("lots"));
+            Response down = Poll.until("health names the refused configuration", TIMEOUT, () -> {
+                Response r = get("/health");
+                return r.status() == 503 && r.body().contains("typo: configuration refused") ? r : null;
+            });
+            assertTrue(down.body(), down.body().contains("maxSeries"));
+            assertTrue("one ERROR line naming the PID and the property", Files.readString(karafLog())
+                    .lines().anyMatch(l -> l.contains("| ERROR") && l.contains("edgeai.pipeline.anomaly") && l.contains("typo")
+                            && l.contains("maxSeries is not a valid int")));
+
+            // corrected: it starts
+            java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
+                    "outputTopicPrefix = edgeai/typo", "maxSeries = 100", ""));
+            Pipeline typo = Poll.until("typo running", TIMEOUT, () -> {
+                for (Pipeline p : bundleContext.getServiceReferences(Pipeline.class, "(name=typo)").stream()
+                        .map(bundleContext::getService).toList()) {
+                    if (p != null && p.status().problem().isEmpty() && p.status().inputTopic().equals("typo/+/+")) {
+                        return p;
+                    }
+                }
+                return null;
+            });
+            Poll.until("healthy again", TIMEOUT, () -> get("/health").status() == 200);
+
+            // a wrong value for the running pipeline: it goes on with what it had, and says so
+            java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
+                    "outputTopicPrefix = edgeai/typo", "maxSeries = 100", "queueCapacity = 10k", ""));
+            Poll.until("change refused, still running", TIMEOUT, () -> typo.status().problem()
+                    .startsWith("change not applied, running with the previous settings: queueCapacity"));
+            assertEquals("typo/+/+", typo.status().inputTopic());
+            String out = executeCommand("edgeai:pipelines typo");
+            assertTrue(out, out.contains("typo: configuration change not applied"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(cfg);
+        }
+        Poll.until("typo removed", TIMEOUT, () -> bundleContext.getServiceReferences(Pipeline.class, "(name=typo)")
+                .isEmpty());
+        Poll.until("healthy after", TIMEOUT, () -> get("/health").status() == 200);
+    }
+
+    private static java.nio.file.Path karafLog() {
+        return java.nio.file.Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
     }
 }

@@ -25,11 +25,46 @@ package io.edgeai.gateway.api;
  * @param duplicates redelivered inputs recognised as already scored and not scored again
  * @param evicted series whose state was dropped after being idle for the configured time
  * @param seriesBytes estimated heap bytes of the series' state (0 where the pipeline keeps none)
+ * @param problem empty when the configuration in force is the one last given; otherwise why it is not: a refused
+ *        configuration (the pipeline does not run, or runs on with its previous settings, as the text says)
  */
 public record PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
         String connection, long received, long published, long rejected, long dropped, int queueDepth,
         int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
-        String overflowPolicy, long held, long duplicates, long evicted, long seriesBytes) {
+        String overflowPolicy, long held, long duplicates, long evicted, long seriesBytes, String problem) {
+
+    public PipelineStatus {
+        problem = problem == null ? "" : problem;
+    }
+
+    /**
+     * A pipeline whose configuration was refused at start: it is listed, with the reason, but does not run.
+     *
+     * @param name configured pipeline name
+     * @param type pipeline kind
+     * @param problem why the configuration was refused (names the property)
+     * @return the status
+     */
+    public static PipelineStatus refused(String name, String type, String problem) {
+        return new PipelineStatus(name, type, "", "", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0,
+                "refused, not running: " + problem);
+    }
+
+    /** @return this status with {@code problem} set (empty: none) */
+    public PipelineStatus withProblem(String text) {
+        return new PipelineStatus(name, type, inputTopic, outputTopic, model, connection, received, published,
+                rejected, dropped, queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros,
+                overflowPolicy, held, duplicates, evicted, seriesBytes, text);
+    }
+
+    public PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
+            String connection, long received, long published, long rejected, long dropped, int queueDepth,
+            int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
+            String overflowPolicy, long held, long duplicates, long evicted, long seriesBytes) {
+        this(name, type, inputTopic, outputTopic, model, connection, received, published, rejected, dropped,
+                queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros, overflowPolicy,
+                held, duplicates, evicted, seriesBytes, "");
+    }
 
     /**
      * A status without series eviction and memory figures.

@@ -73,7 +73,10 @@ final class HealthCheck {
         for (Pipeline p : s.pipelines()) {
             PipelineStatus st = p.status();
             running.add(st.name());
-            if (st.model().isEmpty()) {
+            if (!st.problem().isEmpty()) {
+                // a refused configuration: not running at all, or running on settings other than the ones given
+                problems.add(st.name() + ": configuration " + st.problem());
+            } else if (st.model().isEmpty()) {
                 problems.add(st.name() + " has no model");
             }
         }

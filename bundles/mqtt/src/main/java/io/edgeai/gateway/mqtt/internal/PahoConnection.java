@@ -328,7 +328,13 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            // out of memory and the like: not contained here (Paho drops the connection; the pipelines' fatal
+            // handling ends the JVM with a line in karaf.log)
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // any other failure of a handler (a linkage error after a bundle update, an assertion) is contained:
+            // the message is skipped and acknowledged, the connection and the other subscriptions go on
             LOG.error("Handler failed for a message on {}; message skipped", topic, e);
             ack.acknowledge();
         }

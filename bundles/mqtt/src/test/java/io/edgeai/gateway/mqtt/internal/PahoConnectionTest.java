@@ -56,6 +56,32 @@ class PahoConnectionTest {
     }
 
     @Test
+    void aHandlerThatFailsWithAnErrorCostsOnlyItsOwnMessage() throws Exception {
+        BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
+        try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-err"))) {
+            // a handler whose code went away under it (a bundle updated mid-call) fails with an Error, not an exception
+            c.subscribe("broken/+", 1, m -> {
+                throw new NoClassDefFoundError("io/edgeai/Gone");
+            });
+            c.subscribe("sensors/+/+", 1, got::add);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(c.publish("broken/" + i, "x".getBytes(StandardCharsets.UTF_8), 1, false));
+                assertTrue(c.publish("sensors/dev1/temp", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1,
+                        false));
+            }
+            for (int i = 0; i < 3; i++) {
+                InboundMessage m = got.poll(10, TimeUnit.SECONDS);
+                assertNotNull(m, "message " + i + " behind a failing handler did not come");
+                assertEquals(Integer.toString(i), text(m));
+            }
+            assertEquals(0, c.status().reconnects(), "the connection stayed up");
+            // the failed messages were acknowledged: none is left owed to the broker
+            await().atMost(Duration.ofSeconds(5)).until(() -> c.status().unacknowledged() == 0);
+        }
+    }
+
+    @Test
     void holdsPublishesWhileTheBrokerIsDownAndResubscribesAfterReconnect() throws Exception {
         BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
         try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-outage"))) {

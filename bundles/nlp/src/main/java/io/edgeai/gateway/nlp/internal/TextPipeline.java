@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
@@ -29,20 +31,49 @@ import io.edgeai.gateway.api.TextEncoder;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TextPipelineConfig.class, factory = true)
 public final class TextPipeline implements Pipeline, ModelLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(TextPipeline.class);
     private final MqttConnection connection;
     private final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
     private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
+    /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
     private volatile TextWorker worker;
+    /** Empty, or why the configuration last given is not the one in force. */
+    private volatile String problem = "";
+    private volatile String configuredName;
+    /** The configuration's PID (edgeai.pipeline.text~name), named in the log so an operator finds the file. */
+    private final String pid;
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
      * @param config pipeline configuration
      */
     @Activate
-    public TextPipeline(@Reference(name = "connection") MqttConnection connection, TextPipelineConfig config) {
+    public TextPipeline(@Reference(name = "connection") MqttConnection connection, TextPipelineConfig config,
+            Map<String, Object> properties) {
         this.connection = connection;
-        this.worker = new TextWorker(TextSettings.from(config), connection, this).shareGroup(config.shareGroup());
-        this.worker.start();
+        this.configuredName = String.valueOf(config.name());
+        this.pid = String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.text"));
+        start(config);
+    }
+
+    /**
+     * Starts a worker on the configuration, or, when it is refused, logs one ERROR line and keeps the pipeline
+     * listed with the reason (edgeai:pipelines, /health, the metrics topic) until a good configuration comes.
+     */
+    private void start(TextPipelineConfig config) {
+        TextSettings settings;
+        try {
+            settings = TextSettings.checked(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Text pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName, pid,
+                    e.getMessage());
+            problem = e.getMessage();
+            return;
+        }
+        TextWorker w = new TextWorker(settings, connection, this).shareGroup(config.shareGroup());
+        w.start();
+        worker = w;
+        problem = "";
     }
 
     @Reference(name = "encoders", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -78,8 +109,22 @@ public final class TextPipeline implements Pipeline, ModelLookup {
      */
     @Modified
     void modified(TextPipelineConfig config) {
-        TextSettings next = TextSettings.from(config);
         TextWorker w = worker;
+        configuredName = String.valueOf(config.name());
+        if (w == null) {
+            start(config);
+            return;
+        }
+        TextSettings next;
+        try {
+            next = TextSettings.checked(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Text pipeline {} (PID {}): configuration change not applied, it keeps running with the "
+                    + "settings it had: {}", w.settings().name(), pid, e.getMessage());
+            problem = "change not applied, running with the previous settings: " + e.getMessage();
+            return;
+        }
+        problem = "";
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
                 || !config.shareGroup().strip().equals(w.shareGroup())) {
             w.stop();
@@ -94,7 +139,10 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     /** Stops the worker. */
     @Deactivate
     void deactivate() {
-        worker.stop();
+        TextWorker w = worker;
+        if (w != null) {
+            w.stop();
+        }
     }
 
     @Override
@@ -109,16 +157,20 @@ public final class TextPipeline implements Pipeline, ModelLookup {
 
     @Override
     public String name() {
-        return worker.settings().name();
+        TextWorker w = worker;
+        return w == null ? configuredName : w.settings().name();
     }
 
     @Override
     public PipelineStatus status() {
-        return worker.status(connection.name());
+        TextWorker w = worker;
+        return w == null ? PipelineStatus.refused(configuredName, "text", problem)
+                : w.status(connection.name()).withProblem(problem);
     }
 
     @Override
     public java.util.Map<String, io.edgeai.gateway.api.LatencyHistogram> stageLatencies() {
-        return worker.stageLatencies();
+        TextWorker w = worker;
+        return w == null ? Map.of() : w.stageLatencies();
     }
 }

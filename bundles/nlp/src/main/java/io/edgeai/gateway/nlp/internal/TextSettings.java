@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.edgeai.gateway.api.ConfigValues;
 import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
 
 /**
@@ -155,6 +156,19 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
         return new TextSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix,
                 textField, maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel,
                 oosThreshold, minSimilarity, temperature, queueCapacity, size, lingerMillis, overflowPolicy);
+    }
+
+    /**
+     * Reads every property once before building the settings: a value the component runtime cannot convert is
+     * reported as one line naming the property ({@link ConfigValues}), not as a stack trace.
+     *
+     * @param c the configuration
+     * @return the settings
+     * @throws IllegalArgumentException naming the property and what is wrong with its value
+     */
+    static TextSettings checked(TextPipelineConfig c) {
+        ConfigValues.readAll(TextPipelineConfig.class, c);
+        return from(c);
     }
 
     static TextSettings from(TextPipelineConfig c) {

@@ -43,7 +43,13 @@ public final class AnomalyPipeline implements Pipeline {
     private final ModelChoice models = new ModelChoice();
     /** All broker connections by name, for an output connection other than the input's. */
     private final Map<String, MqttConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
     private volatile PipelineWorker worker;
+    /** Empty, or why the configuration last given is not the one in force. */
+    private volatile String problem = "";
+    private volatile String configuredName;
+    /** The configuration's PID (edgeai.pipeline.anomaly~name), named in the log so an operator finds the file. */
+    private final String pid;
     private volatile String pinText = "";
     private volatile String owner = "";
 
@@ -54,19 +60,34 @@ public final class AnomalyPipeline implements Pipeline {
      */
     @Activate
     public AnomalyPipeline(@Reference(name = "connection") MqttConnection connection,
-            @Reference(name = "registry") ModelRegistry registry, AnomalyPipelineConfig config) {
+            @Reference(name = "registry") ModelRegistry registry, AnomalyPipelineConfig config,
+            Map<String, Object> properties) {
         this.connection = connection;
         this.registry = registry;
+        this.configuredName = String.valueOf(config.name());
+        this.pid = String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.anomaly"));
+        start(config);
+    }
+
+    /**
+     * Starts a worker on the configuration, or, when it is refused, logs one ERROR line and keeps the pipeline
+     * listed with the reason (edgeai:pipelines, /health, the metrics topic) until a good configuration comes.
+     */
+    private void start(AnomalyPipelineConfig config) {
         PipelineSettings settings;
         try {
             settings = PipelineSettings.checked(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Pipeline {} not started, its configuration is refused: {}", config.name(), e.getMessage());
-            throw e;
+            LOG.error("Pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName,
+                    pid, e.getMessage());
+            problem = e.getMessage();
+            return;
         }
         applyPin(settings);
-        this.worker = newWorker(settings, scaleOut(config));
-        this.worker.start();
+        PipelineWorker w = newWorker(settings, scaleOut(config));
+        w.start();
+        worker = w;
+        problem = "";
     }
 
     private static ScaleOut scaleOut(AnomalyPipelineConfig c) {
@@ -160,14 +181,21 @@ public final class AnomalyPipeline implements Pipeline {
     @Modified
     void modified(AnomalyPipelineConfig config) {
         PipelineWorker w = worker;
+        configuredName = String.valueOf(config.name());
+        if (w == null) {
+            start(config);
+            return;
+        }
         PipelineSettings next;
         try {
             next = PipelineSettings.checked(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Pipeline {}: configuration change not applied, it keeps running with the settings it had: {}",
-                    w.settings().name(), e.getMessage());
+            LOG.error("Pipeline {} (PID {}): configuration change not applied, it keeps running with the settings it "
+                    + "had: {}", w.settings().name(), pid, e.getMessage());
+            problem = "change not applied, running with the previous settings: " + e.getMessage();
             return;
         }
+        problem = "";
         if (!next.modelVersionRange().equals(pinText) || !next.name().equals(w.settings().name())) {
             registry.release(owner());
             applyPin(next);
@@ -191,31 +219,40 @@ public final class AnomalyPipeline implements Pipeline {
     @Deactivate
     void deactivate() {
         registry.release(owner());
-        stop(worker, true);
+        PipelineWorker w = worker;
+        if (w != null) {
+            stop(w, true);
+        }
     }
 
     @Override
     public String name() {
-        return worker.settings().name();
+        PipelineWorker w = worker;
+        return w == null ? configuredName : w.settings().name();
     }
 
     @Override
     public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
-        return worker.shadowComparisons();
+        PipelineWorker w = worker;
+        return w == null ? java.util.List.of() : w.shadowComparisons();
     }
 
     @Override
     public PipelineStatus status() {
-        return worker.status("anomaly", connection.name());
+        PipelineWorker w = worker;
+        return w == null ? PipelineStatus.refused(configuredName, "anomaly", problem)
+                : w.status("anomaly", connection.name()).withProblem(problem);
     }
 
     @Override
     public Map<String, LatencyHistogram> stageLatencies() {
-        return worker.stageLatencies();
+        PipelineWorker w = worker;
+        return w == null ? Map.of() : w.stageLatencies();
     }
 
     @Override
     public Map<String, Long> rejectedByCode() {
-        return worker.rejectedByCode();
+        PipelineWorker w = worker;
+        return w == null ? Map.of() : w.rejectedByCode();
     }
 }

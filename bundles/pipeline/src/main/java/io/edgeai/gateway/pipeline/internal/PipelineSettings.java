@@ -1,5 +1,7 @@
 package io.edgeai.gateway.pipeline.internal;
 
+import io.edgeai.gateway.api.ConfigValues;
+
 /**
  * Validated pipeline settings, independent of OSGi.
  *
@@ -107,29 +109,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @throws IllegalArgumentException naming the property and what is wrong with its value
      */
     static PipelineSettings checked(AnomalyPipelineConfig c) {
-        for (java.lang.reflect.Method m : AnomalyPipelineConfig.class.getDeclaredMethods()) {
-            if (m.getParameterCount() != 0) {
-                continue;
-            }
-            try {
-                m.invoke(c);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                Throwable root = e.getCause();
-                while (root.getCause() != null && root.getCause() != root) {
-                    root = root.getCause();
-                }
-                throw new IllegalArgumentException(property(m.getName()) + " is not a valid "
-                        + m.getReturnType().getSimpleName() + " (" + root.getMessage() + ")", root);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        ConfigValues.readAll(AnomalyPipelineConfig.class, c);
         return from(c);
-    }
-
-    /** The property a configuration method reads (DS name mapping: {@code _} is a dot, {@code __} an underscore). */
-    static String property(String method) {
-        return method.replace("__", "\u0001").replace('_', '.').replace('\u0001', '_');
     }
 
     static PipelineSettings from(AnomalyPipelineConfig c) {

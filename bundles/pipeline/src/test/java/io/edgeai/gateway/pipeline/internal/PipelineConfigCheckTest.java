@@ -51,7 +51,7 @@ class PipelineConfigCheckTest {
     @Test
     void theShippedDefaultsPassAndPropertyNamesFollowTheNameMapping() {
         assertEquals(10000, PipelineSettings.checked(config(Map.of())).maxSeries());
-        assertEquals("connection.target", PipelineSettings.property("connection_target"));
-        assertEquals("a_b", PipelineSettings.property("a__b"));
+        assertEquals("connection.target", io.edgeai.gateway.api.ConfigValues.property("connection_target"));
+        assertEquals("a_b", io.edgeai.gateway.api.ConfigValues.property("a__b"));
     }
 }

@@ -53,6 +53,12 @@ public class PipelinesCommand implements Action {
                     Services.millis(s.latencyP99Micros()));
         }
         table.print(System.out);
+        // a refused configuration, under the table where the whole text fits: it names the property and the rule
+        for (PipelineStatus s : list) {
+            if (!s.problem().isEmpty()) {
+                System.out.println(s.name() + ": configuration " + s.problem());
+            }
+        }
         return null;
     }
 }

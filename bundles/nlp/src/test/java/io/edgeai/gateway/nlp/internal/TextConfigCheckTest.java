@@ -1,0 +1,48 @@
+package io.edgeai.gateway.nlp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+
+import org.junit.jupiter.api.Test;
+
+/** A wrong value typed into a text pipeline's configuration gets one line naming the property, not a stack trace. */
+class TextConfigCheckTest {
+
+    /**
+     * The shipped defaults as the component runtime hands them over, except that reading {@code badMethod}
+     * fails as the runtime fails on a value it cannot convert (a runtime exception wrapping the parse error).
+     */
+    private static TextPipelineConfig configWithUnconvertible(String badMethod, String typed) {
+        return (TextPipelineConfig) Proxy.newProxyInstance(TextPipelineConfig.class.getClassLoader(),
+                new Class<?>[] {TextPipelineConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals(badMethod)) {
+                        throw new IllegalStateException("conversion failed",
+                                new NumberFormatException("For input string: \"" + typed + "\""));
+                    }
+                    return method.getDefaultValue();
+                });
+    }
+
+    @Test
+    void aWordWhereANumberBelongsNamesThePropertyItsTypeAndTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TextSettings.checked(configWithUnconvertible("queueCapacity", "many")));
+        assertTrue(e.getMessage().startsWith("queueCapacity is not a valid int"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"many\""), e.getMessage());
+    }
+
+    @Test
+    void dottedPropertiesAreNamedAsTyped() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TextSettings.checked(configWithUnconvertible("max_text_length", "long")));
+        assertTrue(e.getMessage().startsWith("max.text.length is not a valid int"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultsPass() {
+        assertEquals(1000, TextSettings.checked(configWithUnconvertible("none", "")).queueCapacity());
+    }
+}
