@@ -61,7 +61,8 @@ final class HealthCheck {
         checks.add(new Check("broker", anyConnection && down.isEmpty(), !anyConnection ? "no broker connection"
                 : down.isEmpty() ? s.connections().size() + " connected" : "not connected: " + String.join(", ", down)));
 
-        List<String> models = new ArrayList<>();
+        // each version once (a version can be offered by more than one service: serving and shadow scoring)
+        java.util.Set<String> models = new java.util.LinkedHashSet<>();
         for (ModelRunner m : s.models()) {
             models.add(m.info().id());
         }

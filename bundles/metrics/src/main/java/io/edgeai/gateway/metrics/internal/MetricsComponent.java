@@ -49,6 +49,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 @Designate(ocd = MetricsConfig.class)
 public final class MetricsComponent {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsComponent.class);
+    /** How long the console's ready line waits for every health check to pass before saying what fails. */
+    static final long READY_WAIT_SECONDS = 90;
+    /** Whether this JVM's console had its ready line (a reconfigured component does not repeat it). */
+    private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
@@ -56,6 +61,7 @@ public final class MetricsComponent {
     private final HttpServer server;
     private final ExecutorService httpThreads;
     private final ScheduledExecutorService statusThread;
+    private volatile java.util.concurrent.Future<?> readyTask;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -109,12 +115,51 @@ public final class MetricsComponent {
         }
         this.server = http;
         this.httpThreads = threads;
+        statusThread = Executors.newSingleThreadScheduledExecutor(named("edgeai-metrics-status"));
         if (config.statusIntervalSeconds() > 0) {
-            statusThread = Executors.newSingleThreadScheduledExecutor(named("edgeai-metrics-status"));
             statusThread.scheduleAtFixedRate(this::publishStatus, config.statusIntervalSeconds(),
                     config.statusIntervalSeconds(), TimeUnit.SECONDS);
-        } else {
-            statusThread = null;
+        }
+        if (!ANNOUNCED.get()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_WAIT_SECONDS);
+            readyTask = statusThread.scheduleWithFixedDelay(() -> announceWhenReady(deadline), 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Once per JVM, on the console where the operator typed bin/karaf (and in karaf.log): ready as soon as every
+     * health check passes, or after {@value #READY_WAIT_SECONDS} s what still fails; and the missing console
+     * user with the commands that add one. A no-op on every later run of the schedule.
+     */
+    private void announceWhenReady(long deadline) {
+        if (ANNOUNCED.get()) {
+            java.util.concurrent.Future<?> task = readyTask;
+            if (task != null) {
+                task.cancel(false);
+            }
+            return;
+        }
+        try {
+            List<HealthCheck.Check> checks = HealthCheck.run(services());
+            if (!HealthCheck.healthy(checks) && System.nanoTime() - deadline < 0) {
+                return;
+            }
+            if (!ANNOUNCED.compareAndSet(false, true)) {
+                return;
+            }
+            String etc = System.getProperty("karaf.etc");
+            boolean noUsers = etc != null && FirstStartAdvice.users(java.nio.file.Path.of(etc, "users.properties"))
+                    .isEmpty();
+            String ssh = etc == null ? "" : FirstStartAdvice.sshAddress(
+                    java.nio.file.Path.of(etc, "org.apache.karaf.shell.cfg"));
+            String health = server == null ? "" : "http://" + config.host() + ":" + config.port() + "/health";
+            List<String> lines = ReadyLine.of(checks, health, noUsers, ssh);
+            LOG.info(lines.get(0));
+            for (String line : lines) {
+                System.out.println(line);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Ready check failed: {}", e.toString());
         }
     }
 
@@ -125,9 +170,7 @@ public final class MetricsComponent {
             server.stop(0);
             httpThreads.shutdownNow();
         }
-        if (statusThread != null) {
-            statusThread.shutdownNow();
-        }
+        statusThread.shutdownNow();
     }
 
     GatewayServices services() {
