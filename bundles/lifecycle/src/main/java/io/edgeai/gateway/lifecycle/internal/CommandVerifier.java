@@ -1,17 +1,15 @@
 package io.edgeai.gateway.lifecycle.internal;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+
+import io.edgeai.gateway.api.Ed25519Keys;
 
 /**
  * Decides whether a command carries authority: addressed to this gateway, signed with Ed25519 by one of the
@@ -94,29 +92,11 @@ final class CommandVerifier {
 
     /** @return the key id tools/sign-model prints: first 16 hex digits of the SHA-256 of the X.509 encoding */
     static String keyId(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
-                    .substring(0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Ed25519Keys.keyId(key);
+    }
     }
 
     private static Map<String, PublicKey> parse(String[] keys) {
-        Map<String, PublicKey> map = new LinkedHashMap<>();
-        for (String k : String.join(",", keys).split(",")) {
-            if (k.isBlank()) {
-                continue;
-            }
-            try {
-                PublicKey pub = KeyFactory.getInstance("Ed25519")
-                        .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(k.trim())));
-                map.put(keyId(pub), pub);
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                String shown = k.trim().length() > 12 ? k.trim().substring(0, 12) + "..." : k.trim();
-                throw new IllegalArgumentException("command key '" + shown + "' is not a base64 Ed25519 public key");
-            }
-        }
-        return Map.copyOf(map);
+        return Ed25519Keys.parse("command key", keys);
     }
 }

@@ -3,18 +3,15 @@ package io.edgeai.gateway.onnx.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.Ed25519Keys;
 
 /**
  * Ed25519 signatures of model bundles, checked with the JDK's own crypto. A signature covers the descriptor's
@@ -41,20 +38,7 @@ final class ModelSignature {
      * @throws IllegalArgumentException naming a key that is not an Ed25519 public key
      */
     static ModelSignature trusting(String... keys) {
-        Map<String, PublicKey> map = new LinkedHashMap<>();
-        for (String k : String.join(",", keys).split(",")) {
-            if (k.isBlank()) {
-                continue;
-            }
-            try {
-                PublicKey pub = KeyFactory.getInstance("Ed25519")
-                        .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(k.trim())));
-                map.put(keyId(pub), pub);
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("trusted key '" + abbreviate(k) + "' is not a base64 Ed25519 public key");
-            }
-        }
-        return new ModelSignature(Map.copyOf(map));
+        return new ModelSignature(Ed25519Keys.parse("trusted key", keys));
     }
 
     /** @return how many keys are trusted */
@@ -118,20 +102,10 @@ final class ModelSignature {
     }
 
     static String keyId(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
-                    .substring(0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
+        return Ed25519Keys.keyId(key);
     }
 
     private static String sha256(byte[] data) {
         return OrtModelRunner.sha256(data);
-    }
-
-    private static String abbreviate(String k) {
-        String t = k.trim();
-        return t.length() > 12 ? t.substring(0, 12) + "..." : t;
     }
 }

@@ -10,18 +10,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.edgeai.gateway.api.InferenceException;
 import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.LatencyRecorder;
@@ -125,8 +122,8 @@ public final class OrtModelRunner implements LoadedModel {
             ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
                     + d.version());
             session = model.open(env, opts);
-            checkTensors("input", d.inputs(), session.getInputInfo());
-            checkTensors("output", d.outputs(), session.getOutputInfo());
+            TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
+            TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
             ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
                     RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
                     provider.provider(), source, System.currentTimeMillis(), d.labels());
@@ -139,35 +136,6 @@ public final class OrtModelRunner implements LoadedModel {
         } catch (RuntimeException e) {
             closeQuietly(session, opts);
             throw e instanceof ModelLoadException ? e : new ModelLoadException(e.getMessage(), e);
-        }
-    }
-
-    private static void checkTensors(String kind, List<TensorSpec> expected, Map<String, NodeInfo> actual) {
-        if (!kind.equals("output") && expected.size() != actual.size()) {
-            throw new ModelLoadException("model has " + actual.size() + " " + kind + "s, descriptor declares "
-                    + expected.size());
-        }
-        for (TensorSpec spec : expected) {
-            NodeInfo node = actual.get(spec.name());
-            if (node == null) {
-                throw new ModelLoadException("model has no " + kind + " '" + spec.name() + "' (it has "
-                        + actual.keySet() + ")");
-            }
-            if (!(node.getInfo() instanceof TensorInfo ti)) {
-                throw new ModelLoadException(kind + " '" + spec.name() + "' is not a tensor");
-            }
-            long[] shape = ti.getShape();
-            if (shape.length != spec.shape().size()) {
-                throw new ModelLoadException(kind + " '" + spec.name() + "' has rank " + shape.length
-                        + ", descriptor declares " + spec.shape());
-            }
-            for (int i = 0; i < shape.length; i++) {
-                long want = spec.shape().get(i);
-                if (want > 0 && shape[i] > 0 && want != shape[i]) {
-                    throw new ModelLoadException(kind + " '" + spec.name() + "' has shape "
-                            + java.util.Arrays.toString(shape) + ", descriptor declares " + spec.shape());
-                }
-            }
         }
     }
 

@@ -81,6 +81,15 @@ class OrtModelRunnerTest {
     }
 
     @Test
+    void refusesADescriptorThatDeclaresAnotherElementType() throws IOException {
+        // the anomaly runner checks element types like the text encoder does (it used to compare names and shapes only)
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> OrtModelRunner.load(descriptor(
+                json().replace("{\"name\": \"x\", \"type\": \"float\"", "{\"name\": \"x\", \"type\": \"int64\"")),
+                model(), RunnerSettings.DEFAULT, "test"));
+        assertTrue(e.getMessage().contains("input 'x' is float, descriptor declares int64"), e.getMessage());
+    }
+
+    @Test
     void refusesFailedTestVector() throws IOException {
         String j = json().replace("\"output\": [[1, 3, 5, 7]]", "\"output\": [[1, 3, 5, 8]]");
         ModelLoadException e = assertThrows(ModelLoadException.class,
