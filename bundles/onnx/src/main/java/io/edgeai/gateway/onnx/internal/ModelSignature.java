@@ -41,6 +41,11 @@ final class ModelSignature {
         return new ModelSignature(Ed25519Keys.parse("trusted key", keys));
     }
 
+    /** @return the ids of the trusted keys, as tools/sign-model prints them */
+    java.util.Set<String> trustedKeyIds() {
+        return trusted.keySet();
+    }
+
     /** @return how many keys are trusted */
     int keyCount() {
         return trusted.size();
@@ -78,7 +83,10 @@ final class ModelSignature {
         String keyId = sig.path("key").asText();
         PublicKey key = trusted.get(keyId);
         if (key == null) {
-            return "signed by key " + keyId + ", which is not among the " + trusted.size() + " trusted keys";
+            // the usual cause: a bundle built by another checkout (each build has its own key) sharing ~/.m2
+            return "signed by key " + keyId + ", which is not among the trusted keys " + trusted.keySet()
+                    + " (etc/edgeai.onnx.cfg trustedKeys): sign it with a trusted key, add its public key there, or, for"
+                    + " a bundle built by another checkout, run mvn install in this one";
         }
         try {
             Signature verifier = Signature.getInstance("Ed25519");
