@@ -94,7 +94,6 @@ final class CommandVerifier {
     static String keyId(PublicKey key) {
         return Ed25519Keys.keyId(key);
     }
-    }
 
     private static Map<String, PublicKey> parse(String[] keys) {
         return Ed25519Keys.parse("command key", keys);
