@@ -155,9 +155,13 @@ public final class MetricsComponent {
             String health = server == null ? "" : "http://" + config.host() + ":" + config.port() + "/health";
             List<String> lines = ReadyLine.of(checks, health, noUsers, ssh);
             LOG.info(lines.get(0));
+            // on its own lines: at an interactive console the prompt was printed already
+            StringBuilder text = new StringBuilder(System.lineSeparator());
             for (String line : lines) {
-                System.out.println(line);
+                text.append(line).append(System.lineSeparator());
             }
+            System.out.print(text);
+            System.out.flush();
         } catch (RuntimeException e) {
             LOG.debug("Ready check failed: {}", e.toString());
         }
