@@ -1,5 +1,6 @@
 package io.edgeai.gateway.broker.internal;
 
+import io.edgeai.gateway.testing.NoDelaySocketFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
