@@ -64,7 +64,9 @@ public class EmbeddedBrokerRestartIT {
             });
             int queued = witnessed.size();
             device.disconnect();
+            device.close();
             witness.disconnect();
+            witness.close();
 
             gateway.stop(Duration.ofSeconds(60));
             gateway.start(BOOT);
