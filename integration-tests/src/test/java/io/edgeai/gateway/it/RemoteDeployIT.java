@@ -3,23 +3,16 @@ package io.edgeai.gateway.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,61 +50,17 @@ public class RemoteDeployIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        // a command key for this run: the public half goes into the gateway's configuration, the private half
-        // to the test inside the container
-        KeyPair key;
-        try {
-            key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        return new Option[] {systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
-            systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key")),
-            systemProperty("edgeai.it.command.key").value(Base64.getEncoder().encodeToString(
-                    key.getPrivate().getEncoded())),
-            systemProperty("edgeai.it.command.public").value(Base64.getEncoder().encodeToString(
-                    key.getPublic().getEncoded())),
-            editConfigurationFilePut("etc/edgeai.lifecycle.cfg", "gatewayId", GATEWAY),
-            editConfigurationFilePut("etc/edgeai.lifecycle.cfg", "commandKeys", Base64.getEncoder().encodeToString(
-                    key.getPublic().getEncoded()))};
-    }
-
-    private static PrivateKey commandKey() throws Exception {
-        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
-                Base64.getDecoder().decode(System.getProperty("edgeai.it.command.key"))));
-    }
-
-    /** Builds a command as tools/sign-model sign-command does, signed with {@code key}. */
-    private static Map<String, Object> command(PrivateKey key, java.security.PublicKey keyOf, String command,
-            String model, String artifact, String sha256) throws Exception {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("command", command);
-        c.put("gateway", GATEWAY);
-        c.put("model", model);
-        c.put("artifact", artifact);
-        c.put("sha256", sha256);
-        c.put("responseTopic", "");
-        c.put("nonce", UUID.randomUUID().toString());
-        c.put("ts", System.currentTimeMillis());
-        String text = "edgeai-command-v1\n" + "gateway=" + GATEWAY + "\n" + "command=" + command + "\n" + "model="
-                + model + "\n" + "artifact=" + artifact + "\n" + "sha256=" + sha256 + "\n" + "responseTopic=\n"
-                + "nonce=" + c.get("nonce") + "\n" + "ts=" + c.get("ts") + "\n";
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(key);
-        s.update(text.getBytes(StandardCharsets.UTF_8));
-        c.put("key", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(keyOf.getEncoded()))
-                .substring(0, 16));
-        c.put("signature", Base64.getEncoder().encodeToString(s.sign()));
-        return c;
+        List<Option> options = new ArrayList<>(List.of(
+                systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
+                systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key"))));
+        options.addAll(List.of(SignedCommands.options(GATEWAY)));
+        return options.toArray(new Option[0]);
     }
 
     /** @return a command signed with the command key the gateway is configured with */
     private static Map<String, Object> command(String command, String model, String artifact, String sha256)
             throws Exception {
-        java.security.PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(
-                new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(
-                        System.getProperty("edgeai.it.command.public"))));
-        return command(commandKey(), pub, command, model, artifact, sha256);
+        return SignedCommands.command(GATEWAY, command, model, artifact, sha256);
     }
 
     /** Publishes a command and waits for its answer (matched by nonce). */
@@ -181,7 +130,7 @@ public class RemoteDeployIT extends KarafTestSupport {
                     }
                 }
                 if (System.nanoTime() - lastProbe[0] > 1_000_000_000L) {
-                    Map<String, Object> c = command(stranger.getPrivate(), stranger.getPublic(), "deploy", "", url,
+                    Map<String, Object> c = SignedCommands.command(stranger.getPrivate(), stranger.getPublic(), GATEWAY, "deploy", "", url,
                             sha256(signedModel));
                     probes.add((String) c.get("nonce"));
                     client.publish(CMD + "deploy", MAPPER.writeValueAsBytes(c), 1, false);

@@ -19,6 +19,19 @@ public final class EdgeAiConstants {
     public static final String MODEL_SHADOW = "edgeai.model.shadow";
     /** Service property: a connection's name, on {@link MqttConnection} services. */
     public static final String CONNECTION_NAME = "edgeai.connection.name";
+    /**
+     * Service property: on the {@link MqttConnection} service of a lane, the lane's name (see
+     * {@link MqttConnection#lane(String)}); absent on a configured connection.
+     *
+     * @since 1.8
+     */
+    public static final String CONNECTION_LANE = "edgeai.connection.lane";
+    /**
+     * The lane of control traffic: signed remote commands, their answers, model status and group membership.
+     *
+     * @since 1.8
+     */
+    public static final String LANE_CONTROL = "control";
     /** Service property: a pipeline's name, on {@link Pipeline} services. */
     public static final String PIPELINE_NAME = "edgeai.pipeline.name";
     /** Manifest header of a model bundle: the bundle path of its JSON descriptor. */

@@ -78,6 +78,22 @@ public interface MqttConnection {
         return kept;
     }
 
+    /**
+     * A lane of this connection: a session of its own with the same broker, settings and credentials
+     * (client id {@code <clientId>-<lane>}, no status topic), for traffic that must not wait behind this
+     * connection's data. MQTT's flow control is per session: once the broker's in-flight window towards one
+     * session is full of messages its consumer holds back (a pipeline under {@code hold-acks}), everything
+     * else for that session waits behind them; on a lane it does not. The lane is created on first use and
+     * lives as long as this connection; asking again for the same name gives the same lane.
+     *
+     * @param lane the lane's name (letters, digits, {@code -} and {@code _}); empty for this connection itself
+     * @return the lane
+     * @since 1.8
+     */
+    default MqttConnection lane(String lane) {
+        return this;
+    }
+
     /** @return a snapshot of state and counters */
     ConnectionStatus status();
 

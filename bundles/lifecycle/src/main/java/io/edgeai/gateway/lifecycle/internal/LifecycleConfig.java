@@ -19,6 +19,13 @@ public @interface LifecycleConfig {
     @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection to publish and listen on.")
     String connection_target() default "(edgeai.connection.name=local)";
 
+    /** @return the lane of the connection control traffic uses */
+    @AttributeDefinition(name = "Lane", description = "Lane of the connection that commands, their answers and model "
+            + "status use: a session of its own with the same broker (client id <clientId>-<lane>), so a command never "
+            + "waits behind readings a pipeline holds back (hold-acks) on the connection itself. Empty: the connection "
+            + "itself. Letters, digits, - and _.")
+    String lane() default "control";
+
     /** @return whether commands are accepted */
     @AttributeDefinition(name = "Remote commands", description = "Listen on <topic root>/<gateway id>/cmd/+ for deploy, rollback and promote commands. A command is carried out only when signed by one of the command keys.")
     boolean commandsEnabled() default true;

@@ -48,7 +48,7 @@ public final class ModelStatusPublisher implements ModelListener {
      */
     @Activate
     public ModelStatusPublisher(@Reference(name = "connection") MqttConnection connection, LifecycleConfig config) {
-        this.connection = connection;
+        this.connection = Topics.lane(connection, config);
         this.gatewayId = Topics.gatewayId(config);
         this.stateTopic = Topics.models(config);
         this.eventTopic = stateTopic + "/events";

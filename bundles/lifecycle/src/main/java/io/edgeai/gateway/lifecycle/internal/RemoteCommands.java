@@ -69,7 +69,7 @@ public final class RemoteCommands {
     @Activate
     public RemoteCommands(@Reference(name = "connection") MqttConnection connection,
             @Reference(name = "registry") ModelRegistry registry, BundleContext context, LifecycleConfig config) {
-        this.connection = connection;
+        this.connection = Topics.lane(connection, config);
         this.registry = registry;
         this.context = context;
         this.config = config;
@@ -81,12 +81,12 @@ public final class RemoteCommands {
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(8),
                 r -> new Thread(r, "edgeai-commands"));
         if (config.commandsEnabled()) {
-            connection.subscribe(commandRoot + "/+", 1, this::offer);
+            this.connection.subscribe(commandRoot + "/+", 1, this::offer);
             LOG.info("Model commands accepted on {}/+ when signed by one of {} command keys", commandRoot,
                     verifier.keyCount());
         }
         this.group = config.commandsEnabled() && config.groupCommandsEnabled()
-                ? connection.membership().map(m -> new GroupRollout(connection, m, worker, this::deploy,
+                ? this.connection.membership().map(m -> new GroupRollout(this.connection, m, worker, this::deploy,
                         this::canaryDeploy, config, gatewayId)).orElse(null)
                 : null;
         if (group != null) {

@@ -2,6 +2,8 @@ package io.edgeai.gateway.lifecycle.internal;
 
 import java.util.regex.Pattern;
 
+import io.edgeai.gateway.api.MqttConnection;
+
 /** The lifecycle topics of this gateway. */
 final class Topics {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
@@ -35,5 +37,19 @@ final class Topics {
     /** @return {@code <root>/<gateway>/cmd} */
     static String commands(LifecycleConfig config) {
         return base(config) + "/cmd";
+    }
+
+    /**
+     * @param connection the configured connection
+     * @param config names the lane
+     * @return the lane of {@code connection} the lifecycle talks on
+     * @throws IllegalArgumentException naming the property when the lane's name is not one
+     */
+    static MqttConnection lane(MqttConnection connection, LifecycleConfig config) {
+        try {
+            return connection.lane(config.lane().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("lane: " + e.getMessage(), e);
+        }
     }
 }

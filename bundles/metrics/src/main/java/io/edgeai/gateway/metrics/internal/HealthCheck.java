@@ -1,6 +1,7 @@
 package io.edgeai.gateway.metrics.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class HealthCheck {
         }
         boolean anyConnection = !s.connections().isEmpty();
         checks.add(new Check("broker", anyConnection && down.isEmpty(), !anyConnection ? "no broker connection"
-                : down.isEmpty() ? s.connections().size() + " connected" : "not connected: " + String.join(", ", down)));
+                : down.isEmpty() ? connectedDetail(s.connections()) : "not connected: " + String.join(", ", down)));
 
         // each version once (a version can be offered by more than one service: serving and shadow scoring)
         java.util.Set<String> models = new java.util.LinkedHashSet<>();
@@ -113,5 +114,15 @@ final class HealthCheck {
         body.put("status", healthy(checks) ? "UP" : "DOWN");
         body.put("checks", byName);
         return body;
+    }
+
+    /** "3 connected (local, local.control, local.text)": the lanes of a connection count as connections. */
+    private static String connectedDetail(List<MqttConnection> connections) {
+        List<String> names = new ArrayList<>();
+        for (MqttConnection c : connections) {
+            names.add(c.name());
+        }
+        Collections.sort(names);
+        return connections.size() + " connected (" + String.join(", ", names) + ")";
     }
 }

@@ -117,6 +117,17 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
                 statusTopic, passwordFile, material);
     }
 
+    /**
+     * @param lane a lane's name
+     * @return the settings of a lane of this connection: named {@code <name>.<lane>}, client id
+     *         {@code <clientId>-<lane>}, no status topic (a lane is not a member of anything), the rest the same
+     */
+    public ConnectionSettings forLane(String lane) {
+        return new ConnectionSettings(name + "." + lane, serverUri, clientId + "-" + lane, username, password,
+                cleanSession, keepAliveSeconds, connectTimeoutSeconds, maxInflight, publishQueueCapacity,
+                reconnectMinDelayMs, reconnectMaxDelayMs, "", passwordFile, tls);
+    }
+
     /** @return whether the URI asks for TLS */
     public boolean usesTls() {
         return usesTls(serverUri);

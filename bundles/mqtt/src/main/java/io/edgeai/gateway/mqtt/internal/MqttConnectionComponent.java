@@ -20,7 +20,8 @@ import io.edgeai.gateway.mqtt.internal.group.Membership;
 
 /**
  * One configured broker connection. Registers an {@link MqttConnection} service named after the
- * configuration's {@code name}; connecting happens on the connection's own thread.
+ * configuration's {@code name}, and its lanes as they are opened; connecting happens on the connection's own
+ * thread.
  */
 @org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=io.edgeai.gateway.api.MqttConnection", uses = io.edgeai.gateway.api.MqttConnection.class)
@@ -47,12 +48,14 @@ public final class MqttConnectionComponent {
             this.connection = new PahoConnection(settings, storeSettings(context, config), group);
             Membership membership = new Membership(group, settings.clientId());
             connection.attach(membership);
-            connection.subscribe(statusFilter, 1, membership::onStatus);
+            // group membership is control traffic: on its own session, never behind the data of this one
+            connection.lane(EdgeAiConstants.LANE_CONTROL).subscribe(statusFilter, 1, membership::onStatus);
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EdgeAiConstants.CONNECTION_NAME, settings.name());
         props.put("service.description", "MQTT connection " + settings.name() + " to " + settings.serverUri());
         this.registration = context.registerService(MqttConnection.class, connection, props);
+        connection.registerLanesWith(context);
     }
 
     static StoreSettings storeSettings(BundleContext context, ConnectionConfig c) {

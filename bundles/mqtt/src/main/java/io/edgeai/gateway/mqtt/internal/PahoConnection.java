@@ -27,6 +27,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.osgi.framework.BundleContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     private volatile MqttAsyncClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final PublishStore store;
+    /** This connection's lanes; a lane has none of its own. */
+    private final Lanes lanes;
     /** QoS 1/2 messages that arrived (from the persistent session) before anyone subscribed to them. */
     private final List<InboundMessage> unclaimed = new ArrayList<>();
     private final AtomicLong unacknowledged = new AtomicLong();
@@ -133,6 +136,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
         } catch (IOException e) {
             throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, e);
         }
+        this.lanes = new Lanes(settings, storeSettings);
         this.client = newClient();
         LOG.debug("MQTT connection {}: {}", settings.name(), settings);
         this.connector = new Thread(this::connectLoop, "edgeai-mqtt-" + settings.name() + "-connect");
@@ -264,6 +268,16 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     @Override
     public Optional<GroupMembership> membership() {
         return Optional.ofNullable(membership);
+    }
+
+    @Override
+    public MqttConnection lane(String lane) {
+        return lane.isEmpty() ? this : lanes.get(lane, membership);
+    }
+
+    /** @param context registers this connection's lanes, now and when made, with this bundle */
+    void registerLanesWith(BundleContext context) {
+        lanes.registerWith(context);
     }
 
     @Override
@@ -664,6 +678,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
      */
     @Override
     public void close() {
+        lanes.close();
         for (String filter : List.copyOf(subscriptions.keySet())) {
             if (filter.startsWith("$share/")) {
                 unsubscribe(filter);

@@ -43,6 +43,16 @@ public record StoreSettings(Path directory, int maxMessages, long maxBytes, long
         return new StoreSettings(dir, capacity, 256L << 20, 0, true, true, 16L << 20, 16L << 20);
     }
 
+    /**
+     * @param lane a lane's name
+     * @return the same store settings for a lane, in a directory of its own beside this one's
+     */
+    public StoreSettings forLane(String lane) {
+        return directory == null ? this
+                : new StoreSettings(directory.resolveSibling(directory.getFileName() + "." + lane), maxMessages,
+                        maxBytes, ttlMillis, dropOldest, fsync, segmentBytes, cacheBytes);
+    }
+
     /** @return whether messages are kept on disk */
     public boolean durable() {
         return directory != null;

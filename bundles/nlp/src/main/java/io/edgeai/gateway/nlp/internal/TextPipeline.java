@@ -37,6 +37,8 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
     /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
     private volatile TextWorker worker;
+    /** The lane the worker uses (worker changes only). */
+    private volatile MqttConnection on;
     /** Empty, or why the configuration last given is not the one in force. */
     private volatile String problem = "";
     private volatile String configuredName;
@@ -62,16 +64,19 @@ public final class TextPipeline implements Pipeline, ModelLookup {
      */
     private void start(TextPipelineConfig config) {
         TextSettings settings;
+        MqttConnection lane;
         try {
             settings = TextSettings.checked(config);
+            lane = connection.lane(config.lane().strip());
         } catch (IllegalArgumentException e) {
             LOG.error("Text pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName, pid,
                     e.getMessage());
             problem = e.getMessage();
             return;
         }
-        TextWorker w = new TextWorker(settings, connection, this).shareGroup(config.shareGroup());
+        TextWorker w = new TextWorker(settings, lane, this).shareGroup(config.shareGroup());
         w.start();
+        on = lane;
         worker = w;
         problem = "";
     }
@@ -103,7 +108,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     }
 
     /**
-     * Applies a changed configuration live; a new queue capacity, name or share group restarts the worker.
+     * Applies a changed configuration live; a new queue capacity, name, share group or lane restarts the worker.
      *
      * @param config the new configuration
      */
@@ -116,8 +121,10 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             return;
         }
         TextSettings next;
+        MqttConnection lane;
         try {
             next = TextSettings.checked(config);
+            lane = connection.lane(config.lane().strip());
         } catch (IllegalArgumentException e) {
             LOG.error("Text pipeline {} (PID {}): configuration change not applied, it keeps running with the "
                     + "settings it had: {}", w.settings().name(), pid, e.getMessage());
@@ -126,10 +133,11 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         }
         problem = "";
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
-                || !config.shareGroup().strip().equals(w.shareGroup())) {
+                || !config.shareGroup().strip().equals(w.shareGroup()) || lane != on) {
             w.stop();
-            TextWorker fresh = new TextWorker(next, connection, this).shareGroup(config.shareGroup());
+            TextWorker fresh = new TextWorker(next, lane, this).shareGroup(config.shareGroup());
             fresh.start();
+            on = lane;
             worker = fresh;
         } else {
             w.update(next);
@@ -165,7 +173,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     public PipelineStatus status() {
         TextWorker w = worker;
         return w == null ? PipelineStatus.refused(configuredName, "text", problem)
-                : w.status(connection.name()).withProblem(problem);
+                : w.status(on.name()).withProblem(problem);
     }
 
     @Override

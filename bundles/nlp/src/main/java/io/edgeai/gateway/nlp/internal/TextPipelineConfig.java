@@ -17,6 +17,13 @@ public @interface TextPipelineConfig {
     @AttributeDefinition(name = "Connection", description = "LDAP filter selecting the broker connection.")
     String connection_target() default "(edgeai.connection.name=local)";
 
+    /** @return the lane of the connection the pipeline uses */
+    @AttributeDefinition(name = "Lane", description = "Lane of the connection this pipeline subscribes and publishes "
+            + "on: a session of its own with the same broker (client id <clientId>-<lane>), so text never waits "
+            + "behind another pipeline's readings held back by the broker's flow control (hold-acks). Empty: the "
+            + "connection itself. Letters, digits, - and _.")
+    String lane() default "text";
+
     /** @return input topic filter */
     @AttributeDefinition(name = "Input topic", description = "Topic filter of text messages, e.g. home/+/voice.")
     String inputTopic() default "home/+/voice";

@@ -1,13 +1,16 @@
 package io.edgeai.gateway.pipeline.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,6 +119,14 @@ public final class PipelineWorker {
     /** Whether the worker is replaying inputs of a topic it took over (worker thread only). */
     private boolean replaying;
     private String scorerModel = "";
+    /** Readings taken over from a stopped worker, processed before the queue. */
+    private final Queue<InboundMessage> adopted = new ConcurrentLinkedQueue<>();
+    /** The worker that took over after a stop, null before; guarded by this. */
+    private PipelineWorker successor;
+    /** Inputs the intake was holding when the worker stopped, until a successor takes them; guarded by this. */
+    private final List<InboundMessage> stragglers = new ArrayList<>();
+    /** The input the worker was stopped in the middle of, for a successor to take first; read after the join. */
+    private volatile InboundMessage unfinished;
     /** The outcome of the input being processed (worker thread only); null when it needs no acknowledgement. */
     private Outcome current;
     /** How long readings wait for a model before they are dead-lettered ({@code no-model}). */
@@ -328,24 +339,42 @@ public final class PipelineWorker {
     }
 
     /**
-     * Takes over the readings a stopped worker still had queued (a restart for a new configuration), before
-     * {@link #start()}, so they keep their order ahead of newer ones. What does not fit stays
-     * unacknowledged: the broker delivers it again on the next connection.
+     * Takes over the readings of a stopped worker (a restart for a new configuration), before {@link #start()}, so
+     * they keep their order ahead of newer ones: the one it was stopped in the middle of (waiting for its output
+     * connection), those it had queued, and those its intake was holding.
      *
      * @param stopped a worker after {@link #stop()}
      */
     public void adopt(PipelineWorker stopped) {
-        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
-            Integer size = stopped.oversize.remove(m);
-            if (!queue.offer(m)) {
-                logOnce("adopt", "Pipeline {}: a reading of the previous worker did not fit the new queue; the broker "
-                        + "delivers it again on the next connection", settings.name());
-                continue;
-            }
-            if (size != null) {
-                oversize.put(m, size);
-            }
+        InboundMessage first = stopped.unfinished;
+        stopped.unfinished = null;
+        if (first != null) {
+            adoptOne(first, stopped.oversize.remove(first));
         }
+        List<InboundMessage> late;
+        synchronized (stopped) {
+            stopped.successor = this;
+            late = new ArrayList<>(stopped.stragglers);
+            stopped.stragglers.clear();
+        }
+        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
+            adoptOne(m, stopped.oversize.remove(m));
+        }
+        for (InboundMessage m : late) {
+            adoptOne(m, stopped.oversize.remove(m));
+        }
+    }
+
+    /**
+     * Takes a reading of a stopped worker, with its original size when it was oversize. They go ahead of the
+     * queue and beyond its bound (at most the old queue and two more): left unacknowledged until the next
+     * connection instead, one would stop the embedded broker's deliveries to the whole session.
+     */
+    private void adoptOne(InboundMessage m, Integer size) {
+        if (size != null) {
+            oversize.put(m, size);
+        }
+        adopted.add(m);
     }
 
     /**
@@ -404,6 +433,9 @@ public final class PipelineWorker {
             oversize.put(m, in.payload().length);
         }
         if (queue.offer(m)) {
+            if (!running) {
+                handOver(m, true);
+            }
             return;
         }
         PipelineSettings s = settings;
@@ -441,13 +473,39 @@ public final class PipelineWorker {
         try {
             while (running) {
                 if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
+                    if (!running) {
+                        handOver(m, true);
+                    }
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        oversize.remove(m); // stopping: left unacknowledged, the broker delivers it again
+        handOver(m, false);
+    }
+
+    /**
+     * After a stop, an input that reached this worker goes to its successor, or waits for one in
+     * {@link #adopt}; without a successor it stays unacknowledged and the broker delivers it again. An input
+     * that got into the queue after the successor emptied it (a race with {@link #adopt}) is taken back out.
+     *
+     * @param m the input
+     * @param queued whether it is in this worker's queue
+     */
+    private void handOver(InboundMessage m, boolean queued) {
+        if (queued && !queue.remove(m)) {
+            return; // the successor's adopt took it
+        }
+        PipelineWorker next;
+        synchronized (this) {
+            next = successor;
+            if (next == null) {
+                stragglers.add(m);
+                return;
+            }
+        }
+        next.adoptOne(m, oversize.remove(m));
     }
 
     /** Acknowledges an input once everything it produced is stored: a count of outstanding publishes. */
@@ -484,8 +542,18 @@ public final class PipelineWorker {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
             out = output.get();
         }
-        if (out != null) {
-            out.publish(topic, payload, qos, false, priority, outcome == null ? NOTHING : outcome.expect());
+        if (out == null) {
+            throw new Stopping();
+        }
+        out.publish(topic, payload, qos, false, priority, outcome == null ? NOTHING : outcome.expect());
+    }
+
+    /** The worker stopped while an input waited for its output connection. */
+    private static final class Stopping extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopping() {
+            super("stopped", null, false, false);
         }
     }
 
@@ -510,9 +578,11 @@ public final class PipelineWorker {
 
     /** @return false when the worker ends (interrupted, or drained when stopping for good) */
     private boolean turn() {
-        InboundMessage m;
+        InboundMessage m = adopted.poll();
         try {
-            m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
+            if (m == null) {
+                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             return false;
         }
@@ -539,6 +609,10 @@ public final class PipelineWorker {
         current = outcome;
         try {
             process(m);
+        } catch (Stopping e) {
+            // stopped while waiting for the output: not finished, so not acknowledged; a successor adopts it first
+            unfinished = m;
+            return;
         } catch (RuntimeException e) {
             reject(m, "internal-error", "unexpected failure: " + e);
             LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
@@ -832,7 +906,7 @@ public final class PipelineWorker {
         PipelineSettings s = settings;
         ModelRunner m = model.get();
         return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
-                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
+                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size() + adopted.size(),
                 settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
                 latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get(), evicted.get(),
                 seriesBytes.get());
