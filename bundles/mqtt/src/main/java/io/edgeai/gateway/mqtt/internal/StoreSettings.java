@@ -43,6 +43,14 @@ public record StoreSettings(Path directory, int maxMessages, long maxBytes, long
         return new StoreSettings(dir, capacity, 256L << 20, 0, true, true, 16L << 20, 16L << 20);
     }
 
+    /**
+     * @param now the time a message is stored
+     * @return when its time to live runs out ({@link Long#MAX_VALUE} for no limit)
+     */
+    public long expiresAt(long now) {
+        return ttlMillis == 0 ? Long.MAX_VALUE : now + ttlMillis;
+    }
+
     /** @return whether messages are kept on disk */
     public boolean durable() {
         return directory != null;
