@@ -154,8 +154,10 @@ final class PublishStore implements AutoCloseable {
             }
             Files.createDirectories(settings.directory());
             SegmentLog segments = new SegmentLog(name, settings.directory());
-            StoreRecovery.Result r = StoreRecovery.run(name, settings.directory(), segments, System.currentTimeMillis());
-            GroupCommit c = new GroupCommit(settings, segments, AckLog.open(settings.directory()), r.active(), r.live());
+            long now = System.currentTimeMillis();
+            StoreRecovery.Result r = StoreRecovery.run(name, settings.directory(), segments, now);
+            AckLog acks = AckLog.open(settings.directory());
+            GroupCommit c = new GroupCommit(settings, segments, acks, r.active(), r.live());
             Thread w = new Thread(this::writeLoop, "edgeai-mqtt-" + name + "-store");
             w.setDaemon(true);
             writer = w;
@@ -255,10 +257,7 @@ final class PublishStore implements AutoCloseable {
     /** @return the message's payload, read back from its segment when it is no longer cached */
     byte[] payload(Entry e) throws IOException {
         byte[] p = e.payload;
-        if (p != null) {
-            return p;
-        }
-        return commit.segments().payload(e.segment, e.pos, e.recordLen, e.payloadLen, e.seq);
+        return p != null ? p : commit.segments().payload(e.segment, e.pos, e.recordLen, e.payloadLen, e.seq);
     }
 
     /** The broker has the message (PUBACK, or handed over at QoS 0): it is forgotten. */
