@@ -119,8 +119,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     /**
-     * Opens the publish store (recovering what it holds), creates the client and starts the connect and
-     * publisher threads; returns at once.
+     * Creates the publish store (it reads back what it holds on the publisher thread, before sending), the
+     * client, and starts the connect and publisher threads; returns at once.
      *
      * @param settings connection settings
      * @param storeSettings the publish store
@@ -131,11 +131,7 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
             throws MqttException {
         this.settings = settings;
         this.group = group;
-        try {
-            this.store = new PublishStore(settings.name(), storeSettings);
-        } catch (IOException e) {
-            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, e);
-        }
+        this.store = PublishStore.deferred(settings.name(), storeSettings);
         this.lanes = new Lanes(settings, storeSettings);
         this.client = newClient();
         LOG.debug("MQTT connection {}: {}", settings.name(), settings);
@@ -551,6 +547,8 @@ public final class PahoConnection implements MqttConnection, MqttCallbackExtende
     }
 
     private void publishLoop() {
+        // here, not in the constructor: reading back up to storeMaxMegabytes must not hold up activation
+        store.recover();
         PublishStore.Entry pending = null;
         while (running) {
             try {

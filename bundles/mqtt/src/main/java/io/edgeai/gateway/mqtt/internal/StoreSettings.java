@@ -53,6 +53,14 @@ public record StoreSettings(Path directory, int maxMessages, long maxBytes, long
                         maxBytes, ttlMillis, dropOldest, fsync, segmentBytes, cacheBytes);
     }
 
+    /**
+     * @param now the time a message is stored
+     * @return when its time to live runs out ({@link Long#MAX_VALUE} for no limit)
+     */
+    public long expiresAt(long now) {
+        return ttlMillis == 0 ? Long.MAX_VALUE : now + ttlMillis;
+    }
+
     /** @return whether messages are kept on disk */
     public boolean durable() {
         return directory != null;

@@ -7,16 +7,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.edgeai.gateway.api.InferenceException;
@@ -29,31 +23,21 @@ import io.edgeai.gateway.api.TensorSpec;
 /**
  * A {@link ModelRunner} over one {@link OrtSession}. Loading checks the checksum, the tensor names and
  * shapes against the descriptor and the test vector, then warms up; only then is the runner returned.
- * {@link #close()} waits for in-flight inferences and frees the native session.
+ * {@link #close()} waits for in-flight inferences and frees the native session ({@link OrtSessionModel}).
  */
-public final class OrtModelRunner implements LoadedModel {
+public final class OrtModelRunner extends OrtSessionModel {
     /** Per-thread direct input buffers (see {@link #inputBuffer}). */
     private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final OrtSession.SessionOptions options;
-    private final ModelInfo info;
     private final String inputName;
     private final String outputName;
     private final long[] rowShape;
     private final int rowSize;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final AtomicLong inferences = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
     /** Latency of run() after warm-up (replaced once warm-up is done, so warm-up runs are not counted). */
     private volatile LatencyRecorder latency = new LatencyRecorder();
-    private boolean closed;
 
-    private OrtModelRunner(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info) {
-        this.env = env;
-        this.session = session;
-        this.options = options;
-        this.info = info;
+    private OrtModelRunner(Opened opened) {
+        super(opened);
+        ModelInfo info = opened.info();
         TensorSpec in = info.inputs().get(0);
         this.inputName = in.name();
         this.outputName = info.outputs().get(0).name();
@@ -108,35 +92,9 @@ public final class OrtModelRunner implements LoadedModel {
      * @throws ModelLoadException when the model is refused; nothing stays allocated then
      */
     static OrtModelRunner load(ModelDescriptor d, ModelSource model, RunnerSettings settings, String source) {
-        String sha = model.sha256();
-        if (!sha.equals(d.sha256())) {
-            throw new ModelLoadException("checksum mismatch: descriptor says " + d.sha256() + ", file is " + sha);
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        OrtSession session = null;
-        try {
-            opts.setIntraOpNumThreads(settings.intraOpThreads());
-            opts.setInterOpNumThreads(settings.interOpThreads());
-            SessionMemory.apply(opts);
-            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
-                    + d.version());
-            session = model.open(env, opts);
-            TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
-            TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
-            ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
-                    provider.provider(), source, System.currentTimeMillis(), d.labels());
-            OrtModelRunner runner = new OrtModelRunner(env, session, opts, info);
-            runner.selfTest(d.test(), settings.warmupRuns());
-            return runner;
-        } catch (OrtException e) {
-            closeQuietly(session, opts);
-            throw new ModelLoadException("ONNX Runtime refused the model: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeQuietly(session, opts);
-            throw e instanceof ModelLoadException ? e : new ModelLoadException(e.getMessage(), e);
-        }
+        String sha = verifiedSha256(d, model);
+        return open(d, model, sha, settings, source, OrtModelRunner::new,
+                r -> r.selfTest(d.test(), settings.warmupRuns()));
     }
 
     private void selfTest(ModelDescriptor.TestVector test, int warmups) {
@@ -169,11 +127,6 @@ public final class OrtModelRunner implements LoadedModel {
     }
 
     @Override
-    public ModelInfo info() {
-        return info;
-    }
-
-    @Override
     public float[][] run(float[][] batch) {
         if (batch == null || batch.length == 0) {
             throw new InferenceException("empty batch");
@@ -182,24 +135,20 @@ public final class OrtModelRunner implements LoadedModel {
             if (row == null || row.length != rowSize) {
                 failures.incrementAndGet();
                 throw new InferenceException("input row has " + (row == null ? 0 : row.length) + " values, model "
-                        + info.id() + " expects " + rowSize);
+                        + info().id() + " expects " + rowSize);
             }
         }
-        lock.readLock().lock();
         try {
-            if (closed) {
-                throw new InferenceException("model " + info.id() + " is closed");
-            }
-            long start = System.nanoTime();
-            float[][] out = infer(batch);
-            latency.record(System.nanoTime() - start);
-            inferences.addAndGet(batch.length);
-            return out;
+            return inSession(() -> {
+                long start = System.nanoTime();
+                float[][] out = infer(batch);
+                latency.record(System.nanoTime() - start);
+                inferences.addAndGet(batch.length);
+                return out;
+            });
         } catch (OrtException e) {
             failures.incrementAndGet();
-            throw new InferenceException("inference failed on " + info.id() + ": " + e.getMessage(), e);
-        } finally {
-            lock.readLock().unlock();
+            throw new InferenceException("inference failed on " + info().id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -243,60 +192,7 @@ public final class OrtModelRunner implements LoadedModel {
     }
 
     @Override
-    public long inferenceCount() {
-        return inferences.get();
-    }
-
-    @Override
-    public long failureCount() {
-        return failures.get();
-    }
-
-    @Override
     public LatencyHistogram inferenceLatency() {
         return latency.snapshot();
-    }
-
-    /** Waits for in-flight inferences, then frees the native session. Idempotent. */
-    @Override
-    public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                closeQuietly(session, options);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    /** @return true once {@link #close()} has run */
-    public boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return closed;
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions opts) {
-        try {
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException | RuntimeException e) {
-            // nothing more can be freed; the caller already reports the failure
-        }
-        opts.close();
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
     }
 }

@@ -11,16 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.edgeai.gateway.api.EdgeAiConstants;
 import io.edgeai.gateway.api.InferenceException;
-import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TextEmbedding;
 import io.edgeai.gateway.api.TokenEmbeddings;
@@ -35,19 +30,15 @@ import io.edgeai.gateway.tokenize.Tokenizers;
  * pooled by the descriptor's {@code pooling} ({@code mean} over the attention mask, or {@code cls}) and
  * L2-normalised when {@code normalize} is true. As a {@link io.edgeai.gateway.api.ModelRunner} it takes
  * rows of token ids (as floats) and returns pooled embeddings; that is how its test vector is checked.
- * Input buffers are direct and reused per calling thread.
+ * Input buffers are direct and reused per calling thread. The session's lifecycle is {@link OrtSessionModel}'s.
  */
-public final class OrtTextEncoder implements LoadedModel, TextEncoder {
-    private static final String IDS = "input_ids";
-    private static final String MASK = "attention_mask";
-    private static final String TYPES = "token_type_ids";
+public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder {
+    private static final String IDS = EncoderShape.IDS;
+    private static final String MASK = EncoderShape.MASK;
+    private static final String TYPES = EncoderShape.TYPES;
     /** A text in a batch is padded to at most this many times its own token count (see embedBatch). */
     private static final int PAD_FACTOR = 2;
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final OrtSession.SessionOptions options;
-    private final ModelInfo info;
     private final Tokenizer tokenizer;
     private final String outputName;
     private final boolean hasTypeIds;
@@ -56,19 +47,11 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
     private final int maxLength;
     private final int dimension;
     private final ThreadLocal<InputBuffers> buffers = ThreadLocal.withInitial(InputBuffers::new);
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final AtomicLong inferences = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private boolean closed;
 
-    private OrtTextEncoder(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info,
-            Tokenizer tokenizer, EncoderShape shape) {
-        this.env = env;
-        this.session = session;
-        this.options = options;
-        this.info = info;
+    private OrtTextEncoder(Opened opened, Tokenizer tokenizer, EncoderShape shape) {
+        super(opened);
         this.tokenizer = tokenizer;
-        this.outputName = info.outputs().get(0).name();
+        this.outputName = opened.info().outputs().get(0).name();
         this.hasTypeIds = shape.hasTypeIds();
         this.meanPooling = shape.meanPooling();
         this.normalize = shape.normalize();
@@ -107,10 +90,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
      */
     static OrtTextEncoder load(ModelDescriptor d, ModelSource model, byte[] tokenizerJson, RunnerSettings settings,
             String source) {
-        String sha = model.sha256();
-        if (!sha.equals(d.sha256())) {
-            throw new ModelLoadException("checksum mismatch: descriptor says " + d.sha256() + ", file is " + sha);
-        }
+        String sha = verifiedSha256(d, model);
         Tokenizer tokenizer;
         try {
             tokenizer = Tokenizers.fromJson(new ByteArrayInputStream(tokenizerJson));
@@ -118,31 +98,8 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
             throw new ModelLoadException("tokenizer " + d.tokenizer() + " is not usable: " + e.getMessage(), e);
         }
         EncoderShape shape = EncoderShape.of(d);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        OrtSession session = null;
-        try {
-            opts.setIntraOpNumThreads(settings.intraOpThreads());
-            opts.setInterOpNumThreads(settings.interOpThreads());
-            SessionMemory.apply(opts);
-            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
-                    + d.version());
-            session = model.open(env, opts);
-            TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
-            TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
-            ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
-                    provider.provider(), source, System.currentTimeMillis(), d.labels());
-            OrtTextEncoder encoder = new OrtTextEncoder(env, session, opts, info, tokenizer, shape);
-            encoder.selfTest(d, settings.warmupRuns());
-            return encoder;
-        } catch (OrtException e) {
-            closeQuietly(session, opts);
-            throw new ModelLoadException("ONNX Runtime refused the model: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeQuietly(session, opts);
-            throw e instanceof ModelLoadException ? e : new ModelLoadException(e.getMessage(), e);
-        }
+        return open(d, model, sha, settings, source, opened -> new OrtTextEncoder(opened, tokenizer, shape),
+                encoder -> encoder.selfTest(d, settings.warmupRuns()));
     }
 
     private void selfTest(ModelDescriptor d, int warmups) {
@@ -180,11 +137,6 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
             embed(List.of("warm up the encoder"));
         }
         inferences.set(0);
-    }
-
-    @Override
-    public ModelInfo info() {
-        return info;
     }
 
     @Override
@@ -332,22 +284,18 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
 
     /** Runs the session; returns the last hidden state flattened as [batch][maxTokens][dimension]. */
     private float[] hidden(List<Encoding> encodings) {
-        lock.readLock().lock();
         try {
-            if (closed) {
-                throw new InferenceException("model " + info.id() + " is closed");
-            }
-            float[] out = infer(encodings);
-            inferences.addAndGet(encodings.size());
-            return out;
+            return inSession(() -> {
+                float[] out = infer(encodings);
+                inferences.addAndGet(encodings.size());
+                return out;
+            });
         } catch (OrtException | RuntimeException e) {
             failures.incrementAndGet();
             if (e instanceof InferenceException ie) {
                 throw ie;
             }
-            throw new InferenceException("inference failed on " + info.id() + ": " + e.getMessage(), e);
-        } finally {
-            lock.readLock().unlock();
+            throw new InferenceException("inference failed on " + info().id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -369,7 +317,7 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
                 float[] out = new float[fb.remaining()];
                 fb.get(out);
                 if (out.length != batch * tokens * dimension) {
-                    throw new InferenceException("model " + info.id() + " returned " + out.length
+                    throw new InferenceException("model " + info().id() + " returned " + out.length
                             + " values, expected " + batch * tokens * dimension);
                 }
                 return out;
@@ -411,87 +359,6 @@ public final class OrtTextEncoder implements LoadedModel, TextEncoder {
             ids.flip();
             mask.flip();
             types.flip();
-        }
-    }
-
-    @Override
-    public long inferenceCount() {
-        return inferences.get();
-    }
-
-    @Override
-    public long failureCount() {
-        return failures.get();
-    }
-
-    @Override
-    public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                closeQuietly(session, options);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions opts) {
-        try {
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException | RuntimeException e) {
-            // nothing more can be freed; the caller already reports the failure
-        }
-        opts.close();
-    }
-
-    /**
-     * Pooling and size settings of an encoder descriptor, validated.
-     *
-     * @param hasTypeIds the model takes {@code token_type_ids}
-     * @param meanPooling mean over the attention mask, else the first ({@code [CLS]}) token
-     * @param normalize L2-normalise pooled vectors
-     * @param maxLength most tokens per text
-     * @param dimension hidden size
-     */
-    record EncoderShape(boolean hasTypeIds, boolean meanPooling, boolean normalize, int maxLength, int dimension) {
-        static EncoderShape of(ModelDescriptor d) {
-            List<String> names = d.inputs().stream().map(t -> t.name()).toList();
-            if (!names.contains(IDS) || !names.contains(MASK)) {
-                throw new ModelLoadException("a text encoder needs inputs " + IDS + " and " + MASK + ", descriptor has "
-                        + names);
-            }
-            for (var t : d.inputs()) {
-                if (!Set.of(IDS, MASK, TYPES).contains(t.name()) || !t.type().equals("int64")
-                        || t.shape().size() != 2) {
-                    throw new ModelLoadException("text encoder input " + t + " is not one of " + IDS + ", " + MASK
-                            + ", " + TYPES + " as int64 [batch, tokens]");
-                }
-            }
-            var out = d.outputs().get(0);
-            if (out.shape().size() != 3 || out.shape().get(2) <= 0 || !out.type().equals("float")) {
-                throw new ModelLoadException("text encoder output " + out
-                        + " must be float [batch, tokens, dimension] with a fixed dimension");
-            }
-            String pooling = d.properties().getOrDefault(EdgeAiConstants.PROPERTY_POOLING, "mean");
-            if (!pooling.equals("mean") && !pooling.equals("cls")) {
-                throw new ModelLoadException("property pooling must be mean or cls, not " + pooling);
-            }
-            int max;
-            try {
-                max = Integer.parseInt(d.properties().getOrDefault(EdgeAiConstants.PROPERTY_MAX_LENGTH, "128"));
-            } catch (NumberFormatException e) {
-                throw new ModelLoadException("property max.length is not a number");
-            }
-            if (max < 3 || max > 8192) {
-                throw new ModelLoadException("property max.length must be 3..8192, not " + max);
-            }
-            return new EncoderShape(names.contains(TYPES), pooling.equals("mean"),
-                    Boolean.parseBoolean(d.properties().getOrDefault(EdgeAiConstants.PROPERTY_NORMALIZE, "true")),
-                    max, Math.toIntExact(out.shape().get(2)));
         }
     }
 }
