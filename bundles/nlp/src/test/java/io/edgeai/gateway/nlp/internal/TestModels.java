@@ -38,15 +38,36 @@ final class TestModels implements ModelLookup {
     }
 
     private Object get(String name) {
-        return loaded.computeIfAbsent(name, TestModels::load);
+        return loaded.computeIfAbsent(name, n -> load(n, n, null));
     }
 
-    private static Object load(String name) {
+    /**
+     * A shipped model loaded again under another name and version, as a new version of a model arrives: a
+     * separate service (its own session) with the same files.
+     *
+     * @param shipped name of the shipped model whose files it has
+     * @param name the name it takes
+     * @param version the version it takes
+     * @return a new encoder or runner, the caller closes it
+     */
+    static Object relabelled(String shipped, String name, String version) {
+        return load(shipped, name, version);
+    }
+
+    private static Object load(String shipped, String asName, String asVersion) {
         try {
             for (URL url : Collections.list(TestModels.class.getClassLoader().getResources("model/model.json"))) {
-                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(read(url)));
-                if (!d.name().equals(name)) {
+                byte[] json = read(url);
+                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(json));
+                if (!d.name().equals(shipped)) {
                     continue;
+                }
+                if (asVersion != null) {
+                    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+                    tree.put("name", asName).put("version", asVersion);
+                    d = DescriptorReader.read(new ByteArrayInputStream(tree.toString().getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)));
                 }
                 byte[] onnx = read(new URL(url, d.file()));
                 return d.isTextEncoder()
@@ -57,7 +78,7 @@ final class TestModels implements ModelLookup {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalArgumentException("no model " + name + " on the test class path");
+        throw new IllegalArgumentException("no model " + shipped + " on the test class path");
     }
 
     private static byte[] read(URL url) throws IOException {
