@@ -42,7 +42,7 @@ import org.junit.runners.MethodSorters;
  * <li>a canary deploy: the canary scores live traffic with the new version in shadow beside the serving one and
  * promotes it only when the comparison passes, then the others follow; a version whose scores disagree, a
  * starved soak (no traffic) and a refused model each stop the rollout with the reason, and no member changes
- * version;</li>
+ * version; a text encoder's canary compares intents on the canary's share of live texts and passes;</li>
  * <li>a member stopped gracefully leaves the shared subscription before it disconnects: the others answer
  * every later input, although its persistent session stays on the broker;</li>
  * <li>the anomaly pipeline with key affinity: a member is killed (SIGKILL) mid-stream, its topics are taken
@@ -385,6 +385,53 @@ public class ScaleOutIT {
         assertEquals(canary.toString(), "failed", canary.path("status").asText());
         assertFollowersSkipped(a, canary, reason);
         assertNothingChanged(verdict.path("gateway").asText(), "8.2.0");
+    }
+
+    /** Texts for a text model's canary, sent round-robin. */
+    private static final List<String> CANARY_TEXTS = List.of("turn on the lights in the kitchen",
+            "switch the light off please", "will it rain tomorrow", "play my playlist", "how warm is it outside",
+            "lights off in the bedroom", "put on a song", "what is the capital of australia");
+
+    @Test
+    public void f_bATextEncoderCanaryComparesIntentsOnLiveTextsAndLetsTheOthersFollow() throws Exception {
+        // 40 texts/s through the text pipelines' shared subscription: the canary answers about a third of them
+        MqttAsyncClient pub = group.publisher("scale-text-canary-pub");
+        ScheduledExecutorService texts = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger sent = new AtomicInteger();
+        texts.scheduleAtFixedRate(() -> {
+            int i = sent.getAndIncrement();
+            try {
+                GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
+                        + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                System.out.println("text canary traffic: " + e);
+            }
+        }, 0, 25, TimeUnit.MILLISECONDS);
+        try {
+            // the shipped encoder under a new version: its intents must agree with the serving one's
+            byte[] jar = TestModels.encoderVersion("minilm-group", "1.1.0");
+            Path p = Files.write(group.dir().resolve("minilm-1.1.0.jar"), jar);
+            Map<String, Object> c = group.command("canary-deploy", p.toUri().toString(), GatewayGroup.sha256(jar));
+            watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+            JsonNode verdict = verdict((String) c.get("nonce"));
+            System.out.println("scale-out canary (text encoder): " + verdict);
+            assertEquals(verdict.toString(), "all-minilm-l6-v2-q", verdict.path("model").asText());
+            assertTrue(verdict.toString(), verdict.path("pass").asBoolean());
+            assertTrue(verdict.toString(), verdict.path("reason").asText().startsWith("shadow comparison passed"));
+            assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
+            assertTrue(verdict.toString(), verdict.path("agreementPercent").asDouble() >= 99.0);
+            for (JsonNode x : answers((String) c.get("nonce"), 3)) {
+                assertEquals(x.toString(), "ok", x.path("status").asText());
+                assertEquals(x.toString(), "1.1.0", x.path("version").asText());
+            }
+            Poll.until("texts answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(60), () -> textResults.stream()
+                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
+        } finally {
+            texts.shutdownNow();
+            texts.awaitTermination(10, TimeUnit.SECONDS);
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
     }
 
     private static void assertFollowersSkipped(List<JsonNode> a, JsonNode canary, String reason) {
