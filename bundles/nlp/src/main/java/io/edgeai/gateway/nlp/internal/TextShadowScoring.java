@@ -26,8 +26,8 @@ import io.edgeai.gateway.nlp.internal.intent.IntentResult;
  * <p>
  * The live result is published before a text is handed over, and the comparison runs on a thread of its own
  * behind a small bounded queue, so the candidate neither delays nor changes what the pipeline answers. When
- * the queue is full, or the pipeline's own queue is more than half full, the text is not compared (counted as
- * skipped): the live path comes first. A shadow encoder reruns the text and feeds the serving intent head (or
+ * the queue is full, or the pipeline's own queue holds more than a micro-batch or two ({@link #behind}), the
+ * text is not compared (counted as skipped): the live path comes first. A shadow encoder reruns the text and feeds the serving intent head (or
  * few-shot intents embedded with the candidate); a shadow head takes the live embedding. Only the intent is
  * compared: a pipeline without the intent task does no shadow scoring.
  */
@@ -109,6 +109,21 @@ final class TextShadowScoring {
                 tally(shadowHead, shadowHead.info().id(), head.info().id()).skipped();
             }
         }
+    }
+
+    /**
+     * Whether the live path is behind, so that texts are not shadow-scored: more texts wait than one or two
+     * micro-batches (at least 16, at most half the queue). The candidate's thread competes with the live one
+     * for the same cores: on 2 vCPUs, with half the queue as the bound (as the anomaly pipeline has it) a burst
+     * ran at about 65 % of the throughput without a candidate; with this bound at the same throughput, while
+     * paced traffic is still compared text by text (docs/benchmarks.md, shadow scoring cost).
+     *
+     * @param queued texts waiting in the pipeline's queue
+     * @param s the settings in force
+     * @return true when the text should be skipped
+     */
+    static boolean behind(int queued, TextSettings s) {
+        return queued > Math.min(s.queueCapacity() / 2, Math.max(16, 2 * s.batchSize()));
     }
 
     /** Starts the thread on the first text to compare: pipelines that never see a candidate never own one. */

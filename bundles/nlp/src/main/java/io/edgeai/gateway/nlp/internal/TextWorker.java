@@ -427,7 +427,7 @@ public final class TextWorker {
         latency.record(sinceReceipt / 1000);
         stages.get("total").record(sinceReceipt);
         // after the live result is on its way, and not while the live path is behind
-        shadow.offer(s, text, encoder, embedding, intent, intentHead, queue.size() > s.queueCapacity() / 2);
+        shadow.offer(s, text, encoder, embedding, intent, intentHead, TextShadowScoring.behind(queue.size(), s));
         if (LOG.isTraceEnabled()) {
             LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
         }

@@ -237,6 +237,16 @@ class TextShadowScoringTest {
     }
 
     @Test
+    void theCandidateStepsAsideWhileMoreThanAMicroBatchOrTwoWait() {
+        TextSettings s = new TextSettings("b", "t/+", 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
+                ENCODER, Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1, 0.5, 0.05, 1000);
+        assertTrue(!TextShadowScoring.behind(16, s) && TextShadowScoring.behind(17, s));
+        TextSettings small = new TextSettings("b", "t/+", 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20,
+                500, ENCODER, Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1, 0.5, 0.05, 10);
+        assertTrue(!TextShadowScoring.behind(5, small) && TextShadowScoring.behind(6, small), "at most half the queue");
+    }
+
+    @Test
     void aPinnedVersionAnswersAndUnpinningOrUnbindingFallsBackToTheServingVersion() {
         models.encoder(TestModels.ALL.encoder(ENCODER), true, false, 0);
         TextEncoder pinned = version(ENCODER, ENCODER, "0.9.0", TextEncoder.class);
