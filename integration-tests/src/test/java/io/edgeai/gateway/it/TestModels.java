@@ -119,9 +119,18 @@ final class TestModels {
      * version: the same ONNX file and tokenizer, the descriptor with that version, signed with the build's key.
      */
     static byte[] encoderVersion(String symbolicName, String version) throws Exception {
+        return encoderAs("edgeai.encoder.jar", null, symbolicName, version);
+    }
+
+    /**
+     * A shipped encoder bundle's files as a bundle of another model name and version, signed with the build's key.
+     *
+     * @param jarProperty system property naming the shipped bundle's jar
+     * @param name the model name it takes, {@code null} to keep its own
+     */
+    static byte[] encoderAs(String jarProperty, String name, String symbolicName, String version) throws Exception {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(Path.of(System.getProperty(
-                "edgeai.encoder.jar"))))) {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(Path.of(System.getProperty(jarProperty))))) {
             for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
                 if (!e.isDirectory() && e.getName().startsWith("model/")) {
                     files.put(e.getName(), in.readAllBytes());
@@ -130,6 +139,10 @@ final class TestModels {
         }
         files.remove("model/model.json.sig");
         String d = withVersion(new String(files.remove("model/model.json"), StandardCharsets.UTF_8), version);
+        if (name != null) {
+            // the descriptor's first "name" is the model's (the tensors' names come later)
+            d = d.replaceFirst("\"name\"\\s*:\\s*\"[^\"]+\"", "\"name\": \"" + name + "\"");
+        }
         Matcher m = Pattern.compile("\"file\"\\s*:\\s*\"([^\"]+)\"").matcher(d);
         if (!m.find()) {
             throw new IllegalStateException("the encoder's descriptor names no file");
