@@ -393,22 +393,40 @@ public class ScaleOutIT {
             "switch the light off please", "will it rain tomorrow", "play my playlist", "how warm is it outside",
             "lights off in the bedroom", "put on a song", "what is the capital of australia");
 
+    /**
+     * Live texts for a text model's canary: 40 per second, round-robin over {@link #CANARY_TEXTS}, through the
+     * text pipelines' shared subscription, so the canary answers about a third of them.
+     */
+    private static final class TextTraffic implements AutoCloseable {
+        private final MqttAsyncClient pub;
+        private final ScheduledExecutorService texts = Executors.newSingleThreadScheduledExecutor();
+
+        TextTraffic(String clientId) throws Exception {
+            pub = group.publisher(clientId);
+            AtomicInteger sent = new AtomicInteger();
+            texts.scheduleAtFixedRate(() -> {
+                int i = sent.getAndIncrement();
+                try {
+                    GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
+                            + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    System.out.println("text canary traffic: " + e);
+                }
+            }, 0, 25, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            texts.shutdownNow();
+            texts.awaitTermination(10, TimeUnit.SECONDS);
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
+    }
+
     @Test
     public void f_bATextEncoderCanaryComparesIntentsOnLiveTextsAndLetsTheOthersFollow() throws Exception {
-        // 40 texts/s through the text pipelines' shared subscription: the canary answers about a third of them
-        MqttAsyncClient pub = group.publisher("scale-text-canary-pub");
-        ScheduledExecutorService texts = Executors.newSingleThreadScheduledExecutor();
-        AtomicInteger sent = new AtomicInteger();
-        texts.scheduleAtFixedRate(() -> {
-            int i = sent.getAndIncrement();
-            try {
-                GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
-                        + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                System.out.println("text canary traffic: " + e);
-            }
-        }, 0, 25, TimeUnit.MILLISECONDS);
-        try {
+        try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub")) {
             // the shipped encoder under a new version: its intents must agree with the serving one's
             byte[] jar = TestModels.encoderVersion("minilm-group", "1.1.0");
             Path p = Files.write(group.dir().resolve("minilm-1.1.0.jar"), jar);
@@ -427,31 +445,14 @@ public class ScaleOutIT {
             }
             Poll.until("texts answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(60), () -> textResults.stream()
                     .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
-        } finally {
-            texts.shutdownNow();
-            texts.awaitTermination(10, TimeUnit.SECONDS);
-            pub.disconnect().waitForCompletion(5000);
-            pub.close();
         }
     }
 
     @Test
-    public void f_cATextEncoderCanaryWhoseIntentsDisagreeStopsTheRollout() throws Exception {
-        MqttAsyncClient pub = group.publisher("scale-text-canary-pub2");
-        ScheduledExecutorService texts = Executors.newSingleThreadScheduledExecutor();
-        AtomicInteger sent = new AtomicInteger();
-        texts.scheduleAtFixedRate(() -> {
-            int i = sent.getAndIncrement();
-            try {
-                GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
-                        + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                System.out.println("text canary traffic: " + e);
-            }
-        }, 0, 25, TimeUnit.MILLISECONDS);
-        try {
+    public void f_cATextEncoderCanaryWhoseConfidencesDifferStopsTheRollout() throws Exception {
+        try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub2")) {
             // MiniLM fine-tuned on CLINC150 posing as a new version of the serving encoder: other embeddings, so
-            // the few-shot intents' confidences (and some intents) differ
+            // the few-shot intents' confidences differ (measured: every intent agreed, the largest difference was 0.54)
             byte[] jar = TestModels.encoderAs("edgeai.finetuned.encoder.jar", "all-minilm-l6-v2-q", "minilm-group",
                     "2.0.0");
             Path p = Files.write(group.dir().resolve("minilm-2.0.0.jar"), jar);
@@ -480,11 +481,6 @@ public class ScaleOutIT {
             Poll.until("texts still answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(30), () -> textResults
                     .subList(from, textResults.size()).stream()
                     .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
-        } finally {
-            texts.shutdownNow();
-            texts.awaitTermination(10, TimeUnit.SECONDS);
-            pub.disconnect().waitForCompletion(5000);
-            pub.close();
         }
     }
 
