@@ -471,7 +471,8 @@ public class ScaleOutIT {
             String gw = verdict.path("gateway").asText();
             Poll.until("the canary " + gw + " dropped encoder 2.0.0", Duration.ofSeconds(30), () -> {
                 for (JsonNode m : modelStates.get(gw).path("models")) {
-                    if (m.path("name").asText().equals("all-minilm-l6-v2-q") && m.path("version").asText().equals("2.0.0")) {
+                    if (m.path("name").asText().equals("all-minilm-l6-v2-q")
+                            && m.path("version").asText().equals("2.0.0")) {
                         return null;
                     }
                 }

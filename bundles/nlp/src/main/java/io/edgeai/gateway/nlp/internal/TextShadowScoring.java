@@ -27,9 +27,9 @@ import io.edgeai.gateway.nlp.internal.intent.IntentResult;
  * The live result is published before a text is handed over, and the comparison runs on a thread of its own
  * behind a small bounded queue, so the candidate neither delays nor changes what the pipeline answers. When
  * the queue is full, or the pipeline's own queue holds more than a micro-batch or two ({@link #behind}), the
- * text is not compared (counted as skipped): the live path comes first. A shadow encoder reruns the text and feeds the serving intent head (or
- * few-shot intents embedded with the candidate); a shadow head takes the live embedding. Only the intent is
- * compared: a pipeline without the intent task does no shadow scoring.
+ * text is not compared (counted as skipped): the live path comes first. A shadow encoder reruns the text and
+ * feeds the serving intent head (or few-shot intents embedded with the candidate); a shadow head takes the live
+ * embedding. Only the intent is compared: a pipeline without the intent task does no shadow scoring.
  */
 final class TextShadowScoring {
     private static final Logger LOG = LoggerFactory.getLogger(TextShadowScoring.class);

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.TextEncoder;
@@ -63,11 +67,10 @@ final class TestModels implements ModelLookup {
                     continue;
                 }
                 if (asVersion != null) {
-                    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
-                            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+                    ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(json);
                     tree.put("name", asName).put("version", asVersion);
-                    d = DescriptorReader.read(new ByteArrayInputStream(tree.toString().getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                    byte[] relabelled = tree.toString().getBytes(StandardCharsets.UTF_8);
+                    d = DescriptorReader.read(new ByteArrayInputStream(relabelled));
                 }
                 byte[] onnx = read(new URL(url, d.file()));
                 return d.isTextEncoder()

@@ -42,10 +42,12 @@ class TextShadowScoringTest {
     private static final String ENCODER = "all-minilm-l6-v2-q";
     private static final String HEAD = "iot-intent-minilm";
     private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
-        "lights_off=turn off the lights|switch the light off|lights off", "weather=what is the weather like|will it rain tomorrow"};
-    private static final List<String> TEXTS = List.of("turn off the lights in the kitchen", "switch the bedroom light on",
-            "will it rain in paris tomorrow", "what is the capital of australia", "play some jazz music",
-            "set an alarm for seven tomorrow morning", "how warm is it outside", "dim the lights in the hall");
+        "lights_off=turn off the lights|switch the light off|lights off",
+        "weather=what is the weather like|will it rain tomorrow"};
+    private static final List<String> TEXTS = List.of("turn off the lights in the kitchen",
+            "switch the bedroom light on", "will it rain in paris tomorrow", "what is the capital of australia",
+            "play some jazz music", "set an alarm for seven tomorrow morning", "how warm is it outside",
+            "dim the lights in the hall");
 
     private static Mosquitto broker;
     private static PahoConnection gateway;
