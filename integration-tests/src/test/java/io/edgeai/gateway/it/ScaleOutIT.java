@@ -42,7 +42,8 @@ import org.junit.runners.MethodSorters;
  * <li>a canary deploy: the canary scores live traffic with the new version in shadow beside the serving one and
  * promotes it only when the comparison passes, then the others follow; a version whose scores disagree, a
  * starved soak (no traffic) and a refused model each stop the rollout with the reason, and no member changes
- * version;</li>
+ * version; a text encoder's canary compares intents on the canary's share of live texts: the same network
+ * under a new version passes, a fine-tuned one whose confidences differ stops the rollout;</li>
  * <li>a member stopped gracefully leaves the shared subscription before it disconnects: the others answer
  * every later input, although its persistent session stays on the broker;</li>
  * <li>the anomaly pipeline with key affinity: a member is killed (SIGKILL) mid-stream, its topics are taken
@@ -385,6 +386,103 @@ public class ScaleOutIT {
         assertEquals(canary.toString(), "failed", canary.path("status").asText());
         assertFollowersSkipped(a, canary, reason);
         assertNothingChanged(verdict.path("gateway").asText(), "8.2.0");
+    }
+
+    /** Texts for a text model's canary, sent round-robin. */
+    private static final List<String> CANARY_TEXTS = List.of("turn on the lights in the kitchen",
+            "switch the light off please", "will it rain tomorrow", "play my playlist", "how warm is it outside",
+            "lights off in the bedroom", "put on a song", "what is the capital of australia");
+
+    /**
+     * Live texts for a text model's canary: 40 per second, round-robin over {@link #CANARY_TEXTS}, through the
+     * text pipelines' shared subscription, so the canary answers about a third of them.
+     */
+    private static final class TextTraffic implements AutoCloseable {
+        private final MqttAsyncClient pub;
+        private final ScheduledExecutorService texts = Executors.newSingleThreadScheduledExecutor();
+
+        TextTraffic(String clientId) throws Exception {
+            pub = group.publisher(clientId);
+            AtomicInteger sent = new AtomicInteger();
+            texts.scheduleAtFixedRate(() -> {
+                int i = sent.getAndIncrement();
+                try {
+                    GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
+                            + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    System.out.println("text canary traffic: " + e);
+                }
+            }, 0, 25, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            texts.shutdownNow();
+            texts.awaitTermination(10, TimeUnit.SECONDS);
+            pub.disconnect().waitForCompletion(5000);
+            pub.close();
+        }
+    }
+
+    @Test
+    public void f_bATextEncoderCanaryComparesIntentsOnLiveTextsAndLetsTheOthersFollow() throws Exception {
+        try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub")) {
+            // the shipped encoder under a new version: its intents must agree with the serving one's
+            byte[] jar = TestModels.encoderVersion("minilm-group", "1.1.0");
+            Path p = Files.write(group.dir().resolve("minilm-1.1.0.jar"), jar);
+            Map<String, Object> c = group.command("canary-deploy", p.toUri().toString(), GatewayGroup.sha256(jar));
+            watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+            JsonNode verdict = verdict((String) c.get("nonce"));
+            System.out.println("scale-out canary (text encoder): " + verdict);
+            assertEquals(verdict.toString(), "all-minilm-l6-v2-q", verdict.path("model").asText());
+            assertTrue(verdict.toString(), verdict.path("pass").asBoolean());
+            assertTrue(verdict.toString(), verdict.path("reason").asText().startsWith("shadow comparison passed"));
+            assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
+            assertTrue(verdict.toString(), verdict.path("agreementPercent").asDouble() >= 99.0);
+            for (JsonNode x : answers((String) c.get("nonce"), 3)) {
+                assertEquals(x.toString(), "ok", x.path("status").asText());
+                assertEquals(x.toString(), "1.1.0", x.path("version").asText());
+            }
+            Poll.until("texts answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(60), () -> textResults.stream()
+                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
+        }
+    }
+
+    @Test
+    public void f_cATextEncoderCanaryWhoseConfidencesDifferStopsTheRollout() throws Exception {
+        try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub2")) {
+            // MiniLM fine-tuned on CLINC150 posing as a new version of the serving encoder: other embeddings, so
+            // the few-shot intents' confidences differ (measured: every intent agreed, the largest difference was 0.54)
+            byte[] jar = TestModels.encoderAs("edgeai.finetuned.encoder.jar", "all-minilm-l6-v2-q", "minilm-group",
+                    "2.0.0");
+            Path p = Files.write(group.dir().resolve("minilm-2.0.0.jar"), jar);
+            Map<String, Object> c = group.command("canary-deploy", p.toUri().toString(), GatewayGroup.sha256(jar));
+            watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
+            List<JsonNode> a = answers((String) c.get("nonce"), 3);
+            JsonNode verdict = verdict((String) c.get("nonce"));
+            System.out.println("scale-out canary (text encoder, disagreeing): " + verdict);
+            assertFalse(verdict.toString(), verdict.path("pass").asBoolean(true));
+            String reason = verdict.path("reason").asText();
+            assertTrue(reason, reason.startsWith("agreement ") || reason.startsWith("largest score difference "));
+            JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+            assertEquals(canary.toString(), "failed", canary.path("status").asText());
+            assertEquals(canary.toString(), "1.1.0", canary.path("version").asText());
+            assertFollowersSkipped(a, canary, reason);
+            String gw = verdict.path("gateway").asText();
+            Poll.until("the canary " + gw + " dropped encoder 2.0.0", Duration.ofSeconds(30), () -> {
+                for (JsonNode m : modelStates.get(gw).path("models")) {
+                    if (m.path("name").asText().equals("all-minilm-l6-v2-q")
+                            && m.path("version").asText().equals("2.0.0")) {
+                        return null;
+                    }
+                }
+                return true;
+            });
+            int from = textResults.size();
+            Poll.until("texts still answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(30), () -> textResults
+                    .subList(from, textResults.size()).stream()
+                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
+        }
     }
 
     private static void assertFollowersSkipped(List<JsonNode> a, JsonNode canary, String reason) {

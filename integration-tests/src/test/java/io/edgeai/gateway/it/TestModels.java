@@ -13,6 +13,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.JarInputStream;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -109,6 +112,60 @@ final class TestModels {
         String keyId = hex.formatHex(sha.digest(key.getPublic().getEncoded())).substring(0, 16);
         return ("{\"algorithm\":\"Ed25519\",\"key\":\"" + keyId + "\",\"signature\":\""
                 + Base64.getEncoder().encodeToString(s.sign()) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The shipped sentence encoder ({@code edgeai.encoder.jar}, all-minilm-l6-v2-q) as a bundle of another
+     * version: the same ONNX file and tokenizer, the descriptor with that version, signed with the build's key.
+     */
+    static byte[] encoderVersion(String symbolicName, String version) throws Exception {
+        return encoderAs("edgeai.encoder.jar", null, symbolicName, version);
+    }
+
+    /**
+     * A shipped encoder bundle's files as a bundle of another model name and version, signed with the build's key.
+     *
+     * @param jarProperty system property naming the shipped bundle's jar
+     * @param name the model name it takes, {@code null} to keep its own
+     */
+    static byte[] encoderAs(String jarProperty, String name, String symbolicName, String version) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(Path.of(System.getProperty(jarProperty))))) {
+            for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                if (!e.isDirectory() && e.getName().startsWith("model/")) {
+                    files.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        files.remove("model/model.json.sig");
+        String d = withVersion(new String(files.remove("model/model.json"), StandardCharsets.UTF_8), version);
+        if (name != null) {
+            // the descriptor's first "name" is the model's (the tensors' names come later)
+            d = d.replaceFirst("\"name\"\\s*:\\s*\"[^\"]+\"", "\"name\": \"" + name + "\"");
+        }
+        Matcher m = Pattern.compile("\"file\"\\s*:\\s*\"([^\"]+)\"").matcher(d);
+        if (!m.find()) {
+            throw new IllegalStateException("the encoder's descriptor names no file");
+        }
+        byte[] sig = signature(buildKey(), d, files.get("model/" + m.group(1)));
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", version);
+        a.putValue("EdgeAI-Model", "model/model.json");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
+            files.put("model/model.json", d.getBytes(StandardCharsets.UTF_8));
+            files.put("model/model.json.sig", sig);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                jar.putNextEntry(new JarEntry(f.getKey()));
+                jar.write(f.getValue());
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /**

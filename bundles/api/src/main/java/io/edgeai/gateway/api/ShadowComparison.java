@@ -2,7 +2,9 @@ package io.edgeai.gateway.api;
 
 /**
  * How a shadow candidate's scores compare with the serving model's on the same live readings of one
- * pipeline. Only readings both scored outside their warm-up count.
+ * pipeline. Only readings both scored outside their warm-up count. A text pipeline compares texts: the same
+ * intent (out of scope included) is agreement, the two intent confidences are the scores, and there is no
+ * warm-up (since 1.8).
  *
  * @param pipeline pipeline name
  * @param serving {@code name@version} of the serving model of the last compared reading

@@ -23,9 +23,10 @@ import io.edgeai.gateway.api.TextEncoder;
 /**
  * A configured text pipeline. The connection is a static reference; encoders and head models are
  * tracked dynamically by name, so new model versions take over (and few-shot intents are re-embedded)
- * without restarting the pipeline. Of several versions of one model only a serving one answers
- * ({@link ServingVersions}): a shadow candidate never serves live text, and its removal leaves the serving
- * version in place.
+ * without restarting the pipeline. Of several versions of one model the one that answers and the shadow
+ * candidate are chosen by the rule all pipelines share ({@link ServingVersions}): a shadow candidate never
+ * answers live text, is compared on it ({@link TextShadowScoring}), and its removal leaves the serving version
+ * in place.
  */
 @Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.text",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -161,6 +162,22 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     @Override
     public ModelRunner model(String name) {
         return models.get(name);
+    }
+
+    @Override
+    public TextEncoder shadowEncoder(String name) {
+        return encoders.shadow(name);
+    }
+
+    @Override
+    public ModelRunner shadowModel(String name) {
+        return models.shadow(name);
+    }
+
+    @Override
+    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        TextWorker w = worker;
+        return w == null ? java.util.List.of() : w.shadowComparisons();
     }
 
     @Override

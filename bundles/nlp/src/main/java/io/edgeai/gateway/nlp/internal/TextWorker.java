@@ -77,6 +77,8 @@ public final class TextWorker {
     /** Stopping a shared subscription's worker: finish what is queued, then end. */
     private volatile boolean draining;
     private FewShotClassifier fewShot;
+    /** Compares answered texts with shadow candidates, on a thread of its own. */
+    private final TextShadowScoring shadow;
 
     /**
      * @param settings pipeline settings
@@ -90,6 +92,7 @@ public final class TextWorker {
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "edgeai-text-" + settings.name());
         this.thread.setDaemon(true);
+        this.shadow = new TextShadowScoring(settings.name(), models);
     }
 
     /**
@@ -163,6 +166,7 @@ public final class TextWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        shadow.stop();
     }
 
     /**
@@ -385,6 +389,7 @@ public final class TextWorker {
         float[] embedding = run.sentence();
         IntentResult intent = null;
         String intentModel = null;
+        ModelRunner intentHead = null;
         if (s.wantsIntent()) {
             if (s.intentModel().isEmpty()) {
                 FewShotClassifier fs = prepareFewShot(s);
@@ -394,10 +399,10 @@ public final class TextWorker {
                 intent = fs.classify(embedding, s.temperature(), s.minSimilarity(), Math.max(0, s.oosThreshold()));
                 intentModel = "few-shot";
             } else {
-                ModelRunner head = head(s.intentModel(), encoder);
-                float[] input = HeadInputs.sentence(head, encoder, embedding, text, models::encoder);
-                intent = HeadClassifier.classify(head, input, s.oosThreshold());
-                intentModel = head.info().id();
+                intentHead = head(s.intentModel(), encoder);
+                float[] input = HeadInputs.sentence(intentHead, encoder, embedding, text, models::encoder);
+                intent = HeadClassifier.classify(intentHead, input, s.oosThreshold());
+                intentModel = intentHead.info().id();
             }
         }
         List<Entity> entities = null;
@@ -421,6 +426,8 @@ public final class TextWorker {
         long sinceReceipt = System.nanoTime() - m.receivedNanos();
         latency.record(sinceReceipt / 1000);
         stages.get("total").record(sinceReceipt);
+        // after the live result is on its way, and not while the live path is behind
+        shadow.offer(s, text, encoder, embedding, intent, intentHead, TextShadowScoring.behind(queue.size(), s));
         if (LOG.isTraceEnabled()) {
             LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
         }
@@ -495,6 +502,11 @@ public final class TextWorker {
                 connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size(),
                 s.queueCapacity(), s.intents().size(), 0, latency.percentile(50), latency.percentile(99),
                 s.overflowPolicy(), held.get(), 0);
+    }
+
+    /** @return how shadow candidates of the encoder or intent head compared with the serving versions */
+    public List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
+        return shadow.comparisons();
     }
 
     /** @return encoder runs that took a micro-batch of more than one text */

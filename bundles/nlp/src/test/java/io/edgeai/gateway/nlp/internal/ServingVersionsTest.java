@@ -64,6 +64,26 @@ class ServingVersionsTest {
         assertNull(versions.get("c"));
     }
 
+    @Test
+    void theShadowCandidateAndAPinArePerNameAndTheirRemovalFallsBackToTheServingVersion() {
+        Service a1 = new Service("a", "1.0.0");
+        Service a2 = new Service("a", "2.0.0");
+        Service b1 = new Service("b", "1.0.0");
+        versions.put(a1, props(a1, true, false, 0));
+        versions.put(a2, props(a2, false, true, 0));
+        versions.put(b1, props(b1, true, false, 0));
+        assertEquals(a2, versions.shadow("a"));
+        assertNull(versions.shadow("b"));
+        versions.pin("a", new org.osgi.framework.VersionRange("[2.0,3.0)"));
+        assertEquals(a2, versions.get("a"), "pinned to the candidate's version: it answers");
+        assertNull(versions.shadow("a"), "not a shadow beside itself");
+        assertEquals(b1, versions.get("b"), "the pin is a's only");
+        versions.pin("a", null);
+        versions.remove(a2);
+        assertEquals(a1, versions.get("a"));
+        assertNull(versions.shadow("a"));
+    }
+
     private static Map<String, Object> props(Service s, boolean serving, boolean shadow, int ranking) {
         Map<String, Object> p = new HashMap<>();
         p.put(EdgeAiConstants.MODEL_NAME, s.name());

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.TextEncoder;
@@ -38,15 +42,35 @@ final class TestModels implements ModelLookup {
     }
 
     private Object get(String name) {
-        return loaded.computeIfAbsent(name, TestModels::load);
+        return loaded.computeIfAbsent(name, n -> load(n, n, null));
     }
 
-    private static Object load(String name) {
+    /**
+     * A shipped model loaded again under another name and version, as a new version of a model arrives: a
+     * separate service (its own session) with the same files.
+     *
+     * @param shipped name of the shipped model whose files it has
+     * @param name the name it takes
+     * @param version the version it takes
+     * @return a new encoder or runner, the caller closes it
+     */
+    static Object relabelled(String shipped, String name, String version) {
+        return load(shipped, name, version);
+    }
+
+    private static Object load(String shipped, String asName, String asVersion) {
         try {
             for (URL url : Collections.list(TestModels.class.getClassLoader().getResources("model/model.json"))) {
-                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(read(url)));
-                if (!d.name().equals(name)) {
+                byte[] json = read(url);
+                ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(json));
+                if (!d.name().equals(shipped)) {
                     continue;
+                }
+                if (asVersion != null) {
+                    ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(json);
+                    tree.put("name", asName).put("version", asVersion);
+                    byte[] relabelled = tree.toString().getBytes(StandardCharsets.UTF_8);
+                    d = DescriptorReader.read(new ByteArrayInputStream(relabelled));
                 }
                 byte[] onnx = read(new URL(url, d.file()));
                 return d.isTextEncoder()
@@ -57,7 +81,7 @@ final class TestModels implements ModelLookup {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalArgumentException("no model " + name + " on the test class path");
+        throw new IllegalArgumentException("no model " + shipped + " on the test class path");
     }
 
     private static byte[] read(URL url) throws IOException {

@@ -13,7 +13,7 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.ShadowComparison;
 
 /** {@code edgeai:model-compare}: how shadow candidates agree with the serving model, per pipeline. */
-@Command(scope = "edgeai", name = "model-compare", description = "Shows, per pipeline, how the shadow candidates of a model scored the same live readings as the serving version: decision agreement and score differences.")
+@Command(scope = "edgeai", name = "model-compare", description = "Shows, per pipeline, how the shadow candidates of a model scored the same live readings (or texts) as the serving version: decision (intent) agreement and score (confidence) differences.")
 @Service
 public class ModelCompareCommand implements Action {
     @Reference
