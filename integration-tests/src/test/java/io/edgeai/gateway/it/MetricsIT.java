@@ -103,7 +103,9 @@ public class MetricsIT extends KarafTestSupport {
             String metrics = Poll.until("metrics match the pipeline status", TIMEOUT, () -> {
                 String text = get("/metrics").body();
                 PipelineStatus now = demo.status();
-                return value(text, "edgeai_pipeline_messages_received_total{pipeline=\"demo\"}") == now.received()
+                // healthy too: the connection's lanes (control, text) connect on their own, just after it
+                return value(text, "edgeai_healthy") == 1.0
+                        && value(text, "edgeai_pipeline_messages_received_total{pipeline=\"demo\"}") == now.received()
                         && value(text, "edgeai_pipeline_messages_published_total{pipeline=\"demo\"}")
                                 == now.published() ? text : null;
             });

@@ -2,10 +2,14 @@ package io.edgeai.gateway.lifecycle.internal;
 
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.edgeai.gateway.api.MqttConnection;
 
 /** The lifecycle topics of this gateway. */
 final class Topics {
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     private Topics() {
@@ -40,16 +44,20 @@ final class Topics {
     }
 
     /**
+     * The lane of {@code connection} the lifecycle talks on. A lane name that is not one is refused with one
+     * ERROR line naming the PID and property, and the connection itself is used: commands keep working.
+     *
      * @param connection the configured connection
      * @param config names the lane
-     * @return the lane of {@code connection} the lifecycle talks on
-     * @throws IllegalArgumentException naming the property when the lane's name is not one
+     * @return the lane, or the connection itself
      */
     static MqttConnection lane(MqttConnection connection, LifecycleConfig config) {
         try {
             return connection.lane(config.lane().strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("lane: " + e.getMessage(), e);
+            LOG.error("edgeai.lifecycle: lane refused ({}); commands and model status use connection {} itself until "
+                    + "it is corrected", e.getMessage(), connection.name());
+            return connection;
         }
     }
 }

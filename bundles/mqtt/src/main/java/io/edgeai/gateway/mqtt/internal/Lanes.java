@@ -111,6 +111,17 @@ final class Lanes implements AutoCloseable {
         return bundleContext.registerService(MqttConnection.class, c, props);
     }
 
+    /** The owner connected: lanes waiting out a back-off retry now (the broker is evidently there). */
+    void ownerConnected() {
+        List<Lane> all;
+        synchronized (this) {
+            all = new ArrayList<>(lanes.values());
+        }
+        for (Lane lane : all) {
+            lane.connection().retryNow();
+        }
+    }
+
     /** Unregisters and closes every lane; later requests for a lane fail. */
     @Override
     public void close() {

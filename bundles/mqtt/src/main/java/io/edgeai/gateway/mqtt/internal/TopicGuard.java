@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import java.util.function.Consumer;
+
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -83,13 +85,24 @@ final class TopicGuard {
      * @return a factory of the same kind whose sockets guard received topics
      */
     static SocketFactory wrap(SocketFactory factory, String serverUri, String connection) {
+        return wrap(factory, serverUri, connection, s -> {
+        });
+    }
+
+    /**
+     * Like {@link #wrap(SocketFactory, String, String)}, telling {@code created} of each socket made, so its
+     * owner can close it when Paho does not (a forced disconnect while a connect is under way leaves Paho's
+     * receiver blocked in a read).
+     */
+    static SocketFactory wrap(SocketFactory factory, String serverUri, String connection, Consumer<Socket> created) {
         if (serverUri.startsWith("ws://") || serverUri.startsWith("wss://")) {
             return factory;
         }
         if (factory instanceof SSLSocketFactory) {
-            return new GuardedSslSocketFactory((SSLSocketFactory) factory, connection);
+            return new GuardedSslSocketFactory((SSLSocketFactory) factory, connection, created);
         }
-        return new PlainFactory(connection); // plain TCP: Paho's own default is the JDK's socket as well
+        // plain TCP: Paho's own default is the JDK's socket as well
+        return new PlainFactory(connection, created);
     }
 
     /** A guard for one network connection: warns of the first rewritten topic, the others at DEBUG. */
@@ -121,52 +134,61 @@ final class TopicGuard {
         return s;
     }
 
+    private static Socket made(Socket s, Consumer<Socket> created) {
+        created.accept(s);
+        return s;
+    }
+
     /** Plain TCP: the default socket implementation, with the guarded input stream. */
     private static final class PlainFactory extends SocketFactory {
         private final String connection;
+        private final Consumer<Socket> created;
 
-        PlainFactory(String connection) {
+        PlainFactory(String connection, Consumer<Socket> created) {
+            this.created = created;
             this.connection = connection;
         }
 
         @Override
         public Socket createSocket() throws IOException {
-            return noDelay(new GuardedSocket(connection));
+            return made(noDelay(new GuardedSocket(connection)), created);
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            return noDelay(new GuardedSocket(host, port, connection));
+            return made(noDelay(new GuardedSocket(host, port, connection)), created);
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return noDelay(new GuardedSocket(host, port, localHost, localPort, connection));
+            return made(noDelay(new GuardedSocket(host, port, localHost, localPort, connection)), created);
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            return noDelay(new GuardedSocket(host, port, connection));
+            return made(noDelay(new GuardedSocket(host, port, connection)), created);
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
-            return noDelay(new GuardedSocket(address, port, localAddress, localPort, connection));
+            return made(noDelay(new GuardedSocket(address, port, localAddress, localPort, connection)), created);
         }
     }
 
     private static final class GuardedSslSocketFactory extends SSLSocketFactory {
         private final SSLSocketFactory delegate;
         private final String connection;
+        private final Consumer<Socket> created;
 
-        GuardedSslSocketFactory(SSLSocketFactory delegate, String connection) {
+        GuardedSslSocketFactory(SSLSocketFactory delegate, String connection, Consumer<Socket> created) {
+            this.created = created;
             this.delegate = delegate;
             this.connection = connection;
         }
 
         private Socket guarded(Socket s) throws IOException {
-            return new GuardedSslSocket((SSLSocket) noDelay(s), connection);
+            return made(new GuardedSslSocket((SSLSocket) noDelay(s), connection), created);
         }
 
         @Override

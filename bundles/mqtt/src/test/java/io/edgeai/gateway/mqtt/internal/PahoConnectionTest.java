@@ -192,8 +192,8 @@ class PahoConnectionTest {
 
     @Test
     void matchesSharedSubscriptionFilters() {
-        assertTrue(PahoConnection.matches("$share/g/sensors/+/+", "sensors/a/b"));
-        assertTrue(PahoConnection.matches("sensors/#", "sensors/a/b"));
-        assertFalse(PahoConnection.matches("sensors/+", "sensors/a/b"));
+        assertTrue(Inbound.matches("$share/g/sensors/+/+", "sensors/a/b"));
+        assertTrue(Inbound.matches("sensors/#", "sensors/a/b"));
+        assertFalse(Inbound.matches("sensors/+", "sensors/a/b"));
     }
 }

@@ -68,7 +68,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         MqttConnection lane;
         try {
             settings = TextSettings.checked(config);
-            lane = connection.lane(config.lane().strip());
+            lane = lane(config);
         } catch (IllegalArgumentException e) {
             LOG.error("Text pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName, pid,
                     e.getMessage());
@@ -125,7 +125,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         MqttConnection lane;
         try {
             next = TextSettings.checked(config);
-            lane = connection.lane(config.lane().strip());
+            lane = lane(config);
         } catch (IllegalArgumentException e) {
             LOG.error("Text pipeline {} (PID {}): configuration change not applied, it keeps running with the "
                     + "settings it had: {}", w.settings().name(), pid, e.getMessage());
@@ -197,5 +197,13 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     public java.util.Map<String, io.edgeai.gateway.api.LatencyHistogram> stageLatencies() {
         TextWorker w = worker;
         return w == null ? Map.of() : w.stageLatencies();
+    }
+
+    private MqttConnection lane(TextPipelineConfig config) {
+        try {
+            return connection.lane(config.lane().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("lane: " + e.getMessage(), e);
+        }
     }
 }

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
+import io.edgeai.gateway.mqtt.internal.PahoConnection;
 
 /** A wrong value typed into a text pipeline's configuration gets one line naming the property, not a stack trace. */
 class TextConfigCheckTest {
@@ -44,5 +48,21 @@ class TextConfigCheckTest {
     @Test
     void theDefaultsPass() {
         assertEquals(1000, TextSettings.checked(configWithUnconvertible("none", "")).queueCapacity());
+    }
+
+    @Test
+    void aLaneThatIsNotOneRefusesThePipelineNamingTheProperty() throws Exception {
+        TextPipelineConfig config = (TextPipelineConfig) Proxy.newProxyInstance(
+                TextPipelineConfig.class.getClassLoader(), new Class<?>[] {TextPipelineConfig.class},
+                (proxy, method, args) -> method.getName().equals("lane") ? "voice/lane" : method.getDefaultValue());
+        // a real connection (nothing listens on port 1: it keeps retrying in the background)
+        try (PahoConnection connection = new PahoConnection(
+                ConnectionSettings.of("local", "tcp://127.0.0.1:1", "lane-check"))) {
+            TextPipeline pipeline = new TextPipeline(connection, config, Map.of());
+            String problem = pipeline.status().problem();
+            assertTrue(problem.contains("lane: "), problem);
+            assertTrue(problem.contains("voice/lane"), problem);
+            pipeline.deactivate();
+        }
     }
 }
