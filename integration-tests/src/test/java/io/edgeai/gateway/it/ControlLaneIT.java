@@ -3,7 +3,6 @@ package io.edgeai.gateway.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +60,7 @@ public class ControlLaneIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        List<Option> options = new ArrayList<>(List.of(
-                systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
-                systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key"))));
+        List<Option> options = new ArrayList<>(TestModels.options());
         options.addAll(Arrays.asList(SignedCommands.options(GATEWAY)));
         return options.toArray(new Option[0]);
     }

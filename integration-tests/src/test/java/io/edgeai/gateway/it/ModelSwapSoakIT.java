@@ -72,10 +72,10 @@ public class ModelSwapSoakIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
-            systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key")),
-            systemProperty("edgeai.soak.report").value(System.getProperty("edgeai.soak.report",
-                    "target/soak-report.txt"))};
+        List<Option> options = new ArrayList<>(TestModels.options());
+        options.add(systemProperty("edgeai.soak.report").value(System.getProperty("edgeai.soak.report",
+                "target/soak-report.txt")));
+        return options.toArray(new Option[0]);
     }
 
     /** Latencies in microseconds of readings sent while swaps ran, and of the others after warm-up. */

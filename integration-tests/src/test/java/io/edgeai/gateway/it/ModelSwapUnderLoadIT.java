@@ -2,7 +2,6 @@ package io.edgeai.gateway.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +61,7 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
-            systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key"))};
+        return TestModels.options().toArray(new Option[0]);
     }
 
     /** Results seen per device: the model version index of each reading by its sequence number. */

@@ -2,7 +2,6 @@ package io.edgeai.gateway.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,9 +49,7 @@ public class RemoteDeployIT extends KarafTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        List<Option> options = new ArrayList<>(List.of(
-                systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
-                systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key"))));
+        List<Option> options = new ArrayList<>(TestModels.options());
         options.addAll(List.of(SignedCommands.options(GATEWAY)));
         return options.toArray(new Option[0]);
     }

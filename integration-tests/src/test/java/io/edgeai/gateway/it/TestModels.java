@@ -1,5 +1,7 @@
 package io.edgeai.gateway.it;
 
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarInputStream;
 import java.util.jar.Attributes;
@@ -23,12 +26,20 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ops4j.pax.exam.Option;
+
 /**
  * Model bundles made in the test from the shipped model ({@code edgeai.model.dir}): the same ONNX file and
  * descriptor, re-packaged with another version, or broken on purpose.
  */
 final class TestModels {
     private TestModels() {
+    }
+
+    /** @return the options that hand the model directory and the build's signing key to the test in the container */
+    static List<Option> options() {
+        return List.of(systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
+                systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key")));
     }
 
     static Path modelDir() {
