@@ -84,7 +84,11 @@ public class ControlLaneIT extends KarafTestSupport {
             });
             client.subscribe("edgeai/nlp/home/lane/voice", 1, (topic, msg) -> texts.add(MAPPER.readTree(
                     msg.getPayload())));
-            client.subscribe("edgeai/held/#", 1, (topic, msg) -> heldResults.incrementAndGet());
+            client.subscribe("edgeai/held/#", 1, (topic, msg) -> {
+                if (!topic.contains("/probe/")) {
+                    heldResults.incrementAndGet();
+                }
+            });
             Poll.until("text pipeline answering", BOOT_TIMEOUT, () -> {
                 client.publish("home/lane/voice", "{\"text\":\"warm-up\"}".getBytes(StandardCharsets.UTF_8), 1, false);
                 return texts.poll(1, TimeUnit.SECONDS);
@@ -107,14 +111,19 @@ public class ControlLaneIT extends KarafTestSupport {
             Configuration held = configurationAdmin.createFactoryConfiguration("edgeai.pipeline.anomaly", "?");
             held.update(pipeline("absent"));
             Pipeline stalled = Poll.until("pipeline held", TIMEOUT, () -> service(Pipeline.class, "(name=held)"));
+            // the pipeline subscribes asynchronously: until it took a reading, what is sent before may find no
+            // subscription; the first reading it takes stays in the worker unacknowledged
+            Poll.until("the held pipeline took its first reading", TIMEOUT, () -> {
+                client.publish("held/probe/temp", "{\"value\":1}".getBytes(StandardCharsets.UTF_8), 1, false);
+                return stalled.status().received() > 0;
+            });
+            // the broker holds the rest back (the embedded broker sends a session no further QoS 1 message while
+            // one is unacknowledged, mosquitto up to its in-flight window of 20, and the intake holds what passes
+            // the one-reading queue)
             for (int i = 0; i < READINGS; i++) {
                 client.publish("held/d" + (i % 20) + "/temp", ("{\"value\":" + (20 + i % 7) + "}")
                         .getBytes(StandardCharsets.UTF_8), 1, false);
             }
-            // the first reading stays in the worker unacknowledged; the broker holds the rest back (the embedded
-            // broker sends a session no further QoS 1 message while one is unacknowledged, mosquitto up to its
-            // in-flight window of 20, and the intake holds what passes the one-reading queue)
-            Poll.until("the held pipeline took its first reading", TIMEOUT, () -> stalled.status().received() > 0);
 
             long busy = medianTextMillis(client, "held");
             long sent = System.nanoTime();
@@ -127,7 +136,7 @@ public class ControlLaneIT extends KarafTestSupport {
             // still held: what the rollback and the texts passed was waiting on the broker all along
             assertEquals("no held reading was scored yet", 0, heldResults.get());
             long taken = stalled.status().received();
-            assertTrue("the broker held a backlog: " + taken + " of " + READINGS + " taken", taken < READINGS);
+            assertTrue("the broker held a backlog: " + taken + " taken", taken < READINGS);
             System.out.printf("ControlLaneIT: rollback answered in %d ms with the anomaly intake stalled (%d of %d "
                     + "readings taken, %d held); text median %d ms idle, %d ms while stalled%n", answeredMillis, taken,
                     READINGS, stalled.status().held(), idle, busy);
