@@ -135,8 +135,11 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         problem = "";
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
                 || !config.shareGroup().strip().equals(w.shareGroup()) || lane != on) {
-            w.stop();
+            // the successor takes over what the old worker held: nothing acknowledged without a result, nothing
+            // left unacknowledged (the broker would stop delivering to the session)
+            w.stopForSuccessor();
             TextWorker fresh = new TextWorker(next, lane, this).shareGroup(config.shareGroup());
+            fresh.adopt(w);
             fresh.start();
             on = lane;
             worker = fresh;

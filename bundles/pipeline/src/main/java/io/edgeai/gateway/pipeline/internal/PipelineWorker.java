@@ -1,17 +1,8 @@
 package io.edgeai.gateway.pipeline.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -26,8 +17,11 @@ import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
-import io.edgeai.gateway.api.MqttTopics;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.intake.Intake;
+import io.edgeai.gateway.intake.IntakeSettings;
+import io.edgeai.gateway.intake.Overflow;
+import io.edgeai.gateway.intake.StageClock;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmState;
@@ -47,7 +41,7 @@ import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
 import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 
 /**
- * The anomaly pipeline's stages in order, on one owned thread: decode, window and score with the
+ * The anomaly pipeline's stages in order, on the thread of its {@link Intake}: decode, window and score with the
  * serving model, decide, encode, publish. The MQTT callback only offers messages to the bounded queue.
  * An input is acknowledged to its broker once everything it produced (results, alarms, or its dead
  * letter) is in the output connection's publish store; a redelivered input (DUP) whose reading is not
@@ -57,21 +51,19 @@ public final class PipelineWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineWorker.class);
 
     private final MqttConnection connection;
-    private final Supplier<MqttConnection> output;
     private final Supplier<ModelRunner> model;
     private final Supplier<ModelRunner> shadowModel;
     private final ShadowScoring shadow;
     private final SwapSafeModel swapSafe;
-    private final BlockingQueue<InboundMessage> queue;
-    private final Thread thread;
+    /** The stages, named here once: decode, infer (window + model), decide, publish (and total). */
+    private final StageClock clock = new StageClock("decode", "infer", "decide", "publish");
+    private final LatencyRecorder decodeStage = clock.stage("decode");
+    private final LatencyRecorder inferStage = clock.stage("infer");
+    private final LatencyRecorder decideStage = clock.stage("decide");
+    private final LatencyRecorder publishStage = clock.stage("publish");
+    private final Intake intake;
     /** Series by key, least recently seen first (access order), so idle ones are found at the head. */
     private final LinkedHashMap<String, Series> series = new LinkedHashMap<>(16, 0.75f, true);
-    private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong held = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
     /** Estimated heap of the series' state, for status (written by the worker). */
@@ -86,49 +78,16 @@ public final class PipelineWorker {
     /** Most idle series evicted per worker turn (the sweep is amortised over turns). */
     private static final int EVICT_PER_TURN = 64;
     private SeriesAdmission admission = new SeriesAdmission(HeapHeadroom::usedAfterGcPercent);
-    /** Called with the thread's name and the error when the worker hits an {@link Error}; halts the JVM. */
-    private volatile java.util.function.BiConsumer<String, Throwable> fatal =
-            (t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT);
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
-    private final LatencyWindow latency = new LatencyWindow(4096);
-    /** Per-stage latency histograms; fixed set, created up front. */
-    private final LatencyRecorder decodeStage = new LatencyRecorder();
-    private final LatencyRecorder inferStage = new LatencyRecorder();
-    private final LatencyRecorder decideStage = new LatencyRecorder();
-    private final LatencyRecorder publishStage = new LatencyRecorder();
-    private final LatencyRecorder totalStage = new LatencyRecorder();
-    private final Map<String, LatencyRecorder> stages = Map.of("decode", decodeStage, "infer", inferStage, "decide",
-            decideStage, "publish", publishStage, "total", totalStage);
-    private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
-    /** Bytes of an oversize payload kept for its dead letter. */
-    private static final int OVERSIZE_KEPT = 1024;
-    /** Longest time a worker stopping for good finishes queued readings of a shared subscription. */
-    static final long DRAIN_MILLIS = 10_000;
-    /** Original sizes of the truncated oversize messages in the queue (identity keys). */
-    private final Map<InboundMessage, Integer> oversize = java.util.Collections.synchronizedMap(
-            new java.util.IdentityHashMap<>());
     private volatile PipelineSettings settings;
     private volatile PayloadDecoder decoder;
-    private volatile boolean running = true;
-    /** Stopping a shared subscription's worker for good: finish what is queued, then end. */
-    private volatile boolean draining;
     /** Shared subscription and key affinity in a gateway group; set before {@link #start()}. */
     private volatile ScaleOut scaleOut = ScaleOut.NONE;
     private volatile KeyAffinity affinity;
     /** Whether the worker is replaying inputs of a topic it took over (worker thread only). */
     private boolean replaying;
     private String scorerModel = "";
-    /** Readings taken over from a stopped worker, processed before the queue. */
-    private final Queue<InboundMessage> adopted = new ConcurrentLinkedQueue<>();
-    /** The worker that took over after a stop, null before; guarded by this. */
-    private PipelineWorker successor;
-    /** Inputs the intake was holding when the worker stopped, until a successor takes them; guarded by this. */
-    private final List<InboundMessage> stragglers = new ArrayList<>();
-    /** The input the worker was stopped in the middle of, for a successor to take first; read after the join. */
-    private volatile InboundMessage unfinished;
-    /** The outcome of the input being processed (worker thread only); null when it needs no acknowledgement. */
-    private Outcome current;
     /** How long readings wait for a model before they are dead-lettered ({@code no-model}). */
     private static final long MODEL_GRACE_NANOS = 30_000_000_000L;
     /** When the model went missing ({@link System#nanoTime()}), 0 while there is one; worker thread only. */
@@ -185,17 +144,40 @@ public final class PipelineWorker {
     public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<MqttConnection> output,
             Supplier<ModelRunner> model, Supplier<ModelRunner> shadowModel) {
         this.settings = settings;
-        this.output = output;
         this.shadowModel = shadowModel;
         this.shadow = new ShadowScoring(settings.name());
         this.decoder = decoderFor(settings);
         this.connection = connection;
         this.model = model;
         this.swapSafe = new SwapSafeModel(model);
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.thread = new Thread(this::run, "edgeai-pipeline-" + settings.name());
-        this.thread.setDaemon(true);
+        this.intake = new Intake(LOG, "edgeai-pipeline-" + settings.name(), intakeSettings(settings), output, clock,
+                new Intake.Stages() {
+                    @Override
+                    public void process(List<InboundMessage> inputs) {
+                        inputs.forEach(PipelineWorker.this::process);
+                    }
+
+                    @Override
+                    public void beforeInputs(boolean idle) {
+                        if (affinity != null) {
+                            // before the message: inputs of a taken-over topic kept from the gap come first, in order
+                            replayTakenOver();
+                        }
+                    }
+
+                    @Override
+                    public void afterInputs() {
+                        evictIdle(System.nanoTime());
+                    }
+                });
+        intake.onFatal((t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT));
     }
+
+    private static IntakeSettings intakeSettings(PipelineSettings s) {
+        return new IntakeSettings("Pipeline", s.name(), s.queueCapacity(), s.maxPayloadBytes(),
+                Overflow.of(s.overflowPolicy()), s.deadLetterTopicPrefix(), 1, 0, s.outputConnection());
+    }
+
 
     /**
      * Joins the worker to a gateway group from the next {@link #start()} on.
@@ -285,7 +267,7 @@ public final class PipelineWorker {
      * @param handler called with the thread's name and the error
      */
     void onFatal(java.util.function.BiConsumer<String, Throwable> handler) {
-        this.fatal = handler;
+        intake.onFatal(handler);
     }
 
     /**
@@ -299,9 +281,10 @@ public final class PipelineWorker {
 
     /** Starts the worker thread and subscribes. */
     public void start() {
-        thread.start();
-        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), this::offer, true);
+        intake.start();
+        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), intake::offer, true);
     }
+
 
     /**
      * Applies changed settings live: thresholds and topics at once, series state is kept. A changed
@@ -311,6 +294,7 @@ public final class PipelineWorker {
      */
     public void update(PipelineSettings next) {
         PipelineSettings prev = settings;
+        intake.update(intakeSettings(next));
         settings = next;
         if (!prev.payloadFormat().equals(next.payloadFormat()) || prev.maxPayloadBytes() != next.maxPayloadBytes()
                 || prev.maxBatch() != next.maxBatch() || !prev.valueField().equals(next.valueField())
@@ -346,35 +330,7 @@ public final class PipelineWorker {
      * @param stopped a worker after {@link #stop()}
      */
     public void adopt(PipelineWorker stopped) {
-        InboundMessage first = stopped.unfinished;
-        stopped.unfinished = null;
-        if (first != null) {
-            adoptOne(first, stopped.oversize.remove(first));
-        }
-        List<InboundMessage> late;
-        synchronized (stopped) {
-            stopped.successor = this;
-            late = new ArrayList<>(stopped.stragglers);
-            stopped.stragglers.clear();
-        }
-        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
-            adoptOne(m, stopped.oversize.remove(m));
-        }
-        for (InboundMessage m : late) {
-            adoptOne(m, stopped.oversize.remove(m));
-        }
-    }
-
-    /**
-     * Takes a reading of a stopped worker, with its original size when it was oversize. They go ahead of the
-     * queue and beyond its bound (at most the old queue and two more): left unacknowledged until the next
-     * connection instead, one would stop the embedded broker's deliveries to the whole session.
-     */
-    private void adoptOne(InboundMessage m, Integer size) {
-        if (size != null) {
-            oversize.put(m, size);
-        }
-        adopted.add(m);
+        intake.adopt(stopped.intake);
     }
 
     /**
@@ -388,8 +344,8 @@ public final class PipelineWorker {
     /**
      * Stops for good (no successor adopts the queue). With a share group the broker's acknowledgement of the
      * unsubscribe comes first (no further share for this member), then the queued readings are finished and
-     * acknowledged (at most {@value #DRAIN_MILLIS} ms): what a persistent session still held unacknowledged would
-     * wait for this member's return instead of going to the others.
+     * acknowledged (at most {@link Intake#DRAIN_MILLIS} ms): what a persistent session still held unacknowledged
+     * would wait for this member's return instead of going to the others.
      */
     public void finish() {
         stop(!scaleOut.shareGroup().isEmpty());
@@ -397,25 +353,7 @@ public final class PipelineWorker {
 
     private void stop(boolean drain) {
         connection.unsubscribe(scaleOut.filter(settings.inputTopic()));
-        if (drain) {
-            draining = true;
-            try {
-                thread.join(DRAIN_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (!queue.isEmpty()) {
-                LOG.warn("Pipeline {} stopped with {} readings unfinished; they stay with this member's session",
-                        settings.name(), queue.size());
-            }
-        }
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        intake.stop(drain);
     }
 
     /**
@@ -425,204 +363,7 @@ public final class PipelineWorker {
      * @param in the message
      */
     public void offer(InboundMessage in) {
-        received.incrementAndGet();
-        InboundMessage m = in;
-        if (in.payload().length > settings.maxPayloadBytes()) {
-            // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
-            m = in.withPayload(java.util.Arrays.copyOf(in.payload(), OVERSIZE_KEPT));
-            oversize.put(m, in.payload().length);
-        }
-        if (queue.offer(m)) {
-            if (!running) {
-                handOver(m, true);
-            }
-            return;
-        }
-        PipelineSettings s = settings;
-        if (s.holdAcks()) {
-            hold(m);
-            return;
-        }
-        dropped.incrementAndGet();
-        InboundMessage gone = m;
-        if (s.dropOldest()) {
-            gone = queue.poll();
-            if (!queue.offer(m)) {
-                dropped.incrementAndGet();
-                drop(m);
-            }
-        }
-        if (gone != null) {
-            drop(gone);
-        }
-        logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", s.name(),
-                s.queueCapacity(), s.dropOldest() ? "the oldest" : "the newest");
-    }
-
-    /** A dropped reading's outcome is the drop (counted): it is acknowledged, not redelivered. */
-    private void drop(InboundMessage m) {
-        oversize.remove(m);
-        m.acknowledge();
-    }
-
-    /** Waits for room; the broker keeps everything behind this message unacknowledged meanwhile. */
-    private void hold(InboundMessage m) {
-        held.incrementAndGet();
-        logOnce("hold", "Pipeline {} queue full ({}); holding the intake until there is room (counted as held)",
-                settings.name(), settings.queueCapacity());
-        try {
-            while (running) {
-                if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
-                    if (!running) {
-                        handOver(m, true);
-                    }
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        handOver(m, false);
-    }
-
-    /**
-     * After a stop, an input that reached this worker goes to its successor, or waits for one in
-     * {@link #adopt}; without a successor it stays unacknowledged and the broker delivers it again. An input
-     * that got into the queue after the successor emptied it (a race with {@link #adopt}) is taken back out.
-     *
-     * @param m the input
-     * @param queued whether it is in this worker's queue
-     */
-    private void handOver(InboundMessage m, boolean queued) {
-        if (queued && !queue.remove(m)) {
-            return; // the successor's adopt took it
-        }
-        PipelineWorker next;
-        synchronized (this) {
-            next = successor;
-            if (next == null) {
-                stragglers.add(m);
-                return;
-            }
-        }
-        next.adoptOne(m, oversize.remove(m));
-    }
-
-    /** Acknowledges an input once everything it produced is stored: a count of outstanding publishes. */
-    private static final class Outcome implements Runnable {
-        private final InboundMessage input;
-        private final AtomicInteger owed = new AtomicInteger(1);
-
-        Outcome(InboundMessage input) {
-            this.input = input;
-        }
-
-        Runnable expect() {
-            owed.incrementAndGet();
-            return this;
-        }
-
-        @Override
-        public void run() {
-            if (owed.decrementAndGet() == 0) {
-                input.acknowledge();
-            }
-        }
-    }
-
-    private static final Runnable NOTHING = () -> {
-    };
-
-    /** Publishes on the output connection, waiting while it is not bound (nothing is acknowledged meanwhile). */
-    private void publish(String topic, byte[] payload, int qos, int priority, Outcome outcome) {
-        MqttConnection out = output.get();
-        while (out == null && running) {
-            logOnce("no-output", "Pipeline {}: output connection {} is not there; waiting", settings.name(),
-                    settings.outputConnection());
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-            out = output.get();
-        }
-        if (out == null) {
-            throw new Stopping();
-        }
-        out.publish(topic, payload, qos, false, priority, outcome == null ? NOTHING : outcome.expect());
-    }
-
-    /** The worker stopped while an input waited for its output connection. */
-    private static final class Stopping extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopping() {
-            super("stopped", null, false, false);
-        }
-    }
-
-    /**
-     * The worker's loop. An {@link Error} (out of memory above all) ends it through the fatal handler: one ERROR
-     * line, then the JVM halts ({@link FatalErrors}); the input being processed stays unacknowledged.
-     */
-    private void run() {
-        while (running) {
-            try {
-                if (!turn()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Pipeline {}: unexpected failure in its worker; it goes on", settings.name(), e);
-            } catch (Error e) {
-                fatal.accept(Thread.currentThread().getName(), e);
-                return;
-            }
-        }
-    }
-
-    /** @return false when the worker ends (interrupted, or drained when stopping for good) */
-    private boolean turn() {
-        InboundMessage m = adopted.poll();
-        try {
-            if (m == null) {
-                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            return false;
-        }
-        if (m == null && draining) {
-            return false; // stopping for good: everything queued is finished
-        }
-        if (affinity != null) {
-            // before the message: inputs of a taken-over topic kept from the gap come first, in order
-            replayTakenOver();
-        }
-        if (m != null) {
-            processSafely(m);
-        }
-        evictIdle(System.nanoTime());
-        return true;
-    }
-
-    /**
-     * Processes one input; it is acknowledged once everything it produced (results, alarm, dead letter) is in
-     * the output connection's store, or at once when it produced nothing to publish.
-     */
-    private void processSafely(InboundMessage m) {
-        Outcome outcome = m.acknowledgement() == io.edgeai.gateway.api.Acknowledgement.NONE ? null : new Outcome(m);
-        current = outcome;
-        try {
-            process(m);
-        } catch (Stopping e) {
-            // stopped while waiting for the output: not finished, so not acknowledged; a successor adopts it first
-            unfinished = m;
-            return;
-        } catch (RuntimeException e) {
-            reject(m, "internal-error", "unexpected failure: " + e);
-            LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
-        } finally {
-            current = null;
-        }
-        // not reached on an Error: that input stays unacknowledged and the broker delivers it again
-        if (outcome != null) {
-            outcome.run();
-        }
+        intake.offer(in);
     }
 
     /** After a membership change: processes the unanswered inputs of topics this member took over. */
@@ -635,7 +376,7 @@ public final class PipelineWorker {
                 settings.name(), again.size());
         replaying = true;
         try {
-            again.forEach(this::processSafely);
+            again.forEach(m -> intake.handle(List.of(m)));
         } finally {
             replaying = false;
         }
@@ -653,10 +394,7 @@ public final class PipelineWorker {
     void process(InboundMessage m) {
         PipelineSettings s = settings;
         long now = System.currentTimeMillis();
-        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
-        if (originalSize != null) {
-            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
-                    + " bytes", originalSize);
+        if (intake.rejectedOversize(m, s.maxPayloadBytes())) {
             return;
         }
         KeyAffinity keys = affinity;
@@ -664,9 +402,7 @@ public final class PipelineWorker {
             holdForTakeover(m, now);
             return;
         }
-        if (m.topic().indexOf('\u241A') >= 0) { // the MQTT connection's stand-in for characters Paho refuses
-            reject(m, "bad-topic", "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
-                    + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
+        if (intake.rejectedBadTopic(m)) {
             return;
         }
         List<Reading> readings;
@@ -674,7 +410,7 @@ public final class PipelineWorker {
         try {
             readings = decoder.decodeAll(m.topic(), m.payload(), now);
         } catch (RejectedInputException e) {
-            reject(m, e.code(), e.getMessage());
+            intake.reject(m, e.code(), e.getMessage());
             return;
         }
         decodeStage.record(System.nanoTime() - t0);
@@ -694,12 +430,12 @@ public final class PipelineWorker {
         long t1 = System.nanoTime();
         ModelRunner runner = awaitModel();
         if (runner == null) {
-            reject(m, "no-model", "no model is serving this pipeline");
+            intake.reject(m, "no-model", "no model is serving this pipeline");
             return false;
         }
         int window = modelWindow(runner.info());
         if (window > s.maxWindow()) {
-            reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
+            intake.reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
                     + "more than maxWindow " + s.maxWindow());
             return false;
         }
@@ -711,7 +447,7 @@ public final class PipelineWorker {
             SeriesAdmission.Refusal no = admission.check(s, series.size(), footprint.perSeries(),
                     series.size() * footprint.perSeries() + shadow.estimatedBytes());
             if (no != null) {
-                reject(m, "too-many-series", no.reason(), m.payload().length, "too-many-series " + no.limit());
+                intake.reject(m, "too-many-series", no.reason(), m.payload().length, "too-many-series " + no.limit());
                 return false;
             }
             ser = new Series(sc.newSeries());
@@ -738,7 +474,7 @@ public final class PipelineWorker {
         try {
             score = scorerFor(runner.info()).score(ser.state, swapSafe, r.epochMillis(), r.value());
         } catch (InferenceException e) {
-            reject(m, "inference-failed", e.getMessage());
+            intake.reject(m, "inference-failed", e.getMessage());
             return false;
         }
         runner = swapSafe.used();
@@ -762,17 +498,15 @@ public final class PipelineWorker {
                 ? ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id())
                 : ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id(),
                         keys.self(), keys.ownerChanged(m.topic()), replaying);
-        publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), MqttConnection.PRIORITY_NORMAL, current);
+        intake.publish(m, s.outputTopicPrefix() + suffix, out, s.outputQos(), MqttConnection.PRIORITY_NORMAL);
         if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
-            publish(s.alarmTopicPrefix() + suffix, out, 1, MqttConnection.PRIORITY_HIGH, current);
+            intake.publish(m, s.alarmTopicPrefix() + suffix, out, 1, MqttConnection.PRIORITY_HIGH);
             LOG.info("Pipeline {}: {} on {}/{} (score {})", s.name(), event.wireName(), r.device(), r.quantity(),
                     String.format("%.3f", score.score()));
         }
-        published.incrementAndGet();
         long t4 = System.nanoTime();
         publishStage.record(t4 - t3);
-        totalStage.record(t4 - m.receivedNanos());
-        latency.record((t4 - m.receivedNanos()) / 1000);
+        intake.answered(m, t4);
         shadowScore(key, ser.state, score, runner, policy);
         return true;
     }
@@ -787,7 +521,7 @@ public final class PipelineWorker {
             shadow.end();
             return;
         }
-        if (queue.size() > settings.queueCapacity() / 2) {
+        if (intake.queue().size() > settings.queueCapacity() / 2) {
             shadow.skip(candidate, runner.info());
             return;
         }
@@ -808,7 +542,7 @@ public final class PipelineWorker {
         if (noModelSince == 0) {
             noModelSince = now;
         }
-        while (runner == null && running && System.nanoTime() - noModelSince < MODEL_GRACE_NANOS) {
+        while (runner == null && intake.running() && System.nanoTime() - noModelSince < MODEL_GRACE_NANOS) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             runner = model.get();
         }
@@ -865,38 +599,6 @@ public final class PipelineWorker {
         return windowSize;
     }
 
-    private void reject(InboundMessage m, String code, String reason) {
-        reject(m, code, reason, m.payload().length);
-    }
-
-    private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
-        reject(m, code, reason, payloadBytes, code);
-    }
-
-    /** @param logKey reasons logged once at WARN, repeats at DEBUG */
-    private void reject(InboundMessage m, String code, String reason, int payloadBytes, String logKey) {
-        rejected.incrementAndGet();
-        rejectedByCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
-        PipelineSettings s = settings;
-        byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
-                System.currentTimeMillis());
-        publish(MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
-                current);
-        logOnce(logKey, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
-                + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("Rejected payload: {}", new String(m.payload(), StandardCharsets.UTF_8));
-        }
-    }
-
-    private void logOnce(String code, String format, Object... args) {
-        if (loggedReasons.add(code)) {
-            LOG.warn(format, args);
-        } else {
-            LOG.debug(format, args);
-        }
-    }
-
     /**
      * @param type pipeline type for display
      * @param connectionName connection name for display
@@ -905,25 +607,21 @@ public final class PipelineWorker {
     public PipelineStatus status(String type, String connectionName) {
         PipelineSettings s = settings;
         ModelRunner m = model.get();
+        var q = intake.queue();
         return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
-                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size() + adopted.size(),
-                settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
-                latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get(), evicted.get(),
-                seriesBytes.get());
+                connectionName, q.received(), intake.published(), intake.rejected(), q.dropped(), q.size(),
+                s.queueCapacity(), seriesCount.get(), alarms.get(), clock.percentile(50), clock.percentile(99),
+                s.overflowPolicy(), q.held(), duplicates.get(), evicted.get(), seriesBytes.get());
     }
 
     /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */
     public Map<String, LatencyHistogram> stageLatencies() {
-        Map<String, LatencyHistogram> out = new java.util.TreeMap<>();
-        stages.forEach((k, v) -> out.put(k, v.snapshot()));
-        return out;
+        return clock.snapshot();
     }
 
     /** @return rejected inputs by dead-letter code */
     public Map<String, Long> rejectedByCode() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        rejectedByCode.forEach((k, v) -> out.put(k, v.get()));
-        return out;
+        return intake.rejectedByCode();
     }
 
     /** @return the settings in force */
