@@ -19,6 +19,7 @@ import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.api.TextEncoder;
+import io.edgeai.gateway.intake.ConfigProblem;
 
 /**
  * A configured text pipeline. The connection is a static reference; encoders and head models are
@@ -40,11 +41,9 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     private volatile TextWorker worker;
     /** The lane the worker uses (worker changes only). */
     private volatile MqttConnection on;
-    /** Empty, or why the configuration last given is not the one in force. */
-    private volatile String problem = "";
+    /** Why the configuration last given is not the one in force, if so. */
+    private final ConfigProblem problem;
     private volatile String configuredName;
-    /** The configuration's PID (edgeai.pipeline.text~name), named in the log so an operator finds the file. */
-    private final String pid;
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
@@ -55,7 +54,9 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             Map<String, Object> properties) {
         this.connection = connection;
         this.configuredName = String.valueOf(config.name());
-        this.pid = String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.text"));
+        // the configuration's PID (edgeai.pipeline.text~name) is named in the log so an operator finds the file
+        this.problem = new ConfigProblem(LOG, "Text pipeline",
+                String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.text")));
         start(config);
     }
 
@@ -70,16 +71,14 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             settings = TextSettings.checked(config);
             lane = lane(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Text pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName, pid,
-                    e.getMessage());
-            problem = e.getMessage();
+            problem.notStarted(configuredName, e);
             return;
         }
         TextWorker w = new TextWorker(settings, lane, this).shareGroup(config.shareGroup());
         w.start();
         on = lane;
         worker = w;
-        problem = "";
+        problem.clear();
     }
 
     @Reference(name = "encoders", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -127,16 +126,17 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             next = TextSettings.checked(config);
             lane = lane(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Text pipeline {} (PID {}): configuration change not applied, it keeps running with the "
-                    + "settings it had: {}", w.settings().name(), pid, e.getMessage());
-            problem = "change not applied, running with the previous settings: " + e.getMessage();
+            problem.notApplied(w.settings().name(), e);
             return;
         }
-        problem = "";
+        problem.clear();
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
                 || !config.shareGroup().strip().equals(w.shareGroup()) || lane != on) {
-            w.stop();
+            // the successor takes over what the old worker held: nothing acknowledged without a result, nothing
+            // left unacknowledged (the broker would stop delivering to the session)
+            w.stopForSuccessor();
             TextWorker fresh = new TextWorker(next, lane, this).shareGroup(config.shareGroup());
+            fresh.adopt(w);
             fresh.start();
             on = lane;
             worker = fresh;
@@ -189,8 +189,8 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     @Override
     public PipelineStatus status() {
         TextWorker w = worker;
-        return w == null ? PipelineStatus.refused(configuredName, "text", problem)
-                : w.status(on.name()).withProblem(problem);
+        return w == null ? PipelineStatus.refused(configuredName, "text", problem.text())
+                : w.status(on.name()).withProblem(problem.text());
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.intake.ConfigProblem;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
 import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 
@@ -45,11 +46,9 @@ public final class AnomalyPipeline implements Pipeline {
     private final Map<String, MqttConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
     private volatile PipelineWorker worker;
-    /** Empty, or why the configuration last given is not the one in force. */
-    private volatile String problem = "";
+    /** Why the configuration last given is not the one in force, if so. */
+    private final ConfigProblem problem;
     private volatile String configuredName;
-    /** The configuration's PID (edgeai.pipeline.anomaly~name), named in the log so an operator finds the file. */
-    private final String pid;
     private volatile String pinText = "";
     private volatile String owner = "";
 
@@ -65,7 +64,9 @@ public final class AnomalyPipeline implements Pipeline {
         this.connection = connection;
         this.registry = registry;
         this.configuredName = String.valueOf(config.name());
-        this.pid = String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.anomaly"));
+        // the configuration's PID (edgeai.pipeline.anomaly~name) is named in the log so an operator finds the file
+        this.problem = new ConfigProblem(LOG, "Pipeline",
+                String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.anomaly")));
         start(config);
     }
 
@@ -78,16 +79,14 @@ public final class AnomalyPipeline implements Pipeline {
         try {
             settings = PipelineSettings.checked(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Pipeline {} (PID {}) not started, its configuration is refused: {}", configuredName,
-                    pid, e.getMessage());
-            problem = e.getMessage();
+            problem.notStarted(configuredName, e);
             return;
         }
         applyPin(settings);
         PipelineWorker w = newWorker(settings, scaleOut(config));
         w.start();
         worker = w;
-        problem = "";
+        problem.clear();
     }
 
     private static ScaleOut scaleOut(AnomalyPipelineConfig c) {
@@ -190,12 +189,10 @@ public final class AnomalyPipeline implements Pipeline {
         try {
             next = PipelineSettings.checked(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("Pipeline {} (PID {}): configuration change not applied, it keeps running with the settings it "
-                    + "had: {}", w.settings().name(), pid, e.getMessage());
-            problem = "change not applied, running with the previous settings: " + e.getMessage();
+            problem.notApplied(w.settings().name(), e);
             return;
         }
-        problem = "";
+        problem.clear();
         if (!next.modelVersionRange().equals(pinText) || !next.name().equals(w.settings().name())) {
             registry.release(owner());
             applyPin(next);
@@ -240,8 +237,8 @@ public final class AnomalyPipeline implements Pipeline {
     @Override
     public PipelineStatus status() {
         PipelineWorker w = worker;
-        return w == null ? PipelineStatus.refused(configuredName, "anomaly", problem)
-                : w.status("anomaly", connection.name()).withProblem(problem);
+        return w == null ? PipelineStatus.refused(configuredName, "anomaly", problem.text())
+                : w.status("anomaly", connection.name()).withProblem(problem.text());
     }
 
     @Override

@@ -1,6 +1,11 @@
 package io.edgeai.gateway.pipeline.internal;
 
 import io.edgeai.gateway.api.ConfigValues;
+import io.edgeai.gateway.pipeline.internal.decode.Float32Decoder;
+import io.edgeai.gateway.pipeline.internal.decode.PayloadDecoder;
+import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
+import io.edgeai.gateway.pipeline.internal.decode.SenmlDecoder;
+import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
 
 /**
  * Validated pipeline settings, independent of OSGi.
@@ -124,6 +129,23 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
                 c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
                 c.maxBatch(), c.maxWindow(), c.modelVersionRange(), policy.equals("hold-acks"), c.outputConnection(),
                 c.seriesMemoryMegabytes(), c.seriesIdleSeconds(), c.seriesHeapPercent());
+    }
+
+    /**
+     * @return a decoder for the payload format and limits (a new one: a Sparkplug decoder keeps the aliases of
+     *         the birth certificates it saw)
+     */
+    public PayloadDecoder decoder() {
+        switch (payloadFormat) {
+            case "senml":
+                return new SenmlDecoder(maxPayloadBytes, maxBatch);
+            case "sparkplug-b":
+                return new SparkplugDecoder(maxPayloadBytes, maxBatch);
+            case "float32-le":
+                return new Float32Decoder(maxPayloadBytes, maxBatch);
+            default:
+                return new ReadingDecoder(maxPayloadBytes, valueField, tsField);
+        }
     }
 
     /** @return the overflow policy's name: {@code drop-newest}, {@code drop-oldest} or {@code hold-acks} */

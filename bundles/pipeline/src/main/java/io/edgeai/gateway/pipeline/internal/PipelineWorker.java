@@ -1,159 +1,41 @@
 package io.edgeai.gateway.pipeline.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.edgeai.gateway.api.InboundMessage;
-import io.edgeai.gateway.api.InferenceException;
 import io.edgeai.gateway.api.LatencyHistogram;
-import io.edgeai.gateway.api.LatencyRecorder;
-import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
-import io.edgeai.gateway.api.MqttTopics;
 import io.edgeai.gateway.api.PipelineStatus;
-import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
-import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
-import io.edgeai.gateway.pipeline.internal.decide.AlarmState;
-import io.edgeai.gateway.pipeline.internal.decode.Float32Decoder;
-import io.edgeai.gateway.pipeline.internal.decode.PayloadDecoder;
-import io.edgeai.gateway.pipeline.internal.decode.Reading;
-import io.edgeai.gateway.pipeline.internal.decode.ReadingDecoder;
-import io.edgeai.gateway.pipeline.internal.decode.RejectedInputException;
-import io.edgeai.gateway.pipeline.internal.decode.SenmlDecoder;
-import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
-import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
-import io.edgeai.gateway.pipeline.internal.detect.Score;
-import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
-import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
-import io.edgeai.gateway.pipeline.internal.encode.ResultEncoder;
+import io.edgeai.gateway.api.ShadowComparison;
+import io.edgeai.gateway.intake.Intake;
+import io.edgeai.gateway.intake.IntakeSettings;
+import io.edgeai.gateway.intake.Overflow;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
 import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
 
 /**
- * The anomaly pipeline's stages in order, on one owned thread: decode, window and score with the
- * serving model, decide, encode, publish. The MQTT callback only offers messages to the bounded queue.
- * An input is acknowledged to its broker once everything it produced (results, alarms, or its dead
- * letter) is in the output connection's publish store; a redelivered input (DUP) whose reading is not
- * newer than its series' last scored one is acknowledged without being scored again.
+ * An anomaly pipeline at work: its {@link Intake} (bounded queue, one owned thread) running the
+ * {@link AnomalyStages} (decode, infer, decide, publish). The MQTT callback only offers messages to the queue.
+ * An input is acknowledged to its broker once everything it produced (results, alarms, or its dead letter) is in
+ * the output connection's publish store. A worker restarted for a new configuration hands its successor what it
+ * held ({@link #adopt}).
  */
 public final class PipelineWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineWorker.class);
 
     private final MqttConnection connection;
-    private final Supplier<MqttConnection> output;
     private final Supplier<ModelRunner> model;
-    private final Supplier<ModelRunner> shadowModel;
-    private final ShadowScoring shadow;
-    private final SwapSafeModel swapSafe;
-    private final BlockingQueue<InboundMessage> queue;
-    private final Thread thread;
-    /** Series by key, least recently seen first (access order), so idle ones are found at the head. */
-    private final LinkedHashMap<String, Series> series = new LinkedHashMap<>(16, 0.75f, true);
-    private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong held = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong evicted = new AtomicLong();
-    /** Estimated heap of the series' state, for status (written by the worker). */
-    private final AtomicLong seriesBytes = new AtomicLong();
-    private final SeriesFootprint footprint = new SeriesFootprint();
-    /** Whether the next new series is measured as a fresh state (a new scorer); worker thread only. */
-    private boolean measureFresh = true;
-    /** Readings scored, to sample a grown state now and then; worker thread only. */
-    private long scoredCount;
-    /** Readings between two measurements of a grown series state. */
-    private static final int SAMPLE_EVERY = 1024;
-    /** Most idle series evicted per worker turn (the sweep is amortised over turns). */
-    private static final int EVICT_PER_TURN = 64;
-    private SeriesAdmission admission = new SeriesAdmission(HeapHeadroom::usedAfterGcPercent);
-    /** Called with the thread's name and the error when the worker hits an {@link Error}; halts the JVM. */
-    private volatile java.util.function.BiConsumer<String, Throwable> fatal =
-            (t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT);
-    private final AtomicInteger seriesCount = new AtomicInteger();
-    private final AtomicInteger alarms = new AtomicInteger();
-    private final LatencyWindow latency = new LatencyWindow(4096);
-    /** Per-stage latency histograms; fixed set, created up front. */
-    private final LatencyRecorder decodeStage = new LatencyRecorder();
-    private final LatencyRecorder inferStage = new LatencyRecorder();
-    private final LatencyRecorder decideStage = new LatencyRecorder();
-    private final LatencyRecorder publishStage = new LatencyRecorder();
-    private final LatencyRecorder totalStage = new LatencyRecorder();
-    private final Map<String, LatencyRecorder> stages = Map.of("decode", decodeStage, "infer", inferStage, "decide",
-            decideStage, "publish", publishStage, "total", totalStage);
-    private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
-    /** Bytes of an oversize payload kept for its dead letter. */
-    private static final int OVERSIZE_KEPT = 1024;
-    /** Longest time a worker stopping for good finishes queued readings of a shared subscription. */
-    static final long DRAIN_MILLIS = 10_000;
-    /** Original sizes of the truncated oversize messages in the queue (identity keys). */
-    private final Map<InboundMessage, Integer> oversize = java.util.Collections.synchronizedMap(
-            new java.util.IdentityHashMap<>());
-    private volatile PipelineSettings settings;
-    private volatile PayloadDecoder decoder;
-    private volatile boolean running = true;
-    /** Stopping a shared subscription's worker for good: finish what is queued, then end. */
-    private volatile boolean draining;
+    private final AnomalyStages stages;
+    private final Intake intake;
     /** Shared subscription and key affinity in a gateway group; set before {@link #start()}. */
     private volatile ScaleOut scaleOut = ScaleOut.NONE;
     private volatile KeyAffinity affinity;
-    /** Whether the worker is replaying inputs of a topic it took over (worker thread only). */
-    private boolean replaying;
-    private String scorerModel = "";
-    /** Readings taken over from a stopped worker, processed before the queue. */
-    private final Queue<InboundMessage> adopted = new ConcurrentLinkedQueue<>();
-    /** The worker that took over after a stop, null before; guarded by this. */
-    private PipelineWorker successor;
-    /** Inputs the intake was holding when the worker stopped, until a successor takes them; guarded by this. */
-    private final List<InboundMessage> stragglers = new ArrayList<>();
-    /** The input the worker was stopped in the middle of, for a successor to take first; read after the join. */
-    private volatile InboundMessage unfinished;
-    /** The outcome of the input being processed (worker thread only); null when it needs no acknowledgement. */
-    private Outcome current;
-    /** How long readings wait for a model before they are dead-lettered ({@code no-model}). */
-    private static final long MODEL_GRACE_NANOS = 30_000_000_000L;
-    /** When the model went missing ({@link System#nanoTime()}), 0 while there is one; worker thread only. */
-    private long noModelSince;
-    private AnomalyScorer scorer;
-    private ScorerSettings scorerSettings;
-    // per-reading lookups kept for the last model and settings seen (worker thread only)
-    private PipelineSettings policySettings;
-    private ModelInfo policyModel;
-    private AlarmPolicy policyCache;
-    private ModelInfo windowModel;
-    private int windowSize;
-
-    private static final class Series {
-        SeriesState state;
-        final AlarmState alarm = new AlarmState();
-        /** Time of the last scored reading, to recognise redelivered ones. */
-        long lastMillis = Long.MIN_VALUE;
-        /** When a reading of it was last processed ({@link System#nanoTime()}), for idle eviction. */
-        long seenNanos;
-
-        Series(SeriesState state) {
-            this.state = state;
-        }
-    }
 
     /**
      * @param settings pipeline settings
@@ -184,17 +66,18 @@ public final class PipelineWorker {
      */
     public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<MqttConnection> output,
             Supplier<ModelRunner> model, Supplier<ModelRunner> shadowModel) {
-        this.settings = settings;
-        this.output = output;
-        this.shadowModel = shadowModel;
-        this.shadow = new ShadowScoring(settings.name());
-        this.decoder = decoderFor(settings);
         this.connection = connection;
         this.model = model;
-        this.swapSafe = new SwapSafeModel(model);
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.thread = new Thread(this::run, "edgeai-pipeline-" + settings.name());
-        this.thread.setDaemon(true);
+        this.stages = new AnomalyStages(settings, model, shadowModel);
+        this.intake = new Intake(LOG, "edgeai-pipeline-" + settings.name(), intakeSettings(settings), output,
+                stages.clock, stages);
+        stages.bind(intake);
+        intake.onFatal((t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT));
+    }
+
+    private static IntakeSettings intakeSettings(PipelineSettings s) {
+        return new IntakeSettings("Pipeline", s.name(), s.queueCapacity(), s.maxPayloadBytes(),
+                Overflow.of(s.overflowPolicy()), s.deadLetterTopicPrefix(), 1, 0, s.outputConnection());
     }
 
     /**
@@ -207,6 +90,7 @@ public final class PipelineWorker {
     public PipelineWorker scaleOut(ScaleOut scale, KeyAffinity keys) {
         this.scaleOut = scale;
         this.affinity = keys;
+        stages.affinity(keys);
         return this;
     }
 
@@ -226,81 +110,34 @@ public final class PipelineWorker {
      * @param topic the input topic
      */
     public void forgetTopic(String topic) {
-        String prefix = topic + " ";
-        for (var it = series.entrySet().iterator(); it.hasNext();) {
-            var e = it.next();
-            if (e.getKey().startsWith(prefix)) {
-                if (e.getValue().alarm.active()) {
-                    alarms.decrementAndGet();
-                }
-                shadow.forget(e.getKey());
-                it.remove();
-            }
-        }
-        seriesChanged();
+        stages.forgetTopic(topic);
     }
 
-    /**
-     * Drops the state of series not seen for {@code seriesIdleSeconds}: the least recently seen are at the head
-     * of the access-ordered table, so each turn looks at a few entries only and stops at the first one in use.
-     *
-     * @param nowNanos {@link System#nanoTime()}
-     * @return series evicted
-     */
+    /** Evicts idle series now (tests; the worker does it every turn). */
     int evictIdle(long nowNanos) {
-        long idle = settings.seriesIdleSeconds();
-        if (idle == 0 || series.isEmpty()) {
-            return 0;
-        }
-        long limit = idle * 1_000_000_000L;
-        int n = 0;
-        for (var it = series.entrySet().iterator(); it.hasNext() && n < EVICT_PER_TURN;) {
-            var e = it.next();
-            if (nowNanos - e.getValue().seenNanos <= limit) {
-                break;
-            }
-            if (e.getValue().alarm.active()) {
-                alarms.decrementAndGet();
-            }
-            shadow.forget(e.getKey());
-            it.remove();
-            n++;
-        }
-        if (n > 0) {
-            evicted.addAndGet(n);
-            seriesChanged();
-            LOG.debug("Pipeline {}: {} series idle for {} s evicted", settings.name(), n, idle);
-        }
-        return n;
+        return stages.evictIdle(nowNanos);
     }
 
-    private void seriesChanged() {
-        seriesCount.set(series.size());
-        seriesBytes.set(series.size() * footprint.perSeries() + shadow.estimatedBytes());
-    }
-
-    /**
-     * Replaces what the worker does on an {@link Error} (tests; by default it logs and halts the JVM).
-     *
-     * @param handler called with the thread's name and the error
-     */
+    /** Replaces what the worker does on an {@link Error} (tests; by default it logs and halts the JVM). */
     void onFatal(java.util.function.BiConsumer<String, Throwable> handler) {
-        this.fatal = handler;
+        intake.onFatal(handler);
     }
 
-    /**
-     * Replaces the heap figure the admission of new series reads (tests).
-     *
-     * @param heapUsedAfterGcPercent percent of the maximum heap in use after the last collection
-     */
+    /** Replaces the heap figure the admission of new series reads (tests). */
     void heapGauge(java.util.function.IntSupplier heapUsedAfterGcPercent) {
-        this.admission = new SeriesAdmission(heapUsedAfterGcPercent);
+        stages.heapGauge(heapUsedAfterGcPercent);
+    }
+
+    /** Processes one input on the caller's thread (tests; nothing is acknowledged). */
+    void process(InboundMessage m) {
+        stages.process(m);
     }
 
     /** Starts the worker thread and subscribes. */
     public void start() {
-        thread.start();
-        connection.subscribe(scaleOut.filter(settings.inputTopic()), settings.inputQos(), this::offer, true);
+        PipelineSettings s = settings();
+        intake.start();
+        connection.subscribe(scaleOut.filter(s.inputTopic()), s.inputQos(), intake::offer, true);
     }
 
     /**
@@ -310,32 +147,14 @@ public final class PipelineWorker {
      * @param next the new settings
      */
     public void update(PipelineSettings next) {
-        PipelineSettings prev = settings;
-        settings = next;
-        if (!prev.payloadFormat().equals(next.payloadFormat()) || prev.maxPayloadBytes() != next.maxPayloadBytes()
-                || prev.maxBatch() != next.maxBatch() || !prev.valueField().equals(next.valueField())
-                || !prev.tsField().equals(next.tsField())) {
-            // (a new Sparkplug decoder forgets the aliases until the next birth certificates)
-            decoder = decoderFor(next);
-        }
+        PipelineSettings prev = settings();
+        intake.update(intakeSettings(next));
+        stages.settings(next);
         if (!prev.inputTopic().equals(next.inputTopic()) || prev.inputQos() != next.inputQos()) {
             connection.unsubscribe(scaleOut.filter(prev.inputTopic()));
-            connection.subscribe(scaleOut.filter(next.inputTopic()), next.inputQos(), this::offer, true);
+            connection.subscribe(scaleOut.filter(next.inputTopic()), next.inputQos(), intake::offer, true);
         }
         LOG.info("Pipeline {} updated live", next.name());
-    }
-
-    private static PayloadDecoder decoderFor(PipelineSettings s) {
-        switch (s.payloadFormat()) {
-            case "senml":
-                return new SenmlDecoder(s.maxPayloadBytes(), s.maxBatch());
-            case "sparkplug-b":
-                return new SparkplugDecoder(s.maxPayloadBytes(), s.maxBatch());
-            case "float32-le":
-                return new Float32Decoder(s.maxPayloadBytes(), s.maxBatch());
-            default:
-                return new ReadingDecoder(s.maxPayloadBytes(), s.valueField(), s.tsField());
-        }
     }
 
     /**
@@ -346,35 +165,7 @@ public final class PipelineWorker {
      * @param stopped a worker after {@link #stop()}
      */
     public void adopt(PipelineWorker stopped) {
-        InboundMessage first = stopped.unfinished;
-        stopped.unfinished = null;
-        if (first != null) {
-            adoptOne(first, stopped.oversize.remove(first));
-        }
-        List<InboundMessage> late;
-        synchronized (stopped) {
-            stopped.successor = this;
-            late = new ArrayList<>(stopped.stragglers);
-            stopped.stragglers.clear();
-        }
-        for (InboundMessage m = stopped.queue.poll(); m != null; m = stopped.queue.poll()) {
-            adoptOne(m, stopped.oversize.remove(m));
-        }
-        for (InboundMessage m : late) {
-            adoptOne(m, stopped.oversize.remove(m));
-        }
-    }
-
-    /**
-     * Takes a reading of a stopped worker, with its original size when it was oversize. They go ahead of the
-     * queue and beyond its bound (at most the old queue and two more): left unacknowledged until the next
-     * connection instead, one would stop the embedded broker's deliveries to the whole session.
-     */
-    private void adoptOne(InboundMessage m, Integer size) {
-        if (size != null) {
-            oversize.put(m, size);
-        }
-        adopted.add(m);
+        intake.adopt(stopped.intake);
     }
 
     /**
@@ -388,34 +179,16 @@ public final class PipelineWorker {
     /**
      * Stops for good (no successor adopts the queue). With a share group the broker's acknowledgement of the
      * unsubscribe comes first (no further share for this member), then the queued readings are finished and
-     * acknowledged (at most {@value #DRAIN_MILLIS} ms): what a persistent session still held unacknowledged would
-     * wait for this member's return instead of going to the others.
+     * acknowledged (at most {@link Intake#DRAIN_MILLIS} ms): what a persistent session still held unacknowledged
+     * would wait for this member's return instead of going to the others.
      */
     public void finish() {
         stop(!scaleOut.shareGroup().isEmpty());
     }
 
     private void stop(boolean drain) {
-        connection.unsubscribe(scaleOut.filter(settings.inputTopic()));
-        if (drain) {
-            draining = true;
-            try {
-                thread.join(DRAIN_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (!queue.isEmpty()) {
-                LOG.warn("Pipeline {} stopped with {} readings unfinished; they stay with this member's session",
-                        settings.name(), queue.size());
-            }
-        }
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        connection.unsubscribe(scaleOut.filter(settings().inputTopic()));
+        intake.stop(drain);
     }
 
     /**
@@ -425,476 +198,12 @@ public final class PipelineWorker {
      * @param in the message
      */
     public void offer(InboundMessage in) {
-        received.incrementAndGet();
-        InboundMessage m = in;
-        if (in.payload().length > settings.maxPayloadBytes()) {
-            // keep only what the dead letter shows, so a flood of huge payloads cannot fill the heap
-            m = in.withPayload(java.util.Arrays.copyOf(in.payload(), OVERSIZE_KEPT));
-            oversize.put(m, in.payload().length);
-        }
-        if (queue.offer(m)) {
-            if (!running) {
-                handOver(m, true);
-            }
-            return;
-        }
-        PipelineSettings s = settings;
-        if (s.holdAcks()) {
-            hold(m);
-            return;
-        }
-        dropped.incrementAndGet();
-        InboundMessage gone = m;
-        if (s.dropOldest()) {
-            gone = queue.poll();
-            if (!queue.offer(m)) {
-                dropped.incrementAndGet();
-                drop(m);
-            }
-        }
-        if (gone != null) {
-            drop(gone);
-        }
-        logOnce("overflow", "Pipeline {} queue full ({}); dropping {} readings (counted)", s.name(),
-                s.queueCapacity(), s.dropOldest() ? "the oldest" : "the newest");
-    }
-
-    /** A dropped reading's outcome is the drop (counted): it is acknowledged, not redelivered. */
-    private void drop(InboundMessage m) {
-        oversize.remove(m);
-        m.acknowledge();
-    }
-
-    /** Waits for room; the broker keeps everything behind this message unacknowledged meanwhile. */
-    private void hold(InboundMessage m) {
-        held.incrementAndGet();
-        logOnce("hold", "Pipeline {} queue full ({}); holding the intake until there is room (counted as held)",
-                settings.name(), settings.queueCapacity());
-        try {
-            while (running) {
-                if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {
-                    if (!running) {
-                        handOver(m, true);
-                    }
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        handOver(m, false);
-    }
-
-    /**
-     * After a stop, an input that reached this worker goes to its successor, or waits for one in
-     * {@link #adopt}; without a successor it stays unacknowledged and the broker delivers it again. An input
-     * that got into the queue after the successor emptied it (a race with {@link #adopt}) is taken back out.
-     *
-     * @param m the input
-     * @param queued whether it is in this worker's queue
-     */
-    private void handOver(InboundMessage m, boolean queued) {
-        if (queued && !queue.remove(m)) {
-            return; // the successor's adopt took it
-        }
-        PipelineWorker next;
-        synchronized (this) {
-            next = successor;
-            if (next == null) {
-                stragglers.add(m);
-                return;
-            }
-        }
-        next.adoptOne(m, oversize.remove(m));
-    }
-
-    /** Acknowledges an input once everything it produced is stored: a count of outstanding publishes. */
-    private static final class Outcome implements Runnable {
-        private final InboundMessage input;
-        private final AtomicInteger owed = new AtomicInteger(1);
-
-        Outcome(InboundMessage input) {
-            this.input = input;
-        }
-
-        Runnable expect() {
-            owed.incrementAndGet();
-            return this;
-        }
-
-        @Override
-        public void run() {
-            if (owed.decrementAndGet() == 0) {
-                input.acknowledge();
-            }
-        }
-    }
-
-    private static final Runnable NOTHING = () -> {
-    };
-
-    /** Publishes on the output connection, waiting while it is not bound (nothing is acknowledged meanwhile). */
-    private void publish(String topic, byte[] payload, int qos, int priority, Outcome outcome) {
-        MqttConnection out = output.get();
-        while (out == null && running) {
-            logOnce("no-output", "Pipeline {}: output connection {} is not there; waiting", settings.name(),
-                    settings.outputConnection());
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-            out = output.get();
-        }
-        if (out == null) {
-            throw new Stopping();
-        }
-        out.publish(topic, payload, qos, false, priority, outcome == null ? NOTHING : outcome.expect());
-    }
-
-    /** The worker stopped while an input waited for its output connection. */
-    private static final class Stopping extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopping() {
-            super("stopped", null, false, false);
-        }
-    }
-
-    /**
-     * The worker's loop. An {@link Error} (out of memory above all) ends it through the fatal handler: one ERROR
-     * line, then the JVM halts ({@link FatalErrors}); the input being processed stays unacknowledged.
-     */
-    private void run() {
-        while (running) {
-            try {
-                if (!turn()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Pipeline {}: unexpected failure in its worker; it goes on", settings.name(), e);
-            } catch (Error e) {
-                fatal.accept(Thread.currentThread().getName(), e);
-                return;
-            }
-        }
-    }
-
-    /** @return false when the worker ends (interrupted, or drained when stopping for good) */
-    private boolean turn() {
-        InboundMessage m = adopted.poll();
-        try {
-            if (m == null) {
-                m = queue.poll(draining ? 50 : 500, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            return false;
-        }
-        if (m == null && draining) {
-            return false; // stopping for good: everything queued is finished
-        }
-        if (affinity != null) {
-            // before the message: inputs of a taken-over topic kept from the gap come first, in order
-            replayTakenOver();
-        }
-        if (m != null) {
-            processSafely(m);
-        }
-        evictIdle(System.nanoTime());
-        return true;
-    }
-
-    /**
-     * Processes one input; it is acknowledged once everything it produced (results, alarm, dead letter) is in
-     * the output connection's store, or at once when it produced nothing to publish.
-     */
-    private void processSafely(InboundMessage m) {
-        Outcome outcome = m.acknowledgement() == io.edgeai.gateway.api.Acknowledgement.NONE ? null : new Outcome(m);
-        current = outcome;
-        try {
-            process(m);
-        } catch (Stopping e) {
-            // stopped while waiting for the output: not finished, so not acknowledged; a successor adopts it first
-            unfinished = m;
-            return;
-        } catch (RuntimeException e) {
-            reject(m, "internal-error", "unexpected failure: " + e);
-            LOG.error("Pipeline {} failed on a message from {}", settings.name(), m.topic(), e);
-        } finally {
-            current = null;
-        }
-        // not reached on an Error: that input stays unacknowledged and the broker delivers it again
-        if (outcome != null) {
-            outcome.run();
-        }
-    }
-
-    /** After a membership change: processes the unanswered inputs of topics this member took over. */
-    private void replayTakenOver() {
-        List<InboundMessage> again = affinity.tick(System.currentTimeMillis());
-        if (again.isEmpty()) {
-            return;
-        }
-        LOG.info("Pipeline {}: group membership changed; replaying {} unanswered inputs of topics taken over",
-                settings.name(), again.size());
-        replaying = true;
-        try {
-            again.forEach(this::processSafely);
-        } finally {
-            replaying = false;
-        }
-    }
-
-    /** Keeps an input of a topic another member owns; undecodable ones are the owner's to dead-letter. */
-    private void holdForTakeover(InboundMessage m, long now) {
-        try {
-            affinity.hold(m, decoder.decodeAll(m.topic(), m.payload(), now), now);
-        } catch (RejectedInputException e) {
-            // the owner rejects it with its reason
-        }
-    }
-
-    void process(InboundMessage m) {
-        PipelineSettings s = settings;
-        long now = System.currentTimeMillis();
-        Integer originalSize = oversize.isEmpty() ? null : oversize.remove(m);
-        if (originalSize != null) {
-            reject(m, "oversize", "payload of " + originalSize + " bytes exceeds the limit of " + s.maxPayloadBytes()
-                    + " bytes", originalSize);
-            return;
-        }
-        KeyAffinity keys = affinity;
-        if (keys != null && !keys.owns(m.topic())) {
-            holdForTakeover(m, now);
-            return;
-        }
-        if (m.topic().indexOf('\u241A') >= 0) { // the MQTT connection's stand-in for characters Paho refuses
-            reject(m, "bad-topic", "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
-                    + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
-            return;
-        }
-        List<Reading> readings;
-        long t0 = System.nanoTime();
-        try {
-            readings = decoder.decodeAll(m.topic(), m.payload(), now);
-        } catch (RejectedInputException e) {
-            reject(m, e.code(), e.getMessage());
-            return;
-        }
-        decodeStage.record(System.nanoTime() - t0);
-        for (Reading r : readings) {
-            if (!score(m, r, s)) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Windows, scores, decides and publishes one reading.
-     *
-     * @return false when the message was rejected (the rest of its readings are dropped with it)
-     */
-    private boolean score(InboundMessage m, Reading r, PipelineSettings s) {
-        long t1 = System.nanoTime();
-        ModelRunner runner = awaitModel();
-        if (runner == null) {
-            reject(m, "no-model", "no model is serving this pipeline");
-            return false;
-        }
-        int window = modelWindow(runner.info());
-        if (window > s.maxWindow()) {
-            reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
-                    + "more than maxWindow " + s.maxWindow());
-            return false;
-        }
-        // one series per topic and quantity: multi-value formats carry several quantities per topic
-        String key = m.topic() + " " + r.quantity();
-        Series ser = series.get(key);
-        if (ser == null) {
-            AnomalyScorer sc = scorerFor(runner.info());
-            SeriesAdmission.Refusal no = admission.check(s, series.size(), footprint.perSeries(),
-                    series.size() * footprint.perSeries() + shadow.estimatedBytes());
-            if (no != null) {
-                reject(m, "too-many-series", no.reason(), m.payload().length, "too-many-series " + no.limit());
-                return false;
-            }
-            ser = new Series(sc.newSeries());
-            series.put(key, ser);
-            if (measureFresh) {
-                footprint.fresh(ser, key);
-                measureFresh = false;
-            }
-            seriesChanged();
-        }
-        ser.seenNanos = System.nanoTime();
-        if (m.duplicate() && r.epochMillis() <= ser.lastMillis) {
-            // scored before this redelivery: its result is already in the store
-            duplicates.incrementAndGet();
-            return true;
-        }
-        ser.lastMillis = Math.max(ser.lastMillis, r.epochMillis());
-        if (++scoredCount % SAMPLE_EVERY == 0) {
-            footprint.sample(ser, key);
-            seriesChanged();
-        }
-        Score score;
-        swapSafe.begin(runner);
-        try {
-            score = scorerFor(runner.info()).score(ser.state, swapSafe, r.epochMillis(), r.value());
-        } catch (InferenceException e) {
-            reject(m, "inference-failed", e.getMessage());
-            return false;
-        }
-        runner = swapSafe.used();
-        long t2 = System.nanoTime();
-        inferStage.record(t2 - t1);
-        AlarmEvent event = AlarmEvent.NONE;
-        AlarmPolicy policy = policy(s, runner.info());
-        if (!score.warmingUp()) {
-            event = ser.alarm.update(score.score(), policy);
-            if (event == AlarmEvent.ALARM) {
-                alarms.incrementAndGet();
-            } else if (event == AlarmEvent.NORMAL) {
-                alarms.decrementAndGet();
-            }
-        }
-        long t3 = System.nanoTime();
-        decideStage.record(t3 - t2);
-        String suffix = "/" + r.device() + "/" + r.quantity();
-        KeyAffinity keys = affinity;
-        byte[] out = keys == null
-                ? ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id())
-                : ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id(),
-                        keys.self(), keys.ownerChanged(m.topic()), replaying);
-        publish(s.outputTopicPrefix() + suffix, out, s.outputQos(), MqttConnection.PRIORITY_NORMAL, current);
-        if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
-            publish(s.alarmTopicPrefix() + suffix, out, 1, MqttConnection.PRIORITY_HIGH, current);
-            LOG.info("Pipeline {}: {} on {}/{} (score {})", s.name(), event.wireName(), r.device(), r.quantity(),
-                    String.format("%.3f", score.score()));
-        }
-        published.incrementAndGet();
-        long t4 = System.nanoTime();
-        publishStage.record(t4 - t3);
-        totalStage.record(t4 - m.receivedNanos());
-        latency.record((t4 - m.receivedNanos()) / 1000);
-        shadowScore(key, ser.state, score, runner, policy);
-        return true;
-    }
-
-    /**
-     * Scores the reading with the shadow candidate, after its live result went to publish. The live path
-     * comes first: while the ingest queue is more than half full, readings are not shadow-scored (counted).
-     */
-    private void shadowScore(String topic, SeriesState state, Score live, ModelRunner runner, AlarmPolicy policy) {
-        ModelRunner candidate = shadowModel.get();
-        if (candidate == null || candidate == runner) {
-            shadow.end();
-            return;
-        }
-        if (queue.size() > settings.queueCapacity() / 2) {
-            shadow.skip(candidate, runner.info());
-            return;
-        }
-        shadow.score(topic, state, live, runner.info(), candidate, policy.threshold());
-    }
-
-    /**
-     * The serving model; while there is none (at start, between versions) waits up to
-     * {@link #MODEL_GRACE_NANOS} since it went missing, so inputs are not dead-lettered during a boot.
-     */
-    private ModelRunner awaitModel() {
-        ModelRunner runner = model.get();
-        if (runner != null) {
-            noModelSince = 0;
-            return runner;
-        }
-        long now = System.nanoTime();
-        if (noModelSince == 0) {
-            noModelSince = now;
-        }
-        while (runner == null && running && System.nanoTime() - noModelSince < MODEL_GRACE_NANOS) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-            runner = model.get();
-        }
-        if (runner != null) {
-            noModelSince = 0;
-        }
-        return runner;
+        intake.offer(in);
     }
 
     /** @return how shadow candidates compared with the serving model on this worker's readings */
-    public java.util.List<io.edgeai.gateway.api.ShadowComparison> shadowComparisons() {
-        return shadow.comparisons();
-    }
-
-    /** One scorer per model version; series keep their state unless the new version's settings differ. */
-    private AnomalyScorer scorerFor(ModelInfo info) {
-        if (!info.id().equals(scorerModel)) {
-            ScorerSettings next = ScorerSettings.fromModel(info);
-            if (scorer != null && !next.equals(scorerSettings)) {
-                AnomalyScorer fresh = new AnomalyScorer(next);
-                series.values().forEach(x -> x.state = fresh.newSeries());
-                series.forEach((k, x) -> footprint.fresh(x, k)); // (the last one's size: all are alike now)
-                LOG.info("Pipeline {}: model {} has new scorer settings; series warm up again", settings.name(),
-                        info.id());
-            }
-            if (scorer == null || !next.equals(scorerSettings)) {
-                scorer = new AnomalyScorer(next);
-                scorerSettings = next;
-                measureFresh = true;
-            }
-            scorerModel = info.id();
-        }
-        return scorer;
-    }
-
-    /** The alarm policy for these settings and this model; worked out again only when either changes. */
-    private AlarmPolicy policy(PipelineSettings s, ModelInfo info) {
-        if (s != policySettings || info != policyModel) {
-            double t = s.threshold() >= 0 ? s.threshold() : info.doubleProperty("threshold", 0.5);
-            double c = s.clearThreshold() >= 0 ? s.clearThreshold() : info.doubleProperty("clear.threshold", t * 0.8);
-            policyCache = new AlarmPolicy(t, Math.min(c, t), s.raiseCount(), s.clearCount());
-            policySettings = s;
-            policyModel = info;
-        }
-        return policyCache;
-    }
-
-    /** The model's {@code window.size} (0 when it declares none); parsed once per model version. */
-    private int modelWindow(ModelInfo info) {
-        if (info != windowModel) {
-            windowSize = info.intProperty("window.size", 0);
-            windowModel = info;
-        }
-        return windowSize;
-    }
-
-    private void reject(InboundMessage m, String code, String reason) {
-        reject(m, code, reason, m.payload().length);
-    }
-
-    private void reject(InboundMessage m, String code, String reason, int payloadBytes) {
-        reject(m, code, reason, payloadBytes, code);
-    }
-
-    /** @param logKey reasons logged once at WARN, repeats at DEBUG */
-    private void reject(InboundMessage m, String code, String reason, int payloadBytes, String logKey) {
-        rejected.incrementAndGet();
-        rejectedByCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
-        PipelineSettings s = settings;
-        byte[] dl = ResultEncoder.deadLetter(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
-                System.currentTimeMillis());
-        publish(MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1, MqttConnection.PRIORITY_NORMAL,
-                current);
-        logOnce(logKey, "Pipeline {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
-                + " and counted in edgeai:pipelines)", s.name(), m.topic(), reason, code);
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("Rejected payload: {}", new String(m.payload(), StandardCharsets.UTF_8));
-        }
-    }
-
-    private void logOnce(String code, String format, Object... args) {
-        if (loggedReasons.add(code)) {
-            LOG.warn(format, args);
-        } else {
-            LOG.debug(format, args);
-        }
+    public List<ShadowComparison> shadowComparisons() {
+        return stages.shadowComparisons();
     }
 
     /**
@@ -903,31 +212,27 @@ public final class PipelineWorker {
      * @return counters and state
      */
     public PipelineStatus status(String type, String connectionName) {
-        PipelineSettings s = settings;
+        PipelineSettings s = settings();
         ModelRunner m = model.get();
+        var q = intake.queue();
         return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
-                connectionName, received.get(), published.get(), rejected.get(), dropped.get(), queue.size() + adopted.size(),
-                settings.queueCapacity(), seriesCount.get(), alarms.get(), latency.percentile(50),
-                latency.percentile(99), s.overflowPolicy(), held.get(), duplicates.get(), evicted.get(),
-                seriesBytes.get());
+                connectionName, q.received(), intake.published(), intake.rejected(), q.dropped(), q.size(),
+                s.queueCapacity(), stages.series.count(), stages.series.alarms(), stages.clock.percentile(50), stages.clock.percentile(99),
+                s.overflowPolicy(), q.held(), stages.duplicates.get(), stages.series.evicted(), stages.series.bytes());
     }
 
     /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */
     public Map<String, LatencyHistogram> stageLatencies() {
-        Map<String, LatencyHistogram> out = new java.util.TreeMap<>();
-        stages.forEach((k, v) -> out.put(k, v.snapshot()));
-        return out;
+        return stages.clock.snapshot();
     }
 
     /** @return rejected inputs by dead-letter code */
     public Map<String, Long> rejectedByCode() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        rejectedByCode.forEach((k, v) -> out.put(k, v.get()));
-        return out;
+        return intake.rejectedByCode();
     }
 
     /** @return the settings in force */
     public PipelineSettings settings() {
-        return settings;
+        return stages.settings();
     }
 }

@@ -1,7 +1,5 @@
 package io.edgeai.gateway.nlp.internal.encode;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,10 +11,9 @@ import io.edgeai.gateway.nlp.internal.intent.IntentResult;
 import io.edgeai.gateway.nlp.internal.intent.Scored;
 import io.edgeai.gateway.nlp.internal.slots.Entity;
 
-/** Result and dead-letter JSON of the text pipeline. */
+/** Result JSON of the text pipeline (its dead letters: the shared intake's {@code DeadLetters}). */
 public final class TextResultEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int PREVIEW_CHARS = 200;
 
     private TextResultEncoder() {
     }
@@ -63,31 +60,6 @@ public final class TextResultEncoder {
         if (truncated) {
             n.put("truncated", true);
         }
-        return bytes(n);
-    }
-
-    /**
-     * @param pipeline pipeline name
-     * @param topic input topic
-     * @param code machine-readable reason
-     * @param reason the reason for people
-     * @param payload the (possibly cut) payload
-     * @param payloadBytes the original payload size
-     * @param receivedMillis when it arrived
-     * @return the JSON bytes
-     */
-    public static byte[] deadLetter(String pipeline, String topic, String code, String reason, byte[] payload,
-            int payloadBytes, long receivedMillis) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("pipeline", pipeline);
-        n.put("topic", topic);
-        n.put("code", code);
-        n.put("reason", reason);
-        n.put("payloadBytes", payloadBytes);
-        int len = Math.min(payload.length, PREVIEW_CHARS * 4);
-        String preview = new String(payload, 0, len, StandardCharsets.UTF_8);
-        n.put("payloadPreview", preview.length() > PREVIEW_CHARS ? preview.substring(0, PREVIEW_CHARS) : preview);
-        n.put("receivedAt", Instant.ofEpochMilli(receivedMillis).toString());
         return bytes(n);
     }
 

@@ -2,21 +2,18 @@ package io.edgeai.gateway.pipeline.internal.encode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.edgeai.gateway.intake.DeadLetters;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decode.Reading;
 
-/** Writes result and dead-letter messages as JSON; the field names are the documented contract. */
+/** Writes result messages as JSON (dead letters: {@link DeadLetters}); the field names are the documented contract. */
 public final class ResultEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int PREVIEW_CHARS = 200;
 
     private ResultEncoder() {
     }
@@ -94,24 +91,6 @@ public final class ResultEncoder {
      */
     public static byte[] deadLetter(String pipeline, String topic, String code, String reason, byte[] payload,
             int payloadBytes, long receivedMillis) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("pipeline", pipeline);
-        n.put("topic", topic);
-        n.put("code", code);
-        n.put("reason", reason);
-        n.put("payloadBytes", payloadBytes);
-        int len = Math.min(payload.length, PREVIEW_CHARS * 4);
-        String preview = new String(payload, 0, len, StandardCharsets.UTF_8);
-        n.put("payloadPreview", preview.length() > PREVIEW_CHARS ? preview.substring(0, PREVIEW_CHARS) : preview);
-        n.put("receivedAt", java.time.Instant.ofEpochMilli(receivedMillis).toString());
-        return bytes(n);
-    }
-
-    private static byte[] bytes(ObjectNode n) {
-        try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a tree of plain values", e);
-        }
+        return DeadLetters.json(pipeline, topic, code, reason, payload, payloadBytes, receivedMillis);
     }
 }

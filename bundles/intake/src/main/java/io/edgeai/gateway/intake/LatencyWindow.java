@@ -1,18 +1,20 @@
-package io.edgeai.gateway.pipeline.internal;
+package io.edgeai.gateway.intake;
 
 import java.util.Arrays;
 
 /** The last N latencies, for percentiles on demand. Written by one thread, read by any. */
-final class LatencyWindow {
+public final class LatencyWindow {
     private final long[] micros;
     private int next;
     private int filled;
 
-    LatencyWindow(int size) {
+    /** @param size how many of the latest latencies are kept */
+    public LatencyWindow(int size) {
         micros = new long[size];
     }
 
-    synchronized void record(long latencyMicros) {
+    /** @param latencyMicros one latency in microseconds */
+    public synchronized void record(long latencyMicros) {
         micros[next] = latencyMicros;
         next = (next + 1) % micros.length;
         filled = Math.min(filled + 1, micros.length);
@@ -22,7 +24,7 @@ final class LatencyWindow {
      * @param p percentile, 0..100
      * @return the percentile in microseconds, 0 when nothing was recorded
      */
-    synchronized long percentile(double p) {
+    public synchronized long percentile(double p) {
         if (filled == 0) {
             return 0;
         }
