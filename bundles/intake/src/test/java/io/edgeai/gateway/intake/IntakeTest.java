@@ -1,13 +1,15 @@
 package io.edgeai.gateway.intake;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -120,10 +122,7 @@ class IntakeTest {
         });
         self[0].start();
         self[0].offer(m);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.pending.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.pending.size() >= 2);
         assertEquals(2, store.pending.size());
         assertEquals(0, acks.get(), "not acknowledged before its results are stored");
         store.storeAll();
@@ -149,10 +148,7 @@ class IntakeTest {
         second[0].adopt(first);
         second[0].start();
         second[0].offer(input("d", acks));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (seen.size() < 4 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 4);
         assertEquals(List.of("a", "b", "c", "d"), seen);
         store.storeAll();
         assertEquals(4, acks.get(), "each acknowledged once, after its result");
@@ -169,10 +165,7 @@ class IntakeTest {
         });
         self[0].start();
         self[0].offer(new InboundMessage("c", "big", new byte[5000], 1, System.nanoTime(), false, acks::incrementAndGet));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.pending.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.pending.isEmpty());
         assertEquals(List.of("dead/big"), store.topics);
         store.storeAll();
         assertEquals(1, acks.get());
