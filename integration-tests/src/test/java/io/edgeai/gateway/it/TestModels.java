@@ -159,24 +159,9 @@ final class TestModels {
             throw new IllegalStateException("the encoder's descriptor names no file");
         }
         byte[] sig = signature(buildKey(), d, files.get("model/" + m.group(1)));
-        Manifest mf = new Manifest();
-        Attributes a = mf.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", symbolicName);
-        a.putValue("Bundle-Version", version);
-        a.putValue("EdgeAI-Model", "model/model.json");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
-            files.put("model/model.json", d.getBytes(StandardCharsets.UTF_8));
-            files.put("model/model.json.sig", sig);
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                jar.putNextEntry(new JarEntry(f.getKey()));
-                jar.write(f.getValue());
-                jar.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
+        files.put("model/model.json", d.getBytes(StandardCharsets.UTF_8));
+        files.put("model/model.json.sig", sig);
+        return jar(symbolicName, version, files);
     }
 
     /**
@@ -185,6 +170,17 @@ final class TestModels {
      */
     static byte[] bundle(String symbolicName, String version, String descriptor, byte[] onnx, byte[] signature)
             throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("model/model.json", descriptor.getBytes(StandardCharsets.UTF_8));
+        files.put("model/" + onnxName(), onnx);
+        if (signature != null) {
+            files.put("model/model.json.sig", signature);
+        }
+        return jar(symbolicName, version, files);
+    }
+
+    /** @return a model bundle jar: the manifest headers of a model bundle, then {@code files} in order */
+    private static byte[] jar(String symbolicName, String version, Map<String, byte[]> files) throws IOException {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -194,15 +190,9 @@ final class TestModels {
         a.putValue("EdgeAI-Model", "model/model.json");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
-            jar.putNextEntry(new JarEntry("model/model.json"));
-            jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
-            jar.closeEntry();
-            jar.putNextEntry(new JarEntry("model/" + onnxName()));
-            jar.write(onnx);
-            jar.closeEntry();
-            if (signature != null) {
-                jar.putNextEntry(new JarEntry("model/model.json.sig"));
-                jar.write(signature);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                jar.putNextEntry(new JarEntry(f.getKey()));
+                jar.write(f.getValue());
                 jar.closeEntry();
             }
         }

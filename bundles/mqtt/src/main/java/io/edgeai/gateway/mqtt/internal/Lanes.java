@@ -59,6 +59,7 @@ final class Lanes implements AutoCloseable {
             throw new IllegalArgumentException("A lane's name has 1 to 32 letters, digits, - or _; got '" + name + "'");
         }
         Lane lane;
+        ConnectionSettings laneSettings;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("Connection " + settings.name() + " is closed");
@@ -67,9 +68,10 @@ final class Lanes implements AutoCloseable {
             if (lane != null) {
                 return lane.connection();
             }
+            laneSettings = settings.forLane(name);
             PahoConnection c;
             try {
-                c = new PahoConnection(settings.forLane(name), store.forLane(name), "");
+                c = new PahoConnection(laneSettings, store.forLane(name), "");
             } catch (MqttException e) {
                 // the owner was created from the same URI and a client id only longer by the lane's name
                 throw new IllegalStateException("Lane " + name + " of " + settings.name() + ": " + e.getMessage(), e);
@@ -80,7 +82,7 @@ final class Lanes implements AutoCloseable {
             lane = new Lane(c, context == null ? null : register(context, name, c));
             lanes.put(name, lane);
         }
-        LOG.info("MQTT connection {} opened lane {} as {}", settings.name(), name, settings.forLane(name).clientId());
+        LOG.info("MQTT connection {} opened lane {} as {}", settings.name(), name, laneSettings.clientId());
         return lane.connection();
     }
 
