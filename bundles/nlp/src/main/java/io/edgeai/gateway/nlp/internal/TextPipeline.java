@@ -14,6 +14,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
@@ -27,7 +28,8 @@ import io.edgeai.gateway.intake.ConfigProblem;
  * without restarting the pipeline. Of several versions of one model the one that answers and the shadow
  * candidate are chosen by the rule all pipelines share ({@link ServingVersions}): a shadow candidate never
  * answers live text, is compared on it ({@link TextShadowScoring}), and its removal leaves the serving version
- * in place.
+ * in place. A version range in the configuration pins a model ({@link TextVersionPins}); the model registry is
+ * asked to keep the pinned version loaded.
  */
 @Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.text",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -35,6 +37,10 @@ import io.edgeai.gateway.intake.ConfigProblem;
 public final class TextPipeline implements Pipeline, ModelLookup {
     private static final Logger LOG = LoggerFactory.getLogger(TextPipeline.class);
     private final MqttConnection connection;
+    /** Keeps pinned versions loaded; null only in tests that construct a pipeline without one. */
+    private final ModelRegistry registry;
+    /** The pins in force (configuration changes only). */
+    private TextVersionPins pins = TextVersionPins.NONE;
     private final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
     private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
     /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
@@ -47,12 +53,16 @@ public final class TextPipeline implements Pipeline, ModelLookup {
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
+     * @param registry the model registry, asked to keep pinned versions loaded
      * @param config pipeline configuration
+     * @param properties the component's properties
      */
     @Activate
-    public TextPipeline(@Reference(name = "connection") MqttConnection connection, TextPipelineConfig config,
+    public TextPipeline(@Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry, TextPipelineConfig config,
             Map<String, Object> properties) {
         this.connection = connection;
+        this.registry = registry;
         this.configuredName = String.valueOf(config.name());
         // the configuration's PID (edgeai.pipeline.text~name) is named in the log so an operator finds the file
         this.problem = new ConfigProblem(LOG, "Text pipeline",
@@ -67,13 +77,16 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     private void start(TextPipelineConfig config) {
         TextSettings settings;
         MqttConnection lane;
+        TextVersionPins nextPins;
         try {
             settings = TextSettings.checked(config);
             lane = lane(config);
+            nextPins = TextVersionPins.from(config);
         } catch (IllegalArgumentException e) {
             problem.notStarted(configuredName, e);
             return;
         }
+        applyPins(settings.name(), nextPins);
         TextWorker w = new TextWorker(settings, lane, this).shareGroup(config.shareGroup());
         w.start();
         on = lane;
@@ -122,14 +135,20 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         }
         TextSettings next;
         MqttConnection lane;
+        TextVersionPins nextPins;
         try {
             next = TextSettings.checked(config);
             lane = lane(config);
+            nextPins = TextVersionPins.from(config);
         } catch (IllegalArgumentException e) {
             problem.notApplied(w.settings().name(), e);
             return;
         }
         problem.clear();
+        if (!nextPins.equals(pins) || !next.name().equals(w.settings().name())) {
+            releasePins(w.settings().name());
+            applyPins(next.name(), nextPins);
+        }
         if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
                 || !config.shareGroup().strip().equals(w.shareGroup()) || lane != on) {
             // the successor takes over what the old worker held: nothing acknowledged without a result, nothing
@@ -152,6 +171,42 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         if (w != null) {
             w.stop();
         }
+        releasePins(name());
+    }
+
+    /**
+     * Puts pins in force: which versions answer here at once, and the registry's loaded versions as it gets to
+     * them (one request per pipeline and role, so a pipeline renamed or re-pinned withdraws the old ones).
+     */
+    private synchronized void applyPins(String pipeline, TextVersionPins next) {
+        for (String name : pins.ranges().keySet()) {
+            if (!next.ranges().containsKey(name)) {
+                encoders.pin(name, null);
+                models.pin(name, null);
+            }
+        }
+        next.ranges().forEach((name, pin) -> {
+            encoders.pin(name, pin.range());
+            models.pin(name, pin.range());
+            if (registry != null) {
+                registry.require(owner(pipeline, pin.role()), name, pin.text());
+            }
+        });
+        pins = next;
+    }
+
+    /** Withdraws the registry requests of the pins in force. */
+    private synchronized void releasePins(String pipeline) {
+        if (registry == null) {
+            return;
+        }
+        for (String role : java.util.List.of("encoder", "intent-model", "slot-model")) {
+            registry.release(owner(pipeline, role));
+        }
+    }
+
+    private static String owner(String pipeline, String role) {
+        return "text pipeline " + pipeline + " " + role;
     }
 
     @Override

@@ -77,6 +77,22 @@ public @interface TextPipelineConfig {
     @AttributeDefinition(name = "Slot model", description = "Name of a slot tagging head model (input: the encoder's token vectors, BIO labels); needed for the entities task.")
     String slot_model() default "";
 
+    /** @return pinned version range of the encoder */
+    @AttributeDefinition(name = "Encoder version range", description = "OSGi version range the encoder's version "
+            + "must lie in, e.g. [1.0,1.1): the highest version inside it answers (a shadow candidate too), and the "
+            + "registry keeps it loaded for this pipeline. Empty: the serving version.")
+    String encoderVersionRange() default "";
+
+    /** @return pinned version range of the intent head */
+    @AttributeDefinition(name = "Intent model version range", description = "OSGi version range of the intent "
+            + "model, as for the encoder. Empty: the serving version.")
+    String intentModelVersionRange() default "";
+
+    /** @return pinned version range of the slot head */
+    @AttributeDefinition(name = "Slot model version range", description = "OSGi version range of the slot model, "
+            + "as for the encoder. Empty: the serving version.")
+    String slotModelVersionRange() default "";
+
     /** @return confidence threshold */
     @AttributeDefinition(name = "Out-of-scope threshold", description = "Confidence (0..1) below which the intent is out_of_scope; -1 uses the intent model's oos.threshold (few-shot: 0).")
     double oos_threshold() default -1;

@@ -58,7 +58,7 @@ class TextConfigCheckTest {
         // a real connection (nothing listens on port 1: it keeps retrying in the background)
         try (PahoConnection connection = new PahoConnection(
                 ConnectionSettings.of("local", "tcp://127.0.0.1:1", "lane-check"))) {
-            TextPipeline pipeline = new TextPipeline(connection, config, Map.of());
+            TextPipeline pipeline = new TextPipeline(connection, null, config, Map.of());
             String problem = pipeline.status().problem();
             assertTrue(problem.contains("lane: "), problem);
             assertTrue(problem.contains("voice/lane"), problem);
