@@ -4,7 +4,8 @@ package io.edgeai.gateway.api;
  * How a shadow candidate's scores compare with the serving model's on the same live readings of one
  * pipeline. Only readings both scored outside their warm-up count. A text pipeline compares texts: the same
  * intent (out of scope included) is agreement, the two intent confidences are the scores, and there is no
- * warm-up (since 1.8).
+ * warm-up (since 1.8); for entities (a slot head's candidate) the same entities (type and span) is agreement
+ * and the score difference is the share of entities not found by both, 0 to 1.
  *
  * @param pipeline pipeline name
  * @param serving {@code name@version} of the serving model of the last compared reading

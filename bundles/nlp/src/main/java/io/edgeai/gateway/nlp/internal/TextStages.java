@@ -208,9 +208,11 @@ final class TextStages implements Intake.Stages {
             }
         }
         List<Entity> entities = null;
+        ModelRunner slots = null;
+        TokenEmbeddings tokens = null;
         if (s.wantsEntities()) {
-            ModelRunner slots = head(s.slotModel(), encoder);
-            TokenEmbeddings tokens = run.tokenEmbeddings();
+            slots = head(s.slotModel(), encoder);
+            tokens = run.tokenEmbeddings();
             float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
             if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
                 throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
@@ -226,7 +228,8 @@ final class TextStages implements Intake.Stages {
         intake.settle(m);
         intake.answered(m, System.nanoTime());
         // after the live result is on its way, and not while the live path is behind
-        shadow.offer(s, text, encoder, embedding, intent, intentHead, TextShadowScoring.behind(intake.queue().size(), s));
+        shadow.offer(new TextShadowScoring.Live(s, text, encoder, embedding, intent, intentHead, tokens, slots, entities),
+                TextShadowScoring.behind(intake.queue().size(), s));
         if (LOG.isTraceEnabled()) {
             LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
         }

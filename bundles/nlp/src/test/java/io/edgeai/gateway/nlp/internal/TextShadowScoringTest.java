@@ -41,6 +41,7 @@ class TextShadowScoringTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ENCODER = "all-minilm-l6-v2-q";
     private static final String HEAD = "iot-intent-minilm";
+    private static final String SLOTS = "iot-slots-minilm";
     private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
         "lights_off=turn off the lights|switch the light off|lights off",
         "weather=what is the weather like|will it rain tomorrow"};
@@ -107,6 +108,14 @@ class TextShadowScoringTest {
         TextSettings s = new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
                 ENCODER, Set.of("intent"), FewShotIntents.parse(intentModel.isEmpty() ? INTENTS : new String[0]),
                 intentModel, "", -1, 0.5, 0.05, 100);
+        worker = new TextWorker(s, gateway, models);
+        worker.start();
+    }
+
+    /** A pipeline with the entities task only, on the slot head. */
+    private void startEntities(String name, String topic) {
+        TextSettings s = new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
+                ENCODER, Set.of("entities"), Map.of(), "", SLOTS, -1, 0.5, 0.05, 100);
         worker = new TextWorker(s, gateway, models);
         worker.start();
     }
@@ -265,5 +274,70 @@ class TextShadowScoringTest {
         models.pinEncoder(ENCODER, null);
         assertEquals(ENCODER + "@1.0.0", ask("shadow/a/pin", "the light on please").get("model").asText());
         assertTrue(worker.shadowComparisons().isEmpty(), "no candidate, no figures");
+    }
+
+    @Test
+    void aShadowSlotHeadIsComparedOnTheLiveTokenStatesAndAWrongOneDisagrees() {
+        models.encoder(TestModels.ALL.encoder(ENCODER), true, false, 0);
+        models.model(TestModels.ALL.model(SLOTS), true, false, 0);
+        ModelRunner same = version(SLOTS, SLOTS, "1.1.0", ModelRunner.class);
+        models.model(same, false, true, 0);
+        startEntities("shadow-slots", "shadow/+/slots");
+        List<JsonNode> live = new ArrayList<>();
+        for (String text : TEXTS) {
+            JsonNode r = ask("shadow/a/slots", text);
+            assertTrue(r.has("entities"), r.toString());
+            live.add(r.get("entities"));
+        }
+        assertTrue(live.stream().anyMatch(e -> e.size() > 0), "the texts have entities: " + live);
+        ShadowComparison c = awaitFigures(SLOTS + "@1.1.0", TEXTS.size());
+        // the same network under a new version: the same entities on every text
+        assertEquals(SLOTS + "@1.0.0", c.serving());
+        assertEquals(0, c.failed(), c.toString());
+        assertTrue(c.compared() >= TEXTS.size(), c.toString());
+        assertEquals(c.compared(), c.agreed(), c.toString());
+        assertEquals(0.0, c.maxAbsDiff(), c.toString());
+
+        // an intent head posing as a new slot head version: it runs on the token rows, but its "tags" are intents
+        models.models.remove(same);
+        ModelRunner broken = version(HEAD, SLOTS, "2.0.0", ModelRunner.class);
+        models.model(broken, false, true, 0);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            JsonNode r = ask("shadow/b/slots", TEXTS.get(i));
+            assertEquals(live.get(i), r.get("entities"), "live entities come from the serving head: " + r);
+        }
+        ShadowComparison b = awaitFigures(SLOTS + "@2.0.0", TEXTS.size());
+        assertEquals(0, b.failed(), b.toString());
+        assertTrue(b.agreed() < b.compared() && b.meanAbsDiff() > 0, "a canary of it would fail: " + b);
+    }
+
+    @Test
+    void aShadowEncoderOfAnEntitiesPipelineIsComparedOnTheEntities() {
+        models.encoder(TestModels.ALL.encoder(ENCODER), true, false, 0);
+        models.model(TestModels.ALL.model(SLOTS), true, false, 0);
+        // MiniLM fine-tuned on CLINC150: the serving slot head on its token states finds other entities
+        TextEncoder candidate = version("minilm-l6-clinc150-q", ENCODER, "2.0.0", TextEncoder.class);
+        models.encoder(candidate, false, true, 0);
+        startEntities("shadow-slots-enc", "shadow/+/slotsenc");
+        for (String text : TEXTS) {
+            assertEquals(ENCODER + "@1.0.0", ask("shadow/a/slotsenc", text).get("model").asText());
+        }
+        ShadowComparison c = awaitFigures(ENCODER + "@2.0.0", TEXTS.size());
+        System.out.println("entities, fine-tuned encoder in shadow: " + c);
+        assertEquals(0, c.failed(), c.toString());
+        assertTrue(c.compared() >= TEXTS.size(), c.toString());
+        assertTrue(c.agreed() < c.compared() && c.meanAbsDiff() > 0 && c.maxAbsDiff() <= 1, c.toString());
+    }
+
+    @Test
+    void entitiesDifferByTheShareNotFoundByBoth() {
+        var kitchen = new io.edgeai.gateway.nlp.internal.slots.Entity("house_place", "kitchen", 27, 34, 0.9);
+        var seven = new io.edgeai.gateway.nlp.internal.slots.Entity("time", "seven", 10, 15, 0.8);
+        var kitchenOther = new io.edgeai.gateway.nlp.internal.slots.Entity("house_place", "kitchen", 27, 34, 0.4);
+        assertEquals(0.0, TextShadowScoring.entityDifference(List.of(), List.of()));
+        assertEquals(0.0, TextShadowScoring.entityDifference(List.of(kitchen, seven), List.of(seven, kitchenOther)),
+                "order and confidence do not count");
+        assertEquals(1.0 / 3, TextShadowScoring.entityDifference(List.of(kitchen, seven), List.of(kitchen)), 1e-12);
+        assertEquals(1.0, TextShadowScoring.entityDifference(List.of(kitchen), List.of()));
     }
 }

@@ -4,11 +4,12 @@ import io.edgeai.gateway.api.ShadowComparison;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
 
 /**
- * Running figures of one shadow candidate on a text pipeline: texts both versions classified, on how many
- * they chose the same intent (out of scope included), and how far their confidences lay apart. Written by the
- * shadow thread, read by status calls.
+ * Running figures of one shadow candidate on a text pipeline: texts both versions answered, on how many they
+ * agreed, and how far apart their scores lay. For an encoder or intent head: the same intent (out of scope
+ * included), and the two intent confidences. For a slot head: the same entities (type and span), and the
+ * share of tokens tagged differently. Written by the shadow thread, read by status calls.
  */
-final class IntentTally {
+final class ShadowTally {
     /** Weak: figures kept after the candidate went must not keep an unloaded model's tokenizer and buffers. */
     private final java.lang.ref.WeakReference<Object> service;
     private final String candidate;
@@ -24,7 +25,7 @@ final class IntentTally {
      * @param service the candidate's service (an encoder or a head)
      * @param candidate {@code name@version} of the shadow candidate
      */
-    IntentTally(Object service, String candidate) {
+    ShadowTally(Object service, String candidate) {
         this.service = new java.lang.ref.WeakReference<>(service);
         this.candidate = candidate;
     }
@@ -41,13 +42,23 @@ final class IntentTally {
      * @param live the live intent
      * @param shadow the candidate's intent
      */
-    synchronized void compare(String servingId, IntentResult live, IntentResult shadow) {
+    void compare(String servingId, IntentResult live, IntentResult shadow) {
+        count(servingId, live.intent().equals(shadow.intent()), Math.abs(live.confidence() - shadow.confidence()));
+    }
+
+    /**
+     * Counts one text both versions answered.
+     *
+     * @param servingId {@code name@version} of the serving model that answered it
+     * @param same whether the two answers agree
+     * @param diff how far apart the two answers' scores lay, 0..1
+     */
+    synchronized void count(String servingId, boolean same, double diff) {
         serving = servingId;
-        double diff = Math.abs(live.confidence() - shadow.confidence());
         compared++;
         sumAbsDiff += diff;
         maxAbsDiff = Math.max(maxAbsDiff, diff);
-        if (live.intent().equals(shadow.intent())) {
+        if (same) {
             agreed++;
         }
     }
