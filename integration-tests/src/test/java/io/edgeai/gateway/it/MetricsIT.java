@@ -127,6 +127,8 @@ public class MetricsIT extends KarafTestSupport {
                     >= runs);
             assertEquals(1.0, value(metrics, "edgeai_mqtt_connected{connection=\"local\"}"), 0);
             assertEquals(1.0, value(metrics, "edgeai_embedded_broker_running"), 0);
+            assertEquals("the broker discarded nothing", 0.0,
+                    value(metrics, "edgeai_embedded_broker_messages_dropped_total"), 0);
             assertEquals(1.0, value(metrics, "edgeai_healthy"), 0);
 
             Response health = get("/health");

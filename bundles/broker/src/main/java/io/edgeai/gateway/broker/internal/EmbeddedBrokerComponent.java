@@ -16,8 +16,8 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
@@ -55,10 +55,12 @@ public final class EmbeddedBrokerComponent {
     static final String RUNNING_DETAIL = "MQTT 3.1, 3.1.1 and 5; sessions ";
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_SECONDS = 30;
+    /** How often the broker's drop counters are checked (at most one WARN line per interval). */
+    static final long DROP_CHECK_SECONDS = Long.getLong("edgeai.broker.dropCheckSeconds", 10);
 
     private final BundleContext context;
     private final BrokerConfig config;
-    private final ExecutorService owner;
+    private final ScheduledExecutorService owner;
     // written on the owner thread, read by status() from any thread
     private volatile BrokerStatus status;
     // owner thread only
@@ -66,6 +68,8 @@ public final class EmbeddedBrokerComponent {
     // the running broker's metrics, read by status() from any thread
     private volatile MetricRegistry metrics;
     private ServiceRegistration<EmbeddedBroker> registration;
+    // written on the owner thread; checked there and by tests
+    private volatile DropWatch drops;
 
     @Activate
     public EmbeddedBrokerComponent(BundleContext context, BrokerConfig config) {
@@ -78,8 +82,9 @@ public final class EmbeddedBrokerComponent {
             return;
         }
         this.status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "starting");
-        this.owner = Executors.newSingleThreadExecutor(r -> new Thread(r, "edgeai-broker"));
+        this.owner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-broker"));
         owner.execute(this::start);
+        owner.scheduleWithFixedDelay(this::checkDrops, DROP_CHECK_SECONDS, DROP_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -141,6 +146,7 @@ public final class EmbeddedBrokerComponent {
         }
         server = candidate;
         metrics = candidate.getMetricRegistry();
+        drops = new DropWatch(settings.maxQueuedMessages());
         // edgeai:status prints running / stopped itself: the detail says what kind of broker this is
         status = new BrokerStatus(true, settings.host(), settings.port(), IMPLEMENTATION,
                 RUNNING_DETAIL + (settings.persistent() ? "on disk" : "in memory"));
@@ -160,7 +166,9 @@ public final class EmbeddedBrokerComponent {
             }
             registration = null;
         }
+        checkDrops();
         metrics = null;
+        drops = null;
         if (server != null) {
             stopQuietly(server);
             server = null;
@@ -221,10 +229,28 @@ public final class EmbeddedBrokerComponent {
         if (!s.running() || m == null) {
             return s;
         }
+        long dropped = count(m, DropWatch.TOTAL);
         return new BrokerStatus(true, s.host(), s.port(), s.implementation(), s.detail() + "; publishes in "
                 + count(m, "com.hivemq.messages.incoming.publish.count") + ", out "
-                + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped "
-                + count(m, "com.hivemq.messages.dropped.count"));
+                + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped, dropped);
+    }
+
+    /** Logs one WARN line when the broker dropped messages since the last check. */
+    private void checkDrops() {
+        String warning = dropWarning();
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+    }
+
+    /** @return the warning when the broker dropped messages since the last check, {@code null} otherwise */
+    String dropWarning() {
+        MetricRegistry m = metrics;
+        DropWatch watch = drops;
+        if (m == null || watch == null) {
+            return null;
+        }
+        return watch.check(java.util.Map.of(DropWatch.TOTAL, count(m, DropWatch.TOTAL)));
     }
 
     private static long count(MetricRegistry registry, String name) {

@@ -1,9 +1,12 @@
 package io.edgeai.gateway.broker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -156,5 +159,34 @@ class BrokerSemanticsTest {
 
     private static List<String> topicsAndPayloads(PahoPeer peer) {
         return peer.received.stream().map(r -> r.topic() + " " + r.payload()).collect(Collectors.toList());
+    }
+
+    @Test
+    void qos1MessagesBeyondAFullClientQueueAreCountedAndWarnedAboutNeverSilent() throws Exception {
+        try (RunningBroker broker = RunningBroker.start(Map.of("maxQueuedMessages", 5L));
+                PahoPeer publisher = PahoPeer.connect(broker.uri(), "drop-publisher", true)) {
+            assertNull(broker.component.dropWarning(), "nothing dropped yet");
+            // a persistent session that subscribed and went offline: the broker queues for it, up to 5
+            PahoPeer offline = PahoPeer.connect(broker.uri(), "drop-offline", false);
+            offline.subscribe("drop/#", 1);
+            offline.client.disconnect().waitForCompletion(10_000);
+            offline.client.close();
+            for (int i = 0; i < 50; i++) {
+                publisher.publish("drop/" + i, "m" + i, 1, false);
+            }
+            long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
+            while (broker.service().status().messagesDropped() < 45 && System.currentTimeMillis() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+            assertEquals(45, broker.service().status().messagesDropped(), broker.service().status().detail());
+            String warning = broker.component.dropWarning();
+            assertNotNull(warning);
+            assertTrue(warning.startsWith("Embedded MQTT broker dropped 45 messages"), warning);
+            assertTrue(warning.contains("(45 since it started)") && warning.contains("maxQueuedMessages = 5"), warning);
+            assertNull(broker.component.dropWarning(), "one line per growth, not per check");
+            try (PahoPeer back = PahoPeer.connect(broker.uri(), "drop-offline", false)) {
+                assertEquals(5, back.awaitCount(5, DEADLINE_MILLIS), "the queued five are delivered");
+            }
+        }
     }
 }

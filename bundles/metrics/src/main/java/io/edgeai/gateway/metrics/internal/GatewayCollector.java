@@ -197,6 +197,12 @@ final class GatewayCollector implements MultiCollector {
                 .dataPoint(GaugeDataPointSnapshot.builder()
                         .value(s.brokers().stream().anyMatch(b -> b.status().running()) ? 1 : 0).build())
                 .build());
+        long dropped = s.brokers().stream().mapToLong(b -> b.status().messagesDropped()).filter(d -> d >= 0).sum();
+        out.metricSnapshot(CounterSnapshot.builder().name("edgeai_embedded_broker_messages_dropped")
+                .help("Messages the embedded broker accepted and then discarded since it started (a client's "
+                        + "queue full at maxQueuedMessages, a QoS 0 subscriber not reading); each growth is also "
+                        + "a WARN line in karaf.log.")
+                .dataPoint(CounterDataPointSnapshot.builder().value(dropped).build()).build());
     }
 
     private void health(MetricSnapshots.Builder out) {

@@ -118,6 +118,8 @@ class GatewayCollectorTest {
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.1.0\"} 5.0"), text);
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.0.0\"} 1.0"), text);
         assertTrue(text.contains("edgeai_embedded_broker_running 0.0"), text);
+        assertTrue(text.contains("edgeai_embedded_broker_messages_dropped_total 0.0"), "no broker, nothing dropped: "
+                + text);
         assertFalse(text.contains("edgeai_pipeline_messages_received_total{pipeline=\"broken\"}"), text);
     }
 
