@@ -75,6 +75,8 @@ public final class Harness {
         System.setProperty(OrtRunBenchmark.TEXTS, texts.toString());
         Harness h = new Harness(full);
         Path work = Files.createTempDirectory("edgeai-bench");
+        // stopped by a signal (Ctrl-C, SIGTERM) the finally blocks do not run: stop what this run started
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanUp(work), "edgeai-bench-cleanup"));
         long t0 = System.nanoTime();
         h.results.put("mode", full ? "full" : "quick");
         h.results.put("started_at", Instant.now().toString());
@@ -585,6 +587,31 @@ public final class Harness {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * Stops every process this run started (mosquitto, the gateway, the Node.js peer, and their children) and
+     * removes the work folder: after a normal end there is nothing left to do; after a signal it leaves no
+     * broker on a port and no folder behind.
+     */
+    private static void cleanUp(Path work) {
+        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        if (!children.isEmpty()) {
+            System.err.println("stopping " + children.size() + " processes this run started");
+        }
+        children.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle p : children) {
+            try {
+                long left = Math.max(1, deadline - System.nanoTime());
+                p.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (Exception notYet) {
+                p.destroyForcibly();
+            }
+        }
+        if (!Boolean.getBoolean("edgeai.it.keep") && Files.exists(work)) {
+            deleteTree(work);
         }
     }
 
