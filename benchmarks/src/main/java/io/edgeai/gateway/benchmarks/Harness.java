@@ -175,9 +175,12 @@ public final class Harness {
                 AnomalyLoad load = new AnomalyLoad(mosquitto.uri(), "bench-relay", series())) {
             load.probe(30_000);
             load.warmUp(100);
+            double cpu0 = CpuTime.process(relay.pid());
             AnomalyLoad.Saturation s = load.saturate(n);
+            double cpu = CpuTime.process(relay.pid()) - cpu0;
             put("mqtt_relay_msgs_per_s", s.msgsPerS(), "MQTT relay at saturation, no work (" + s.results() + "/"
                     + s.sent() + " answered)", "msg/s");
+            cpuPerReading("mqtt_relay_cpu_us_per_reading", "MQTT relay", cpu0, cpu, s.results());
         }
     }
 
@@ -284,9 +287,12 @@ public final class Harness {
             load.warmUp(300);
             load.paced(2000, 4000);
             peerScores = load.lastScores();
+            double cpu0 = CpuTime.process(peer.pid());
             AnomalyLoad.Saturation s = load.saturate(n);
+            double cpu = CpuTime.process(peer.pid()) - cpu0;
             put("node_peer_anomaly_msgs_per_s", s.msgsPerS(), "Node peer anomaly at saturation (" + s.results() + "/"
                     + s.sent() + " results)", "msg/s");
+            cpuPerReading("node_peer_cpu_us_per_reading", "Node peer", cpu0, cpu, s.results());
             long[] lat = load.paced(full ? 5000 : 5000, full ? 50_000 : 15_000);
             put("node_peer_anomaly_p50_ms", Stats.percentileMs(lat, 50), "Node peer anomaly p50 at 5,000 msg/s", "ms");
             put("node_peer_anomaly_p99_ms", Stats.percentileMs(lat, 99), "Node peer anomaly p99 at 5,000 msg/s", "ms");
@@ -341,11 +347,21 @@ public final class Harness {
                 load.paced(2000, 4000);
                 agreement(peerScores, load.lastScores());
                 int n = full ? 1_000_000 : 200_000;
+                long jvm = g.jvm().map(ProcessHandle::pid).orElse(-1L);
+                double cpu0 = CpuTime.process(jvm);
+                Map<String, Double> threads0 = CpuTime.threads(jvm);
                 AnomalyLoad.Saturation first = load.saturate(n / 2);
                 double rssMid = g.rssMb();
                 AnomalyLoad.Saturation second = load.saturate(n / 2);
+                double cpu = CpuTime.process(jvm) - cpu0;
+                Map<String, Double> threads = CpuTime.delta(threads0, CpuTime.threads(jvm));
                 double rssEnd = g.rssMb();
                 long got = first.results() + second.results();
+                cpuPerReading("gateway_cpu_us_per_reading", "Gateway", cpu0, cpu, got);
+                Map<String, Object> perThread = new java.util.LinkedHashMap<>();
+                threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .forEach(e -> perThread.put(e.getKey(), Stats.round(e.getValue() * 1e6 / Math.max(1, got))));
+                results.put("gateway_thread_cpu_us_per_reading", perThread);
                 double rate = got / (first.results() / first.msgsPerS() + second.results() / second.msgsPerS());
                 put("gateway_anomaly_msgs_per_s", rate, "Gateway anomaly at saturation (" + got + "/" + n + " results)",
                         "msg/s");
@@ -503,6 +519,7 @@ public final class Harness {
     }
 
     private void ratios() {
+        ratio("gateway_cpu_vs_node_peer", "gateway_cpu_us_per_reading", "node_peer_cpu_us_per_reading", 0.6, false);
         ratio("gateway_anomaly_vs_paho_qos0", "gateway_anomaly_msgs_per_s", "paho_qos0_msgs_per_s", 0.8, true);
         ratio("gateway_anomaly_vs_node_peer", "gateway_anomaly_msgs_per_s", "node_peer_anomaly_msgs_per_s", 2.0, true);
         // no target: how much of this machine's MQTT-in/MQTT-out ceiling the gateway reaches
@@ -523,6 +540,19 @@ public final class Harness {
         target("rss_mb_after_run", 256, false);
         target("rss_growth_second_half_pct", 5, false);
         target("cold_start_s", 8, false);
+    }
+
+    /**
+     * Records a process's CPU time per reading over a saturation soak (user + system of the whole process ÷
+     * readings answered), unless the CPU time could not be read.
+     */
+    private void cpuPerReading(String key, String who, double before, double seconds, long readings) {
+        if (before < 0 || seconds < 0 || readings <= 0) {
+            results.put(key + "_error", "no CPU time for " + who + " (not Linux, or the process ended)");
+            return;
+        }
+        put(key, seconds * 1e6 / readings, who + " CPU per reading at saturation (user + system, " + readings
+                + " readings)", "µs");
     }
 
     /** Records {@code num / den} under {@code key}; null (nothing recorded) when either figure is missing. */

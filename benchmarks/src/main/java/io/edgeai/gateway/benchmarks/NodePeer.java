@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 final class NodePeer implements AutoCloseable {
     private final Process process;
 
+    /** @return the peer's process id, for its CPU time */
+    long pid() {
+        return process.pid();
+    }
+
     private NodePeer(Process process) {
         this.process = process;
     }

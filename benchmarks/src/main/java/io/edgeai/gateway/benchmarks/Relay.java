@@ -17,6 +17,11 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 final class Relay implements AutoCloseable {
     private final Process process;
 
+    /** @return the relay's process id, for its CPU time */
+    long pid() {
+        return process.pid();
+    }
+
     private Relay(Process process) {
         this.process = process;
     }
