@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +23,7 @@ import io.edgeai.gateway.nlp.internal.ModelLookup;
 import io.edgeai.gateway.nlp.internal.TextSettings;
 import io.edgeai.gateway.nlp.internal.TextWorker;
 import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
-import io.edgeai.gateway.onnx.internal.RunnerSettings;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 
 /**
  * Throughput and latency of the MiniLM-int8 few-shot intent pipeline without and with micro-batching: a real
@@ -94,7 +93,8 @@ public final class NlpThroughput {
                 break;
             }
         }
-        try (OrtTextEncoder enc = Encoders.load("all-minilm-l6-v2-q", new RunnerSettings(threads, 1, "CPU", 3))) {
+        try (LocalModels models = new LocalModels()) {
+            TextEncoder enc = models.encoder("all-minilm-l6-v2-q", threads);
             System.out.printf("MiniLM-int8 few-shot intents, %d messages, intra-op threads %d, %d CPUs%n",
                     payloads.size(), threads, Runtime.getRuntime().availableProcessors());
             encoderOnly(enc, payloads, batch);
