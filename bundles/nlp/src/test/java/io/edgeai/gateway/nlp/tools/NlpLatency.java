@@ -22,9 +22,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.TextEncoder;
-import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
-import io.edgeai.gateway.mqtt.internal.PahoConnection;
+import io.edgeai.gateway.mqtt.tools.LocalConnections;
 import io.edgeai.gateway.nlp.internal.ModelLookup;
 import io.edgeai.gateway.nlp.internal.TextSettings;
 import io.edgeai.gateway.nlp.internal.TextWorker;
@@ -173,8 +173,9 @@ public final class NlpLatency {
 
     private static long[] overMqtt(String broker, TextEncoder enc, List<String> texts) throws Exception {
         BlockingQueue<byte[]> results = new ArrayBlockingQueue<>(16);
-        try (PahoConnection gw = new PahoConnection(ConnectionSettings.of("gw", broker, "edgeai-latency-gw"));
-                PahoConnection dev = new PahoConnection(ConnectionSettings.of("dev", broker, "edgeai-latency-dev"))) {
+        try (LocalConnections connections = new LocalConnections()) {
+            MqttConnection gw = connections.open("gw", broker, "edgeai-latency-gw");
+            MqttConnection dev = connections.open("dev", broker, "edgeai-latency-dev");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (gw.status().state() != ConnectionState.CONNECTED || dev.status().state() != ConnectionState.CONNECTED) {
                 if (System.nanoTime() > deadline) {
