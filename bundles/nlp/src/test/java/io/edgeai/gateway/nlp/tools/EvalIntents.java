@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +18,7 @@ import io.edgeai.gateway.nlp.internal.HeadInputs;
 import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
 import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
-import io.edgeai.gateway.onnx.internal.OrtModelRunner;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 
 /**
  * Scores a shipped intent head on a held-out JSONL file through the text pipeline's own code (tokenizer,
@@ -49,12 +48,13 @@ public final class EvalIntents {
             System.exit(2);
         }
         long start = System.nanoTime();
-        Map<String, OrtTextEncoder> encoders = new LinkedHashMap<>();
-        try (OrtModelRunner head = Encoders.model(args[0])) {
+        Map<String, TextEncoder> encoders = new LinkedHashMap<>();
+        try (LocalModels models = new LocalModels()) {
+            ModelRunner head = models.model(args[0]);
             double threshold = args.length > 2 ? Double.parseDouble(args[2])
                     : head.info().doubleProperty(EdgeAiConstants.PROPERTY_OOS_THRESHOLD, 0);
             for (String name : HeadInputs.encoders(head, "")) {
-                encoders.put(name, Encoders.load(name));
+                encoders.put(name, models.encoder(name));
             }
             TextEncoder own = encoders.values().iterator().next();
             List<String> gold = new ArrayList<>();
@@ -78,8 +78,6 @@ public final class EvalIntents {
             }
         } catch (RejectedTextException e) {
             throw new IllegalStateException(e);
-        } finally {
-            encoders.values().forEach(OrtTextEncoder::close);
         }
     }
 

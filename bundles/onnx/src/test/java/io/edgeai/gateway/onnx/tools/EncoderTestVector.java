@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.onnx.tools;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.api.TextEncoder;
 
 /**
  * Prints the test vector of a text encoder for its {@code model.json}, computed by the gateway's own
@@ -32,7 +32,8 @@ public final class EncoderTestVector {
         }
         int values = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         ObjectMapper json = new ObjectMapper();
-        try (OrtTextEncoder enc = Encoders.fromDir(Path.of(args[0]))) {
+        try (LocalModels models = new LocalModels()) {
+            TextEncoder enc = models.encoderFromDir(Path.of(args[0]));
             ObjectNode o = json.createObjectNode();
             ArrayNode ids = o.putArray("ids");
             Arrays.stream(enc.encode(args[1]).ids()).forEach(ids::add);

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 import io.edgeai.gateway.tokenize.Encoding;
 
 /**
@@ -55,9 +56,10 @@ public final class ExportHeadData {
         Map<String, Integer> intents = new LinkedHashMap<>();
         List<Integer> intentLabels = new ArrayList<>();
         List<Integer> tagLabels = new ArrayList<>();
-        try (OrtTextEncoder enc = Encoders.load(args[0]);
+        try (LocalModels models = new LocalModels();
                 DataOutputStream sent = F32.open(out.resolve("intent.f32"));
                 DataOutputStream tok = F32.open(out.resolve("slots.f32"))) {
+            TextEncoder enc = models.encoder(args[0]);
             for (String file : args[1].split(",")) {
                 for (String line : Files.readAllLines(Path.of(file))) {
                     JsonNode n = JSON.readTree(line);

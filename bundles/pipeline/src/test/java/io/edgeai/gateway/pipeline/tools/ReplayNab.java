@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.pipeline.tools;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.edgeai.gateway.onnx.internal.OrtModelRunner;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
 import io.edgeai.gateway.pipeline.internal.detect.Score;
 import io.edgeai.gateway.pipeline.internal.detect.ScorerSettings;
@@ -69,7 +70,8 @@ public final class ReplayNab {
                     .collect(Collectors.toList());
         }
         long rows = 0;
-        try (OrtModelRunner runner = OrtModelRunner.load(model)) {
+        try (LocalModels models = new LocalModels()) {
+            ModelRunner runner = models.model(model);
             AnomalyScorer scorer = new AnomalyScorer(ScorerSettings.fromModel(runner.info()));
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
             try {
@@ -89,10 +91,10 @@ public final class ReplayNab {
         }
     }
 
-    /** The committed model, found from the working directory or from this jar's place in the repository. */
+    /** The committed model, found from the working directory or from this class's place in the repository. */
     private static Path defaultModel() throws Exception {
-        Path jar = Paths.get(ReplayNab.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        for (Path dir = jar; dir != null; dir = dir.getParent()) {
+        Path classes = Paths.get(ReplayNab.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (Path dir = classes; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(DEFAULT_MODEL);
             if (Files.isRegularFile(candidate)) {
                 return candidate;
@@ -102,7 +104,7 @@ public final class ReplayNab {
     }
 
     /** Scores one series file and writes its results file; returns the row count. */
-    static int replay(AnomalyScorer scorer, OrtModelRunner runner, Path in, Path out) {
+    static int replay(AnomalyScorer scorer, ModelRunner runner, Path in, Path out) {
         SeriesState state = scorer.newSeries();
         int n = 0;
         try {

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,12 +10,13 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
 import io.edgeai.gateway.nlp.internal.HeadInputs;
 import io.edgeai.gateway.nlp.internal.slots.BioDecoder;
 import io.edgeai.gateway.nlp.internal.slots.Entity;
-import io.edgeai.gateway.onnx.internal.OrtModelRunner;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 
 /**
  * Scores a shipped slot head on a held-out JSONL file through the text pipeline's own code (tokenizer,
@@ -44,8 +45,9 @@ public final class EvalSlots {
             System.exit(2);
         }
         long started = System.nanoTime();
-        try (OrtModelRunner head = Encoders.model(args[0]);
-                OrtTextEncoder enc = Encoders.load(HeadInputs.encoders(head, "").get(0))) {
+        try (LocalModels models = new LocalModels()) {
+            ModelRunner head = models.model(args[0]);
+            TextEncoder enc = models.encoder(HeadInputs.encoders(head, "").get(0));
             int sentences = 0;
             int tp = 0;
             int predicted = 0;

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.onnx.tools;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class ExportTokenIds {
             System.err.println("usage: ExportTokenIds ENCODER MAX_LENGTH IN_JSONL OUT_JSONL");
             System.exit(2);
         }
-        Tokenizer tokenizer = Encoders.tokenizer(args[0]);
+        Tokenizer tokenizer = LocalModels.tokenizer(args[0]);
         int maxLength = Integer.parseInt(args[1]);
         int lines = 0;
         int truncated = 0;

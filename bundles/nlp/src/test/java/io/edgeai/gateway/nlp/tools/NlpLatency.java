@@ -1,9 +1,5 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
@@ -12,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +22,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.TextEncoder;
-import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
-import io.edgeai.gateway.mqtt.internal.PahoConnection;
+import io.edgeai.gateway.mqtt.tools.LocalConnections;
 import io.edgeai.gateway.nlp.internal.ModelLookup;
 import io.edgeai.gateway.nlp.internal.TextSettings;
 import io.edgeai.gateway.nlp.internal.TextWorker;
@@ -38,9 +33,7 @@ import io.edgeai.gateway.nlp.internal.encode.TextResultEncoder;
 import io.edgeai.gateway.nlp.internal.intent.FewShotClassifier;
 import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
-import io.edgeai.gateway.onnx.internal.DescriptorReader;
-import io.edgeai.gateway.onnx.internal.ModelDescriptor;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 import io.edgeai.gateway.tokenize.Encoding;
 
 /**
@@ -90,7 +83,8 @@ public final class NlpLatency {
                 break;
             }
         }
-        try (OrtTextEncoder enc = Encoders.load("all-minilm-l6-v2-q"); Bare bare = new Bare(enc)) {
+        try (LocalModels models = new LocalModels(); Bare bare = new Bare("all-minilm-l6-v2-q")) {
+            TextEncoder enc = models.encoder("all-minilm-l6-v2-q");
             FewShotClassifier fewShot = FewShotClassifier.build(enc, FewShotIntents.parse(INTENTS));
             TextDecoder decoder = new TextDecoder("text", 2000);
             long[] tBare = new long[texts.size()];
@@ -134,10 +128,10 @@ public final class NlpLatency {
         final LongBuffer mask = direct(512);
         final LongBuffer types = direct(512);
 
-        Bare(TextEncoder enc) throws Exception {
+        Bare(String model) throws Exception {
             opts.setIntraOpNumThreads(1);
             opts.setInterOpNumThreads(1);
-            session = env.createSession(modelBytes(enc.info().name()), opts);
+            session = env.createSession(LocalModels.onnxFile(model), opts);
         }
 
         float[] run(Encoding e) throws Exception {
@@ -177,26 +171,11 @@ public final class NlpLatency {
         }
     }
 
-    private static byte[] modelBytes(String name) throws IOException {
-        for (URL url : Collections.list(NlpLatency.class.getClassLoader().getResources("model/model.json"))) {
-            byte[] descriptor;
-            try (InputStream in = url.openStream()) {
-                descriptor = in.readAllBytes();
-            }
-            ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(descriptor));
-            if (d.name().equals(name)) {
-                try (InputStream in = new URL(url, d.file()).openStream()) {
-                    return in.readAllBytes();
-                }
-            }
-        }
-        throw new IllegalArgumentException("no model " + name);
-    }
-
     private static long[] overMqtt(String broker, TextEncoder enc, List<String> texts) throws Exception {
         BlockingQueue<byte[]> results = new ArrayBlockingQueue<>(16);
-        try (PahoConnection gw = new PahoConnection(ConnectionSettings.of("gw", broker, "edgeai-latency-gw"));
-                PahoConnection dev = new PahoConnection(ConnectionSettings.of("dev", broker, "edgeai-latency-dev"))) {
+        try (LocalConnections connections = new LocalConnections()) {
+            MqttConnection gw = connections.open("gw", broker, "edgeai-latency-gw");
+            MqttConnection dev = connections.open("dev", broker, "edgeai-latency-dev");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (gw.status().state() != ConnectionState.CONNECTED || dev.status().state() != ConnectionState.CONNECTED) {
                 if (System.nanoTime() > deadline) {

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.nlp.internal.HeadInputs;
 import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
-import io.edgeai.gateway.onnx.internal.OrtModelRunner;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 
 /**
  * The shipped CLINC150 models, loaded from their model bundles the way the model extender loads them
@@ -22,19 +23,20 @@ import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
  * pipeline's head code.
  */
 class ClincModelsTest {
-    private static OrtTextEncoder encoder;
-    private static OrtModelRunner head;
+    private static LocalModels models;
+    private static TextEncoder encoder;
+    private static ModelRunner head;
 
     @BeforeAll
     static void load() {
-        encoder = Encoders.load("minilm-l6-clinc150-q");
-        head = Encoders.model("intent-clinc150");
+        models = new LocalModels();
+        encoder = models.encoder("minilm-l6-clinc150-q");
+        head = models.model("intent-clinc150");
     }
 
     @AfterAll
     static void close() {
-        head.close();
-        encoder.close();
+        models.close();
     }
 
     @Test

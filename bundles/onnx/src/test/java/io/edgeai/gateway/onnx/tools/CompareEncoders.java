@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.onnx.tools;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.api.TextEncoder;
 
 /**
  * Compares two text encoders on the same texts through the gateway's own {@code OrtTextEncoder} (its
@@ -46,7 +46,9 @@ public final class CompareEncoders {
                 texts.add(JSON.readTree(line).path("text").asText());
             }
         }
-        try (OrtTextEncoder a = Encoders.fromDir(Path.of(args[0])); OrtTextEncoder b = Encoders.fromDir(Path.of(args[1]))) {
+        try (LocalModels models = new LocalModels()) {
+            TextEncoder a = models.encoderFromDir(Path.of(args[0]));
+            TextEncoder b = models.encoderFromDir(Path.of(args[1]));
             double[] cos = new double[texts.size()];
             double maxDiff = 0;
             for (int i = 0; i < texts.size(); i++) {

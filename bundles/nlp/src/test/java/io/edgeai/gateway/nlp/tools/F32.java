@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;

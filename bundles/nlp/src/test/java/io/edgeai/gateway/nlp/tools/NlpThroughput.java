@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,15 +16,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.TextEncoder;
-import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
-import io.edgeai.gateway.mqtt.internal.PahoConnection;
+import io.edgeai.gateway.mqtt.tools.LocalConnections;
 import io.edgeai.gateway.nlp.internal.ModelLookup;
 import io.edgeai.gateway.nlp.internal.TextSettings;
 import io.edgeai.gateway.nlp.internal.TextWorker;
 import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
-import io.edgeai.gateway.onnx.internal.RunnerSettings;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 
 /**
  * Throughput and latency of the MiniLM-int8 few-shot intent pipeline without and with micro-batching: a real
@@ -94,7 +93,8 @@ public final class NlpThroughput {
                 break;
             }
         }
-        try (OrtTextEncoder enc = Encoders.load("all-minilm-l6-v2-q", new RunnerSettings(threads, 1, "CPU", 3))) {
+        try (LocalModels models = new LocalModels()) {
+            TextEncoder enc = models.encoder("all-minilm-l6-v2-q", threads);
             System.out.printf("MiniLM-int8 few-shot intents, %d messages, intra-op threads %d, %d CPUs%n",
                     payloads.size(), threads, Runtime.getRuntime().availableProcessors());
             encoderOnly(enc, payloads, batch);
@@ -166,16 +166,17 @@ public final class NlpThroughput {
 
     /** A gateway connection running the worker and a device connection publishing and receiving. */
     private static final class Bench implements AutoCloseable {
-        private final PahoConnection gw;
-        private final PahoConnection dev;
+        private final LocalConnections connections = new LocalConnections();
+        private final MqttConnection gw;
+        private final MqttConnection dev;
         private final TextEncoder enc;
         private final AtomicInteger run = new AtomicInteger();
         private volatile Recording current;
 
         Bench(String broker, TextEncoder enc) throws Exception {
             this.enc = enc;
-            gw = new PahoConnection(ConnectionSettings.of("gw", broker, "edgeai-throughput-gw"));
-            dev = new PahoConnection(ConnectionSettings.of("dev", broker, "edgeai-throughput-dev"));
+            gw = connections.open("gw", broker, "edgeai-throughput-gw");
+            dev = connections.open("dev", broker, "edgeai-throughput-dev");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (gw.status().state() != ConnectionState.CONNECTED
                     || dev.status().state() != ConnectionState.CONNECTED) {
@@ -252,8 +253,7 @@ public final class NlpThroughput {
 
         @Override
         public void close() {
-            dev.close();
-            gw.close();
+            connections.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package io.edgeai.gateway.tools;
+package io.edgeai.gateway.nlp.tools;
 
 import java.io.BufferedWriter;
 import java.io.DataOutputStream;
@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
-import io.edgeai.gateway.onnx.internal.OrtTextEncoder;
+import io.edgeai.gateway.onnx.tools.LocalModels;
 import io.edgeai.gateway.tokenize.Encoding;
 
 /**
@@ -57,7 +58,8 @@ public final class ExportNlpFeatures {
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
         for (String name : args[2].split(",")) {
-            try (OrtTextEncoder enc = Encoders.load(name)) {
+            try (LocalModels models = new LocalModels()) {
+                TextEncoder enc = models.encoder(name);
                 for (String ds : datasets) {
                     for (String split : splits) {
                         Path in = data.resolve(ds).resolve(split + ".jsonl");
@@ -83,7 +85,7 @@ public final class ExportNlpFeatures {
         }
     }
 
-    private static void tokens(OrtTextEncoder enc, List<String> texts, Path out, String prefix) throws IOException {
+    private static void tokens(TextEncoder enc, List<String> texts, Path out, String prefix) throws IOException {
         try (DataOutputStream vectors = F32.open(out.resolve(prefix + ".tokens.f32"));
                 BufferedWriter index = Files.newBufferedWriter(out.resolve(prefix + ".tokens.jsonl"))) {
             for (String t : texts) {
