@@ -398,6 +398,9 @@ public final class Harness {
                 put("batched_nlp_p99_ms", b.p99Ms(), "Text pipeline batched p99, 64 in flight", "ms");
                 put("rss_mb_after_run", g.rssMb(), "Gateway RSS after the run (all demo pipelines loaded)", "MB");
                 jvmMemory(g);
+                // a graceful stop (SIGTERM to the JVM): what runs at exit runs, e.g. a flight recording asked for
+                // with BENCH_GW_EXTRA_JAVA_OPTS=-XX:StartFlightRecording=dumponexit=true,filename=...
+                g.stop(Duration.ofSeconds(60));
             } catch (Exception e) {
                 System.err.println("gateway log tail:\n" + tail(g.log(), 3000));
                 throw e;
