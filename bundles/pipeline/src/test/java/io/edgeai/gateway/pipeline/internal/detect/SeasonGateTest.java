@@ -9,6 +9,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.edgeai.gateway.onnx.internal.OrtModelRunner;
+
 /** The weekly gate (1.3.0): a week scores only where a week-old value predicts better than a day-old one. */
 class SeasonGateTest {
     private static final long FIVE_MINUTES = 300_000;
@@ -36,6 +38,30 @@ class SeasonGateTest {
         assertTrue(pairs > 1, "one pair does not outweigh a season: " + pairs);
         assertThrows(IllegalArgumentException.class, () -> new SeasonGate(0, 1));
         assertThrows(IllegalArgumentException.class, () -> new SeasonGate(1, 0));
+    }
+
+    @Test
+    void theShippedDescriptorGatesTheWeekAndTheSettingsAreValidated() {
+        ScorerSettings shipped;
+        try (OrtModelRunner model = OrtModelRunner.load(AnomalyScorerTest.DESCRIPTOR)) {
+            shipped = ScorerSettings.fromModel(model.info());
+        }
+        assertEquals(1, shipped.weekGateRatio());
+        assertEquals(2, shipped.weekGateSeasons());
+        assertEquals(0, ScorerSettings.DEFAULTS.weekGateRatio(), "a descriptor without the property: no gate");
+        ScorerSettings d = ScorerSettings.DEFAULTS;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScorerSettings(
+                d.windowSize(), d.stdFloor(), d.clip(), d.errorTail(), d.learningRows(), d.historyRows(),
+                d.averageRows(), d.reestimateRows(), d.logScale(), d.spatialTolerance(), d.threshold(),
+                d.clearThreshold(), d.seasonMillis(), d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(),
+                d.weekWeight(), 0, 0, 0, 0, 0, 0, 0, 1, -1, 1));
+        assertTrue(e.getMessage().contains("week.gate.ratio"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ScorerSettings(d.windowSize(), d.stdFloor(),
+                d.clip(), d.errorTail(), d.learningRows(), d.historyRows(), d.averageRows(), d.reestimateRows(),
+                d.logScale(), d.spatialTolerance(), d.threshold(), d.clearThreshold(), d.seasonMillis(),
+                d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(), d.weekWeight(), 0, 0, 0, 0, 0, 0, 0, 1, 1,
+                0));
+        assertTrue(e.getMessage().contains("week.gate.seasons"), e.getMessage());
     }
 
     @Test
