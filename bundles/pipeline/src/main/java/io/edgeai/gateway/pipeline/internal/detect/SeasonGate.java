@@ -5,10 +5,11 @@ package io.edgeai.gateway.pipeline.internal.detect;
  * longer season has predicted the series better than a shorter one (a day) lately. Both predictions are
  * taken at the same granularity (the longer channel's bucket means, see {@link SeasonalDifference}), and
  * their squared errors are averaged with an exponential decay whose half-life is {@code seasons} seasons of
- * pairs. The gate opens only after that many seasons of pairs and when the longer season's mean squared error is below
- * {@code ratio} times the shorter one's. A series with a weekly rhythm ({@code nyc_taxi}: weekends) opens
- * it; a series without one, where a week-old value is no better a guess than a day-old one, keeps it
- * shut, so the channel's false positives there do not count against it. Four numbers of state.
+ * pairs. The gate opens only after that many seasons of pairs and when the longer season's mean squared
+ * error is below {@code ratio} times the shorter one's. A series with a weekly rhythm ({@code nyc_taxi}:
+ * weekends) keeps it open; on a series without one the two errors are about equal and the gate is shut
+ * whenever the week has lately been the worse guess, so fewer of the weekly channel's false positives
+ * count there (it is not a sharp test for "no weekly rhythm"). Seven numbers of state.
  */
 final class SeasonGate {
     private final double ratio;
