@@ -36,7 +36,7 @@ EPOCHS = 30
 BATCH = 128
 LR = 1e-3
 SEED = 20240601
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 # Run-time parameters of io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer (all strings).
 # `threshold` is the standard-profile threshold found by NAB's corpus-wide sweep on the Java
@@ -60,6 +60,10 @@ SCORER_PROPERTIES = {
     "season.weight": "0.3",
     "week.hours": "168",
     "week.weight": "0.3",
+    # weekly gate (1.3.0): the weekly channel scores only while a week-old value has predicted the series
+    # better than a day-old one (mean squared errors, half-life 2 weeks, at least 2 weeks of comparisons)
+    "week.gate.ratio": "1",
+    "week.gate.seasons": "2",
     # median levels (1.2.0): the running median of 3 rows leaves every level it had, or settles in a bin of 32
     # over its range with no visit in it or the next bin either side; scores after 576 rows
     "median.rows": "3",

@@ -37,13 +37,17 @@ import io.edgeai.gateway.api.ModelInfo;
  *        score must exceed it {@code refractoryHoldFactor} times to pass ({@code refractory.hold.rows}); 0: no hold
  * @param refractoryHoldFactor how many times the held envelope a score must exceed during the hold
  *        ({@code refractory.hold.factor}, at least 1)
+ * @param weekGateRatio the weekly channel scores only while its recent squared prediction error is below this
+ *        many times the daily prediction's ({@code week.gate.ratio}, {@link SeasonGate}); 0: always scores
+ * @param weekGateSeasons half-life, in weeks, of the gate's averages of squared errors, and the weeks of
+ *        comparisons it needs before it opens ({@code week.gate.seasons}, &gt; 0)
  */
 public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
         int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
         double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
         long weekMillis, double weekWeight, int medianRows, double medianWeight, int medianLearningRows,
         int medianBins, int medianNeighbours, double refractoryRows, int refractoryHoldRows,
-        double refractoryHoldFactor) {
+        double refractoryHoldFactor, double weekGateRatio, double weekGateSeasons) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
@@ -76,6 +80,8 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
         require(refractoryHoldRows >= 0, "refractory.hold.rows must be >= 0");
         require(refractoryHoldFactor >= 1, "refractory.hold.factor must be >= 1");
+        require(weekGateRatio >= 0, "week.gate.ratio must be >= 0");
+        require(weekGateSeasons > 0, "week.gate.seasons must be > 0");
     }
 
     /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels and the hold off. */
@@ -84,7 +90,7 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
             double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
         this(windowSize, stdFloor, clip, errorTail, learningRows, historyRows, averageRows, reestimateRows, logScale,
                 spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 1);
+                0, 0, 0, 0, 0, 1, 0, 1);
     }
 
     /**
@@ -119,7 +125,9 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
                 info.intProperty("median.neighbours", d.medianNeighbours()),
                 info.doubleProperty("refractory.halflife.rows", d.refractoryRows()),
                 info.intProperty("refractory.hold.rows", d.refractoryHoldRows()),
-                info.doubleProperty("refractory.hold.factor", d.refractoryHoldFactor()));
+                info.doubleProperty("refractory.hold.factor", d.refractoryHoldFactor()),
+                info.doubleProperty("week.gate.ratio", d.weekGateRatio()),
+                info.doubleProperty("week.gate.seasons", d.weekGateSeasons()));
     }
 
     /** @return rows of a new series that score 0 with {@code warmingUp} set */

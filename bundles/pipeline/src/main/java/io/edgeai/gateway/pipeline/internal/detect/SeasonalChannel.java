@@ -12,6 +12,8 @@ final class SeasonalChannel {
     private final SeasonalDifference difference;
     private final AnomalyLikelihood likelihood;
     private final double weight;
+    /** Null for an ungated channel; else the channel scores only while its season out-predicts the rival. */
+    private final SeasonGate gate;
 
     /**
      * @param settings likelihood parameters (shared with the window channel)
@@ -20,9 +22,24 @@ final class SeasonalChannel {
      * @param weight multiplier of the likelihood (0..1)
      */
     SeasonalChannel(ScorerSettings settings, long seasonMillis, int averageRows, double weight) {
-        this.difference = new SeasonalDifference(seasonMillis, averageRows, MAX_LAG_ROWS);
+        this(settings, seasonMillis, averageRows, weight, 0, 0, 1);
+    }
+
+    /**
+     * @param settings likelihood parameters (shared with the window channel)
+     * @param seasonMillis the season
+     * @param averageRows rows in the root mean square of the differences
+     * @param weight multiplier of the likelihood (0..1)
+     * @param rivalMillis a shorter season this one must out-predict to score ({@link SeasonGate}); 0: no gate
+     * @param gateRatio the gate's ratio (&gt; 0 when {@code rivalMillis} is)
+     * @param gateSeasons the gate's half-life and least evidence, in seasons (&gt; 0)
+     */
+    SeasonalChannel(ScorerSettings settings, long seasonMillis, int averageRows, double weight, long rivalMillis,
+            double gateRatio, double gateSeasons) {
+        this.difference = new SeasonalDifference(seasonMillis, averageRows, MAX_LAG_ROWS, rivalMillis);
         this.likelihood = new AnomalyLikelihood(settings);
         this.weight = weight;
+        this.gate = rivalMillis > 0 ? new SeasonGate(gateRatio, gateSeasons) : null;
     }
 
     /**
@@ -36,6 +53,20 @@ final class SeasonalChannel {
             return 0;
         }
         double l = likelihood.update(error);
+        if (gate != null && shut(gate)) {
+            return 0;
+        }
         return likelihood.learning() || !difference.seasonLearned() ? 0 : weight * l;
+    }
+
+    /** Feeds the gate the newest pair of predictions; true when the gate keeps the channel shut. */
+    private boolean shut(SeasonGate g) {
+        double rival = difference.lastRivalDifference();
+        if (Double.isNaN(rival)) {
+            return true;
+        }
+        g.season(difference.buckets());
+        g.add(difference.lastDifference(), rival);
+        return !g.open();
     }
 }

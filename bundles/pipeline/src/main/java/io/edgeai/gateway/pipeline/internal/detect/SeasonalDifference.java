@@ -22,6 +22,12 @@ final class SeasonalDifference {
     /** Most season values kept per series (288 = one per 5 minutes of a 24-hour season). */
     static final int BUCKETS = 288;
     private final long lagMillis;
+    /** A shorter season whose prediction is compared with this one's ({@link SeasonGate}), 0 for none. */
+    private final long rivalMillis;
+    /** The shorter season in buckets (fractional: interpolated), 0 while unknown or when there is none. */
+    private double rivalOffset;
+    private double lastDifference = Double.NaN;
+    private double lastRivalDifference = Double.NaN;
     private final int maxBuckets;
     private final double[] squares;
     /** Times of the first rows, to learn the spacing; dropped once it is known. */
@@ -53,6 +59,22 @@ final class SeasonalDifference {
      *        (the memory bound holds whatever a caller passes); longer seasons are averaged into buckets
      */
     SeasonalDifference(long lagMillis, int averageRows, int maxBuckets) {
+        this(lagMillis, averageRows, maxBuckets, 0);
+    }
+
+    /**
+     * @param lagMillis the season, in milliseconds
+     * @param averageRows squared differences averaged
+     * @param maxBuckets at most this many season values are kept (see above)
+     * @param rivalMillis a shorter season (a day for a week), 0 for none: each difference then comes with the
+     *        difference from the bucket one shorter season earlier ({@link #lastRivalDifference()}), taken from
+     *        the same ring, so both predictions have the same granularity
+     */
+    SeasonalDifference(long lagMillis, int averageRows, int maxBuckets, long rivalMillis) {
+        if (rivalMillis < 0 || rivalMillis >= lagMillis && rivalMillis > 0) {
+            throw new IllegalArgumentException("rivalMillis must be 0 or in 0..lagMillis: " + rivalMillis);
+        }
+        this.rivalMillis = rivalMillis;
         if (maxBuckets < 2) {
             throw new IllegalArgumentException("maxBuckets must be >= 2: " + maxBuckets);
         }
@@ -69,6 +91,24 @@ final class SeasonalDifference {
     /** @return season values kept (buckets); 0 while the lag is unknown or when the channel is disabled */
     int buckets() {
         return ring == null ? 0 : ring.length;
+    }
+
+    /** @return the newest difference (value or bucket mean minus the one a season earlier), NaN before one */
+    double lastDifference() {
+        return lastDifference;
+    }
+
+    /**
+     * @return the newest difference from the bucket one shorter season earlier (interpolated between the two
+     *         nearest buckets), NaN without a rival season or before a season has been seen
+     */
+    double lastRivalDifference() {
+        return lastRivalDifference;
+    }
+
+    /** @return the shorter season in buckets; 0 while the lag is unknown or without a rival */
+    double rivalBuckets() {
+        return rivalOffset;
     }
 
     /** @return rows averaged per bucket; 1 when every row of the season is kept, 0 until the lag is known */
@@ -114,11 +154,26 @@ final class SeasonalDifference {
             return Double.NaN;
         }
         double d = mean - previous;
+        lastDifference = d;
+        lastRivalDifference = rival(mean);
         int s = (int) (squareCount % squares.length);
         squareSum += d * d - squares[s];
         squares[s] = d * d;
         squareCount++;
         return Math.sqrt(Math.max(0, squareSum) / Math.min(squareCount, squares.length));
+    }
+
+    /** The current bucket's mean minus the (interpolated) bucket one rival season earlier; NaN without one. */
+    private double rival(double mean) {
+        if (rivalOffset < 1) {
+            return Double.NaN;
+        }
+        long current = count - 1;
+        int whole = (int) rivalOffset;
+        double part = rivalOffset - whole;
+        double near = ring[(int) ((current - whole) % ring.length)];
+        double far = ring[(int) ((current - whole - 1) % ring.length)];
+        return mean - base - ((1 - part) * near + part * far);
     }
 
     private long medianSpacing() {
@@ -141,5 +196,8 @@ final class SeasonalDifference {
         // the bucket one season back is buckets * bucketRows rows earlier, within bucketRows / 2 of the lag
         int buckets = (int) Math.max(2, Math.round((double) lagRows / bucketRows));
         ring = new float[buckets];
+        double offset = (double) buckets * rivalMillis / lagMillis;
+        // interpolation reads the bucket after the offset too: it must lie within the last season
+        rivalOffset = offset >= 1 && offset + 1 < buckets ? offset : 0;
     }
 }

@@ -167,6 +167,6 @@ class DetectorChannelsTest {
         return new ScorerSettings(d.windowSize(), d.stdFloor(), d.clip(), d.errorTail(), d.learningRows(),
                 d.historyRows(), d.averageRows(), d.reestimateRows(), d.logScale(), d.spatialTolerance(), d.threshold(),
                 d.clearThreshold(), d.seasonMillis(), d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(),
-                d.weekWeight(), d.medianRows(), d.medianWeight(), d.medianLearningRows(), 0, 0, 20, rows, factor);
+                d.weekWeight(), d.medianRows(), d.medianWeight(), d.medianLearningRows(), 0, 0, 20, rows, factor, 0, 1);
     }
 }
