@@ -1,5 +1,6 @@
 package io.edgeai.gateway.benchmarks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,7 @@ final class AnomalyLoad implements AutoCloseable {
             } else {
                 unmatched.incrementAndGet();
             }
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) { // not JSON, or not a result of this load
             unmatched.incrementAndGet();
         }
     }

@@ -121,25 +121,20 @@ final class Mqtt {
         }
     }
 
-    /** Counts messages and remembers when the first and the last arrived. */
+    /** Counts messages and remembers when the last arrived. */
     static final class Arrivals implements BiConsumer<String, byte[]> {
         final AtomicLong count = new AtomicLong();
-        volatile long firstNanos;
         volatile long lastNanos;
 
         @Override
         public void accept(String topic, byte[] payload) {
-            long now = System.nanoTime();
-            if (count.getAndIncrement() == 0) {
-                firstNanos = now;
-            }
-            lastNanos = now;
+            count.incrementAndGet();
+            lastNanos = System.nanoTime();
         }
 
         /** Resets the counter for the next phase. */
         void reset() {
             count.set(0);
-            firstNanos = 0;
             lastNanos = 0;
         }
 

@@ -2,7 +2,9 @@ package io.edgeai.gateway.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 
@@ -106,9 +108,13 @@ final class MqttLimit {
         }
 
         @Override
-        public void close() throws Exception {
-            server.stop().get(30, TimeUnit.SECONDS);
-            server.close();
+        public void close() throws ExecutionException, TimeoutException {
+            try {
+                server.stop().get(30, TimeUnit.SECONDS);
+                server.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -416,15 +417,20 @@ public class ScaleOutIT {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws MqttException {
             texts.shutdownNow();
-            texts.awaitTermination(10, TimeUnit.SECONDS);
+            try {
+                texts.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             pub.disconnect().waitForCompletion(5000);
             pub.close();
         }
     }
 
     @Test
+    @SuppressWarnings("try") // the traffic runs in the background while it is open, never referenced
     public void f_bATextEncoderCanaryComparesIntentsOnLiveTextsAndLetsTheOthersFollow() throws Exception {
         try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub")) {
             // the shipped encoder under a new version: its intents must agree with the serving one's
@@ -449,6 +455,7 @@ public class ScaleOutIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the traffic runs in the background while it is open, never referenced
     public void f_cATextEncoderCanaryWhoseConfidencesDifferStopsTheRollout() throws Exception {
         try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub2")) {
             // MiniLM fine-tuned on CLINC150 posing as a new version of the serving encoder: other embeddings, so

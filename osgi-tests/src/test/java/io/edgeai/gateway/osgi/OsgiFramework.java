@@ -69,9 +69,13 @@ final class OsgiFramework implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws BundleException, IOException {
         framework.stop();
-        framework.waitForStop(30_000);
+        try {
+            framework.waitForStop(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (java.util.stream.Stream<Path> files = Files.walk(storage)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

@@ -41,16 +41,17 @@ public final class FirstResult {
                     System.err.println("broker " + broker + " not reachable: " + notYet.getMessage());
                     System.exit(1);
                 }
-                first.await(100, TimeUnit.MILLISECONDS);
+                Thread.sleep(100);
             }
         }
         client.subscribe("edgeai/anomaly/probe/boot", 1, (t, m) -> {
             at[0] = System.currentTimeMillis();
             first.countDown();
         });
-        while (first.getCount() > 0 && System.currentTimeMillis() < deadline) {
+        boolean answered = false;
+        while (!answered && System.currentTimeMillis() < deadline) {
             client.publish("sensors/probe/boot", "1".getBytes(StandardCharsets.UTF_8), 1, false);
-            first.await(100, TimeUnit.MILLISECONDS);
+            answered = first.await(100, TimeUnit.MILLISECONDS);
         }
         client.disconnect();
         client.close();

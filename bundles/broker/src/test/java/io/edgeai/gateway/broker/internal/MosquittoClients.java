@@ -44,11 +44,17 @@ final class MosquittoClients {
             return process.waitFor(millis, TimeUnit.MILLISECONDS);
         }
 
+        /** Stops it; never throws {@link InterruptedException} (an interrupt is kept on the thread). */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

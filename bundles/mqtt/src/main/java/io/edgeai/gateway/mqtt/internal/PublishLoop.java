@@ -99,10 +99,17 @@ final class PublishLoop implements Runnable {
             } catch (MqttException e) {
                 // REASON_CODE_MAX_INFLIGHT: Paho's window is full; the message stays in hand and is retried
                 link.await(e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 100);
-                if (pending != null && !store.inFlight(pending)) {
+                if (!store.inFlight(pending)) { // (only a publish throws this: a message is in hand)
                     pending = null; // requeued meanwhile by a reconnect
                 }
             } catch (IOException | RuntimeException e) {
+                if (pending == null) {
+                    // failed before a message was in hand (taking the next one): nothing to drop; before, the
+                    // log line below threw a NullPointerException that ended this sender thread
+                    LOG.warn("Publish loop could not take the next message: {}", e.toString());
+                    link.await(100);
+                    continue;
+                }
                 LOG.warn("Dropping a message to {} that cannot be sent: {}", pending.topic, e.toString());
                 dropped.incrementAndGet();
                 store.done(pending);

@@ -234,7 +234,7 @@ final class PublishStore implements AutoCloseable {
      * @return the message, moved to in-flight, or null after the timeout
      */
     Entry take(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
             while (true) {
@@ -243,11 +243,10 @@ final class PublishStore implements AutoCloseable {
                 if (e != null) {
                     return e;
                 }
-                long left = deadline - System.nanoTime();
                 if (left <= 0 || !running) {
                     return null;
                 }
-                available.awaitNanos(left);
+                left = available.awaitNanos(left); // the time still left (Condition's own idiom)
             }
         } finally {
             lock.unlock();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
@@ -161,7 +162,7 @@ public final class NlpLatency {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws OrtException {
             session.close();
             opts.close();
         }

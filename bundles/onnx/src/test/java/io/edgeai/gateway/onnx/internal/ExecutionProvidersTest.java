@@ -56,6 +56,7 @@ class ExecutionProvidersTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the first runner is held open only for the threads it owns, never used
     void intraOpThreadsStartThatManyRuntimeThreads() throws IOException {
         File tasks = new File("/proc/self/task");
         assumeTrue(tasks.isDirectory(), "needs Linux /proc to count threads");

@@ -108,7 +108,10 @@ public final class ReplayNab {
         SeriesState state = scorer.newSeries();
         int n = 0;
         try {
-            Files.createDirectories(out.getParent());
+            Path dir = out.toAbsolutePath().getParent(); // (a bare file name has none of its own)
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
             try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8);
                     BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 r.readLine();
