@@ -40,7 +40,7 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     /** Keeps pinned versions loaded; null only in tests that construct a pipeline without one. */
     private final ModelRegistry registry;
     /** The pins in force (configuration changes only). */
-    private TextVersionPins pins = TextVersionPins.NONE;
+    private volatile TextVersionPins pins = TextVersionPins.NONE;
     private final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
     private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
     /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
