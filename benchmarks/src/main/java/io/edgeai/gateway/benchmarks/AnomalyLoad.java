@@ -30,8 +30,7 @@ final class AnomalyLoad implements AutoCloseable {
     private final AtomicLong unmatched = new AtomicLong();
 
     /** Saturation: results per second, and how many of the inputs got no result (dropped when overloaded). */
-    record Saturation(long sent, long results, double msgsPerS) {
-    }
+    record Saturation(long sent, long results, double msgsPerS) {}
 
     AnomalyLoad(String uri, String name, int series) throws Exception {
         readings = new Readings(series);
@@ -54,7 +53,8 @@ final class AnomalyLoad implements AutoCloseable {
             long i = (seq - seqBase) * readings.series() + s;
             if (i >= 0 && i < send.length && send[(int) i] > 0) {
                 latency[(int) i] = now - send[(int) i];
-                scores[(int) i] = n.path("warmingUp").asBoolean() ? -1 : n.path("score").asDouble();
+                scores[(int) i] =
+                        n.path("warmingUp").asBoolean() ? -1 : n.path("score").asDouble();
             } else {
                 unmatched.incrementAndGet();
             }

@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Waits for a peer child process (Node.js peer, relay) to print "ready", then keeps draining its output. */
 final class ChildReady {
-    private ChildReady() {
-    }
+    private ChildReady() {}
 
     /**
      * @param p the child, stdout and stderr merged
@@ -21,33 +20,36 @@ final class ChildReady {
     static void await(Process p, String name) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String r = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                StringBuilder all = new StringBuilder();
-                while ((line = out.readLine()) != null) {
-                    if (line.equals("ready")) {
-                        return "ready";
+                    try {
+                        String line;
+                        StringBuilder all = new StringBuilder();
+                        while ((line = out.readLine()) != null) {
+                            if (line.equals("ready")) {
+                                return "ready";
+                            }
+                            all.append(line).append('\n');
+                        }
+                        return all.toString();
+                    } catch (IOException e) {
+                        return e.toString();
                     }
-                    all.append(line).append('\n');
-                }
-                return all.toString();
-            } catch (IOException e) {
-                return e.toString();
-            }
-        }).get(60, TimeUnit.SECONDS);
+                })
+                .get(60, TimeUnit.SECONDS);
         if (!"ready".equals(r)) {
             throw new IOException(name + " did not start: " + r);
         }
         // keep draining its output so it never blocks on a full pipe
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discarded
-                }
-            } catch (IOException gone) {
-                // process ended
-            }
-        }, name + "-output");
+        Thread drain = new Thread(
+                () -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // discarded
+                        }
+                    } catch (IOException gone) {
+                        // process ended
+                    }
+                },
+                name + "-output");
         drain.setDaemon(true);
         drain.start();
     }

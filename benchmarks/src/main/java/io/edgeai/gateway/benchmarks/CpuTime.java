@@ -17,8 +17,7 @@ final class CpuTime {
     /** Clock ticks per second of the stat files: 100 on every Linux this runs on (USER_HZ). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private CpuTime() {
-    }
+    private CpuTime() {}
 
     /** @return seconds of CPU the process used so far, all its threads, {@code -1} when unknown */
     static double process(long pid) {

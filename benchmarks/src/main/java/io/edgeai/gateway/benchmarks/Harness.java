@@ -143,14 +143,17 @@ public final class Harness {
     private void mqttLimit(Mosquitto mosquitto, Path textsFile, Path work) throws Exception {
         int n = full ? 300_000 : 60_000;
         System.out.println("== raw MQTT limit: Paho publisher -> broker -> Paho subscriber, " + n + " readings");
-        try (MqttLimit.EmbeddedBroker embedded = new MqttLimit.EmbeddedBroker(Mosquitto.freePort(),
-                work.resolve("embedded-broker"))) {
+        try (MqttLimit.EmbeddedBroker embedded =
+                new MqttLimit.EmbeddedBroker(Mosquitto.freePort(), work.resolve("embedded-broker"))) {
             for (int qos = 0; qos <= 1; qos++) {
                 final int q = qos;
                 section("paho_qos" + qos + "_embedded", () -> {
                     MqttLimit.Rate r = MqttLimit.measure(embedded.uri(), q, n);
-                    put("paho_qos" + q + "_embedded_msgs_per_s", r.msgsPerS(), "Paho QoS " + q
-                            + " via the embedded broker, HiveMQ CE (" + r.received() + "/" + r.sent() + " delivered)",
+                    put(
+                            "paho_qos" + q + "_embedded_msgs_per_s",
+                            r.msgsPerS(),
+                            "Paho QoS " + q + " via the embedded broker, HiveMQ CE (" + r.received() + "/" + r.sent()
+                                    + " delivered)",
                             "msg/s");
                     results.put("paho_qos" + q + "_embedded_delivered", r.received());
                 });
@@ -161,8 +164,11 @@ public final class Harness {
             final int q = qos;
             section("paho_qos" + qos + "_mosquitto", () -> {
                 MqttLimit.Rate r = MqttLimit.measure(mosquitto.uri(), q, n);
-                put("paho_qos" + q + "_msgs_per_s", r.msgsPerS(), "Paho QoS " + q + " via mosquitto (" + r.received()
-                        + "/" + r.sent() + " delivered)", "msg/s");
+                put(
+                        "paho_qos" + q + "_msgs_per_s",
+                        r.msgsPerS(),
+                        "Paho QoS " + q + " via mosquitto (" + r.received() + "/" + r.sent() + " delivered)",
+                        "msg/s");
             });
         }
         section("mqtt_relay", () -> relay(mosquitto));
@@ -182,8 +188,11 @@ public final class Harness {
             double cpu0 = CpuTime.process(relay.pid());
             AnomalyLoad.Saturation s = load.saturate(n);
             double cpu = CpuTime.process(relay.pid()) - cpu0;
-            put("mqtt_relay_msgs_per_s", s.msgsPerS(), "MQTT relay at saturation, no work (" + s.results() + "/"
-                    + s.sent() + " answered)", "msg/s");
+            put(
+                    "mqtt_relay_msgs_per_s",
+                    s.msgsPerS(),
+                    "MQTT relay at saturation, no work (" + s.results() + "/" + s.sent() + " answered)",
+                    "msg/s");
             cpuPerReading("mqtt_relay_cpu_us_per_reading", "MQTT relay", cpu0, cpu, s.results());
         }
     }
@@ -208,8 +217,11 @@ public final class Harness {
                 load.probe(10_000);
                 load.run(full ? 500 : 100, 50, 0); // warm-up
                 TextLoad.Run r = load.run(full ? 1000 : 200, 50, 0);
-                put("paho_rtt_p50_ms", r.p50Ms(), "MQTT round trip p50 at 50 msg/s (device -> mosquitto -> echo -> "
-                        + "mosquitto -> subscriber)", "ms");
+                put(
+                        "paho_rtt_p50_ms",
+                        r.p50Ms(),
+                        "MQTT round trip p50 at 50 msg/s (device -> mosquitto -> echo -> " + "mosquitto -> subscriber)",
+                        "ms");
                 put("paho_rtt_p99_ms", r.p99Ms(), "MQTT round trip p99 at 50 msg/s", "ms");
             }
         } finally {
@@ -221,11 +233,17 @@ public final class Harness {
     private void ort() throws Exception {
         List<String> models = new ArrayList<>(ShippedModels.all().keySet());
         System.out.println("== bare ONNX Runtime session.run (JMH sample time, 1 intra-op thread): " + models);
-        Options o = new OptionsBuilder().include(OrtRunBenchmark.class.getName() + ".run")
-                .param("model", models.toArray(String[]::new)).param("batch", "1", "32").forks(0)
-                .warmupIterations(1).warmupTime(TimeValue.milliseconds(full ? 1000 : 400))
-                .measurementIterations(full ? 3 : 1).measurementTime(TimeValue.milliseconds(full ? 2000 : 800))
-                .verbosity(VerboseMode.SILENT).build();
+        Options o = new OptionsBuilder()
+                .include(OrtRunBenchmark.class.getName() + ".run")
+                .param("model", models.toArray(String[]::new))
+                .param("batch", "1", "32")
+                .forks(0)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.milliseconds(full ? 1000 : 400))
+                .measurementIterations(full ? 3 : 1)
+                .measurementTime(TimeValue.milliseconds(full ? 2000 : 800))
+                .verbosity(VerboseMode.SILENT)
+                .build();
         Collection<RunResult> runs = new Runner(o).run();
         for (RunResult r : runs) {
             String model = r.getParams().getParam("model");
@@ -269,7 +287,11 @@ public final class Harness {
                 b.run();
                 lat[i] = System.nanoTime() - t;
             }
-            put("ort_nlp_paced_p50_ms", Stats.percentileMs(lat, 50), "ORT all-minilm-l6-v2-q batch 1 p50 at 50 runs/s", "ms");
+            put(
+                    "ort_nlp_paced_p50_ms",
+                    Stats.percentileMs(lat, 50),
+                    "ORT all-minilm-l6-v2-q batch 1 p50 at 50 runs/s",
+                    "ms");
             results.put("ort_nlp_paced_p99_ms", Stats.round(Stats.percentileMs(lat, 99)));
         } finally {
             b.close();
@@ -294,8 +316,11 @@ public final class Harness {
             double cpu0 = CpuTime.process(peer.pid());
             AnomalyLoad.Saturation s = load.saturate(n);
             double cpu = CpuTime.process(peer.pid()) - cpu0;
-            put("node_peer_anomaly_msgs_per_s", s.msgsPerS(), "Node peer anomaly at saturation (" + s.results() + "/"
-                    + s.sent() + " results)", "msg/s");
+            put(
+                    "node_peer_anomaly_msgs_per_s",
+                    s.msgsPerS(),
+                    "Node peer anomaly at saturation (" + s.results() + "/" + s.sent() + " results)",
+                    "msg/s");
             cpuPerReading("node_peer_cpu_us_per_reading", "Node peer", cpu0, cpu, s.results());
             long[] lat = load.paced(5000, full ? 50_000 : 15_000);
             put("node_peer_anomaly_p50_ms", Stats.percentileMs(lat, 50), "Node peer anomaly p50 at 5,000 msg/s", "ms");
@@ -327,15 +352,19 @@ public final class Harness {
                 int colon = edit.indexOf(':');
                 int eq = edit.indexOf('=', colon + 1);
                 if (colon > 0 && eq > colon) {
-                    g.replaceInConfig(edit.substring(0, colon).trim(), edit.substring(colon + 1, eq).trim(),
+                    g.replaceInConfig(
+                            edit.substring(0, colon).trim(),
+                            edit.substring(colon + 1, eq).trim(),
                             edit.substring(eq + 1).trim());
                 }
             }
             String demo = Files.readString(g.home().resolve("etc/edgeai.pipeline.text-demo.cfg"));
-            g.writeConfig("edgeai.pipeline.text-batched.cfg", demo.replaceAll("(?m)^name = .*$", "name = text-batched")
-                    .replaceAll("(?m)^inputTopic = .*$", "inputTopic = bench/+/voice")
-                    .replaceAll("(?m)^outputTopicPrefix = .*$", "outputTopicPrefix = edgeai/nlpb")
-                    + "\nbatch.size = 32\nbatch.linger.ms = 5\n");
+            g.writeConfig(
+                    "edgeai.pipeline.text-batched.cfg",
+                    demo.replaceAll("(?m)^name = .*$", "name = text-batched")
+                                    .replaceAll("(?m)^inputTopic = .*$", "inputTopic = bench/+/voice")
+                                    .replaceAll("(?m)^outputTopicPrefix = .*$", "outputTopicPrefix = edgeai/nlpb")
+                            + "\nbatch.size = 32\nbatch.linger.ms = 5\n");
             try (AnomalyLoad load = new AnomalyLoad(mosquitto.uri(), "bench-gw", series());
                     TextLoad text = new TextLoad(mosquitto.uri(), "bench-text", texts, "home", "edgeai/nlp");
                     TextLoad batched = new TextLoad(mosquitto.uri(), "bench-textb", texts, "bench", "edgeai/nlpb")) {
@@ -363,18 +392,26 @@ public final class Harness {
                 long got = first.results() + second.results();
                 cpuPerReading("gateway_cpu_us_per_reading", "Gateway", cpu0, cpu, got);
                 Map<String, Object> perThread = new java.util.LinkedHashMap<>();
-                threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                threads.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                         .forEach(e -> perThread.put(e.getKey(), Stats.round(e.getValue() * 1e6 / Math.max(1, got))));
                 results.put("gateway_thread_cpu_us_per_reading", perThread);
                 double rate = got / (first.results() / first.msgsPerS() + second.results() / second.msgsPerS());
-                put("gateway_anomaly_msgs_per_s", rate, "Gateway anomaly at saturation (" + got + "/" + n + " results)",
+                put(
+                        "gateway_anomaly_msgs_per_s",
+                        rate,
+                        "Gateway anomaly at saturation (" + got + "/" + n + " results)",
                         "msg/s");
                 results.put("gateway_anomaly_results", got);
                 results.put("gateway_anomaly_inputs", n);
                 stageMeans(g);
                 put("rss_mb_mid_soak", rssMid, "Gateway RSS after " + n / 2 + " readings", "MB");
                 put("rss_mb_end_soak", rssEnd, "Gateway RSS after " + n + " readings", "MB");
-                put("rss_growth_second_half_pct", (rssEnd - rssMid) / rssMid * 100, "RSS growth over the second half", "%");
+                put(
+                        "rss_growth_second_half_pct",
+                        (rssEnd - rssMid) / rssMid * 100,
+                        "RSS growth over the second half",
+                        "%");
                 long[] lat = load.paced(5000, full ? 50_000 : 15_000);
                 put("gateway_anomaly_p50_ms", Stats.percentileMs(lat, 50), "Gateway anomaly p50 at 5,000 msg/s", "ms");
                 put("gateway_anomaly_p99_ms", Stats.percentileMs(lat, 99), "Gateway anomaly p99 at 5,000 msg/s", "ms");
@@ -385,19 +422,27 @@ public final class Harness {
                 textAfter.forEach((stage, v) -> {
                     double[] b = textBefore.getOrDefault(stage, new double[2]);
                     if (v[1] > b[1]) {
-                        results.put("gateway_text_stage_" + stage + "_mean_us", Stats.round((v[0] - b[0]) / (v[1] - b[1]) * 1e6));
+                        results.put(
+                                "gateway_text_stage_" + stage + "_mean_us",
+                                Stats.round((v[0] - b[0]) / (v[1] - b[1]) * 1e6));
                     }
                 });
                 put("gateway_nlp_p50_ms", paced.p50Ms(), "Gateway text pipeline p50 at 50 msg/s", "ms");
                 put("gateway_nlp_p99_ms", paced.p99Ms(), "Gateway text pipeline p99 at 50 msg/s", "ms");
                 int sat = full ? 4000 : 800;
                 TextLoad.Run un = text.run(sat, 0, 64);
-                put("unbatched_nlp_msgs_per_s", un.msgsPerS(), "Text pipeline unbatched, 64 in flight (" + un.results()
-                        + "/" + sat + ")", "msg/s");
+                put(
+                        "unbatched_nlp_msgs_per_s",
+                        un.msgsPerS(),
+                        "Text pipeline unbatched, 64 in flight (" + un.results() + "/" + sat + ")",
+                        "msg/s");
                 put("unbatched_nlp_p99_ms", un.p99Ms(), "Text pipeline unbatched p99, 64 in flight", "ms");
                 TextLoad.Run b = batched.run(sat, 0, 64);
-                put("batched_nlp_msgs_per_s", b.msgsPerS(), "Text pipeline batch.size 32 / linger 5 ms, 64 in flight ("
-                        + b.results() + "/" + sat + ")", "msg/s");
+                put(
+                        "batched_nlp_msgs_per_s",
+                        b.msgsPerS(),
+                        "Text pipeline batch.size 32 / linger 5 ms, 64 in flight (" + b.results() + "/" + sat + ")",
+                        "msg/s");
                 put("batched_nlp_p50_ms", b.p50Ms(), "Text pipeline batched p50, 64 in flight", "ms");
                 put("batched_nlp_p99_ms", b.p99Ms(), "Text pipeline batched p99, 64 in flight", "ms");
                 put("rss_mb_after_run", g.rssMb(), "Gateway RSS after the run (all demo pipelines loaded)", "MB");
@@ -436,7 +481,8 @@ public final class Harness {
         results.put("node_peer_agreement_readings", compared);
         results.put("node_peer_agreement_warming_up_both", warmingBoth);
         results.put("node_peer_agreement_max_abs_score_diff", maxDiff);
-        System.out.printf("  Node peer and gateway scored %d identical readings; largest score difference %.2e%n",
+        System.out.printf(
+                "  Node peer and gateway scored %d identical readings; largest score difference %.2e%n",
                 compared, maxDiff);
     }
 
@@ -447,8 +493,9 @@ public final class Harness {
      */
     private static Map<String, double[]> stageSums(String metrics, String pipeline) {
         Map<String, double[]> sums = new LinkedHashMap<>();
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile("^edgeai_pipeline_stage_seconds_(sum|count)\\{pipeline=\""
-                + java.util.regex.Pattern.quote(pipeline) + "\",stage=\"([a-z]+)\"\\} (\\S+)$");
+        java.util.regex.Pattern p =
+                java.util.regex.Pattern.compile("^edgeai_pipeline_stage_seconds_(sum|count)\\{pipeline=\""
+                        + java.util.regex.Pattern.quote(pipeline) + "\",stage=\"([a-z]+)\"\\} (\\S+)$");
         for (String line : metrics.split("\n")) {
             var m = p.matcher(line);
             if (m.matches()) {
@@ -474,7 +521,9 @@ public final class Harness {
             String metrics = g.httpGet("/metrics");
             for (String line : metrics.split("\n")) {
                 if (line.startsWith("edgeai_pipeline_messages_dropped_total{pipeline=\"demo\"")) {
-                    results.put("gateway_anomaly_dropped_at_ingest", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    results.put(
+                            "gateway_anomaly_dropped_at_ingest",
+                            Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                 }
             }
             stageSums(metrics, "demo").forEach((stage, v) -> {
@@ -491,17 +540,33 @@ public final class Harness {
     private void jvmMemory(GatewayProcess g) {
         g.jvm().ifPresent(jvm -> {
             String heap = jcmd(jvm.pid(), "GC.heap_info");
-            results.put("gateway_heap_info", heap.lines().skip(1).map(String::trim).toList());
+            results.put(
+                    "gateway_heap_info", heap.lines().skip(1).map(String::trim).toList());
             String nmt = jcmd(jvm.pid(), "VM.native_memory", "summary");
             if (nmt.contains("committed")) {
-                results.put("gateway_native_memory", nmt.lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
-                        .map(l -> l.replaceAll("\\s+", " ").trim()).toList());
+                results.put(
+                        "gateway_native_memory",
+                        nmt.lines()
+                                .filter(l -> l.startsWith("-") || l.startsWith("Total"))
+                                .map(l -> l.replaceAll("\\s+", " ").trim())
+                                .toList());
             }
             // after the RSS figures: the class histogram runs a full collection first (live objects only)
-            results.put("gateway_live_heap_top", jcmd(jvm.pid(), "GC.class_histogram").lines().skip(1).limit(16)
-                    .map(l -> l.replaceAll("\\s+", " ").trim()).toList());
-            results.put("gateway_heap_info_after_full_gc", jcmd(jvm.pid(), "GC.heap_info").lines().skip(1)
-                    .map(String::trim).toList());
+            results.put(
+                    "gateway_live_heap_top",
+                    jcmd(jvm.pid(), "GC.class_histogram")
+                            .lines()
+                            .skip(1)
+                            .limit(16)
+                            .map(l -> l.replaceAll("\\s+", " ").trim())
+                            .toList());
+            results.put(
+                    "gateway_heap_info_after_full_gc",
+                    jcmd(jvm.pid(), "GC.heap_info")
+                            .lines()
+                            .skip(1)
+                            .map(String::trim)
+                            .toList());
         });
     }
 
@@ -532,15 +597,23 @@ public final class Harness {
         // no target: how much of this machine's MQTT-in/MQTT-out ceiling the gateway reaches
         Double relay = quotient("gateway_anomaly_vs_mqtt_relay", "gateway_anomaly_msgs_per_s", "mqtt_relay_msgs_per_s");
         if (relay != null) {
-            table.add(new String[] {"ratio gateway_anomaly_msgs_per_s / mqtt_relay_msgs_per_s",
-                String.format("%.3f (no target: the relay is the ceiling here)", relay), "gateway_anomaly_vs_mqtt_relay"});
+            table.add(new String[] {
+                "ratio gateway_anomaly_msgs_per_s / mqtt_relay_msgs_per_s",
+                String.format("%.3f (no target: the relay is the ceiling here)", relay),
+                "gateway_anomaly_vs_mqtt_relay"
+            });
         }
         ratio("gateway_nlp_p50_vs_ort", "gateway_nlp_p50_ms", "ort_nlp_p50_ms", 1.15, false);
         // and against bare ORT at the same pace plus the two MQTT hops measured by an echo at that pace
-        if (results.get("ort_nlp_paced_p50_ms") instanceof Double o && results.get("paho_rtt_p50_ms") instanceof Double m) {
+        if (results.get("ort_nlp_paced_p50_ms") instanceof Double o
+                && results.get("paho_rtt_p50_ms") instanceof Double m) {
             results.put("ort_paced_plus_mqtt_rtt_p50_ms", Stats.round(o + m));
-            ratio("gateway_nlp_p50_vs_ort_paced_plus_mqtt_rtt", "gateway_nlp_p50_ms", "ort_paced_plus_mqtt_rtt_p50_ms",
-                    1.15, false);
+            ratio(
+                    "gateway_nlp_p50_vs_ort_paced_plus_mqtt_rtt",
+                    "gateway_nlp_p50_ms",
+                    "ort_paced_plus_mqtt_rtt_p50_ms",
+                    1.15,
+                    false);
         }
         ratio("batched_vs_unbatched_nlp", "batched_nlp_msgs_per_s", "unbatched_nlp_msgs_per_s", 3.0, true);
         target("batched_nlp_p99_ms", 50, false);
@@ -558,8 +631,11 @@ public final class Harness {
             results.put(key + "_error", "no CPU time for " + who + " (not Linux, or the process ended)");
             return;
         }
-        put(key, seconds * 1e6 / readings, who + " CPU per reading at saturation (user + system, " + readings
-                + " readings)", "µs");
+        put(
+                key,
+                seconds * 1e6 / readings,
+                who + " CPU per reading at saturation (user + system, " + readings + " readings)",
+                "µs");
     }
 
     /** Records {@code num / den} under {@code key}; null (nothing recorded) when either figure is missing. */
@@ -581,8 +657,12 @@ public final class Harness {
         boolean pass = atLeast ? r >= target : r <= target;
         results.put(key + "_target", (atLeast ? ">= " : "<= ") + target);
         results.put(key + "_pass", pass);
-        table.add(new String[] {"ratio " + num + " / " + den, String.format("%.3f", r) + " (target " + (atLeast ? ">= "
-                : "<= ") + target + ": " + (pass ? "pass" : "MISS") + ")", key});
+        table.add(new String[] {
+            "ratio " + num + " / " + den,
+            String.format("%.3f", r) + " (target " + (atLeast ? ">= " : "<= ") + target + ": "
+                    + (pass ? "pass" : "MISS") + ")",
+            key
+        });
     }
 
     private void target(String key, double limit, boolean atLeast) {
@@ -592,8 +672,11 @@ public final class Harness {
         boolean pass = atLeast ? v >= limit : v <= limit;
         results.put(key + "_target", (atLeast ? ">= " : "<= ") + limit);
         results.put(key + "_pass", pass);
-        table.add(new String[] {"target " + key, v + " (target " + (atLeast ? ">= " : "<= ") + limit + ": "
-                + (pass ? "pass" : "MISS") + ")", key});
+        table.add(new String[] {
+            "target " + key,
+            v + " (target " + (atLeast ? ">= " : "<= ") + limit + ": " + (pass ? "pass" : "MISS") + ")",
+            key
+        });
     }
 
     private void print() {
@@ -654,7 +737,8 @@ public final class Harness {
 
     private static void deleteTree(Path dir) {
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException leftBehind) {
             // a temporary directory
         }

@@ -31,8 +31,7 @@ import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
  * <pre>HeapPerSeries [--series 10000,100000] [--readings 300] [--spacing-ms 300000]</pre>
  */
 public final class HeapPerSeries {
-    private HeapPerSeries() {
-    }
+    private HeapPerSeries() {}
 
     /**
      * @param args see the class comment
@@ -51,8 +50,13 @@ public final class HeapPerSeries {
         }
         ScorerSettings settings = ScorerSettings.fromModel(shippedInfo());
         AnomalyScorer scorer = new AnomalyScorer(settings);
-        System.out.printf(Locale.ROOT, "settings %s%n%d readings per series, %d ms apart, max heap %d MiB%n", settings,
-                readings, spacing, Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "settings %s%n%d readings per series, %d ms apart, max heap %d MiB%n",
+                settings,
+                readings,
+                spacing,
+                Runtime.getRuntime().maxMemory() >> 20);
         System.out.println("series     | state B/series | extras B/series | total B/series | seconds");
         for (int n : counts) {
             measure(scorer, n, readings, spacing);
@@ -90,8 +94,14 @@ public final class HeapPerSeries {
         long withMap = liveHeap();
         double state = (withStates - before) / (double) n;
         double extras = (withMap - withStates) / (double) n;
-        System.out.printf(Locale.ROOT, "%,10d | %,14.0f | %,15.0f | %,14.0f | %.1f%n", n, state, extras,
-                state + extras, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "%,10d | %,14.0f | %,15.0f | %,14.0f | %.1f%n",
+                n,
+                state,
+                extras,
+                state + extras,
+                (System.nanoTime() - start) / 1e9);
         // keep both alive until measured
         if (series.size() != n || states.length != n) {
             throw new IllegalStateException();
@@ -103,7 +113,9 @@ public final class HeapPerSeries {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {
             System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }
@@ -112,9 +124,20 @@ public final class HeapPerSeries {
     private static ModelInfo shippedInfo() {
         JsonNode d = ShippedModels.get("nab-ae").descriptor();
         Map<String, String> props = new HashMap<>();
-        d.path("properties").fields().forEachRemaining(f -> props.put(f.getKey(), f.getValue().asText()));
-        return new ModelInfo(d.path("name").asText(), d.path("version").asText(), "", List.of(), List.of(), props,
-                "", "none", "heap-per-series", 0);
+        d.path("properties")
+                .fields()
+                .forEachRemaining(f -> props.put(f.getKey(), f.getValue().asText()));
+        return new ModelInfo(
+                d.path("name").asText(),
+                d.path("version").asText(),
+                "",
+                List.of(),
+                List.of(),
+                props,
+                "",
+                "none",
+                "heap-per-series",
+                0);
     }
 
     private static List<Integer> parseCounts(String csv) {

@@ -23,12 +23,10 @@ import com.hivemq.extension.sdk.api.services.Services;
  * gateway gets. Messages received per second from the first publish to the last arrival.
  */
 final class MqttLimit {
-    private MqttLimit() {
-    }
+    private MqttLimit() {}
 
     /** One measurement. */
-    record Rate(long sent, long received, double msgsPerS) {
-    }
+    record Rate(long sent, long received, double msgsPerS) {}
 
     /**
      * @param uri broker
@@ -74,18 +72,20 @@ final class MqttLimit {
         EmbeddedBroker(int port, Path dataDir) throws Exception {
             this.port = port;
             Path conf = Files.createDirectories(dataDir.resolve("conf"));
-            Files.writeString(conf.resolve("config.xml"), "<hivemq><listeners><tcp-listener><port>" + port
-                    + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>"
-                    + "<mqtt><queued-messages><max-queue-size>100000</max-queue-size><strategy>discard</strategy>"
-                    + "</queued-messages><packets><max-packet-size>16777216</max-packet-size></packets></mqtt>"
-                    + "<security><allow-empty-client-id><enabled>true</enabled></allow-empty-client-id></security>"
-                    + "<persistence><mode>in-memory</mode></persistence>"
-                    + "<anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics></hivemq>");
+            Files.writeString(
+                    conf.resolve("config.xml"),
+                    "<hivemq><listeners><tcp-listener><port>" + port
+                            + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>"
+                            + "<mqtt><queued-messages><max-queue-size>100000</max-queue-size><strategy>discard</strategy>"
+                            + "</queued-messages><packets><max-packet-size>16777216</max-packet-size></packets></mqtt>"
+                            + "<security><allow-empty-client-id><enabled>true</enabled></allow-empty-client-id></security>"
+                            + "<persistence><mode>in-memory</mode></persistence>"
+                            + "<anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics></hivemq>");
             ExtensionMain allowAll = new ExtensionMain() {
                 @Override
                 public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
-                    Services.securityRegistry().setAuthenticatorProvider(
-                            i -> (SimpleAuthenticator) (input, output) -> output.authenticateSuccessfully());
+                    Services.securityRegistry().setAuthenticatorProvider(i ->
+                            (SimpleAuthenticator) (input, output) -> output.authenticateSuccessfully());
                 }
 
                 @Override
@@ -93,12 +93,17 @@ final class MqttLimit {
                     // nothing held
                 }
             };
-            server = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
+            server = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
                     .withDataFolder(Files.createDirectories(dataDir.resolve("data")))
                     .withExtensionsFolder(Files.createDirectories(dataDir.resolve("extensions")))
                     .withoutLoggingBootstrap()
-                    .withEmbeddedExtension(EmbeddedExtension.builder().withId("bench-allow-all")
-                            .withName("allow all").withVersion("1").withExtensionMain(allowAll).build())
+                    .withEmbeddedExtension(EmbeddedExtension.builder()
+                            .withId("bench-allow-all")
+                            .withName("allow all")
+                            .withVersion("1")
+                            .withExtensionMain(allowAll)
+                            .build())
                     .build();
             server.start().get(60, TimeUnit.SECONDS);
         }

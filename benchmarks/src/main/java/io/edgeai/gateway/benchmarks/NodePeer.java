@@ -32,9 +32,19 @@ final class NodePeer implements AutoCloseable {
         Path descriptor = work.resolve("model.json");
         Files.write(onnx, m.file("file"));
         Files.write(descriptor, ShippedModels.read(m.base()));
-        ProcessBuilder pb = new ProcessBuilder(List.of("node", "peer.js", "--broker", "mqtt://127.0.0.1:" + brokerPort,
-                "--model", onnx.toString(), "--descriptor", descriptor.toString(), "--qos", "0"))
-                .directory(peerDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                        "node",
+                        "peer.js",
+                        "--broker",
+                        "mqtt://127.0.0.1:" + brokerPort,
+                        "--model",
+                        onnx.toString(),
+                        "--descriptor",
+                        descriptor.toString(),
+                        "--qos",
+                        "0"))
+                .directory(peerDir.toFile())
+                .redirectErrorStream(true);
         Process p = pb.start();
         NodePeer peer = new NodePeer(p);
         try {

@@ -86,7 +86,8 @@ public class OrtRunBenchmark {
             long[] shape = ((ai.onnxruntime.TensorInfo) in.getInfo()).getShape();
             int width = (int) shape[shape.length - 1];
             for (int k = 0; k < 8; k++) {
-                FloatBuffer fb = ByteBuffer.allocateDirect(batch * width * 4).order(ByteOrder.nativeOrder())
+                FloatBuffer fb = ByteBuffer.allocateDirect(batch * width * 4)
+                        .order(ByteOrder.nativeOrder())
                         .asFloatBuffer();
                 for (int i = 0; i < batch * width; i++) {
                     fb.put((float) r.nextGaussian());

@@ -59,8 +59,15 @@ final class Relay implements AutoCloseable {
      */
     static Relay start(String brokerUri) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), Relay.class.getName(), brokerUri)).redirectErrorStream(true)
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Relay.class.getName(),
+                        brokerUri))
+                .redirectErrorStream(true)
                 .start();
         Relay relay = new Relay(p);
         try {

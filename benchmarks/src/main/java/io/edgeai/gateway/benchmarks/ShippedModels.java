@@ -20,8 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class ShippedModels {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ShippedModels() {
-    }
+    private ShippedModels() {}
 
     /** A model bundle's descriptor and where its files are. */
     record Model(String name, JsonNode descriptor, URL base) {

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Percentiles of recorded latencies (nanoseconds in, milliseconds out). */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * @param nanos latencies in nanoseconds (not modified); entries below 0 (no result) are left out

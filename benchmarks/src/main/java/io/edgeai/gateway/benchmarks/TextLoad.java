@@ -27,8 +27,7 @@ final class TextLoad implements AutoCloseable {
     private volatile long lastNanos;
 
     /** A run: messages per second and latency percentiles. */
-    record Run(int messages, long results, double msgsPerS, double p50Ms, double p99Ms) {
-    }
+    record Run(int messages, long results, double msgsPerS, double p50Ms, double p99Ms) {}
 
     TextLoad(String uri, String name, List<String> texts, String inputPrefix, String outputPrefix) throws Exception {
         this.texts = texts;
@@ -59,7 +58,8 @@ final class TextLoad implements AutoCloseable {
     }
 
     private byte[] payload(int i) throws Exception {
-        return ("{\"text\":" + JSON.writeValueAsString(texts.get(i % texts.size())) + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"text\":" + JSON.writeValueAsString(texts.get(i % texts.size())) + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Publishes a probe text every 200 ms until its result arrives. */

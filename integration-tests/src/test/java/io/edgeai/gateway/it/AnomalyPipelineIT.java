@@ -72,7 +72,8 @@ public class AnomalyPipelineIT extends KarafTestSupport {
     @Test
     public void nabSeriesThroughMosquitto() throws Exception {
         String embedded = String.valueOf(configurationAdmin
-                .listConfigurations("(service.factoryPid=" + CONNECTION_FACTORY_PID + ")")[0].getProperties()
+                .listConfigurations("(service.factoryPid=" + CONNECTION_FACTORY_PID + ")")[0]
+                .getProperties()
                 .get("serverUri"));
         try (Mosquitto mosquitto = Mosquitto.startOnFreePort()) {
             updateConnection(Map.of("serverUri", mosquitto.uri()));
@@ -117,12 +118,14 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         List<JsonNode> results = new CopyOnWriteArrayList<>();
         List<JsonNode> alarmTopic = new CopyOnWriteArrayList<>();
         device.subscribe("edgeai/anomaly/" + deviceId + "/temperature", 1, (t, m) -> results.add(json(m.getPayload())));
-        device.subscribe("edgeai/alarm/" + deviceId + "/temperature", 1, (t, m) -> alarmTopic.add(json(m.getPayload())));
+        device.subscribe(
+                "edgeai/alarm/" + deviceId + "/temperature", 1, (t, m) -> alarmTopic.add(json(m.getPayload())));
         String topic = "sensors/" + deviceId + "/temperature";
         // a separate asynchronous publisher keeps up to 200 QoS 1 messages in flight (a synchronous
         // client waits for every PUBACK and takes minutes for this series; with 1000 in flight the
         // embedded broker of the time, Moquette 0.17, was seen to fall minutes behind with its PUBACKs)
-        MqttAsyncClient publisher = new MqttAsyncClient(device.getServerURI(), deviceId + "-pub", new MemoryPersistence());
+        MqttAsyncClient publisher =
+                new MqttAsyncClient(device.getServerURI(), deviceId + "-pub", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(200);
         publisher.connect(options).waitForCompletion(TIMEOUT.toMillis());
@@ -142,7 +145,10 @@ public class AnomalyPipelineIT extends KarafTestSupport {
                     }
                 });
             }
-            Poll.until("all readings acknowledged", SERIES_TIMEOUT, () -> publisher.getPendingDeliveryTokens().length == 0);
+            Poll.until(
+                    "all readings acknowledged",
+                    SERIES_TIMEOUT,
+                    () -> publisher.getPendingDeliveryTokens().length == 0);
         } finally {
             disconnect(publisher);
         }
@@ -155,20 +161,28 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             // from KarafTestSupport's failure report)
             String why = e.getMessage() + ": have " + results.size() + "; device connected " + device.isConnected()
                     + "; pipeline " + service(Pipeline.class, "(name=demo)").status() + "; connection "
-                    + service(MqttConnection.class).status() + "; broker " + runningBroker().detail();
+                    + service(MqttConnection.class).status() + "; broker "
+                    + runningBroker().detail();
             throw new AssertionError(why);
         }
         assertEquals("exactly one result per reading", n, results.size());
 
-        String model = service(ModelRunner.class, "(edgeai.model.name=nab-ae)").info().id();
+        String model =
+                service(ModelRunner.class, "(edgeai.model.name=nab-ae)").info().id();
         List<LocalDateTime> alarms = new ArrayList<>();
         int normals = 0;
         for (int i = 0; i < n; i++) {
             JsonNode r = results.get(i);
             assertEquals(deviceId, r.get("device").asText());
             assertEquals("temperature", r.get("quantity").asText());
-            assertEquals("results keep the readings' order", series.rows.get(i).isoTimestamp(), r.get("ts").asText());
-            assertEquals(Double.parseDouble(series.rows.get(i).value()), r.get("value").asDouble(), 1e-9);
+            assertEquals(
+                    "results keep the readings' order",
+                    series.rows.get(i).isoTimestamp(),
+                    r.get("ts").asText());
+            assertEquals(
+                    Double.parseDouble(series.rows.get(i).value()),
+                    r.get("value").asDouble(),
+                    1e-9);
             double score = r.get("score").asDouble();
             assertTrue("score in 0..1: " + r, score >= 0 && score <= 1);
             assertTrue(r.get("anomaly").isBoolean());
@@ -181,14 +195,18 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             }
         }
         for (NabSeries.Window w : series.windows) {
-            assertTrue("no alarm inside the labelled window " + w + "; alarms at " + alarms,
+            assertTrue(
+                    "no alarm inside the labelled window " + w + "; alarms at " + alarms,
                     alarms.stream().anyMatch(w::contains));
         }
-        LocalDateTime probationEnd = NabSeries.parse(series.rows.get(series.probationRows()).timestamp());
-        List<LocalDateTime> falseAlarms = alarms.stream().filter(t -> t.isAfter(probationEnd))
-                .filter(t -> series.windows.stream().noneMatch(w -> w.contains(t))).collect(Collectors.toList());
-        assertTrue("too many alarms outside the labelled windows: " + falseAlarms,
-                falseAlarms.size() <= MAX_FALSE_ALARMS);
+        LocalDateTime probationEnd =
+                NabSeries.parse(series.rows.get(series.probationRows()).timestamp());
+        List<LocalDateTime> falseAlarms = alarms.stream()
+                .filter(t -> t.isAfter(probationEnd))
+                .filter(t -> series.windows.stream().noneMatch(w -> w.contains(t)))
+                .collect(Collectors.toList());
+        assertTrue(
+                "too many alarms outside the labelled windows: " + falseAlarms, falseAlarms.size() <= MAX_FALSE_ALARMS);
         assertTrue("every alarm but possibly the last returns to normal", normals >= alarms.size() - 1);
         int edges = alarms.size() + normals;
         Poll.until("alarm topic events", TIMEOUT, () -> alarmTopic.size() >= edges);
@@ -215,11 +233,16 @@ public class AnomalyPipelineIT extends KarafTestSupport {
             device.publish(topic, "{\"value\":1e999}".getBytes(StandardCharsets.UTF_8), 1, false);
             device.publish(topic, new byte[10 * 1024 * 1024], 1, false);
             try {
-                Poll.until("dead letters", TIMEOUT, () -> dead.keySet()
-                        .containsAll(Set.of("not-json", "missing-field", "wrong-type", "not-finite", "oversize")));
+                Poll.until(
+                        "dead letters",
+                        TIMEOUT,
+                        () -> dead.keySet()
+                                .containsAll(
+                                        Set.of("not-json", "missing-field", "wrong-type", "not-finite", "oversize")));
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + ": arrived " + arrived + "; device connected "
-                        + device.isConnected() + "; pipeline " + service(Pipeline.class, "(name=demo)").status()
+                        + device.isConnected() + "; pipeline "
+                        + service(Pipeline.class, "(name=demo)").status()
                         + "; connection " + service(MqttConnection.class).status() + "; broker "
                         + runningBroker().detail());
             }
@@ -260,7 +283,9 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         });
         assertTrue(status, status.contains("Embedded broker: running"));
         String meta = executeCommand("config:meta edgeai.pipeline.anomaly");
-        assertTrue(meta, meta.contains("threshold") && meta.contains("inputTopic") && meta.contains("deadLetterTopicPrefix"));
+        assertTrue(
+                meta,
+                meta.contains("threshold") && meta.contains("inputTopic") && meta.contains("deadLetterTopicPrefix"));
     }
 
     @Test
@@ -269,39 +294,61 @@ public class AnomalyPipelineIT extends KarafTestSupport {
         try {
             // an operator drops a second pipeline file into etc/
             Path etc = Path.of(System.getProperty("karaf.etc"));
-            Files.writeString(etc.resolve("edgeai.pipeline.anomaly-lab.cfg"), String.join("\n",
-                    "name = lab", "inputTopic = lab/+/+", "outputTopicPrefix = edgeai/lab", "threshold = 1", ""));
-            Poll.until("pipeline lab", TIMEOUT, () -> bundleContext
-                    .getServiceReferences(Pipeline.class, "(name=lab)").size() == 1);
+            Files.writeString(
+                    etc.resolve("edgeai.pipeline.anomaly-lab.cfg"),
+                    String.join(
+                            "\n",
+                            "name = lab",
+                            "inputTopic = lab/+/+",
+                            "outputTopicPrefix = edgeai/lab",
+                            "threshold = 1",
+                            ""));
+            Poll.until(
+                    "pipeline lab",
+                    TIMEOUT,
+                    () -> bundleContext
+                                    .getServiceReferences(Pipeline.class, "(name=lab)")
+                                    .size()
+                            == 1);
             List<JsonNode> lab = new CopyOnWriteArrayList<>();
             device.subscribe("edgeai/lab/#", 1, (t, m) -> lab.add(json(m.getPayload())));
             Poll.until("lab pipeline results", TIMEOUT, () -> {
                 device.publish("lab/rig-1/pressure", "1.0".getBytes(StandardCharsets.UTF_8), 1, false);
                 return !lab.isEmpty();
             });
-            Pipeline labPipeline = bundleContext.getService(
-                    bundleContext.getServiceReferences(Pipeline.class, "(name=lab)").iterator().next());
+            Pipeline labPipeline = bundleContext.getService(bundleContext
+                    .getServiceReferences(Pipeline.class, "(name=lab)")
+                    .iterator()
+                    .next());
             // a steady signal: at threshold 1 nothing alarms; lowered to 0 live, the next scored reading does
             for (int i = 0; i < 300; i++) {
-                device.publish("lab/rig-1/pressure", Double.toString(1 + (i % 7) * 0.01)
-                        .getBytes(StandardCharsets.UTF_8), 1, false);
+                device.publish(
+                        "lab/rig-1/pressure",
+                        Double.toString(1 + (i % 7) * 0.01).getBytes(StandardCharsets.UTF_8),
+                        1,
+                        false);
             }
             Poll.until("300 lab results", TIMEOUT, () -> lab.size() >= 300);
             assertTrue(lab.stream().noneMatch(r -> r.path("event").asText("").equals("alarm")));
             long receivedBefore = labPipeline.status().received();
             String cfg = Files.readString(etc.resolve("edgeai.pipeline.anomaly-lab.cfg"));
-            Files.writeString(etc.resolve("edgeai.pipeline.anomaly-lab.cfg"),
-                    cfg.replace("threshold = 1", "threshold = 0"));
+            Files.writeString(
+                    etc.resolve("edgeai.pipeline.anomaly-lab.cfg"), cfg.replace("threshold = 1", "threshold = 0"));
             Poll.until("alarm after the live threshold change", TIMEOUT, () -> {
                 device.publish("lab/rig-1/pressure", "1.0".getBytes(StandardCharsets.UTF_8), 1, false);
                 return lab.stream().anyMatch(r -> r.path("event").asText("").equals("alarm"));
             });
-            assertTrue("the same pipeline instance kept running (updated in place, not restarted)",
+            assertTrue(
+                    "the same pipeline instance kept running (updated in place, not restarted)",
                     labPipeline.status().received() > receivedBefore);
             assertEquals(1, labPipeline.status().keys());
             Files.delete(etc.resolve("edgeai.pipeline.anomaly-lab.cfg"));
-            Poll.until("pipeline lab removed", TIMEOUT, () -> bundleContext
-                    .getServiceReferences(Pipeline.class, "(name=lab)").isEmpty());
+            Poll.until(
+                    "pipeline lab removed",
+                    TIMEOUT,
+                    () -> bundleContext
+                            .getServiceReferences(Pipeline.class, "(name=lab)")
+                            .isEmpty());
         } finally {
             device.disconnect();
             device.close();

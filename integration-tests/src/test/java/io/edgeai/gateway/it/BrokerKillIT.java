@@ -29,6 +29,7 @@ import io.edgeai.gateway.testing.Mosquitto;
 public class BrokerKillIT {
     /** Mosquitto saves its state after this many changes (a message in, queued, delivered, acknowledged ...). */
     static final int AUTOSAVE_CHANGES = 100;
+
     static final long UNSAVED_WINDOW_MS = 2000;
 
     @Test
@@ -37,8 +38,11 @@ public class BrokerKillIT {
         int rate = FaultTestSupport.intProperty("edgeai.fault.rate", 2000);
         Path persistence = Files.createTempDirectory("mosquitto-db");
         List<Long> kills = new ArrayList<>();
-        List<String> extra = List.of("persistence true", "persistence_location " + persistence + "/",
-                "autosave_on_changes true", "autosave_interval " + AUTOSAVE_CHANGES);
+        List<String> extra = List.of(
+                "persistence true",
+                "persistence_location " + persistence + "/",
+                "autosave_on_changes true",
+                "autosave_interval " + AUTOSAVE_CHANGES);
         try (Mosquitto broker = Mosquitto.startOnFreePort(extra);
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-brokerkill", broker.uri());
                 FaultStream stream = new FaultStream(broker.uri(), broker.uri(), "brokerkill", 10, messages)) {
@@ -70,31 +74,54 @@ public class BrokerKillIT {
             for (int i : missing) {
                 long acked = stream.ackedAt(i);
                 int index = i;
-                if (kills.stream().anyMatch(k -> acked != 0 && k >= acked && k - acked <= UNSAVED_WINDOW_MS * 1_000_000)) {
+                if (kills.stream()
+                        .anyMatch(k -> acked != 0 && k >= acked && k - acked <= UNSAVED_WINDOW_MS * 1_000_000)) {
                     inputSide.add(i);
                 } else if (frontiers.stream().anyMatch(f -> Math.abs(index - f) <= rate * UNSAVED_WINDOW_MS / 1000)) {
                     resultSide.add(i);
                 } else {
-                    unexplained.add(i + " (acked " + (acked == 0 ? "never" : kills.stream()
-                            .map(k -> (k - acked) / 1_000_000 + " ms").toList() + " before the kills") + ", result frontiers "
+                    unexplained.add(i + " (acked "
+                            + (acked == 0
+                                    ? "never"
+                                    : kills.stream()
+                                                    .map(k -> (k - acked) / 1_000_000 + " ms")
+                                                    .toList() + " before the kills")
+                            + ", result frontiers "
                             + frontiers + ")");
                 }
             }
-            FaultStream.report(String.format("BrokerKillIT: %d inputs (QoS 1, %d/s), broker killed (SIGKILL) %d times "
-                    + "and restarted from its persistence file (autosave after %d changes); run %d s; results %d, inputs "
-                    + "published again by the devices (no PUBACK) %d; lost %d: %d readings the broker had acknowledged "
-                    + "within %d ms before a kill, %d results due within %d ms of a kill (forgotten by the broker), %d "
-                    + "unexplained; duplicates %d, out of order %s, last result %d ms after the last input was "
-                    + "acknowledged", messages, rate, kills.size(), AUTOSAVE_CHANGES,
-                    (System.nanoTime() - started) / 1_000_000_000, stream.resultCount(), resent, missing.size(),
-                    inputSide.size(), UNSAVED_WINDOW_MS, resultSide.size(), UNSAVED_WINDOW_MS, unexplained.size(),
-                    stream.duplicates(), stream.outOfOrder(), drainMillis));
+            FaultStream.report(String.format(
+                    "BrokerKillIT: %d inputs (QoS 1, %d/s), broker killed (SIGKILL) %d times "
+                            + "and restarted from its persistence file (autosave after %d changes); run %d s; results %d, inputs "
+                            + "published again by the devices (no PUBACK) %d; lost %d: %d readings the broker had acknowledged "
+                            + "within %d ms before a kill, %d results due within %d ms of a kill (forgotten by the broker), %d "
+                            + "unexplained; duplicates %d, out of order %s, last result %d ms after the last input was "
+                            + "acknowledged",
+                    messages,
+                    rate,
+                    kills.size(),
+                    AUTOSAVE_CHANGES,
+                    (System.nanoTime() - started) / 1_000_000_000,
+                    stream.resultCount(),
+                    resent,
+                    missing.size(),
+                    inputSide.size(),
+                    UNSAVED_WINDOW_MS,
+                    resultSide.size(),
+                    UNSAVED_WINDOW_MS,
+                    unexplained.size(),
+                    stream.duplicates(),
+                    stream.outOfOrder(),
+                    drainMillis));
             if (!unexplained.isEmpty()) {
-                FaultStream.report("BrokerKillIT unexplained: " + unexplained.subList(0, Math.min(10, unexplained.size())));
+                FaultStream.report(
+                        "BrokerKillIT unexplained: " + unexplained.subList(0, Math.min(10, unexplained.size())));
             }
             assertTrue("5 kills", kills.size() == 5);
-            assertTrue("inputs without a result that the broker had not just acknowledged: "
-                    + unexplained.subList(0, Math.min(10, unexplained.size())), unexplained.isEmpty());
+            assertTrue(
+                    "inputs without a result that the broker had not just acknowledged: "
+                            + unexplained.subList(0, Math.min(10, unexplained.size())),
+                    unexplained.isEmpty());
         }
     }
 }

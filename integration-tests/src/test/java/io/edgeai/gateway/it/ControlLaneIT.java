@@ -71,8 +71,8 @@ public class ControlLaneIT extends KarafTestSupport {
             String v = servingVersion();
             return v.isEmpty() ? null : v;
         });
-        Bundle candidate = bundleContext.installBundle("memory:nab-ae-lane",
-                new ByteArrayInputStream(TestModels.version("nab-ae-lane", "7.7.0")));
+        Bundle candidate = bundleContext.installBundle(
+                "memory:nab-ae-lane", new ByteArrayInputStream(TestModels.version("nab-ae-lane", "7.7.0")));
         candidate.start();
         Poll.until("7.7.0 serving", TIMEOUT, () -> servingVersion().equals("7.7.0"));
 
@@ -82,8 +82,8 @@ public class ControlLaneIT extends KarafTestSupport {
                 JsonNode a = MAPPER.readTree(msg.getPayload());
                 answers.put(a.path("nonce").asText(), a);
             });
-            client.subscribe("edgeai/nlp/home/lane/voice", 1, (topic, msg) -> texts.add(MAPPER.readTree(
-                    msg.getPayload())));
+            client.subscribe(
+                    "edgeai/nlp/home/lane/voice", 1, (topic, msg) -> texts.add(MAPPER.readTree(msg.getPayload())));
             client.subscribe("edgeai/held/#", 1, (topic, msg) -> {
                 if (!topic.contains("/probe/")) {
                     heldResults.incrementAndGet();
@@ -121,8 +121,11 @@ public class ControlLaneIT extends KarafTestSupport {
             // one is unacknowledged, mosquitto up to its in-flight window of 20, and the intake holds what passes
             // the one-reading queue)
             for (int i = 0; i < READINGS; i++) {
-                client.publish("held/d" + (i % 20) + "/temp", ("{\"value\":" + (20 + i % 7) + "}")
-                        .getBytes(StandardCharsets.UTF_8), 1, false);
+                client.publish(
+                        "held/d" + (i % 20) + "/temp",
+                        ("{\"value\":" + (20 + i % 7) + "}").getBytes(StandardCharsets.UTF_8),
+                        1,
+                        false);
             }
 
             long busy = medianTextMillis(client, "held");
@@ -137,9 +140,10 @@ public class ControlLaneIT extends KarafTestSupport {
             assertEquals("no held reading was scored yet", 0, heldResults.get());
             long taken = stalled.status().received();
             assertTrue("the broker held a backlog: " + taken + " taken", taken < READINGS);
-            System.out.printf("ControlLaneIT: rollback answered in %d ms with the anomaly intake stalled (%d of %d "
-                    + "readings taken, %d held); text median %d ms idle, %d ms while stalled%n", answeredMillis, taken,
-                    READINGS, stalled.status().held(), idle, busy);
+            System.out.printf(
+                    "ControlLaneIT: rollback answered in %d ms with the anomaly intake stalled (%d of %d "
+                            + "readings taken, %d held); text median %d ms idle, %d ms while stalled%n",
+                    answeredMillis, taken, READINGS, stalled.status().held(), idle, busy);
             // the issue's bound (2x idle), with 20 ms for a shared 2-core test box's scheduling
             assertTrue("text median " + busy + " ms while held vs " + idle + " ms idle", busy <= 2 * idle + 20);
 
@@ -176,8 +180,11 @@ public class ControlLaneIT extends KarafTestSupport {
         for (int i = 0; i < TEXTS; i++) {
             String text = "turn on the lights " + phase + " " + i;
             long start = System.nanoTime();
-            client.publish("home/lane/voice", MAPPER.createObjectNode().put("text", text).toString()
-                    .getBytes(StandardCharsets.UTF_8), 1, false);
+            client.publish(
+                    "home/lane/voice",
+                    MAPPER.createObjectNode().put("text", text).toString().getBytes(StandardCharsets.UTF_8),
+                    1,
+                    false);
             JsonNode r;
             do {
                 r = texts.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -191,10 +198,12 @@ public class ControlLaneIT extends KarafTestSupport {
 
     private String servingVersion() {
         try {
-            Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(ModelRunner.class,
-                    "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
-            return refs.stream().max(java.util.Comparator.naturalOrder())
-                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version"))).orElse("");
+            Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(
+                    ModelRunner.class, "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
+            return refs.stream()
+                    .max(java.util.Comparator.naturalOrder())
+                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version")))
+                    .orElse("");
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -3,14 +3,13 @@ package io.edgeai.gateway.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgeai.gateway.testing.GatewayProcess;
-import io.edgeai.gateway.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -18,6 +17,9 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.Test;
+
+import io.edgeai.gateway.testing.GatewayProcess;
+import io.edgeai.gateway.testing.Mosquitto;
 
 /**
  * The packaged gateway with its embedded broker kept on disk ({@code persistenceEnabled = true}) across a restart
@@ -97,7 +99,9 @@ public class EmbeddedBrokerRestartIT {
                     return false; // the broker is still starting
                 }
             });
-            Poll.until(queued + " results queued before the restart", Duration.ofSeconds(60),
+            Poll.until(
+                    queued + " results queued before the restart",
+                    Duration.ofSeconds(60),
                     () -> redelivered.size() >= queued);
             assertEquals("each queued result once", queued, redelivered.size());
             back.disconnect();

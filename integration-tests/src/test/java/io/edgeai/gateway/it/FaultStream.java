@@ -46,6 +46,7 @@ final class FaultStream implements AutoCloseable {
     private final long[] firstResult;
     /** Results per device in arrival order (seq numbers). */
     private final Map<Integer, List<Long>> results = new ConcurrentHashMap<>();
+
     private final AtomicLong resultCount = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private volatile boolean probed;
@@ -105,7 +106,8 @@ final class FaultStream implements AutoCloseable {
             }
         });
         subscriber.connect(options()).waitForCompletion(10_000);
-        subscriber.subscribe(new String[] {"edgeai/anomaly/#", "edgeai/deadletter/#"}, new int[] {1, 1})
+        subscriber
+                .subscribe(new String[] {"edgeai/anomaly/#", "edgeai/deadletter/#"}, new int[] {1, 1})
                 .waitForCompletion(10_000);
         publisher = new MqttAsyncClient(publishUri, prefix + "-devices", new MemoryPersistence());
         publisher.connect(options()).waitForCompletion(10_000);
@@ -358,13 +360,15 @@ final class FaultStream implements AutoCloseable {
             return 0;
         }
         try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (java.io.IOException gone) {
-                    return 0;
-                }
-            }).sum();
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (java.io.IOException gone) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return 0;
         }

@@ -9,8 +9,7 @@ import io.edgeai.gateway.testing.GatewayProcess;
 
 /** Shared set-up of the process-level fault tests: sizes from system properties, a gateway on a broker. */
 final class FaultTestSupport {
-    private FaultTestSupport() {
-    }
+    private FaultTestSupport() {}
 
     /** @return an integer system property, or the default */
     static int intProperty(String name, int dflt) {
@@ -56,5 +55,4 @@ final class FaultTestSupport {
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }
-
 }

@@ -61,19 +61,35 @@ public class FirstContactIT extends KarafTestSupport {
         String publish = command(block, "mosquitto_pub");
         assertTrue("runs in the background: " + subscribe, subscribe.endsWith("&"));
         Path out = Files.createTempFile("try-it", ".out");
-        Process sub = new ProcessBuilder("bash", "-c",
-                "exec " + withPort(subscribe.substring(0, subscribe.length() - 1).trim(), broker.port()))
-                .directory(repository.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process sub = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        "exec "
+                                + withPort(
+                                        subscribe
+                                                .substring(0, subscribe.length() - 1)
+                                                .trim(),
+                                        broker.port()))
+                .directory(repository.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             // publish as the README says until a result shows: the first may beat the subscription
             String result = Poll.until("a result printed by mosquitto_sub", TIMEOUT, () -> {
                 Process pub = new ProcessBuilder("bash", "-c", withPort(publish, broker.port()))
-                        .directory(repository.toFile()).redirectErrorStream(true).start();
+                        .directory(repository.toFile())
+                        .redirectErrorStream(true)
+                        .start();
                 assertTrue("mosquitto_pub finished", pub.waitFor(30, TimeUnit.SECONDS));
-                assertEquals("mosquitto_pub: " + new String(pub.getInputStream().readAllBytes(),
-                        StandardCharsets.UTF_8), 0, pub.exitValue());
+                assertEquals(
+                        "mosquitto_pub: " + new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                        0,
+                        pub.exitValue());
                 return Files.readAllLines(out).stream()
-                        .filter(l -> l.startsWith("edgeai/anomaly/machine-1/temperature ")).findFirst().orElse(null);
+                        .filter(l -> l.startsWith("edgeai/anomaly/machine-1/temperature "))
+                        .findFirst()
+                        .orElse(null);
             });
             assertTrue(result, result.contains("\"device\":\"machine-1\""));
         } finally {
@@ -95,9 +111,10 @@ public class FirstContactIT extends KarafTestSupport {
         BrokerStatus broker = runningBroker();
         Path repository = Path.of(System.getProperty(REPOSITORY));
         int readings = 1_500;
-        List<String> lines = Files.readAllLines(repository.resolve(
-                "integration-tests/src/test/resources/nab/machine_temperature_system_failure.csv"));
-        String input = lines.subList(1, readings + 1).stream().map(l -> l.split(","))
+        List<String> lines = Files.readAllLines(
+                repository.resolve("integration-tests/src/test/resources/nab/machine_temperature_system_failure.csv"));
+        String input = lines.subList(1, readings + 1).stream()
+                .map(l -> l.split(","))
                 .map(f -> "{\"ts\":\"" + f[0] + "\",\"value\":" + f[1] + "}")
                 .collect(Collectors.joining("\n", "", "\n"));
         AtomicInteger results = new AtomicInteger();
@@ -112,25 +129,38 @@ public class FirstContactIT extends KarafTestSupport {
             });
             observer.subscribe("edgeai/anomaly/burst-1/#", 1, (t, m) -> results.incrementAndGet());
             // default flags: no client id, QoS 0, MQTT 3.1.1; -l sends one message per line as fast as it reads
-            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()),
-                    "-t", "sensors/burst-1/temperature", "-l").redirectErrorStream(true).start();
+            Process pub = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(broker.port()),
+                            "-t",
+                            "sensors/burst-1/temperature",
+                            "-l")
+                    .redirectErrorStream(true)
+                    .start();
             try (var stdin = pub.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             }
             assertTrue("mosquitto_pub finished", pub.waitFor(60, TimeUnit.SECONDS));
             assertEquals(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8), 0, pub.exitValue());
             try {
-                Poll.until("a result for each of " + readings + " readings", BURST_TIMEOUT,
+                Poll.until(
+                        "a result for each of " + readings + " readings",
+                        BURST_TIMEOUT,
                         () -> results.get() >= readings);
             } finally {
-                System.out.printf("mosquitto_pub -l, QoS 0 burst of %d readings: %d results%n", readings,
-                        results.get());
+                System.out.printf(
+                        "mosquitto_pub -l, QoS 0 burst of %d readings: %d results%n", readings, results.get());
             }
             assertEquals(readings, results.get());
-            MqttConnection connection = service(MqttConnection.class,
-                    "(" + EdgeAiConstants.CONNECTION_NAME + "=" + CONNECTION_NAME + ")");
+            MqttConnection connection =
+                    service(MqttConnection.class, "(" + EdgeAiConstants.CONNECTION_NAME + "=" + CONNECTION_NAME + ")");
             // every QoS 1 result was acknowledged: nothing left in the publish queue (edgeai_mqtt_publish_queue_depth)
-            assertNotNull(Poll.until("publish queue empty", TIMEOUT,
+            assertNotNull(Poll.until(
+                    "publish queue empty",
+                    TIMEOUT,
                     () -> connection.status().publishQueued() == 0 ? connection.status() : null));
         } finally {
             observer.disconnect();
@@ -156,7 +186,9 @@ public class FirstContactIT extends KarafTestSupport {
     }
 
     private static String command(List<String> block, String program) {
-        return block.stream().filter(l -> l.startsWith(program + " ")).findFirst()
+        return block.stream()
+                .filter(l -> l.startsWith(program + " "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + program + " in the README's Try it: " + block));
     }
 

@@ -1,7 +1,5 @@
 package io.edgeai.gateway.it;
 
-import io.edgeai.gateway.testing.GatewayProcess;
-import io.edgeai.gateway.testing.Mosquitto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,11 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import io.edgeai.gateway.testing.GatewayProcess;
+import io.edgeai.gateway.testing.Mosquitto;
 
 /**
  * A gateway group for process-level scale-out tests: one mosquitto on a free loopback port and gateways
@@ -51,15 +53,16 @@ final class GatewayGroup implements AutoCloseable {
     }
 
     static GatewayGroup withBroker() throws Exception {
-        return new GatewayGroup(Files.createTempDirectory("gateway-group"), Mosquitto.startOnFreePort(),
+        return new GatewayGroup(
+                Files.createTempDirectory("gateway-group"),
+                Mosquitto.startOnFreePort(),
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     }
 
     /** Unpacks and configures gateway {@code gw-<index>} (not started). */
     GatewayProcess add(int index, boolean anomaly) throws IOException {
         String id = "gw-" + index;
-        GatewayProcess g = GatewayProcess.unpack(Path.of(System.getProperty("edgeai.distribution")),
-                dir.resolve(id));
+        GatewayProcess g = GatewayProcess.unpack(Path.of(System.getProperty("edgeai.distribution")), dir.resolve(id));
         gateways.add(g);
         g.connectTo(broker.uri(), id);
         g.replaceInConfig("edgeai.mqtt.connection-local.cfg", "keepAliveSeconds", "3");
@@ -71,7 +74,9 @@ final class GatewayGroup implements AutoCloseable {
             g.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", "keyAffinity", "true");
         }
         g.replaceInConfig("edgeai.lifecycle.cfg", "gatewayId", id);
-        g.replaceInConfig("edgeai.lifecycle.cfg", "commandKeys",
+        g.replaceInConfig(
+                "edgeai.lifecycle.cfg",
+                "commandKeys",
                 Base64.getEncoder().encodeToString(commandKey.getPublic().getEncoded()));
         // a canary's soak: the default 200 compared readings, at most 45 s (a starved canary's test waits that long)
         g.replaceInConfig("edgeai.lifecycle.cfg", "canarySoakSeconds", String.valueOf(CANARY_SOAK_SECONDS));
@@ -107,8 +112,8 @@ final class GatewayGroup implements AutoCloseable {
         try {
             g.start(Duration.ofSeconds(150));
         } catch (IOException first) {
-            System.out.println("gateway in " + g.home() + " not live (" + first.getMessage().lines().findFirst()
-                    .orElse("") + "); starting it once more");
+            System.out.println("gateway in " + g.home() + " not live ("
+                    + first.getMessage().lines().findFirst().orElse("") + "); starting it once more");
             g.kill();
             g.start(Duration.ofSeconds(150));
         }
@@ -187,7 +192,8 @@ final class GatewayGroup implements AutoCloseable {
         broker.close();
         if (!Boolean.getBoolean("edgeai.it.keep")) {
             try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException leftBehind) {
                 // a temporary directory
             }

@@ -35,16 +35,18 @@ public class GatewayKillIT {
             stream.publish(0, messages, rate, Duration.ofMinutes(5), i -> {
                 if (i == killAt) {
                     gateway.kill();
-                    Thread t = new Thread(() -> {
-                        long t0 = System.nanoTime();
-                        try {
-                            FaultTestSupport.start(gateway, "GatewayKillIT");
-                            restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
-                            restarted.complete(null);
-                        } catch (java.io.IOException | RuntimeException e) {
-                            restarted.completeExceptionally(e);
-                        }
-                    }, "gateway-restart");
+                    Thread t = new Thread(
+                            () -> {
+                                long t0 = System.nanoTime();
+                                try {
+                                    FaultTestSupport.start(gateway, "GatewayKillIT");
+                                    restartMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                                    restarted.complete(null);
+                                } catch (java.io.IOException | RuntimeException e) {
+                                    restarted.completeExceptionally(e);
+                                }
+                            },
+                            "gateway-restart");
                     t.setDaemon(true);
                     t.start();
                 }
@@ -55,14 +57,24 @@ public class GatewayKillIT {
             stream.awaitResults(Duration.ofMinutes(3), Duration.ofSeconds(30));
             long drainMillis = Math.max(0, (stream.lastResultNanos() - t0) / 1_000_000);
             List<Integer> missing = stream.missing();
-            FaultStream.report(String.format("GatewayKillIT: %d inputs (QoS 1, %d/s), gateway killed (SIGKILL) at "
-                    + "input %d and restarted (live) in %d ms; results %d, inputs published again by the devices "
-                    + "(no PUBACK) %d, lost %d, duplicates %d, dead letters %d, "
-                    + "out of order %s, last result %d ms after the last input was acknowledged", messages, rate,
-                    killAt, restartMillis[0], stream.resultCount(), resent, missing.size(), stream.duplicates(),
-                    stream.deadLetters(), stream.outOfOrder(), drainMillis));
-            assertTrue("inputs without a result: " + missing.subList(0, Math.min(20, missing.size())),
-                    missing.isEmpty());
+            FaultStream.report(String.format(
+                    "GatewayKillIT: %d inputs (QoS 1, %d/s), gateway killed (SIGKILL) at "
+                            + "input %d and restarted (live) in %d ms; results %d, inputs published again by the devices "
+                            + "(no PUBACK) %d, lost %d, duplicates %d, dead letters %d, "
+                            + "out of order %s, last result %d ms after the last input was acknowledged",
+                    messages,
+                    rate,
+                    killAt,
+                    restartMillis[0],
+                    stream.resultCount(),
+                    resent,
+                    missing.size(),
+                    stream.duplicates(),
+                    stream.deadLetters(),
+                    stream.outOfOrder(),
+                    drainMillis));
+            assertTrue(
+                    "inputs without a result: " + missing.subList(0, Math.min(20, missing.size())), missing.isEmpty());
             assertEquals("the restarted gateway is up", 200, gateway.httpStatus("/health/live"));
         }
     }

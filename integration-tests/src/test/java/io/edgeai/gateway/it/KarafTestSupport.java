@@ -7,10 +7,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 
-import io.edgeai.gateway.api.BrokerStatus;
-import io.edgeai.gateway.api.EmbeddedBroker;
-import io.edgeai.gateway.testing.Mosquitto;
-import io.edgeai.gateway.testing.NoDelaySocketFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,21 +24,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.inject.Inject;
+
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.EmbeddedBroker;
+import io.edgeai.gateway.testing.Mosquitto;
+import io.edgeai.gateway.testing.NoDelaySocketFactory;
 
 /**
  * Boots the built EdgeAI Karaf distribution (the tar.gz of this reactor) once per test class, with the
@@ -58,16 +60,29 @@ public abstract class KarafTestSupport {
 
     /** The shipped connection's factory PID and name (config/edgeai.mqtt.connection-local.cfg). */
     protected static final String CONNECTION_FACTORY_PID = "edgeai.mqtt.connection";
+
     protected static final String CONNECTION_NAME = "local";
     /** Boot takes ~10 s; generous because the build box is shared (seen > 60 s once under heavy load). */
     protected static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
+
     protected static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** Every bundle the edgeai feature installs from this project, by symbolic name. */
-    protected static final List<String> EDGEAI_BUNDLES = List.of("edgeai-api", "edgeai-ort", "edgeai-onnx",
-            "edgeai-mqtt", "edgeai-broker", "edgeai-pipeline", "edgeai-lifecycle", "edgeai-model-anomaly-ae", "edgeai-shell",
-            "edgeai-tokenize", "edgeai-nlp", "edgeai-model-minilm-l6-v2-q",
-            "edgeai-model-iot-intent-minilm", "edgeai-model-iot-slots-minilm",
+    protected static final List<String> EDGEAI_BUNDLES = List.of(
+            "edgeai-api",
+            "edgeai-ort",
+            "edgeai-onnx",
+            "edgeai-mqtt",
+            "edgeai-broker",
+            "edgeai-pipeline",
+            "edgeai-lifecycle",
+            "edgeai-model-anomaly-ae",
+            "edgeai-shell",
+            "edgeai-tokenize",
+            "edgeai-nlp",
+            "edgeai-model-minilm-l6-v2-q",
+            "edgeai-model-iot-intent-minilm",
+            "edgeai-model-iot-slots-minilm",
             "edgeai-metrics");
 
     /**
@@ -81,7 +96,9 @@ public abstract class KarafTestSupport {
             String broker;
             try {
                 ServiceReference<EmbeddedBroker> ref = bundleContext.getServiceReference(EmbeddedBroker.class);
-                broker = ref == null ? "not registered" : String.valueOf(bundleContext.getService(ref).status());
+                broker = ref == null
+                        ? "not registered"
+                        : String.valueOf(bundleContext.getService(ref).status());
             } catch (RuntimeException unavailable) {
                 broker = unavailable.toString();
             }
@@ -93,8 +110,10 @@ public abstract class KarafTestSupport {
 
     @Inject
     protected BundleContext bundleContext;
+
     @Inject
     protected SessionFactory sessionFactory;
+
     @Inject
     protected ConfigurationAdmin configurationAdmin;
 
@@ -113,19 +132,29 @@ public abstract class KarafTestSupport {
                 systemTimeout(BOOT_TIMEOUT.toMillis()),
                 // what bin/karaf passes on Java 9+, and the distribution's heap and GC (bin/setenv)
                 vmOptions(
-                        "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                        "-Xms64m",
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
                         "--add-reads=java.xml=java.logging",
                         "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
-                        "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-"
+                        "--patch-module",
+                        "java.base=lib/endorsed/org.apache.karaf.specs.locator-"
                                 + requiredProperty("edgeai.karaf.version") + ".jar",
-                        "--patch-module", "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-"
+                        "--patch-module",
+                        "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-"
                                 + requiredProperty("edgeai.karaf.version") + ".jar",
-                        "--add-opens", "java.base/java.security=ALL-UNNAMED",
-                        "--add-opens", "java.base/java.net=ALL-UNNAMED",
-                        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                        "--add-opens", "java.base/java.util=ALL-UNNAMED",
-                        "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
-                        "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/java.security=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/java.net=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/java.util=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.naming/javax.naming.spi=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
                         "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
                         "--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED",
                         "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
@@ -138,12 +167,14 @@ public abstract class KarafTestSupport {
                         "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
                         "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
                 // Pax Exam's own bundles come from the build's local repository, not the network
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
-                        "org.ops4j.pax.url.mvn.localRepository", requiredProperty("maven.repo.local")),
+                editConfigurationFilePut(
+                        "etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository",
+                        requiredProperty("maven.repo.local")),
                 // nothing on fixed ports: other builds may run on this box at the same time
                 editConfigurationFilePut("etc/edgeai.broker.cfg", "port", Integer.toString(brokerPort)),
-                editConfigurationFilePut("etc/edgeai.mqtt.connection-local.cfg", "serverUri",
-                        "tcp://127.0.0.1:" + brokerPort),
+                editConfigurationFilePut(
+                        "etc/edgeai.mqtt.connection-local.cfg", "serverUri", "tcp://127.0.0.1:" + brokerPort),
                 editConfigurationFilePut("etc/edgeai.metrics.cfg", "port", Integer.toString(Mosquitto.freePort())),
                 // The boot features install off the start-level thread: synchronously, the features bundle's
                 // activator holds its bundle lock while the deployer installs Pax Exam's extra boot features,
@@ -152,8 +183,8 @@ public abstract class KarafTestSupport {
                 // Felix.stopBundle). Tests wait for what they need anyway.
                 editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
                 // (Pax Exam itself moves JMX's RMI ports to free ones)
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort",
-                        Integer.toString(Mosquitto.freePort()))));
+                editConfigurationFilePut(
+                        "etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(Mosquitto.freePort()))));
         if (Boolean.getBoolean("edgeai.it.keep")) {
             // -Dedgeai.it.keep=true leaves target/pax-exam/<uuid> (logs, etc/) for a post-mortem
             options.add(keepRuntimeFolder());
@@ -196,7 +227,9 @@ public abstract class KarafTestSupport {
      */
     @org.junit.Before
     public void awaitBootFeatures() {
-        Poll.until("Karaf's boot features installed", BOOT_TIMEOUT,
+        Poll.until(
+                "Karaf's boot features installed",
+                BOOT_TIMEOUT,
                 () -> bundleContext.getServiceReference("org.apache.karaf.features.BootFinished"));
     }
 
@@ -220,8 +253,8 @@ public abstract class KarafTestSupport {
     /** Waits until the embedded broker runs and returns its status. */
     protected BrokerStatus runningBroker() {
         EmbeddedBroker broker = service(EmbeddedBroker.class);
-        return Poll.until("embedded broker running", TIMEOUT,
-                () -> broker.status().running() ? broker.status() : null);
+        return Poll.until(
+                "embedded broker running", TIMEOUT, () -> broker.status().running() ? broker.status() : null);
     }
 
     /**
@@ -271,8 +304,8 @@ public abstract class KarafTestSupport {
      */
     protected void updateConnection(Map<String, Object> changes) throws Exception {
         String filter = "(&(service.factoryPid=" + CONNECTION_FACTORY_PID + ")(name=" + CONNECTION_NAME + "))";
-        org.osgi.service.cm.Configuration[] configs = Poll.until("configuration " + filter, TIMEOUT,
-                () -> configurationAdmin.listConfigurations(filter));
+        org.osgi.service.cm.Configuration[] configs =
+                Poll.until("configuration " + filter, TIMEOUT, () -> configurationAdmin.listConfigurations(filter));
         Dictionary<String, Object> props = configs[0].getProperties();
         changes.forEach(props::put);
         configs[0].update(props);
@@ -304,11 +337,11 @@ public abstract class KarafTestSupport {
     static String logWarnings() {
         Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
         try (var lines = Files.lines(log)) {
-            List<String> bad = lines.filter(l -> l.contains("| WARN ") || l.contains("| ERROR")).collect(Collectors.toList());
+            List<String> bad = lines.filter(l -> l.contains("| WARN ") || l.contains("| ERROR"))
+                    .collect(Collectors.toList());
             return String.join("\n", bad.subList(Math.max(0, bad.size() - 40), bad.size()));
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
     }
-
 }

@@ -4,10 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeai.gateway.api.Pipeline;
-import io.edgeai.gateway.api.PipelineStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -18,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -26,6 +23,12 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.api.Pipeline;
+import io.edgeai.gateway.api.PipelineStatus;
 
 /**
  * Prometheus metrics, health and the JSON status message of the running distribution, after real readings
@@ -42,11 +45,13 @@ public class MetricsIT extends KarafTestSupport {
     }
 
     /** An HTTP response: status and body. */
-    private record Response(int status, String body) {
-    }
+    private record Response(int status, String body) {}
 
     private Response get(String path) throws Exception {
-        Object port = configurationAdmin.getConfiguration("edgeai.metrics", null).getProperties().get("port");
+        Object port = configurationAdmin
+                .getConfiguration("edgeai.metrics", null)
+                .getProperties()
+                .get("port");
         HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
         c.setConnectTimeout(5000);
         c.setReadTimeout(5000);
@@ -61,7 +66,8 @@ public class MetricsIT extends KarafTestSupport {
     }
 
     private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(metrics);
         if (!m.find()) {
             throw new AssertionError("no " + series + " in\n" + metrics);
         }
@@ -90,8 +96,11 @@ public class MetricsIT extends KarafTestSupport {
                 return !results.isEmpty();
             });
             for (int i = 0; i < 100; i++) {
-                device.publish("sensors/metrics-dev/temp", Double.toString(20 + i % 5).getBytes(StandardCharsets.UTF_8),
-                        1, false);
+                device.publish(
+                        "sensors/metrics-dev/temp",
+                        Double.toString(20 + i % 5).getBytes(StandardCharsets.UTF_8),
+                        1,
+                        false);
             }
             device.publish("sensors/metrics-dev/temp", "not json".getBytes(StandardCharsets.UTF_8), 1, false);
             PipelineStatus settled = Poll.until("all results and the rejection", TIMEOUT, () -> {
@@ -105,9 +114,12 @@ public class MetricsIT extends KarafTestSupport {
                 PipelineStatus now = demo.status();
                 // healthy too: the connection's lanes (control, text) connect on their own, just after it
                 return value(text, "edgeai_healthy") == 1.0
-                        && value(text, "edgeai_pipeline_messages_received_total{pipeline=\"demo\"}") == now.received()
-                        && value(text, "edgeai_pipeline_messages_published_total{pipeline=\"demo\"}")
-                                == now.published() ? text : null;
+                                && value(text, "edgeai_pipeline_messages_received_total{pipeline=\"demo\"}")
+                                        == now.received()
+                                && value(text, "edgeai_pipeline_messages_published_total{pipeline=\"demo\"}")
+                                        == now.published()
+                        ? text
+                        : null;
             });
             assertTrue(value(metrics, "edgeai_pipeline_messages_published_total{pipeline=\"demo\"}")
                     >= settled.published());
@@ -120,15 +132,18 @@ public class MetricsIT extends KarafTestSupport {
             String model = demo.status().model();
             String version = model.substring(model.indexOf('@') + 1);
             // the scorer runs the model once the 64-value window is full: at least 101 - 64 times here
-            double runs = value(metrics, "edgeai_model_inference_seconds_count{model=\"nab-ae\",version=\"" + version
-                    + "\"}");
+            double runs = value(
+                    metrics, "edgeai_model_inference_seconds_count{model=\"nab-ae\",version=\"" + version + "\"}");
             assertTrue("model runs " + runs, runs >= 101 - 64);
             assertTrue(value(metrics, "edgeai_model_inferences_total{model=\"nab-ae\",version=\"" + version + "\"}")
                     >= runs);
             assertEquals(1.0, value(metrics, "edgeai_mqtt_connected{connection=\"local\"}"), 0);
             assertEquals(1.0, value(metrics, "edgeai_embedded_broker_running"), 0);
-            assertEquals("the broker discarded nothing", 0.0,
-                    value(metrics, "edgeai_embedded_broker_messages_dropped_total"), 0);
+            assertEquals(
+                    "the broker discarded nothing",
+                    0.0,
+                    value(metrics, "edgeai_embedded_broker_messages_dropped_total"),
+                    0);
             assertEquals(1.0, value(metrics, "edgeai_healthy"), 0);
 
             Response health = get("/health");
@@ -146,7 +161,9 @@ public class MetricsIT extends KarafTestSupport {
                 }
                 return null;
             });
-            assertEquals("demo", msg.get("pipelines").get(0).get("status").get("name").asText());
+            assertEquals(
+                    "demo",
+                    msg.get("pipelines").get(0).get("status").get("name").asText());
             assertEquals("UP", msg.get("health").get("status").asText());
             assertEquals("CONNECTED", msg.get("connections").get(0).get("state").asText());
         } finally {
@@ -182,10 +199,13 @@ public class MetricsIT extends KarafTestSupport {
             });
             JsonNode h = JSON.readTree(down.body());
             assertEquals("DOWN", h.get("status").asText());
-            assertTrue(down.body(), h.get("checks").get("bundles").get("detail").asText()
-                    .contains("edgeai-model-anomaly-ae"));
+            assertTrue(
+                    down.body(),
+                    h.get("checks").get("bundles").get("detail").asText().contains("edgeai-model-anomaly-ae"));
             // the demo pipeline cannot run without its model: configured but not running
-            assertTrue(down.body(), h.get("checks").get("pipelines").get("detail").asText().contains("demo"));
+            assertTrue(
+                    down.body(),
+                    h.get("checks").get("pipelines").get("detail").asText().contains("demo"));
             // liveness (for a watchdog) is not readiness: still up
             assertEquals(200, get("/health/live").status());
         } finally {
@@ -202,13 +222,22 @@ public class MetricsIT extends KarafTestSupport {
     @Test
     public void aRefusedPipelineConfigurationIsShownAndACorrectedOneStarts() throws Exception {
         Poll.until("healthy at first", TIMEOUT, () -> get("/health").status() == 200);
-        java.nio.file.Path cfg = java.nio.file.Path.of(System.getProperty("karaf.etc"), "edgeai.pipeline.anomaly-typo.cfg");
-        java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
-                "outputTopicPrefix = edgeai/typo", "maxSeries = lots", ""));
+        java.nio.file.Path cfg =
+                java.nio.file.Path.of(System.getProperty("karaf.etc"), "edgeai.pipeline.anomaly-typo.cfg");
+        java.nio.file.Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name = typo",
+                        "inputTopic = typo/+/+",
+                        "outputTopicPrefix = edgeai/typo",
+                        "maxSeries = lots",
+                        ""));
         try {
             String listed = Poll.until("typo listed as refused", TIMEOUT, () -> {
                 String out = executeCommand("edgeai:pipelines");
-                return out.contains("typo: configuration refused, not running: maxSeries is not a valid int") ? out
+                return out.contains("typo: configuration refused, not running: maxSeries is not a valid int")
+                        ? out
                         : null;
             });
             assertTrue(listed, listed.contains("lots"));
@@ -217,17 +246,32 @@ public class MetricsIT extends KarafTestSupport {
                 return r.status() == 503 && r.body().contains("typo: configuration refused") ? r : null;
             });
             assertTrue(down.body(), down.body().contains("maxSeries"));
-            assertTrue("one ERROR line naming the PID and the property", Files.readString(karafLog())
-                    .lines().anyMatch(l -> l.contains("| ERROR") && l.contains("edgeai.pipeline.anomaly") && l.contains("typo")
-                            && l.contains("maxSeries is not a valid int")));
+            assertTrue(
+                    "one ERROR line naming the PID and the property",
+                    Files.readString(karafLog())
+                            .lines()
+                            .anyMatch(l -> l.contains("| ERROR")
+                                    && l.contains("edgeai.pipeline.anomaly")
+                                    && l.contains("typo")
+                                    && l.contains("maxSeries is not a valid int")));
 
             // corrected: it starts
-            java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
-                    "outputTopicPrefix = edgeai/typo", "maxSeries = 100", ""));
+            java.nio.file.Files.writeString(
+                    cfg,
+                    String.join(
+                            "\n",
+                            "name = typo",
+                            "inputTopic = typo/+/+",
+                            "outputTopicPrefix = edgeai/typo",
+                            "maxSeries = 100",
+                            ""));
             Pipeline typo = Poll.until("typo running", TIMEOUT, () -> {
                 for (Pipeline p : bundleContext.getServiceReferences(Pipeline.class, "(name=typo)").stream()
-                        .map(bundleContext::getService).toList()) {
-                    if (p != null && p.status().problem().isEmpty() && p.status().inputTopic().equals("typo/+/+")) {
+                        .map(bundleContext::getService)
+                        .toList()) {
+                    if (p != null
+                            && p.status().problem().isEmpty()
+                            && p.status().inputTopic().equals("typo/+/+")) {
                         return p;
                     }
                 }
@@ -236,18 +280,34 @@ public class MetricsIT extends KarafTestSupport {
             Poll.until("healthy again", TIMEOUT, () -> get("/health").status() == 200);
 
             // a wrong value for the running pipeline: it goes on with what it had, and says so
-            java.nio.file.Files.writeString(cfg, String.join("\n", "name = typo", "inputTopic = typo/+/+",
-                    "outputTopicPrefix = edgeai/typo", "maxSeries = 100", "queueCapacity = 10k", ""));
-            Poll.until("change refused, still running", TIMEOUT, () -> typo.status().problem()
-                    .startsWith("change not applied, running with the previous settings: queueCapacity"));
+            java.nio.file.Files.writeString(
+                    cfg,
+                    String.join(
+                            "\n",
+                            "name = typo",
+                            "inputTopic = typo/+/+",
+                            "outputTopicPrefix = edgeai/typo",
+                            "maxSeries = 100",
+                            "queueCapacity = 10k",
+                            ""));
+            Poll.until(
+                    "change refused, still running",
+                    TIMEOUT,
+                    () -> typo.status()
+                            .problem()
+                            .startsWith("change not applied, running with the previous settings: queueCapacity"));
             assertEquals("typo/+/+", typo.status().inputTopic());
             String out = executeCommand("edgeai:pipelines typo");
             assertTrue(out, out.contains("typo: configuration change not applied"));
         } finally {
             java.nio.file.Files.deleteIfExists(cfg);
         }
-        Poll.until("typo removed", TIMEOUT, () -> bundleContext.getServiceReferences(Pipeline.class, "(name=typo)")
-                .isEmpty());
+        Poll.until(
+                "typo removed",
+                TIMEOUT,
+                () -> bundleContext
+                        .getServiceReferences(Pipeline.class, "(name=typo)")
+                        .isEmpty());
         Poll.until("healthy after", TIMEOUT, () -> get("/health").status() == 200);
     }
 

@@ -73,8 +73,8 @@ public class ModelSwapSoakIT extends KarafTestSupport {
     @Override
     protected Option[] extraOptions() {
         List<Option> options = new ArrayList<>(TestModels.options());
-        options.add(systemProperty("edgeai.soak.report").value(System.getProperty("edgeai.soak.report",
-                "target/soak-report.txt")));
+        options.add(systemProperty("edgeai.soak.report")
+                .value(System.getProperty("edgeai.soak.report", "target/soak-report.txt")));
         return options.toArray(new Option[0]);
     }
 
@@ -102,15 +102,17 @@ public class ModelSwapSoakIT extends KarafTestSupport {
             if (a.length == 0) {
                 return "none";
             }
-            return String.format("n=%d p50 %.2f ms, p99 %.2f ms, max %.2f ms", a.length, a[a.length / 2] / 1000.0,
-                    a[(int) (a.length * 0.99)] / 1000.0, a[a.length - 1] / 1000.0);
+            return String.format(
+                    "n=%d p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                    a.length, a[a.length / 2] / 1000.0, a[(int) (a.length * 0.99)] / 1000.0, a[a.length - 1] / 1000.0);
         }
     }
 
     private record Footprint(long rssKb, int threads, long edgeaiThreads, int loadedClasses, int revisions) {
         @Override
         public String toString() {
-            return String.format("RSS %d MB, threads %d (edgeai-* %d), loaded classes %d, bundle revisions %d",
+            return String.format(
+                    "RSS %d MB, threads %d (edgeai-* %d), loaded classes %d, bundle revisions %d",
                     rssKb / 1024, threads, edgeaiThreads, loadedClasses, revisions);
         }
     }
@@ -119,37 +121,52 @@ public class ModelSwapSoakIT extends KarafTestSupport {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
-        long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+        long rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElse(-1);
         int revisions = 0;
         for (Bundle b : bundleContext.getBundles()) {
             revisions += b.adapt(BundleRevisions.class).getRevisions().size();
         }
-        long edgeai = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-"))
+        long edgeai = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("edgeai-"))
                 .count();
-        return new Footprint(rss, ManagementFactory.getThreadMXBean().getThreadCount(), edgeai,
-                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(), revisions);
+        return new Footprint(
+                rss,
+                ManagementFactory.getThreadMXBean().getThreadCount(),
+                edgeai,
+                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(),
+                revisions);
     }
 
     @Test
     public void hundredSwapsUnderLoadLeaveTheFootprintFlat() throws Exception {
-        ServiceRegistration<ModelListener> listener = bundleContext.registerService(ModelListener.class, e -> {
-            if (e.type() == ModelEvent.Type.SWAPPED) {
-                swappedAt.put(e.version(), System.nanoTime());
-            }
-        }, null);
-        String embedded = String.valueOf(configurationAdmin.listConfigurations("(service.factoryPid="
-                + CONNECTION_FACTORY_PID + ")")[0].getProperties().get("serverUri"));
+        ServiceRegistration<ModelListener> listener = bundleContext.registerService(
+                ModelListener.class,
+                e -> {
+                    if (e.type() == ModelEvent.Type.SWAPPED) {
+                        swappedAt.put(e.version(), System.nanoTime());
+                    }
+                },
+                null);
+        String embedded = String.valueOf(configurationAdmin
+                .listConfigurations("(service.factoryPid=" + CONNECTION_FACTORY_PID + ")")[0]
+                .getProperties()
+                .get("serverUri"));
         Bundle model = null;
         StringBuilder report = new StringBuilder();
         try (Mosquitto mosquitto = Mosquitto.startOnFreePort()) {
             updateConnection(Map.of("serverUri", mosquitto.uri(), "publishQueueCapacity", 200_000));
             Poll.until("connected to mosquitto", TIMEOUT, () -> {
                 MqttConnection c = service(MqttConnection.class);
-                return c.status().serverUri().equals(mosquitto.uri()) && c.status().state() == ConnectionState.CONNECTED;
+                return c.status().serverUri().equals(mosquitto.uri())
+                        && c.status().state() == ConnectionState.CONNECTED;
             });
             MqttAsyncClient observer = client(mosquitto.uri(), "soak-observer");
-            observer.subscribe("edgeai/anomaly/+/soak", 1, (topic, m) -> observe(m.getPayload())).waitForCompletion();
+            observer.subscribe("edgeai/anomaly/+/soak", 1, (topic, m) -> observe(m.getPayload()))
+                    .waitForCompletion();
             MqttAsyncClient device = client(mosquitto.uri(), "soak-device");
             Poll.until("pipeline listening", TIMEOUT, () -> {
                 publish(device, "sensors/soak-probe/soak", "1".getBytes(StandardCharsets.UTF_8));
@@ -159,8 +176,8 @@ public class ModelSwapSoakIT extends KarafTestSupport {
             Thread publisher = new Thread(() -> load(device), "soak-publisher");
             long started = System.nanoTime();
             publisher.start();
-            model = bundleContext.installBundle("memory:nab-ae-soak", new ByteArrayInputStream(
-                    TestModels.version("nab-ae-soak", "3.0.0")));
+            model = bundleContext.installBundle(
+                    "memory:nab-ae-soak", new ByteArrayInputStream(TestModels.version("nab-ae-soak", "3.0.0")));
             model.start();
             Poll.until("3.0.0 serving", TIMEOUT, () -> servingVersion().equals("3.0.0"));
             long[] warmup = swaps(model, 1, WARMUP_SWAPS);
@@ -182,25 +199,37 @@ public class ModelSwapSoakIT extends KarafTestSupport {
             Footprint after = footprint();
             java.util.concurrent.BlockingQueue<Object> refreshDone = new java.util.concurrent.ArrayBlockingQueue<>(1);
             bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(null, e -> refreshDone.offer(e));
-            assertTrue("refresh finished", refreshDone.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
-                    != null);
+            assertTrue(
+                    "refresh finished",
+                    refreshDone.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) != null);
             Footprint refreshed = footprint();
 
             long[] sorted = millis.clone();
             Arrays.sort(sorted);
-            report.append(String.format("Model swap soak: %d swaps (bundle update to the next version, after %d warm-up"
-                    + " swaps) under %d readings/s over %d series through mosquitto; %d readings, %d results%n",
+            report.append(String.format(
+                    "Model swap soak: %d swaps (bundle update to the next version, after %d warm-up"
+                            + " swaps) under %d readings/s over %d series through mosquitto; %d readings, %d results%n",
                     SWAPS, WARMUP_SWAPS, RATE, DEVICES, sent, results.get()));
             report.append("before:  ").append(before).append('\n');
             report.append("after:   ").append(after).append('\n');
             report.append("refresh: ").append(refreshed).append('\n');
-            report.append(String.format("RSS change %+.1f %%%n", 100.0 * (after.rssKb() - before.rssKb())
-                    / before.rssKb()));
-            report.append("latency steady:       ").append(latencies.percentiles(false)).append('\n');
-            report.append("latency during swaps: ").append(latencies.percentiles(true)).append('\n');
-            report.append(String.format("swap (update call to serving): median %d ms, p90 %d ms, max %d ms, total %.1f s"
-                    + " for %d swaps; warm-up swaps median %d ms%n", sorted[SWAPS / 2], sorted[SWAPS * 9 / 10],
-                    sorted[SWAPS - 1], Arrays.stream(millis).sum() / 1000.0, SWAPS, median(warmup)));
+            report.append(
+                    String.format("RSS change %+.1f %%%n", 100.0 * (after.rssKb() - before.rssKb()) / before.rssKb()));
+            report.append("latency steady:       ")
+                    .append(latencies.percentiles(false))
+                    .append('\n');
+            report.append("latency during swaps: ")
+                    .append(latencies.percentiles(true))
+                    .append('\n');
+            report.append(String.format(
+                    "swap (update call to serving): median %d ms, p90 %d ms, max %d ms, total %.1f s"
+                            + " for %d swaps; warm-up swaps median %d ms%n",
+                    sorted[SWAPS / 2],
+                    sorted[SWAPS * 9 / 10],
+                    sorted[SWAPS - 1],
+                    Arrays.stream(millis).sum() / 1000.0,
+                    SWAPS,
+                    median(warmup)));
             System.out.print(report);
             Path out = Path.of(System.getProperty("edgeai.soak.report"));
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -232,7 +261,10 @@ public class ModelSwapSoakIT extends KarafTestSupport {
             model.update(new ByteArrayInputStream(jar));
             long at = Poll.until("version " + version + " serving", TIMEOUT, () -> swappedAt.get(version));
             millis[i] = (at - start) / 1_000_000;
-            Poll.until("version " + version + " registered", TIMEOUT, () -> servingVersion().equals(version));
+            Poll.until(
+                    "version " + version + " registered",
+                    TIMEOUT,
+                    () -> servingVersion().equals(version));
         }
         return millis;
     }
@@ -267,8 +299,11 @@ public class ModelSwapSoakIT extends KarafTestSupport {
                 int seq = (int) (n / DEVICES);
                 double value = 20 + 5 * Math.sin(seq / 20.0) + (seq % 7) * 0.1;
                 sentNanos[d][seq] = System.nanoTime();
-                publish(device, "sensors/soak-" + d + "/soak", ("{\"ts\":" + (1_700_000_000_000L + seq * 60_000L)
-                        + ",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8));
+                publish(
+                        device,
+                        "sensors/soak-" + d + "/soak",
+                        ("{\"ts\":" + (1_700_000_000_000L + seq * 60_000L) + ",\"value\":" + value + "}")
+                                .getBytes(StandardCharsets.UTF_8));
             }
         } catch (MqttException e) {
             System.out.println("soak publisher failed: " + e);

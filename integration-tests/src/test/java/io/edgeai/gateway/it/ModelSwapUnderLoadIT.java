@@ -66,6 +66,7 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
 
     /** Results seen per device: the model version index of each reading by its sequence number. */
     private final Map<String, int[]> versionBySeq = new ConcurrentHashMap<>();
+
     private final Map<String, Integer> versionIndex = new ConcurrentHashMap<>();
     private final List<String> versionNames = new ArrayList<>();
     private final AtomicLong results = new AtomicLong();
@@ -110,15 +111,18 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
                 awaitElapsed(started, step * (i + 1));
                 String version = "2.0." + (i + 1);
                 if (i % 2 == 0) {
-                    Bundle b = bundleContext.installBundle("memory:nab-ae-swap-" + i,
-                            new ByteArrayInputStream(jars[i]));
+                    Bundle b =
+                            bundleContext.installBundle("memory:nab-ae-swap-" + i, new ByteArrayInputStream(jars[i]));
                     b.start();
                     installed.add(b);
                 } else {
                     // bundle:update of the bundle just installed: its version is replaced by the next one
                     installed.get(installed.size() - 1).update(new ByteArrayInputStream(jars[i]));
                 }
-                Poll.until("version " + version + " serving", TIMEOUT, () -> servingVersion().equals(version));
+                Poll.until(
+                        "version " + version + " serving",
+                        TIMEOUT,
+                        () -> servingVersion().equals(version));
                 live.add(version);
             }
             awaitElapsed(started, step * (SWAPS + 1));
@@ -136,9 +140,16 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
             Poll.until("all " + sent + " results (have " + results.get() + ")", DRAIN, () -> results.get() >= sent);
             PipelineStatus after = pipeline().status();
             String models = executeCommand("edgeai:models nab-ae");
-            System.out.printf("Model swap under load: %d readings in %.1f s (%.0f/s), %d swaps + 1 rollback, "
-                    + "pipeline p50 %d us p99 %d us%n%s%n", sent, publishNanos / 1e9, sent / (publishNanos / 1e9),
-                    SWAPS, after.latencyP50Micros(), after.latencyP99Micros(), models);
+            System.out.printf(
+                    "Model swap under load: %d readings in %.1f s (%.0f/s), %d swaps + 1 rollback, "
+                            + "pipeline p50 %d us p99 %d us%n%s%n",
+                    sent,
+                    publishNanos / 1e9,
+                    sent / (publishNanos / 1e9),
+                    SWAPS,
+                    after.latencyP50Micros(),
+                    after.latencyP99Micros(),
+                    models);
             assertTrue("the stream lasted at least 30 s", publishNanos >= 30_000_000_000L);
             assertEquals("duplicate results", 0, duplicates.get());
             assertEquals("dead letters (failed or rejected readings)", 0, deadLetters.get());
@@ -176,7 +187,8 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
         List<Bundle> installed = new ArrayList<>();
         try {
             for (int i = 0; i < jars.size(); i++) {
-                Bundle b = bundleContext.installBundle("memory:nab-ae-refused-" + i, new ByteArrayInputStream(jars.get(i)));
+                Bundle b = bundleContext.installBundle(
+                        "memory:nab-ae-refused-" + i, new ByteArrayInputStream(jars.get(i)));
                 b.start();
                 installed.add(b);
             }
@@ -188,12 +200,17 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
             assertTrue(models, models.contains("has shape"));
             assertTrue(models, models.contains("unsigned"));
             assertEquals(shipped, servingVersion());
-            MqttAsyncClient device = client("tcp://" + runningBroker().host() + ":" + runningBroker().port(),
-                    "it-refusal-device", null);
+            MqttAsyncClient device = client(
+                    "tcp://" + runningBroker().host() + ":" + runningBroker().port(), "it-refusal-device", null);
             try {
                 List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-                device.subscribe("edgeai/anomaly/refusal/+", 1, (t, m) -> seen.add(
-                        MAPPER.readTree(m.getPayload()).get("model").asText())).waitForCompletion();
+                device.subscribe(
+                                "edgeai/anomaly/refusal/+",
+                                1,
+                                (t, m) -> seen.add(MAPPER.readTree(m.getPayload())
+                                        .get("model")
+                                        .asText()))
+                        .waitForCompletion();
                 Poll.until("a result", TIMEOUT, () -> {
                     device.publish("sensors/refusal/load", "1".getBytes(StandardCharsets.UTF_8), 1, false);
                     return !seen.isEmpty();
@@ -227,8 +244,10 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
                 while (at < live.size() && !live.get(at).equals(version)) {
                     at++;
                 }
-                assertTrue(e.getKey() + ": version " + version + " at reading " + seq + " is out of the live order "
-                        + live, at < live.size());
+                assertTrue(
+                        e.getKey() + ": version " + version + " at reading " + seq + " is out of the live order "
+                                + live,
+                        at < live.size());
                 at++;
                 previous = seen[seq];
             }
@@ -298,8 +317,8 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
             try {
                 if (topic.startsWith("edgeai/deadletter/")) {
                     deadLetters.incrementAndGet();
-                    System.out.println("dead letter on " + topic + ": " + new String(message.getPayload(),
-                            StandardCharsets.UTF_8));
+                    System.out.println("dead letter on " + topic + ": "
+                            + new String(message.getPayload(), StandardCharsets.UTF_8));
                     return;
                 }
                 JsonNode r = MAPPER.readTree(message.getPayload());
@@ -369,9 +388,13 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
         io.edgeai.gateway.api.ModelRegistry registry = service(io.edgeai.gateway.api.ModelRegistry.class);
         return Poll.until("only the shipped model", TIMEOUT, () -> {
             List<io.edgeai.gateway.api.ModelState> anomaly = registry.models().stream()
-                    .filter(m -> m.name().equals("nab-ae")).toList();
-            return anomaly.size() == 1 && anomaly.get(0).status() == io.edgeai.gateway.api.ModelState.Status.ACTIVE
-                    && anomaly.get(0).version().equals(servingVersion()) ? servingVersion() : null;
+                    .filter(m -> m.name().equals("nab-ae"))
+                    .toList();
+            return anomaly.size() == 1
+                            && anomaly.get(0).status() == io.edgeai.gateway.api.ModelState.Status.ACTIVE
+                            && anomaly.get(0).version().equals(servingVersion())
+                    ? servingVersion()
+                    : null;
         });
     }
 
@@ -380,8 +403,10 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
             // the distribution has several models (encoders, heads): ask for the serving anomaly model
             java.util.Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(
                     ModelRunner.class, "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
-            return refs.stream().max(java.util.Comparator.naturalOrder())
-                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version"))).orElse("");
+            return refs.stream()
+                    .max(java.util.Comparator.naturalOrder())
+                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version")))
+                    .orElse("");
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -392,8 +417,10 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
     }
 
     private String serverUri() throws Exception {
-        return String.valueOf(configurationAdmin.listConfigurations("(service.factoryPid=" + CONNECTION_FACTORY_PID
-                + ")")[0].getProperties().get("serverUri"));
+        return String.valueOf(configurationAdmin
+                .listConfigurations("(service.factoryPid=" + CONNECTION_FACTORY_PID + ")")[0]
+                .getProperties()
+                .get("serverUri"));
     }
 
     private void awaitConnected(String uri) {
@@ -404,12 +431,19 @@ public class ModelSwapUnderLoadIT extends KarafTestSupport {
     }
 
     private void updatePipeline(Map<String, Object> changes) throws Exception {
-        org.osgi.service.cm.Configuration[] configs = Poll.until("pipeline configuration", TIMEOUT,
-                () -> configurationAdmin.listConfigurations("(&(service.factoryPid=edgeai.pipeline.anomaly)(name=demo))"));
+        org.osgi.service.cm.Configuration[] configs = Poll.until(
+                "pipeline configuration",
+                TIMEOUT,
+                () -> configurationAdmin.listConfigurations(
+                        "(&(service.factoryPid=edgeai.pipeline.anomaly)(name=demo))"));
         Dictionary<String, Object> props = configs[0].getProperties();
         changes.forEach(props::put);
         configs[0].update(props);
-        Poll.until("pipeline reconfigured", TIMEOUT, () -> pipeline().status().queueCapacity()
-                == (Integer) changes.getOrDefault("queueCapacity", pipeline().status().queueCapacity()));
+        Poll.until(
+                "pipeline reconfigured",
+                TIMEOUT,
+                () -> pipeline().status().queueCapacity()
+                        == (Integer) changes.getOrDefault(
+                                "queueCapacity", pipeline().status().queueCapacity()));
     }
 }

@@ -46,7 +46,8 @@ final class NabSeries {
         try (InputStream in = NabSeries.class.getResourceAsStream("/nab/windows.json")) {
             JsonNode all = new ObjectMapper().readTree(in);
             for (JsonNode w : all.get("realKnownCause/machine_temperature_system_failure.csv")) {
-                s.windows.add(new Window(parse(w.get(0).asText()), parse(w.get(1).asText())));
+                s.windows.add(
+                        new Window(parse(w.get(0).asText()), parse(w.get(1).asText())));
             }
         }
         return s;

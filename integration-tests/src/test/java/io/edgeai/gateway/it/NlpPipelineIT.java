@@ -67,10 +67,13 @@ public class NlpPipelineIT extends KarafTestSupport {
             long resend = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() - resend < 0) {
                 JsonNode r = latest.get(answerTopic);
-                if (r != null && (r.path("text").asText().equals(match) || r.path("code").asText().equals(match))) {
+                if (r != null
+                        && (r.path("text").asText().equals(match)
+                                || r.path("code").asText().equals(match))) {
                     return r;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        Duration.ofMillis(20).toNanos());
             }
         }
         throw new AssertionError("no answer on " + answerTopic + " for " + match + " within " + ANSWER);
@@ -100,10 +103,16 @@ public class NlpPipelineIT extends KarafTestSupport {
             assertNotNull("no house_place in " + r, place);
             assertEquals("Kitchen", place.get("text").asText());
             assertEquals(text.indexOf("Kitchen"), place.get("start").asInt());
-            assertEquals(text.indexOf("Kitchen") + "Kitchen".length(), place.get("end").asInt());
+            assertEquals(
+                    text.indexOf("Kitchen") + "Kitchen".length(),
+                    place.get("end").asInt());
 
-            JsonNode plain = ask(device, "home/hall/voice", "will it rain tomorrow afternoon".getBytes(StandardCharsets.UTF_8),
-                    "edgeai/nlp/home/hall/voice", "will it rain tomorrow afternoon");
+            JsonNode plain = ask(
+                    device,
+                    "home/hall/voice",
+                    "will it rain tomorrow afternoon".getBytes(StandardCharsets.UTF_8),
+                    "edgeai/nlp/home/hall/voice",
+                    "will it rain tomorrow afternoon");
             assertEquals("weather", plain.get("intent").asText());
 
             JsonNode oos = say(device, "home/hall/voice", "who wrote pride and prejudice");
@@ -112,18 +121,20 @@ public class NlpPipelineIT extends KarafTestSupport {
             assertEquals(before.toString(), "out_of_scope", before.get("intent").asText());
 
             // an operator adds an intent: the next message uses it
-            Configuration demo = configurationAdmin.listConfigurations(
-                    "(&(service.factoryPid=edgeai.pipeline.text)(name=text-demo))")[0];
+            Configuration demo = configurationAdmin
+                    .listConfigurations("(&(service.factoryPid=edgeai.pipeline.text)(name=text-demo))")[0];
             Dictionary<String, Object> props = demo.getProperties();
             Object shipped = props.get("intents");
-            String[] intents = shipped instanceof String[] a ? java.util.Arrays.copyOf(a, a.length + 1)
+            String[] intents = shipped instanceof String[] a
+                    ? java.util.Arrays.copyOf(a, a.length + 1)
                     : new String[] {String.valueOf(shipped), null};
             intents[intents.length - 1] = "coffee=make me a coffee|brew some coffee|i want an espresso";
             props.put("intents", intents);
             demo.update(props);
             // Config Admin delivers the change asynchronously: wait until the pipeline has it, then talk
             Pipeline pipeline = service(Pipeline.class, "(name=text-demo)");
-            Poll.until("text-demo with 5 intents", TIMEOUT, () -> pipeline.status().keys() == 5);
+            Poll.until(
+                    "text-demo with 5 intents", TIMEOUT, () -> pipeline.status().keys() == 5);
             JsonNode coffee = say(device, "home/hall/voice", "could you brew me some coffee");
             assertEquals(coffee.toString(), "coffee", coffee.get("intent").asText());
             assertTrue(coffee.get("confidence").asDouble() > 0.5);
@@ -144,13 +155,20 @@ public class NlpPipelineIT extends KarafTestSupport {
         org.apache.karaf.features.FeaturesService features = service(org.apache.karaf.features.FeaturesService.class);
         features.installFeature("edgeai-nlu-zh");
         service(TextEncoder.class, "(edgeai.model.name=bge-small-zh-v15-q)");
-        Poll.until("pipeline text-zh", TIMEOUT, () -> executeCommand("edgeai:pipelines").contains("text-zh"));
+        Poll.until(
+                "pipeline text-zh",
+                TIMEOUT,
+                () -> executeCommand("edgeai:pipelines").contains("text-zh"));
         MqttClient device = device("it-nlp-zh");
         try {
             JsonNode r = say(device, "home/living/voice-zh", "请帮我把客厅的灯打开");
             assertEquals(r.toString(), "开灯", r.get("intent").asText());
             assertEquals("bge-small-zh-v15-q@1.0.0", r.get("model").asText());
-            assertEquals("天气", say(device, "home/living/voice-zh", "明天北京会下雨吗").get("intent").asText());
+            assertEquals(
+                    "天气",
+                    say(device, "home/living/voice-zh", "明天北京会下雨吗")
+                            .get("intent")
+                            .asText());
             JsonNode oos = say(device, "home/living/voice-zh", "量子力学的基本原理是什么");
             assertEquals(oos.toString(), "out_of_scope", oos.get("intent").asText());
         } finally {
@@ -230,7 +248,8 @@ public class NlpPipelineIT extends KarafTestSupport {
             assertEquals(p.toString(), "Miles Davis", entities(play, p).get("artist"));
 
             service(TextEncoder.class, "(edgeai.model.name=minilm-l6-clinc150-q)");
-            JsonNode transfer = say(device, "assistant/kitchen/say", "please move 200 dollars from savings to checking");
+            JsonNode transfer =
+                    say(device, "assistant/kitchen/say", "please move 200 dollars from savings to checking");
             assertEquals(transfer.toString(), "transfer", transfer.get("intent").asText());
             assertEquals("minilm-l6-clinc150-q@1.0.0", transfer.get("model").asText());
             assertEquals("intent-clinc150@2.0.0", transfer.get("intentModel").asText());
@@ -248,7 +267,9 @@ public class NlpPipelineIT extends KarafTestSupport {
     private static Map<String, String> entities(String text, JsonNode result) {
         Map<String, String> found = new java.util.HashMap<>();
         for (JsonNode e : result.get("entities")) {
-            assertEquals(e.get("text").asText(), text.substring(e.get("start").asInt(), e.get("end").asInt()));
+            assertEquals(
+                    e.get("text").asText(),
+                    text.substring(e.get("start").asInt(), e.get("end").asInt()));
             found.put(e.get("type").asText(), e.get("text").asText());
         }
         return found;
@@ -259,23 +280,29 @@ public class NlpPipelineIT extends KarafTestSupport {
         MqttClient device = device("it-nlp-dl");
         try {
             String dl = "edgeai/deadletter/home/garage/voice";
-            JsonNode bad = ask(device, "home/garage/voice", "{\"text\": oops".getBytes(StandardCharsets.UTF_8), dl,
-                    "not-json");
+            JsonNode bad = ask(
+                    device, "home/garage/voice", "{\"text\": oops".getBytes(StandardCharsets.UTF_8), dl, "not-json");
             assertEquals("text-demo", bad.get("pipeline").asText());
             assertTrue(bad.toString(), bad.get("reason").asText().contains("not valid JSON"));
 
-            byte[] mb = MAPPER.createObjectNode().put("text", "a".repeat(1 << 20)).toString()
+            byte[] mb = MAPPER.createObjectNode()
+                    .put("text", "a".repeat(1 << 20))
+                    .toString()
                     .getBytes(StandardCharsets.UTF_8);
             JsonNode big = ask(device, "home/garage/voice", mb, dl, "oversize");
             assertEquals(mb.length, big.get("payloadBytes").asInt());
             assertTrue(big.toString(), big.get("reason").asText().contains("exceeds the limit of 1048576 bytes"));
 
-            JsonNode tooLong = ask(device, "home/garage/voice", "word ".repeat(500).getBytes(StandardCharsets.UTF_8), dl,
-                    "too-long");
+            JsonNode tooLong = ask(
+                    device, "home/garage/voice", "word ".repeat(500).getBytes(StandardCharsets.UTF_8), dl, "too-long");
             assertTrue(tooLong.toString(), tooLong.get("reason").asText().contains("max.text.length"));
 
             // and the pipeline keeps going
-            assertEquals("lights_on", say(device, "home/garage/voice", "lights on please now").get("intent").asText());
+            assertEquals(
+                    "lights_on",
+                    say(device, "home/garage/voice", "lights on please now")
+                            .get("intent")
+                            .asText());
         } finally {
             device.disconnect();
             device.close();

@@ -2,9 +2,6 @@ package io.edgeai.gateway.it;
 
 import static org.junit.Assert.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +9,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -19,6 +17,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.CodedOutputStream;
 
 /**
  * SenML and Sparkplug B pipelines configured at run time in the distribution (protobuf-java and Tahu's
@@ -96,8 +98,13 @@ public class PayloadFormatsIT extends KarafTestSupport {
                 return !spbResults.isEmpty();
             });
             device.publish("spBv1.0/it/NDATA/edge-2", sparkplug(1_700_000_060_000L, null, 3, 12.5), 1, false);
-            JsonNode data = Poll.until("the aliased data message scored", TIMEOUT, () -> spbResults.stream()
-                    .filter(r -> r.get("value").asDouble() == 12.5).findFirst().orElse(null));
+            JsonNode data = Poll.until(
+                    "the aliased data message scored",
+                    TIMEOUT,
+                    () -> spbResults.stream()
+                            .filter(r -> r.get("value").asDouble() == 12.5)
+                            .findFirst()
+                            .orElse(null));
             assertEquals("edge-2", data.get("device").asText());
             assertEquals("Flow", data.get("quantity").asText());
             assertEquals("2023-11-14T22:14:20Z", data.get("ts").asText());

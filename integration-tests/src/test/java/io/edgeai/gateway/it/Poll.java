@@ -13,8 +13,7 @@ public final class Poll {
 
     private static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private Poll() {
-    }
+    private Poll() {}
 
     /**
      * @param what what is awaited, for the failure message

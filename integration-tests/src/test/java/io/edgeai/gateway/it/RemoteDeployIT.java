@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Map;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -64,8 +64,8 @@ public class RemoteDeployIT extends KarafTestSupport {
     private JsonNode send(MqttClient client, Map<String, Object> c) throws Exception {
         client.publish(CMD + c.get("command"), MAPPER.writeValueAsBytes(c), 1, false);
         String nonce = (String) c.get("nonce");
-        return Poll.until("answer to " + c.get("command") + " " + nonce, Duration.ofSeconds(90),
-                () -> answers.get(nonce));
+        return Poll.until(
+                "answer to " + c.get("command") + " " + nonce, Duration.ofSeconds(90), () -> answers.get(nonce));
     }
 
     private static String sha256(byte[] bytes) throws Exception {
@@ -77,8 +77,10 @@ public class RemoteDeployIT extends KarafTestSupport {
             // the distribution has several models (encoders, heads): ask for the serving anomaly model
             java.util.Collection<ServiceReference<ModelRunner>> refs = bundleContext.getServiceReferences(
                     ModelRunner.class, "(&(edgeai.model.name=nab-ae)(edgeai.model.serving=true))");
-            return refs.stream().max(java.util.Comparator.naturalOrder())
-                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version"))).orElse("");
+            return refs.stream()
+                    .max(java.util.Comparator.naturalOrder())
+                    .map(ref -> String.valueOf(ref.getProperty("edgeai.model.version")))
+                    .orElse("");
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -127,7 +129,13 @@ public class RemoteDeployIT extends KarafTestSupport {
                     }
                 }
                 if (System.nanoTime() - lastProbe[0] > 1_000_000_000L) {
-                    Map<String, Object> c = SignedCommands.command(stranger.getPrivate(), stranger.getPublic(), GATEWAY, "deploy", "", url,
+                    Map<String, Object> c = SignedCommands.command(
+                            stranger.getPrivate(),
+                            stranger.getPublic(),
+                            GATEWAY,
+                            "deploy",
+                            "",
+                            url,
                             sha256(signedModel));
                     probes.add((String) c.get("nonce"));
                     client.publish(CMD + "deploy", MAPPER.writeValueAsBytes(c), 1, false);
@@ -136,8 +144,9 @@ public class RemoteDeployIT extends KarafTestSupport {
                 return null;
             });
             assertEquals("refused", strangerAnswer.get("status").asText());
-            assertTrue(strangerAnswer.toString(), strangerAnswer.get("reason").asText().contains(
-                    "not among the 1 command keys"));
+            assertTrue(
+                    strangerAnswer.toString(),
+                    strangerAnswer.get("reason").asText().contains("not among the 1 command keys"));
 
             // altered after signing: another artifact under the same signature
             Map<String, Object> altered = command("deploy", "", url, sha256(signedModel));
@@ -170,10 +179,16 @@ public class RemoteDeployIT extends KarafTestSupport {
             assertTrue(replay.toString(), replay.get("reason").asText().startsWith("replayed"));
 
             // an unsigned model arriving by a valid command meets secure mode like any other
-            Path unsigned = Files.write(dir.resolve("nab-ae-7.8.0.jar"), TestModels.bundle("nab-ae-unsigned", "7.8.0",
-                    TestModels.withVersion(TestModels.descriptor(), "7.8.0"), TestModels.onnx(), null));
-            JsonNode refused = send(client, command("deploy", "", unsigned.toUri().toString(),
-                    sha256(Files.readAllBytes(unsigned))));
+            Path unsigned = Files.write(
+                    dir.resolve("nab-ae-7.8.0.jar"),
+                    TestModels.bundle(
+                            "nab-ae-unsigned",
+                            "7.8.0",
+                            TestModels.withVersion(TestModels.descriptor(), "7.8.0"),
+                            TestModels.onnx(),
+                            null));
+            JsonNode refused = send(
+                    client, command("deploy", "", unsigned.toUri().toString(), sha256(Files.readAllBytes(unsigned))));
             assertEquals("refused", refused.get("status").asText());
             assertTrue(refused.toString(), refused.get("reason").asText().contains("unsigned"));
             assertEquals("7.7.0", servingVersion());
@@ -185,12 +200,16 @@ public class RemoteDeployIT extends KarafTestSupport {
             assertTrue(executeCommand("edgeai:models").contains("7.7.0"));
 
             // shadow from the console, compared on live readings, promoted remotely
-            assertTrue(executeCommand("edgeai:model-shadow nab-ae 7.7.0").contains("7.7.0 scores live traffic in shadow"));
+            assertTrue(
+                    executeCommand("edgeai:model-shadow nab-ae 7.7.0").contains("7.7.0 scores live traffic in shadow"));
             int[] sent = {0};
             String compare = Poll.until("shadow figures", Duration.ofSeconds(60), () -> {
                 for (int i = 0; i < 100; i++, sent[0]++) {
-                    client.publish("sensors/shadow-it/temp", ("{\"value\":" + (20 + Math.sin(sent[0] / 7.0)) + "}")
-                            .getBytes(StandardCharsets.UTF_8), 0, false);
+                    client.publish(
+                            "sensors/shadow-it/temp",
+                            ("{\"value\":" + (20 + Math.sin(sent[0] / 7.0)) + "}").getBytes(StandardCharsets.UTF_8),
+                            0,
+                            false);
                 }
                 String out = executeCommand("edgeai:model-compare nab-ae");
                 return comparedReadings(out, "nab-ae@7.7.0") > 0 ? out : null;

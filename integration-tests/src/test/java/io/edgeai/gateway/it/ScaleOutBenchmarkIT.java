@@ -4,8 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeai.gateway.testing.GatewayProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.testing.GatewayProcess;
 
 /**
  * Scale-out figures for docs/benchmarks.md, not a CI test (runs only with {@code -Dedgeai.bench.scale=true}):
@@ -41,11 +44,13 @@ public class ScaleOutBenchmarkIT {
     private static final Duration BURST_LIMIT = Duration.ofSeconds(120);
     /** Every wait of the run draws on this budget, so the whole run ends within it (typically 1–2 min). */
     private static final Duration RUN_BUDGET = Duration.ofMinutes(8);
+
     private long runDeadline;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** First arrival time (ns) and count of results, by input text. */
     private final Map<String, Long> firstResult = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> resultCount = new ConcurrentHashMap<>();
 
     @Test
@@ -74,7 +79,8 @@ public class ScaleOutBenchmarkIT {
                 GatewayProcess joining = group.gateways.get(n - 1);
                 long boot = System.nanoTime();
                 startWithOneRetry(joining);
-                System.out.printf("scale-out benchmark: gw-%d live after %.1f s%n", n, (System.nanoTime() - boot) / 1e9);
+                System.out.printf(
+                        "scale-out benchmark: gw-%d live after %.1f s%n", n, (System.nanoTime() - boot) / 1e9);
                 List<GatewayProcess> live = group.gateways.subList(0, n);
                 awaitEveryMemberAnswers(pub, live, "g" + n);
                 // two warm-up bursts: the new member's JIT and encoder arenas warm up (its first burst runs slower)
@@ -88,7 +94,8 @@ public class ScaleOutBenchmarkIT {
             GatewayProcess leaving = group.gateways.get(2);
             long stop = System.nanoTime();
             leaving.stop(left(Duration.ofSeconds(60)));
-            System.out.printf("scale-out benchmark: gw-3 stopped gracefully in %.1f s%n", (System.nanoTime() - stop) / 1e9);
+            System.out.printf(
+                    "scale-out benchmark: gw-3 stopped gracefully in %.1f s%n", (System.nanoTime() - stop) / 1e9);
             String line = burst(pub, group.gateways.subList(0, 2), "after-stop");
             report.add("2 gateway(s) after gw-3 stopped gracefully: " + line);
             pub.disconnect().waitForCompletion(5000);
@@ -131,8 +138,10 @@ public class ScaleOutBenchmarkIT {
             if (System.nanoTime() - last[0] > 1_000_000_000L) {
                 last[0] = System.nanoTime();
                 for (int i = 0; i < 30; i++) {
-                    GatewayGroup.publish(pub, "home/probe/voice", ("{\"text\":\"probe " + tag + " " + probes[0]++
-                            + "\"}").getBytes(StandardCharsets.UTF_8));
+                    GatewayGroup.publish(
+                            pub,
+                            "home/probe/voice",
+                            ("{\"text\":\"probe " + tag + " " + probes[0]++ + "\"}").getBytes(StandardCharsets.UTF_8));
                 }
             }
             return live.stream().allMatch(g -> published(g) > before.get(g)) ? true : null;
@@ -156,8 +165,10 @@ public class ScaleOutBenchmarkIT {
         long start = System.nanoTime();
         for (int i = 0; i < BURST; i++) {
             sentAt[i] = System.nanoTime();
-            GatewayGroup.publish(pub, "home/room" + (i % 10) + "/voice", ("{\"text\":\"" + prefix + i + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+            GatewayGroup.publish(
+                    pub,
+                    "home/room" + (i % 10) + "/voice",
+                    ("{\"text\":\"" + prefix + i + "\"}").getBytes(StandardCharsets.UTF_8));
         }
         double publishSeconds = (System.nanoTime() - start) / 1e9;
         Poll.until(BURST + " results of " + phase, left(BURST_LIMIT), () -> {
@@ -193,7 +204,10 @@ public class ScaleOutBenchmarkIT {
             return sum >= BURST ? true : null;
         });
         for (int i = 0; i < BURST; i++) {
-            assertEquals("results for input " + i + " of " + phase, 1, resultCount.get(prefix + i).get());
+            assertEquals(
+                    "results for input " + i + " of " + phase,
+                    1,
+                    resultCount.get(prefix + i).get());
         }
         for (GatewayProcess g : live) {
             assertTrue("every live member took a share of " + phase + ": " + share.values(), share.get(g) > 0);
@@ -201,16 +215,29 @@ public class ScaleOutBenchmarkIT {
         Arrays.sort(latencyMs);
         List<String> shares = new ArrayList<>();
         live.forEach(g -> shares.add(String.valueOf(Math.round(share.get(g)))));
-        return String.format("%s: %d inputs (published in %.1f s), all answered in %.1f s = %.0f results/s, latency "
-                + "p50 %.0f ms, p99 %.0f ms, shares %s, gateway CPU s %s, machine busy %.0f%% (steal %.0f%%) until the"
-                + " last result", phase, BURST, publishSeconds, seconds, BURST / seconds, latencyMs[BURST / 2],
-                latencyMs[(int) Math.floor(BURST * 0.99) - 1], shares, cpu,
-                total == 0 ? Double.NaN : 100.0 * busy / total, total == 0 ? Double.NaN : 100.0 * steal / total);
+        return String.format(
+                "%s: %d inputs (published in %.1f s), all answered in %.1f s = %.0f results/s, latency "
+                        + "p50 %.0f ms, p99 %.0f ms, shares %s, gateway CPU s %s, machine busy %.0f%% (steal %.0f%%) until the"
+                        + " last result",
+                phase,
+                BURST,
+                publishSeconds,
+                seconds,
+                BURST / seconds,
+                latencyMs[BURST / 2],
+                latencyMs[(int) Math.floor(BURST * 0.99) - 1],
+                shares,
+                cpu,
+                total == 0 ? Double.NaN : 100.0 * busy / total,
+                total == 0 ? Double.NaN : 100.0 * steal / total);
     }
 
     /** @return CPU time the gateway's JVM used so far, ms (0 when unknown) */
     private static long cpuMillis(GatewayProcess g) {
-        return g.jvm().flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
+        return g.jvm()
+                .flatMap(h -> h.info().totalCpuDuration())
+                .map(Duration::toMillis)
+                .orElse(0L);
     }
 
     /** @return the machine's CPU ticks since boot from /proc/stat: busy (incl. steal), idle (incl. iowait), steal */

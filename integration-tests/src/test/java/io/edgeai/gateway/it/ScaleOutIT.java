@@ -4,9 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeai.gateway.testing.GatewayProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -33,6 +31,11 @@ import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runners.MethodSorters;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.edgeai.gateway.testing.GatewayProcess;
 
 /**
  * Three gateways (own processes, own client ids and state) in one group against one mosquitto:
@@ -80,9 +83,17 @@ public class ScaleOutIT {
         o.setAutomaticReconnect(false);
         o.setMaxInflight(1000);
         watcher.connect(o);
-        watcher.subscribe(new String[] {"edgeai/gateway/+/status", "edgeai/nlp/#", "edgeai/anomaly/#",
-            "edgeai/group/site/cmd/+/response", "edgeai/group/site/cmd/canary-deploy/verdict", "edgeai/+/models",
-            "edgeai/+/models/events"}, new int[] {1, 1, 1, 1, 1, 1, 1});
+        watcher.subscribe(
+                new String[] {
+                    "edgeai/gateway/+/status",
+                    "edgeai/nlp/#",
+                    "edgeai/anomaly/#",
+                    "edgeai/group/site/cmd/+/response",
+                    "edgeai/group/site/cmd/canary-deploy/verdict",
+                    "edgeai/+/models",
+                    "edgeai/+/models/events"
+                },
+                new int[] {1, 1, 1, 1, 1, 1, 1});
         watcher.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
             public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) throws Exception {
@@ -108,17 +119,22 @@ public class ScaleOutIT {
             }
 
             @Override
-            public void connectionLost(Throwable cause) {
-            }
+            public void connectionLost(Throwable cause) {}
 
             @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-            }
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
         });
         GatewayGroup.startAll(group.gateways);
-        Poll.until("three members online in group site", BOOT, () -> status.values().stream()
-                .filter(s -> s.path("status").asText().equals("online") && s.path("group").asText().equals("site"))
-                .count() == 3 ? true : null);
+        Poll.until(
+                "three members online in group site",
+                BOOT,
+                () -> status.values().stream()
+                                        .filter(s -> s.path("status").asText().equals("online")
+                                                && s.path("group").asText().equals("site"))
+                                        .count()
+                                == 3
+                        ? true
+                        : null);
     }
 
     @AfterClass
@@ -149,11 +165,14 @@ public class ScaleOutIT {
                 }
                 last[0] = System.nanoTime();
                 for (int i = 0; i < 30; i++, probe[0]++) {
-                    GatewayGroup.publish(pub, "home/probe/voice", ("{\"text\":\"probe " + probe[0] + "\"}")
-                            .getBytes(StandardCharsets.UTF_8));
+                    GatewayGroup.publish(
+                            pub,
+                            "home/probe/voice",
+                            ("{\"text\":\"probe " + probe[0] + "\"}").getBytes(StandardCharsets.UTF_8));
                 }
                 return group.gateways.stream().allMatch(g -> GatewayGroup.metric(g, textMetric(g, "published")) > 0)
-                        ? true : null;
+                        ? true
+                        : null;
             });
             // (probes sent before any member had subscribed have no result: a $share without subscribers drops)
             Map<GatewayProcess, Double> before = new HashMap<>();
@@ -163,12 +182,21 @@ public class ScaleOutIT {
             textResults.clear();
             int n = 300;
             for (int i = 0; i < n; i++) {
-                GatewayGroup.publish(pub, "home/room" + (i % 10) + "/voice",
+                GatewayGroup.publish(
+                        pub,
+                        "home/room" + (i % 10) + "/voice",
                         ("{\"text\":\"turn on the lights number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
             }
-            Poll.until("a result for each of " + n + " inputs", Duration.ofSeconds(120),
-                    () -> textResults.stream().filter(r -> r.path("text").asText().startsWith("turn on the lights number "))
-                            .count() >= n ? true : null);
+            Poll.until(
+                    "a result for each of " + n + " inputs",
+                    Duration.ofSeconds(120),
+                    () -> textResults.stream()
+                                            .filter(r ->
+                                                    r.path("text").asText().startsWith("turn on the lights number "))
+                                            .count()
+                                    >= n
+                            ? true
+                            : null);
             Map<GatewayProcess, Double> share = new HashMap<>();
             double total = Poll.until("the members' counters settle at " + n, Duration.ofSeconds(30), () -> {
                 double sum = 0;
@@ -188,12 +216,12 @@ public class ScaleOutIT {
                 }
             }
             for (int i = 0; i < n; i++) {
-                assertEquals("results for input " + i, Integer.valueOf(1),
-                        perInput.get("turn on the lights number " + i));
+                assertEquals(
+                        "results for input " + i, Integer.valueOf(1), perInput.get("turn on the lights number " + i));
             }
             assertEquals("no result beyond one per input", n, results);
-            assertTrue("the members published " + total + " results for " + n + " inputs (late probes aside)",
-                    total >= n);
+            assertTrue(
+                    "the members published " + total + " results for " + n + " inputs (late probes aside)", total >= n);
             for (GatewayProcess g : group.gateways) {
                 assertTrue("every member took a share: " + share.values(), share.get(g) > 0);
             }
@@ -205,7 +233,9 @@ public class ScaleOutIT {
 
     private List<JsonNode> answers(String nonce, int count) {
         return Poll.until(count + " group answers to " + nonce, Duration.ofSeconds(120), () -> {
-            List<JsonNode> a = groupAnswers.stream().filter(x -> nonce.equals(x.path("nonce").asText())).toList();
+            List<JsonNode> a = groupAnswers.stream()
+                    .filter(x -> nonce.equals(x.path("nonce").asText()))
+                    .toList();
             return a.size() >= count ? a : null;
         });
     }
@@ -219,8 +249,8 @@ public class ScaleOutIT {
     @Test
     public void b_oneSignedGroupDeployReachesEveryMember() throws Exception {
         Path jar = Files.write(group.dir().resolve("nab-ae-7.7.0.jar"), TestModels.version("nab-ae-group", "7.7.0"));
-        Map<String, Object> c = group.command("deploy", jar.toUri().toString(),
-                GatewayGroup.sha256(Files.readAllBytes(jar)));
+        Map<String, Object> c =
+                group.command("deploy", jar.toUri().toString(), GatewayGroup.sha256(Files.readAllBytes(jar)));
         // the members subscribe asynchronously; by now their pipelines answer, so their commands are subscribed
         watcher.publish("edgeai/group/site/cmd/deploy", MAPPER.writeValueAsBytes(c), 1, false);
         List<JsonNode> a = answers((String) c.get("nonce"), 3);
@@ -243,23 +273,31 @@ public class ScaleOutIT {
         canaryPub = group.publisher("scale-canary-pub");
         canaryTraffic = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger round = new AtomicInteger();
-        canaryTraffic.scheduleAtFixedRate(() -> {
-            int r = round.getAndIncrement();
-            long ts = 1_600_000_000_000L + r * 1000L;
-            try {
-                for (int d = 0; d < 24; d++) {
-                    GatewayGroup.publish(canaryPub, "sensors/canary-" + d + "/temp", ("{\"ts\":" + ts + ",\"value\":"
-                            + (20 + Math.sin(ts / 7000.0 + d)) + "}").getBytes(StandardCharsets.UTF_8));
-                }
-            } catch (Exception e) {
-                System.out.println("canary traffic: " + e);
-            }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+        canaryTraffic.scheduleAtFixedRate(
+                () -> {
+                    int r = round.getAndIncrement();
+                    long ts = 1_600_000_000_000L + r * 1000L;
+                    try {
+                        for (int d = 0; d < 24; d++) {
+                            GatewayGroup.publish(
+                                    canaryPub,
+                                    "sensors/canary-" + d + "/temp",
+                                    ("{\"ts\":" + ts + ",\"value\":" + (20 + Math.sin(ts / 7000.0 + d)) + "}")
+                                            .getBytes(StandardCharsets.UTF_8));
+                        }
+                    } catch (Exception e) {
+                        System.out.println("canary traffic: " + e);
+                    }
+                },
+                0,
+                50,
+                TimeUnit.MILLISECONDS);
         // the members' live windows are warm (results no longer warming up) before a canary compares on them
         Poll.until("warm results for canary traffic from all three members", BOOT, () -> {
             Set<String> warm = new HashSet<>();
             for (JsonNode r : anomalyResults) {
-                if (r.path("device").asText().startsWith("canary-") && !r.path("warmingUp").asBoolean(true)) {
+                if (r.path("device").asText().startsWith("canary-")
+                        && !r.path("warmingUp").asBoolean(true)) {
                     warm.add(r.path("member").asText());
                 }
             }
@@ -281,7 +319,8 @@ public class ScaleOutIT {
     private static Map<String, String> servingVersions() {
         Map<String, String> out = new HashMap<>();
         modelStates.forEach((gw, s) -> s.path("models").forEach(m -> {
-            if (m.path("name").asText().equals("nab-ae") && m.path("status").asText().equals("ACTIVE")) {
+            if (m.path("name").asText().equals("nab-ae")
+                    && m.path("status").asText().equals("ACTIVE")) {
                 out.put(gw, m.path("version").asText());
             }
         }));
@@ -294,7 +333,8 @@ public class ScaleOutIT {
             return false;
         }
         for (JsonNode m : s.path("models")) {
-            if (m.path("name").asText().equals("nab-ae") && m.path("version").asText().equals(version)) {
+            if (m.path("name").asText().equals("nab-ae")
+                    && m.path("version").asText().equals(version)) {
                 return true;
             }
         }
@@ -302,8 +342,13 @@ public class ScaleOutIT {
     }
 
     private JsonNode verdict(String nonce) {
-        return Poll.until("the canary's verdict on " + nonce, Duration.ofSeconds(120), () -> verdicts.stream()
-                .filter(v -> v.path("nonce").asText().equals(nonce)).findFirst().orElse(null));
+        return Poll.until(
+                "the canary's verdict on " + nonce,
+                Duration.ofSeconds(120),
+                () -> verdicts.stream()
+                        .filter(v -> v.path("nonce").asText().equals(nonce))
+                        .findFirst()
+                        .orElse(null));
     }
 
     private Map<String, Object> sendCanary(String version, byte[] jar) throws Exception {
@@ -321,7 +366,10 @@ public class ScaleOutIT {
         List<JsonNode> a = answers((String) c.get("nonce"), 3);
         assertEquals(Set.of("gw-1", "gw-2", "gw-3"), field(a, "gateway"));
         assertEquals("every member names the same canary", 1, field(a, "canary").size());
-        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        JsonNode canary = a.stream()
+                .filter(x -> x.path("role").asText().equals("canary"))
+                .findFirst()
+                .orElseThrow();
         for (JsonNode x : a) {
             assertEquals(x.toString(), "ok", x.path("status").asText());
             assertEquals(x.toString(), "7.9.0", x.path("version").asText());
@@ -336,13 +384,23 @@ public class ScaleOutIT {
         // the canary scored 7.9.0 in shadow before it served
         String gw = verdict.path("gateway").asText();
         Poll.until("shadow and promoted events of 7.9.0 on " + gw, Duration.ofSeconds(30), () -> {
-            List<String> seen = modelEvents.stream().filter(e -> e.path("gateway").asText().equals(gw)
-                    && e.path("version").asText().equals("7.9.0")).map(e -> e.path("event").asText()).toList();
-            return seen.contains("shadow") && seen.contains("promoted")
-                    && seen.indexOf("shadow") < seen.indexOf("promoted") ? true : null;
+            List<String> seen = modelEvents.stream()
+                    .filter(e -> e.path("gateway").asText().equals(gw)
+                            && e.path("version").asText().equals("7.9.0"))
+                    .map(e -> e.path("event").asText())
+                    .toList();
+            return seen.contains("shadow")
+                            && seen.contains("promoted")
+                            && seen.indexOf("shadow") < seen.indexOf("promoted")
+                    ? true
+                    : null;
         });
-        Poll.until("7.9.0 serves on every member", Duration.ofSeconds(60),
-                () -> servingVersions().equals(Map.of("gw-1", "7.9.0", "gw-2", "7.9.0", "gw-3", "7.9.0")) ? true : null);
+        Poll.until(
+                "7.9.0 serves on every member",
+                Duration.ofSeconds(60),
+                () -> servingVersions().equals(Map.of("gw-1", "7.9.0", "gw-2", "7.9.0", "gw-3", "7.9.0"))
+                        ? true
+                        : null);
     }
 
     @Test
@@ -364,7 +422,10 @@ public class ScaleOutIT {
         assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
         String reason = verdict.path("reason").asText();
         assertTrue(reason, reason.startsWith("agreement ") || reason.startsWith("largest score difference "));
-        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        JsonNode canary = a.stream()
+                .filter(x -> x.path("role").asText().equals("canary"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(canary.toString(), "failed", canary.path("status").asText());
         assertEquals(canary.toString(), reason, canary.path("reason").asText());
         assertEquals(canary.toString(), "7.9.0", canary.path("version").asText());
@@ -381,18 +442,30 @@ public class ScaleOutIT {
         System.out.println("scale-out canary (no traffic): " + verdict);
         assertFalse(verdict.toString(), verdict.path("pass").asBoolean(true));
         String reason = verdict.path("reason").asText();
-        assertTrue(reason, reason.startsWith("timeout: only ") && reason.contains("of 200 readings compared within "
-                + GatewayGroup.CANARY_SOAK_SECONDS) && reason.endsWith("(not enough live traffic for this model on the canary)"));
-        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        assertTrue(
+                reason,
+                reason.startsWith("timeout: only ")
+                        && reason.contains("of 200 readings compared within " + GatewayGroup.CANARY_SOAK_SECONDS)
+                        && reason.endsWith("(not enough live traffic for this model on the canary)"));
+        JsonNode canary = a.stream()
+                .filter(x -> x.path("role").asText().equals("canary"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(canary.toString(), "failed", canary.path("status").asText());
         assertFollowersSkipped(a, canary, reason);
         assertNothingChanged(verdict.path("gateway").asText(), "8.2.0");
     }
 
     /** Texts for a text model's canary, sent round-robin. */
-    private static final List<String> CANARY_TEXTS = List.of("turn on the lights in the kitchen",
-            "switch the light off please", "will it rain tomorrow", "play my playlist", "how warm is it outside",
-            "lights off in the bedroom", "put on a song", "what is the capital of australia");
+    private static final List<String> CANARY_TEXTS = List.of(
+            "turn on the lights in the kitchen",
+            "switch the light off please",
+            "will it rain tomorrow",
+            "play my playlist",
+            "how warm is it outside",
+            "lights off in the bedroom",
+            "put on a song",
+            "what is the capital of australia");
 
     /**
      * Live texts for a text model's canary: 40 per second, round-robin over {@link #CANARY_TEXTS}, through the
@@ -405,15 +478,22 @@ public class ScaleOutIT {
         TextTraffic(String clientId) throws Exception {
             pub = group.publisher(clientId);
             AtomicInteger sent = new AtomicInteger();
-            texts.scheduleAtFixedRate(() -> {
-                int i = sent.getAndIncrement();
-                try {
-                    GatewayGroup.publish(pub, "home/canary" + (i % 6) + "/voice", ("{\"text\":\""
-                            + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}").getBytes(StandardCharsets.UTF_8));
-                } catch (Exception e) {
-                    System.out.println("text canary traffic: " + e);
-                }
-            }, 0, 25, TimeUnit.MILLISECONDS);
+            texts.scheduleAtFixedRate(
+                    () -> {
+                        int i = sent.getAndIncrement();
+                        try {
+                            GatewayGroup.publish(
+                                    pub,
+                                    "home/canary" + (i % 6) + "/voice",
+                                    ("{\"text\":\"" + CANARY_TEXTS.get(i % CANARY_TEXTS.size()) + "\"}")
+                                            .getBytes(StandardCharsets.UTF_8));
+                        } catch (Exception e) {
+                            System.out.println("text canary traffic: " + e);
+                        }
+                    },
+                    0,
+                    25,
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -440,7 +520,10 @@ public class ScaleOutIT {
             watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
             JsonNode verdict = verdict((String) c.get("nonce"));
             System.out.println("scale-out canary (text encoder): " + verdict);
-            assertEquals(verdict.toString(), "all-minilm-l6-v2-q", verdict.path("model").asText());
+            assertEquals(
+                    verdict.toString(),
+                    "all-minilm-l6-v2-q",
+                    verdict.path("model").asText());
             assertTrue(verdict.toString(), verdict.path("pass").asBoolean());
             assertTrue(verdict.toString(), verdict.path("reason").asText().startsWith("shadow comparison passed"));
             assertTrue(verdict.toString(), verdict.path("compared").asLong() >= 200);
@@ -449,8 +532,13 @@ public class ScaleOutIT {
                 assertEquals(x.toString(), "ok", x.path("status").asText());
                 assertEquals(x.toString(), "1.1.0", x.path("version").asText());
             }
-            Poll.until("texts answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(60), () -> textResults.stream()
-                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
+            Poll.until(
+                    "texts answered by all-minilm-l6-v2-q@1.1.0",
+                    Duration.ofSeconds(60),
+                    () -> textResults.stream()
+                                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0"))
+                            ? true
+                            : null);
         }
     }
 
@@ -460,8 +548,8 @@ public class ScaleOutIT {
         try (TextTraffic traffic = new TextTraffic("scale-text-canary-pub2")) {
             // MiniLM fine-tuned on CLINC150 posing as a new version of the serving encoder: other embeddings, so
             // the few-shot intents' confidences differ (measured: every intent agreed, the largest difference was 0.54)
-            byte[] jar = TestModels.encoderAs("edgeai.finetuned.encoder.jar", "all-minilm-l6-v2-q", "minilm-group",
-                    "2.0.0");
+            byte[] jar =
+                    TestModels.encoderAs("edgeai.finetuned.encoder.jar", "all-minilm-l6-v2-q", "minilm-group", "2.0.0");
             Path p = Files.write(group.dir().resolve("minilm-2.0.0.jar"), jar);
             Map<String, Object> c = group.command("canary-deploy", p.toUri().toString(), GatewayGroup.sha256(jar));
             watcher.publish("edgeai/group/site/cmd/canary-deploy", MAPPER.writeValueAsBytes(c), 1, false);
@@ -471,7 +559,10 @@ public class ScaleOutIT {
             assertFalse(verdict.toString(), verdict.path("pass").asBoolean(true));
             String reason = verdict.path("reason").asText();
             assertTrue(reason, reason.startsWith("agreement ") || reason.startsWith("largest score difference "));
-            JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+            JsonNode canary = a.stream()
+                    .filter(x -> x.path("role").asText().equals("canary"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(canary.toString(), "failed", canary.path("status").asText());
             assertEquals(canary.toString(), "1.1.0", canary.path("version").asText());
             assertFollowersSkipped(a, canary, reason);
@@ -486,18 +577,26 @@ public class ScaleOutIT {
                 return true;
             });
             int from = textResults.size();
-            Poll.until("texts still answered by all-minilm-l6-v2-q@1.1.0", Duration.ofSeconds(30), () -> textResults
-                    .subList(from, textResults.size()).stream()
-                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0")) ? true : null);
+            Poll.until(
+                    "texts still answered by all-minilm-l6-v2-q@1.1.0",
+                    Duration.ofSeconds(30),
+                    () -> textResults.subList(from, textResults.size()).stream()
+                                    .anyMatch(r -> r.path("model").asText().equals("all-minilm-l6-v2-q@1.1.0"))
+                            ? true
+                            : null);
         }
     }
 
     private static void assertFollowersSkipped(List<JsonNode> a, JsonNode canary, String reason) {
-        List<JsonNode> followers = a.stream().filter(x -> x.path("role").asText().equals("follower")).toList();
+        List<JsonNode> followers = a.stream()
+                .filter(x -> x.path("role").asText().equals("follower"))
+                .toList();
         assertEquals(2, followers.size());
         for (JsonNode f : followers) {
             assertEquals(f.toString(), "skipped", f.path("status").asText());
-            assertEquals(f.toString(), "canary " + canary.path("canary").asText() + " failed: " + reason,
+            assertEquals(
+                    f.toString(),
+                    "canary " + canary.path("canary").asText() + " failed: " + reason,
                     f.path("reason").asText());
             assertTrue("a follower did not deploy: " + f, f.path("version").isMissingNode());
         }
@@ -505,7 +604,9 @@ public class ScaleOutIT {
 
     /** Every member still serves 7.9.0 and none keeps the refused candidate installed. */
     private static void assertNothingChanged(String canary, String candidate) {
-        Poll.until("the canary " + canary + " dropped " + candidate, Duration.ofSeconds(30),
+        Poll.until(
+                "the canary " + canary + " dropped " + candidate,
+                Duration.ofSeconds(30),
                 () -> lists(canary, candidate) ? null : true);
         assertEquals(Map.of("gw-1", "7.9.0", "gw-2", "7.9.0", "gw-3", "7.9.0"), servingVersions());
         for (String gw : List.of("gw-1", "gw-2", "gw-3")) {
@@ -516,10 +617,19 @@ public class ScaleOutIT {
     @Test
     public void f_aCanaryWhoseModelIsRefusedStopsTheRollout() throws Exception {
         // an unsigned model: the canary's model runtime refuses it (secure mode), so the canary fails
-        Map<String, Object> c = sendCanary("8.0.0", TestModels.bundle("nab-ae-group", "8.0.0",
-                TestModels.withVersion(TestModels.descriptor(), "8.0.0"), TestModels.onnx(), null));
+        Map<String, Object> c = sendCanary(
+                "8.0.0",
+                TestModels.bundle(
+                        "nab-ae-group",
+                        "8.0.0",
+                        TestModels.withVersion(TestModels.descriptor(), "8.0.0"),
+                        TestModels.onnx(),
+                        null));
         List<JsonNode> a = answers((String) c.get("nonce"), 3);
-        JsonNode canary = a.stream().filter(x -> x.path("role").asText().equals("canary")).findFirst().orElseThrow();
+        JsonNode canary = a.stream()
+                .filter(x -> x.path("role").asText().equals("canary"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(canary.toString(), "refused", canary.path("status").asText());
         assertTrue(canary.toString(), canary.path("reason").asText().contains("unsigned"));
         assertFollowersSkipped(a, canary, canary.path("reason").asText());
@@ -531,20 +641,30 @@ public class ScaleOutIT {
         // an operator stops gw-2: its text pipeline leaves the shared subscription (the broker acknowledges),
         // finishes what it holds, then the connection closes; its persistent session stays on the broker
         group.gateways.get(1).stop(Duration.ofSeconds(60));
-        Poll.until("gw-2 offline", Duration.ofSeconds(30),
+        Poll.until(
+                "gw-2 offline",
+                Duration.ofSeconds(30),
                 () -> "offline".equals(status.get("gw-2").path("status").asText()) ? true : null);
         MqttAsyncClient pub = group.publisher("scale-leave-pub");
         try {
             textResults.clear();
             int n = 200;
             for (int i = 0; i < n; i++) {
-                GatewayGroup.publish(pub, "home/room" + (i % 10) + "/voice",
+                GatewayGroup.publish(
+                        pub,
+                        "home/room" + (i % 10) + "/voice",
                         ("{\"text\":\"after gw-2 left number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
             }
             // without leaving the share, about a third of these would wait in gw-2's offline session
-            Poll.until("a result for each of " + n + " inputs from gw-1 and gw-3", Duration.ofSeconds(60),
-                    () -> textResults.stream().filter(r -> r.path("text").asText().startsWith("after gw-2 left number "))
-                            .count() >= n ? true : null);
+            Poll.until(
+                    "a result for each of " + n + " inputs from gw-1 and gw-3",
+                    Duration.ofSeconds(60),
+                    () -> textResults.stream()
+                                            .filter(r -> r.path("text").asText().startsWith("after gw-2 left number "))
+                                            .count()
+                                    >= n
+                            ? true
+                            : null);
             Map<String, Integer> perInput = new HashMap<>();
             for (JsonNode r : textResults) {
                 if (r.path("text").asText().startsWith("after gw-2 left number ")) {
@@ -582,12 +702,16 @@ public class ScaleOutIT {
             anomalyResults.clear();
             round.set(0);
             int rounds = 240; // 20 rounds/s: 12 s of readings, the kill after 4 s
-            pacer.scheduleAtFixedRate(() -> {
-                int r = round.getAndIncrement();
-                if (r < rounds) {
-                    publishRound(pub, devices, base + r * 1000L, sent);
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            pacer.scheduleAtFixedRate(
+                    () -> {
+                        int r = round.getAndIncrement();
+                        if (r < rounds) {
+                            publishRound(pub, devices, base + r * 1000L, sent);
+                        }
+                    },
+                    0,
+                    50,
+                    TimeUnit.MILLISECONDS);
             Poll.until("80 rounds sent", Duration.ofSeconds(60), () -> round.get() >= 80 ? true : null);
             Set<String> victims = new HashSet<>();
             for (JsonNode r : anomalyResults) {
@@ -603,16 +727,24 @@ public class ScaleOutIT {
             // every input gets a result: from its owner, or replayed by the member that took its topic over
             Poll.until("a result for every one of " + sent.size() + " inputs", Duration.ofSeconds(90), () -> {
                 Set<String> answered = new HashSet<>();
-                anomalyResults.forEach(r -> answered.add(r.path("device").asText() + "@" + r.path("ts").asText()));
+                anomalyResults.forEach(r -> answered.add(
+                        r.path("device").asText() + "@" + r.path("ts").asText()));
                 return answered.containsAll(sent) ? true : null;
             });
             double takeoverSeconds = -1;
             for (String device : victims) {
-                JsonNode first = Poll.until("takeover of " + device, Duration.ofSeconds(30), () -> anomalyResults
-                        .stream().filter(r -> r.path("device").asText().equals(device)
-                                && r.path("ownerChanged").asBoolean(false)).findFirst().orElse(null));
+                JsonNode first = Poll.until(
+                        "takeover of " + device,
+                        Duration.ofSeconds(30),
+                        () -> anomalyResults.stream()
+                                .filter(r -> r.path("device").asText().equals(device)
+                                        && r.path("ownerChanged").asBoolean(false))
+                                .findFirst()
+                                .orElse(null));
                 assertEquals(first.toString(), "gw-1", first.path("member").asText());
-                assertTrue("the new owner's window warms up again: " + first, first.path("warmingUp").asBoolean());
+                assertTrue(
+                        "the new owner's window warms up again: " + first,
+                        first.path("warmingUp").asBoolean());
             }
             takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
             Map<String, Integer> perInput = new HashMap<>();
@@ -625,19 +757,27 @@ public class ScaleOutIT {
             long duplicates = perInput.values().stream().filter(v -> v > 1).count();
             for (var e : byInput.entrySet()) {
                 if (e.getValue().size() > 1) {
-                    assertTrue("a second result of an input is a replay: " + e.getValue(),
-                            e.getValue().stream().anyMatch(r -> r.path("replayed").asBoolean(false)));
+                    assertTrue(
+                            "a second result of an input is a replay: " + e.getValue(),
+                            e.getValue().stream()
+                                    .anyMatch(r -> r.path("replayed").asBoolean(false)));
                 }
             }
             for (JsonNode r : anomalyResults) {
-                if (r.path("device").asText().startsWith("dev-") && !victims.contains(r.path("device").asText())) {
-                    assertFalse("topics of live members do not move: " + r, r.path("ownerChanged").asBoolean(false));
+                if (r.path("device").asText().startsWith("dev-")
+                        && !victims.contains(r.path("device").asText())) {
+                    assertFalse(
+                            "topics of live members do not move: " + r,
+                            r.path("ownerChanged").asBoolean(false));
                 }
             }
-            long replayed = anomalyResults.stream().filter(r -> r.path("replayed").asBoolean(false)).count();
-            System.out.printf("scale-out kill: %d inputs, %d devices moved, %d replayed results, %d inputs with a"
-                    + " duplicate, takeovers seen %.1f s after the kill%n", sent.size(), victims.size(), replayed,
-                    duplicates, takeoverSeconds);
+            long replayed = anomalyResults.stream()
+                    .filter(r -> r.path("replayed").asBoolean(false))
+                    .count();
+            System.out.printf(
+                    "scale-out kill: %d inputs, %d devices moved, %d replayed results, %d inputs with a"
+                            + " duplicate, takeovers seen %.1f s after the kill%n",
+                    sent.size(), victims.size(), replayed, duplicates, takeoverSeconds);
         } finally {
             pacer.shutdownNow();
             pub.disconnect().waitForCompletion(5000);
@@ -649,8 +789,10 @@ public class ScaleOutIT {
         try {
             for (int d = 0; d < devices; d++) {
                 double v = 20 + Math.sin(ts / 7000.0 + d);
-                GatewayGroup.publish(pub, "sensors/dev-" + d + "/temp", ("{\"ts\":" + ts + ",\"value\":" + v + "}")
-                        .getBytes(StandardCharsets.UTF_8));
+                GatewayGroup.publish(
+                        pub,
+                        "sensors/dev-" + d + "/temp",
+                        ("{\"ts\":" + ts + ",\"value\":" + v + "}").getBytes(StandardCharsets.UTF_8));
                 if (sent != null) {
                     sent.add("dev-" + d + "@" + ts);
                 }

@@ -3,12 +3,9 @@ package io.edgeai.gateway.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import io.edgeai.gateway.api.ConnectionState;
-import io.edgeai.gateway.api.EdgeAiConstants;
-import io.edgeai.gateway.api.MqttConnection;
-import io.edgeai.gateway.testing.Mosquitto;
-import io.edgeai.gateway.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +14,21 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import org.junit.Test;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
+
+import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.testing.Mosquitto;
+import io.edgeai.gateway.testing.TestCertificates;
 
 /**
  * The distribution's security defaults, and mutual-TLS broker connections whose secrets come from files:
@@ -48,7 +49,8 @@ public class SecurityIT extends KarafTestSupport {
         return new Option[] {
             logLevel(LogLevelOption.LogLevel.INFO),
             editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.edgeai.name", "io.edgeai"),
-            editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.edgeai.level", "TRACE")};
+            editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.edgeai.level", "TRACE")
+        };
     }
 
     @Test
@@ -64,9 +66,13 @@ public class SecurityIT extends KarafTestSupport {
         Files.writeString(etc.resolve("edgeai-secure-keystore-password"), KEY_PASSWORD);
         Files.writeString(etc.resolve("edgeai-secure-truststore-password"), TRUST_PASSWORD);
 
-        try (Mosquitto broker = Mosquitto.startOnFreePort(List.of("certfile " + server.certPem(),
-                "keyfile " + server.keyPem(), "cafile " + ca.caPem(), "require_certificate true",
-                "allow_anonymous false", "password_file " + passwd))) {
+        try (Mosquitto broker = Mosquitto.startOnFreePort(List.of(
+                "certfile " + server.certPem(),
+                "keyfile " + server.keyPem(),
+                "cafile " + ca.caPem(),
+                "require_certificate true",
+                "allow_anonymous false",
+                "password_file " + passwd))) {
             Configuration config = configurationAdmin.createFactoryConfiguration("edgeai.mqtt.connection", "?");
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("name", "secure");
@@ -74,15 +80,19 @@ public class SecurityIT extends KarafTestSupport {
             props.put("username", "gateway");
             props.put("passwordFile", etc.resolve("edgeai-secure-password").toString());
             props.put("keyStore", client.pkcs12().toString());
-            props.put("keyStorePasswordFile", etc.resolve("edgeai-secure-keystore-password").toString());
+            props.put(
+                    "keyStorePasswordFile",
+                    etc.resolve("edgeai-secure-keystore-password").toString());
             props.put("trustStore", trustStore.toString());
-            props.put("trustStorePasswordFile", etc.resolve("edgeai-secure-truststore-password").toString());
+            props.put(
+                    "trustStorePasswordFile",
+                    etc.resolve("edgeai-secure-truststore-password").toString());
             config.update(props);
             try {
-                MqttConnection secure = service(MqttConnection.class,
-                        "(" + EdgeAiConstants.CONNECTION_NAME + "=secure)");
-                Poll.until("secure connection up", TIMEOUT,
-                        () -> secure.status().state() == ConnectionState.CONNECTED);
+                MqttConnection secure =
+                        service(MqttConnection.class, "(" + EdgeAiConstants.CONNECTION_NAME + "=secure)");
+                Poll.until(
+                        "secure connection up", TIMEOUT, () -> secure.status().state() == ConnectionState.CONNECTED);
 
                 String listed = executeCommand("config:list '(name=secure)'");
                 assertTrue(listed, listed.contains("edgeai-secure-password"));
@@ -110,10 +120,10 @@ public class SecurityIT extends KarafTestSupport {
             p2.put("trustStorePassword", "$[secret:edgeai-secure-truststore-password]");
             interpolated.update(p2);
             try {
-                MqttConnection c = service(MqttConnection.class,
-                        "(" + EdgeAiConstants.CONNECTION_NAME + "=interpolated)");
-                Poll.until("interpolated connection up", TIMEOUT,
-                        () -> c.status().state() == ConnectionState.CONNECTED);
+                MqttConnection c =
+                        service(MqttConnection.class, "(" + EdgeAiConstants.CONNECTION_NAME + "=interpolated)");
+                Poll.until(
+                        "interpolated connection up", TIMEOUT, () -> c.status().state() == ConnectionState.CONNECTED);
                 String log = Poll.until("the connection's start in the log", TIMEOUT, () -> {
                     String text = logs();
                     return text.contains("MQTT connection interpolated connected") ? text : null;
@@ -127,7 +137,8 @@ public class SecurityIT extends KarafTestSupport {
 
     /** @return every log file of the container (karaf.log, security.log, rotated ones), concatenated */
     private static String logs() throws Exception {
-        Path dir = Path.of(System.getProperty("karaf.log", Path.of(System.getProperty("karaf.data"), "log").toString()));
+        Path dir = Path.of(System.getProperty(
+                "karaf.log", Path.of(System.getProperty("karaf.data"), "log").toString()));
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().collect(Collectors.toList())) {
@@ -140,23 +151,26 @@ public class SecurityIT extends KarafTestSupport {
     @Test
     public void connectionMetatypeListsTheTlsFieldsAndMarksPasswords() {
         String meta = executeCommand("config:meta edgeai.mqtt.connection");
-        for (String field : List.of("keyStore", "keyStorePasswordFile", "trustStore", "trustStorePasswordFile",
-                "passwordFile")) {
+        for (String field :
+                List.of("keyStore", "keyStorePasswordFile", "trustStore", "trustStorePasswordFile", "passwordFile")) {
             assertTrue(meta, meta.contains(field));
         }
         // the password attributes are of metatype type PASSWORD, so consoles mask them
         org.osgi.framework.Bundle mqtt = java.util.Arrays.stream(bundleContext.getBundles())
-                .filter(b -> "edgeai-mqtt".equals(b.getSymbolicName())).findFirst().orElseThrow();
+                .filter(b -> "edgeai-mqtt".equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow();
         org.osgi.service.metatype.ObjectClassDefinition ocd = service(org.osgi.service.metatype.MetaTypeService.class)
-                .getMetaTypeInformation(mqtt).getObjectClassDefinition("edgeai.mqtt.connection", null);
+                .getMetaTypeInformation(mqtt)
+                .getObjectClassDefinition("edgeai.mqtt.connection", null);
         java.util.Map<String, Integer> types = new java.util.HashMap<>();
-        for (org.osgi.service.metatype.AttributeDefinition ad : ocd.getAttributeDefinitions(
-                org.osgi.service.metatype.ObjectClassDefinition.ALL)) {
+        for (org.osgi.service.metatype.AttributeDefinition ad :
+                ocd.getAttributeDefinitions(org.osgi.service.metatype.ObjectClassDefinition.ALL)) {
             types.put(ad.getID(), ad.getType());
         }
         for (String secret : List.of("password", "keyStorePassword", "trustStorePassword")) {
-            assertEquals(secret, Integer.valueOf(org.osgi.service.metatype.AttributeDefinition.PASSWORD),
-                    types.get(secret));
+            assertEquals(
+                    secret, Integer.valueOf(org.osgi.service.metatype.AttributeDefinition.PASSWORD), types.get(secret));
         }
         assertEquals(Integer.valueOf(org.osgi.service.metatype.AttributeDefinition.STRING), types.get("passwordFile"));
     }
@@ -172,7 +186,9 @@ public class SecurityIT extends KarafTestSupport {
         Path etc = Path.of(System.getProperty("karaf.etc"));
         List<String> users;
         try (Stream<String> lines = Files.lines(etc.resolve("users.properties"))) {
-            users = lines.map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+            users = lines.map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .collect(Collectors.toList());
         }
         assertEquals("no user or group in etc/users.properties", List.of(), users);
         assertEquals("127.0.0.1", property("org.apache.karaf.shell", "sshHost"));
@@ -180,8 +196,10 @@ public class SecurityIT extends KarafTestSupport {
         assertEquals("127.0.0.1", property("org.apache.karaf.management", "rmiServerHost"));
         assertEquals("false", String.valueOf(property("org.apache.karaf.management", "jmxmpEnabled")));
         // JMX is not started at all unless an operator installs the management feature
-        assertFalse("JMX (management) is not a boot feature", java.util.Arrays.stream(bundleContext.getBundles())
-                .anyMatch(b -> b.getSymbolicName().startsWith("org.apache.karaf.management")));
+        assertFalse(
+                "JMX (management) is not a boot feature",
+                java.util.Arrays.stream(bundleContext.getBundles())
+                        .anyMatch(b -> b.getSymbolicName().startsWith("org.apache.karaf.management")));
         // a password an operator writes into users.properties is stored hashed
         assertEquals("true", String.valueOf(property("org.apache.karaf.jaas", "encryption.enabled")));
         // and the operator is told at start how to add a user
@@ -190,7 +208,8 @@ public class SecurityIT extends KarafTestSupport {
 
     private Object property(String pid, String key) throws Exception {
         return Poll.until(pid + " " + key, TIMEOUT, () -> {
-            Dictionary<String, Object> p = configurationAdmin.getConfiguration(pid, null).getProperties();
+            Dictionary<String, Object> p =
+                    configurationAdmin.getConfiguration(pid, null).getProperties();
             return p == null ? null : p.get(key);
         });
     }

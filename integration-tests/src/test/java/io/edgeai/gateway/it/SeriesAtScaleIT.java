@@ -77,21 +77,34 @@ public class SeriesAtScaleIT {
             load.awaitOutcomes(1, Duration.ofMinutes(4), Duration.ofSeconds(3));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             String metrics = gateway.httpGet("/metrics");
-            FaultStream.report(String.format("SeriesAtScaleIT: %d new series, one QoS 1 reading each, heap 256 MB: "
-                    + "%d scored, dead letters %s in %d ms; pipeline series %s, estimated series memory %s bytes, "
-                    + "heap after a full collection %s; first refusal: %s", SERIES, load.scored(), load.codes(), millis,
+            FaultStream.report(String.format(
+                    "SeriesAtScaleIT: %d new series, one QoS 1 reading each, heap 256 MB: "
+                            + "%d scored, dead letters %s in %d ms; pipeline series %s, estimated series memory %s bytes, "
+                            + "heap after a full collection %s; first refusal: %s",
+                    SERIES,
+                    load.scored(),
+                    load.codes(),
+                    millis,
                     metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"),
-                    metric(metrics, "edgeai_pipeline_series_memory_bytes{pipeline=\"demo\"}"), heapAfterGc(gateway),
+                    metric(metrics, "edgeai_pipeline_series_memory_bytes{pipeline=\"demo\"}"),
+                    heapAfterGc(gateway),
                     load.reason("too-many-series")));
             assertOneOutcomeEach(load);
-            assertTrue("dead-letter codes " + load.codes(), OUTCOME_CODES.containsAll(load.codes().keySet()));
+            assertTrue(
+                    "dead-letter codes " + load.codes(),
+                    OUTCOME_CODES.containsAll(load.codes().keySet()));
             assertGatewayUp();
             // the shipped detector keeps under 8 KB per series: the shipped maxSeries (10,000) fits the shipped
             // memory budget and heap; the probe series took one of the 10,000, so the last new one is refused
-            assertEquals("series scored (dead letters " + load.codes() + ", first refusal: "
-                    + load.reason("too-many-series") + ")", Math.min(SERIES, 10_000 - 1), load.scored());
+            assertEquals(
+                    "series scored (dead letters " + load.codes() + ", first refusal: " + load.reason("too-many-series")
+                            + ")",
+                    Math.min(SERIES, 10_000 - 1),
+                    load.scored());
             if (load.scored() < SERIES) {
-                assertTrue(load.reason("too-many-series"), load.reason("too-many-series").contains("(maxSeries)"));
+                assertTrue(
+                        load.reason("too-many-series"),
+                        load.reason("too-many-series").contains("(maxSeries)"));
             }
             int kept = load.firstScored();
             assertTrue("no series was scored", kept >= 0);
@@ -104,11 +117,22 @@ public class SeriesAtScaleIT {
 
     @Test
     public void bASecondPipelineWithMaxSeries100DeadLettersTheRest() throws Exception {
-        gateway.writeConfig("edgeai.pipeline.anomaly-small.cfg", String.join("\n",
-                "name = small", "connection.target = (edgeai.connection.name=local)",
-                "model.target = (edgeai.model.name=nab-ae)", "inputTopic = small/+/+", "inputQos = 1",
-                "outputTopicPrefix = edgeai/small", "outputQos = 1", "alarmTopicPrefix = edgeai/alarm",
-                "deadLetterTopicPrefix = edgeai/deadletter", "overflowPolicy = hold-acks", "maxSeries = 100", ""));
+        gateway.writeConfig(
+                "edgeai.pipeline.anomaly-small.cfg",
+                String.join(
+                        "\n",
+                        "name = small",
+                        "connection.target = (edgeai.connection.name=local)",
+                        "model.target = (edgeai.model.name=nab-ae)",
+                        "inputTopic = small/+/+",
+                        "inputQos = 1",
+                        "outputTopicPrefix = edgeai/small",
+                        "outputQos = 1",
+                        "alarmTopicPrefix = edgeai/alarm",
+                        "deadLetterTopicPrefix = edgeai/deadletter",
+                        "overflowPolicy = hold-acks",
+                        "maxSeries = 100",
+                        ""));
         try (SeriesLoad probe = new SeriesLoad(broker.uri(), "small", "edgeai/small", 1_000_000, 1)) {
             awaitPipeline(probe);
         }
@@ -116,12 +140,16 @@ public class SeriesAtScaleIT {
         try (SeriesLoad load = new SeriesLoad(broker.uri(), "small", "edgeai/small", 0, n)) {
             load.publishOneEach(Duration.ofMinutes(1));
             load.awaitOutcomes(1, Duration.ofMinutes(2), Duration.ofSeconds(2));
-            FaultStream.report(String.format("SeriesAtScaleIT: pipeline with maxSeries 100 (probe series included), "
-                    + "%d new series: %d scored, dead letters %s", n, load.scored(), load.codes()));
+            FaultStream.report(String.format(
+                    "SeriesAtScaleIT: pipeline with maxSeries 100 (probe series included), "
+                            + "%d new series: %d scored, dead letters %s",
+                    n, load.scored(), load.codes()));
             assertOneOutcomeEach(load);
             assertEquals("the probe took one of the 100", 99, load.scored());
             assertEquals(Map.of("too-many-series", (long) n - 99), load.codes());
-            assertTrue(load.reason("too-many-series"), load.reason("too-many-series").contains("(maxSeries)"));
+            assertTrue(
+                    load.reason("too-many-series"),
+                    load.reason("too-many-series").contains("(maxSeries)"));
         }
         assertGatewayUp();
     }
@@ -137,13 +165,21 @@ public class SeriesAtScaleIT {
             load.awaitOutcomes(1, Duration.ofMinutes(4), Duration.ofSeconds(3));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             String metrics = gateway.httpGet("/metrics");
-            FaultStream.report(String.format("SeriesAtScaleIT: restart facing %d unacknowledged readings of new series: "
-                    + "%d scored, dead letters %s, all answered %d ms after the start; pipeline series %s; heap after "
-                    + "a full collection %s, RSS %.0f MB", BACKLOG, load.scored(), load.codes(), millis,
-                    metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"), heapAfterGc(gateway),
+            FaultStream.report(String.format(
+                    "SeriesAtScaleIT: restart facing %d unacknowledged readings of new series: "
+                            + "%d scored, dead letters %s, all answered %d ms after the start; pipeline series %s; heap after "
+                            + "a full collection %s, RSS %.0f MB",
+                    BACKLOG,
+                    load.scored(),
+                    load.codes(),
+                    millis,
+                    metric(metrics, "edgeai_pipeline_series{pipeline=\"demo\"}"),
+                    heapAfterGc(gateway),
                     gateway.rssMb()));
             assertOneOutcomeEach(load);
-            assertTrue("dead-letter codes " + load.codes(), OUTCOME_CODES.containsAll(load.codes().keySet()));
+            assertTrue(
+                    "dead-letter codes " + load.codes(),
+                    OUTCOME_CODES.containsAll(load.codes().keySet()));
             assertTrue("series scored after the restart", load.scored() > 0);
         }
         assertGatewayUp();

@@ -29,12 +29,23 @@ public class SeriesAtScaleLargeIT {
                 GatewayProcess gateway = FaultTestSupport.gateway("series-large", broker.uri())) {
             gateway.env("JAVA_MAX_MEM", "1g");
             FaultTestSupport.start(gateway, "SeriesAtScaleLargeIT");
-            gateway.writeConfig("edgeai.pipeline.anomaly-large.cfg", String.join("\n",
-                    "name = large", "connection.target = (edgeai.connection.name=local)",
-                    "model.target = (edgeai.model.name=nab-ae)", "inputTopic = large/+/+", "inputQos = 1",
-                    "outputTopicPrefix = edgeai/large", "outputQos = 1", "alarmTopicPrefix = edgeai/alarm",
-                    "deadLetterTopicPrefix = edgeai/deadletter", "overflowPolicy = hold-acks",
-                    "maxSeries = " + (SERIES + 1), "seriesMemoryMegabytes = 800", ""));
+            gateway.writeConfig(
+                    "edgeai.pipeline.anomaly-large.cfg",
+                    String.join(
+                            "\n",
+                            "name = large",
+                            "connection.target = (edgeai.connection.name=local)",
+                            "model.target = (edgeai.model.name=nab-ae)",
+                            "inputTopic = large/+/+",
+                            "inputQos = 1",
+                            "outputTopicPrefix = edgeai/large",
+                            "outputQos = 1",
+                            "alarmTopicPrefix = edgeai/alarm",
+                            "deadLetterTopicPrefix = edgeai/deadletter",
+                            "overflowPolicy = hold-acks",
+                            "maxSeries = " + (SERIES + 1),
+                            "seriesMemoryMegabytes = 800",
+                            ""));
             try (SeriesLoad probe = new SeriesLoad(broker.uri(), "large", "edgeai/large", 10_000_000, 1)) {
                 SeriesAtScaleIT.awaitPipeline(probe);
             }
@@ -44,12 +55,18 @@ public class SeriesAtScaleLargeIT {
                 load.awaitOutcomes(1, Duration.ofMinutes(10), Duration.ofSeconds(5));
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 String metrics = gateway.httpGet("/metrics");
-                FaultStream.report(String.format("SeriesAtScaleLargeIT: %d new series, one QoS 1 reading each, heap 1 GB: "
-                        + "%d scored, dead letters %s in %d ms; pipeline series %s, estimated series memory %s bytes, "
-                        + "heap after a full collection %s, RSS %.0f MB", SERIES, load.scored(), load.codes(), millis,
+                FaultStream.report(String.format(
+                        "SeriesAtScaleLargeIT: %d new series, one QoS 1 reading each, heap 1 GB: "
+                                + "%d scored, dead letters %s in %d ms; pipeline series %s, estimated series memory %s bytes, "
+                                + "heap after a full collection %s, RSS %.0f MB",
+                        SERIES,
+                        load.scored(),
+                        load.codes(),
+                        millis,
                         SeriesAtScaleIT.metric(metrics, "edgeai_pipeline_series{pipeline=\"large\"}"),
                         SeriesAtScaleIT.metric(metrics, "edgeai_pipeline_series_memory_bytes{pipeline=\"large\"}"),
-                        SeriesAtScaleIT.heapAfterGc(gateway), gateway.rssMb()));
+                        SeriesAtScaleIT.heapAfterGc(gateway),
+                        gateway.rssMb()));
                 SeriesAtScaleIT.assertOneOutcomeEach(load);
                 assertEquals("series scored (dead letters " + load.codes() + ")", SERIES, load.scored());
             }

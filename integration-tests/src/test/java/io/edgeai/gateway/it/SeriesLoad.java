@@ -60,8 +60,7 @@ final class SeriesLoad implements AutoCloseable {
         subscriber = new MqttAsyncClient(uri, id + "-sub", new MemoryPersistence());
         subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
-            public void connectionLost(Throwable cause) {
-            }
+            public void connectionLost(Throwable cause) {}
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
@@ -69,12 +68,13 @@ final class SeriesLoad implements AutoCloseable {
             }
 
             @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-            }
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
         });
         subscriber.connect(options()).waitForCompletion(10_000);
-        subscriber.subscribe(new String[] {results + "/+/temp", "edgeai/deadletter/" + root + "/+/temp"},
-                new int[] {1, 1}).waitForCompletion(10_000);
+        subscriber
+                .subscribe(
+                        new String[] {results + "/+/temp", "edgeai/deadletter/" + root + "/+/temp"}, new int[] {1, 1})
+                .waitForCompletion(10_000);
         publisher = new MqttAsyncClient(uri, id + "-pub", new MemoryPersistence());
         publisher.connect(options()).waitForCompletion(10_000);
     }

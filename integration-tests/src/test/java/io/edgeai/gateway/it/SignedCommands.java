@@ -28,8 +28,7 @@ import org.ops4j.pax.exam.Option;
  * handed to the test inside the container as a system property.
  */
 final class SignedCommands {
-    private SignedCommands() {
-    }
+    private SignedCommands() {}
 
     /**
      * @param gatewayId the gateway id configured
@@ -44,26 +43,36 @@ final class SignedCommands {
         }
         String publicKey = Base64.getEncoder().encodeToString(key.getPublic().getEncoded());
         return new Option[] {
-            systemProperty("edgeai.it.command.key").value(Base64.getEncoder().encodeToString(
-                    key.getPrivate().getEncoded())),
+            systemProperty("edgeai.it.command.key")
+                    .value(Base64.getEncoder().encodeToString(key.getPrivate().getEncoded())),
             systemProperty("edgeai.it.command.public").value(publicKey),
             editConfigurationFilePut("etc/edgeai.lifecycle.cfg", "gatewayId", gatewayId),
-            editConfigurationFilePut("etc/edgeai.lifecycle.cfg", "commandKeys", publicKey)};
+            editConfigurationFilePut("etc/edgeai.lifecycle.cfg", "commandKeys", publicKey)
+        };
     }
 
     /** @return a command for {@code gateway} signed with the run's command key (inside the container) */
     static Map<String, Object> command(String gateway, String command, String model, String artifact, String sha256)
             throws GeneralSecurityException {
-        PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
-                Base64.getDecoder().decode(System.getProperty("edgeai.it.command.key"))));
-        PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(
-                Base64.getDecoder().decode(System.getProperty("edgeai.it.command.public"))));
+        PrivateKey key = KeyFactory.getInstance("Ed25519")
+                .generatePrivate(new PKCS8EncodedKeySpec(
+                        Base64.getDecoder().decode(System.getProperty("edgeai.it.command.key"))));
+        PublicKey pub = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(
+                        Base64.getDecoder().decode(System.getProperty("edgeai.it.command.public"))));
         return command(key, pub, gateway, command, model, artifact, sha256);
     }
 
     /** @return a command for {@code gateway} signed with {@code key}, naming {@code keyOf}'s id */
-    static Map<String, Object> command(PrivateKey key, PublicKey keyOf, String gateway, String command, String model,
-            String artifact, String sha256) throws GeneralSecurityException {
+    static Map<String, Object> command(
+            PrivateKey key,
+            PublicKey keyOf,
+            String gateway,
+            String command,
+            String model,
+            String artifact,
+            String sha256)
+            throws GeneralSecurityException {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("command", command);
         c.put("gateway", gateway);
@@ -79,8 +88,11 @@ final class SignedCommands {
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(key);
         s.update(text.getBytes(StandardCharsets.UTF_8));
-        c.put("key", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(keyOf.getEncoded()))
-                .substring(0, 16));
+        c.put(
+                "key",
+                HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(keyOf.getEncoded()))
+                        .substring(0, 16));
         c.put("signature", Base64.getEncoder().encodeToString(s.sign()));
         return c;
     }

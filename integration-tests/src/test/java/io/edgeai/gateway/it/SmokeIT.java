@@ -5,14 +5,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtProvider;
-import io.edgeai.gateway.api.BrokerStatus;
-import io.edgeai.gateway.api.ConnectionState;
-import io.edgeai.gateway.api.ConnectionStatus;
-import io.edgeai.gateway.api.EdgeAiConstants;
-import io.edgeai.gateway.api.MqttConnection;
-import io.edgeai.gateway.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.Test;
@@ -30,6 +23,15 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.api.ConnectionStatus;
+import io.edgeai.gateway.api.EdgeAiConstants;
+import io.edgeai.gateway.api.MqttConnection;
+import io.edgeai.gateway.testing.Mosquitto;
 
 /** The distribution boots with every gateway bundle active, ONNX Runtime loaded and the broker serving. */
 @RunWith(PaxExam.class)
@@ -57,15 +59,21 @@ public class SmokeIT extends KarafTestSupport {
     @Test
     public void embeddedBrokerRoundTripsAQos1Message() throws Exception {
         BrokerStatus broker = runningBroker();
-        Object configuredPort = configurationAdmin.getConfiguration("edgeai.broker", null).getProperties().get("port");
+        Object configuredPort = configurationAdmin
+                .getConfiguration("edgeai.broker", null)
+                .getProperties()
+                .get("port");
         assertEquals(String.valueOf(configuredPort), Integer.toString(broker.port()));
         assertNotEquals("the test must not use the default port", 1883, broker.port());
 
         MqttClient client = embeddedBrokerClient("smoke-it");
         try {
             BlockingQueue<String> received = new ArrayBlockingQueue<>(1);
-            client.subscribe("it/smoke/#", 1, (topic, message) -> received.offer(
-                    topic + " q" + message.getQos() + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.subscribe(
+                    "it/smoke/#",
+                    1,
+                    (topic, message) -> received.offer(topic + " q" + message.getQos() + " "
+                            + new String(message.getPayload(), StandardCharsets.UTF_8)));
             MqttMessage message = new MqttMessage("ping".getBytes(StandardCharsets.UTF_8));
             message.setQos(1);
             client.publish("it/smoke/1", message);
@@ -80,7 +88,9 @@ public class SmokeIT extends KarafTestSupport {
     public void embeddedBrokerSurvivesBundleStopStartWithoutLeakingThreads() throws Exception {
         runningBroker();
         Bundle bundle = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> "edgeai-broker".equals(b.getSymbolicName())).findFirst().orElseThrow();
+                .filter(b -> "edgeai-broker".equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow();
         for (int i = 0; i < 3; i++) {
             bundle.stop();
             bundle.start();
@@ -99,11 +109,18 @@ public class SmokeIT extends KarafTestSupport {
      * is "edgeai-broker". After stop/start cycles there must be one of each, not one per cycle.
      */
     private static boolean onlyOneBrokersThreads() {
-        List<String> names = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .map(Thread::getName).collect(Collectors.toList());
-        long acceptors = names.stream().filter(n -> n.startsWith("hivemq-eventloop-parent-")).count();
-        long singles = names.stream().filter(n -> n.equals("embedded-hivemq-state-change-executor")
-                || n.equals("scheduled-persistence-executor") || n.equals("idle-timeout-task")).count();
+        List<String> names = Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .collect(Collectors.toList());
+        long acceptors = names.stream()
+                .filter(n -> n.startsWith("hivemq-eventloop-parent-"))
+                .count();
+        long singles = names.stream()
+                .filter(n -> n.equals("embedded-hivemq-state-change-executor")
+                        || n.equals("scheduled-persistence-executor")
+                        || n.equals("idle-timeout-task"))
+                .count();
         long owners = names.stream().filter("edgeai-broker"::equals).count();
         return acceptors == 1 && singles <= 3 && owners == 1;
     }
@@ -118,13 +135,17 @@ public class SmokeIT extends KarafTestSupport {
                     MqttConnection c = connection();
                     ConnectionStatus status = c.status();
                     return mosquitto.uri().equals(status.serverUri()) && status.state() == ConnectionState.CONNECTED
-                            ? c : null;
+                            ? c
+                            : null;
                 });
                 MqttClient client = mqttClient(mosquitto.uri(), "smoke-it-mosquitto");
                 try {
                     BlockingQueue<String> received = new ArrayBlockingQueue<>(1);
-                    client.subscribe("it/mosquitto/#", 1, (topic, message) -> received.offer(
-                            topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+                    client.subscribe(
+                            "it/mosquitto/#",
+                            1,
+                            (topic, message) -> received.offer(
+                                    topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
                     assertTrue(connection.publish("it/mosquitto/1", "pong".getBytes(StandardCharsets.UTF_8), 1, false));
                     assertEquals("it/mosquitto/1 pong", received.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
                     client.disconnect();
@@ -135,7 +156,9 @@ public class SmokeIT extends KarafTestSupport {
                 updateConnection(Map.of("serverUri", embedded));
             }
         }
-        Poll.until("connection local back on the embedded broker", TIMEOUT,
+        Poll.until(
+                "connection local back on the embedded broker",
+                TIMEOUT,
                 () -> connection().status().serverUri().equals(embedded)
                         && connection().status().state() == ConnectionState.CONNECTED);
     }
@@ -147,8 +170,15 @@ public class SmokeIT extends KarafTestSupport {
     @Test
     public void brokerConfigurationHasMetatype() {
         String meta = executeCommand("config:meta edgeai.broker");
-        for (String key : List.of("enabled", "host", "port", "allowAnonymous", "passwordFile",
-                "persistenceEnabled", "dataDir", "maxMessageSize")) {
+        for (String key : List.of(
+                "enabled",
+                "host",
+                "port",
+                "allowAnonymous",
+                "passwordFile",
+                "persistenceEnabled",
+                "dataDir",
+                "maxMessageSize")) {
             assertTrue(key + " missing from:\n" + meta, meta.contains(key));
         }
     }

@@ -18,9 +18,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarInputStream;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -33,12 +33,12 @@ import org.ops4j.pax.exam.Option;
  * descriptor, re-packaged with another version, or broken on purpose.
  */
 final class TestModels {
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** @return the options that hand the model directory and the build's signing key to the test in the container */
     static List<Option> options() {
-        return List.of(systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
+        return List.of(
+                systemProperty("edgeai.model.dir").value(System.getProperty("edgeai.model.dir")),
                 systemProperty("edgeai.model.signing.key").value(System.getProperty("edgeai.model.signing.key")));
     }
 
@@ -60,7 +60,10 @@ final class TestModels {
 
     static String onnxName() throws IOException {
         try (var files = Files.list(modelDir())) {
-            return files.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow().getFileName()
+            return files.filter(p -> p.toString().endsWith(".onnx"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getFileName()
                     .toString();
         }
     }
@@ -72,7 +75,8 @@ final class TestModels {
 
     /** @return the descriptor with one property of its {@code properties} set to another value */
     static String withProperty(String descriptor, String key, String value) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"[^\"]*\"").matcher(descriptor);
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"[^\"]*\"")
+                .matcher(descriptor);
         if (!m.find()) {
             throw new IllegalArgumentException("descriptor has no property " + key);
         }
@@ -97,7 +101,8 @@ final class TestModels {
     static KeyPair buildKey() throws Exception {
         String text = Files.readString(Path.of(System.getProperty("edgeai.model.signing.key")));
         KeyFactory kf = KeyFactory.getInstance("Ed25519");
-        return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(pem(text, "PUBLIC KEY"))),
+        return new KeyPair(
+                kf.generatePublic(new X509EncodedKeySpec(pem(text, "PUBLIC KEY"))),
                 kf.generatePrivate(new PKCS8EncodedKeySpec(pem(text, "PRIVATE KEY"))));
     }
 
@@ -115,14 +120,16 @@ final class TestModels {
     static byte[] signature(KeyPair key, String descriptor, byte[] onnx) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         HexFormat hex = HexFormat.of();
-        String message = "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(
-                StandardCharsets.UTF_8))) + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
+        String message =
+                "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(StandardCharsets.UTF_8)))
+                        + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(key.getPrivate());
         s.update(message.getBytes(StandardCharsets.UTF_8));
         String keyId = hex.formatHex(sha.digest(key.getPublic().getEncoded())).substring(0, 16);
         return ("{\"algorithm\":\"Ed25519\",\"key\":\"" + keyId + "\",\"signature\":\""
-                + Base64.getEncoder().encodeToString(s.sign()) + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + Base64.getEncoder().encodeToString(s.sign()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**

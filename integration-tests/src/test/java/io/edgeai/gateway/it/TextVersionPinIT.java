@@ -79,30 +79,35 @@ public class TextVersionPinIT extends KarafTestSupport {
             props.put("outputTopicPrefix", "edgeai/pinned");
             props.put("encoder", ENCODER);
             props.put("tasks", new String[] {"intent"});
-            props.put("intents", new String[] {"lights_on=turn on the lights|lights on please",
-                "weather=what is the weather like"});
+            props.put(
+                    "intents",
+                    new String[] {"lights_on=turn on the lights|lights on please", "weather=what is the weather like"});
             props.put("encoderVersionRange", "[1.0.0,1.0.0]");
             c.update(props);
             answeredBy(client, "pinned/desk/voice", pinned, ENCODER + "@1.0.0");
 
             // a higher version arrives and serves: the demo pipeline moves to it, the pinned one stays
-            higher = bundleContext.installBundle("memory:minilm-pin",
-                    new ByteArrayInputStream(TestModels.encoderVersion("minilm-pin", "1.1.0")));
+            higher = bundleContext.installBundle(
+                    "memory:minilm-pin", new ByteArrayInputStream(TestModels.encoderVersion("minilm-pin", "1.1.0")));
             higher.start();
             answeredBy(client, "home/pin/voice", demo, ENCODER + "@1.1.0");
             for (int i = 0; i < 5; i++) {
-                assertEquals("pinned to [1.0.0,1.0.0] while 1.1.0 serves", ENCODER + "@1.0.0",
+                assertEquals(
+                        "pinned to [1.0.0,1.0.0] while 1.1.0 serves",
+                        ENCODER + "@1.0.0",
                         answeredBy(client, "pinned/desk/voice", pinned, ENCODER + "@1.0.0"));
-                assertTrue("no text of the pinned pipeline answered by 1.1.0: " + pinned,
+                assertTrue(
+                        "no text of the pinned pipeline answered by 1.1.0: " + pinned,
                         pinned.stream().noneMatch(r -> r.path("model").asText().endsWith("@1.1.0")));
             }
 
             // a range that is not one: refused naming the property, still answering with the pin it had
             props.put("encoderVersionRange", "1.0.0,2.0");
             c.update(props);
-            Pipeline p = Poll.until("text-pinned listed", TIMEOUT, () -> service(Pipeline.class,
-                    "(name=text-pinned)"));
-            Poll.until("change refused naming encoderVersionRange", TIMEOUT,
+            Pipeline p = Poll.until("text-pinned listed", TIMEOUT, () -> service(Pipeline.class, "(name=text-pinned)"));
+            Poll.until(
+                    "change refused naming encoderVersionRange",
+                    TIMEOUT,
                     () -> p.status().problem().contains("encoderVersionRange") ? true : null);
             answeredBy(client, "pinned/desk/voice", pinned, ENCODER + "@1.0.0");
 

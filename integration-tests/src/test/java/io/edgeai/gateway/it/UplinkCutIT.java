@@ -30,9 +30,17 @@ public class UplinkCutIT {
                 TcpProxy link = new TcpProxy(cloud.port());
                 GatewayProcess gateway = FaultTestSupport.gateway("gw-uplink", site.uri());
                 FaultStream stream = new FaultStream(site.uri(), cloud.uri(), "uplink", 10, messages)) {
-            gateway.writeConfig("edgeai.mqtt.connection-uplink.cfg", String.join("\n", "name = uplink",
-                    "serverUri = " + link.uri(), "clientId = gw-uplink-results", "keepAliveSeconds = 5",
-                    "reconnectMinDelayMs = 100", "reconnectMaxDelayMs = 1000", ""));
+            gateway.writeConfig(
+                    "edgeai.mqtt.connection-uplink.cfg",
+                    String.join(
+                            "\n",
+                            "name = uplink",
+                            "serverUri = " + link.uri(),
+                            "clientId = gw-uplink-results",
+                            "keepAliveSeconds = 5",
+                            "reconnectMinDelayMs = 100",
+                            "reconnectMaxDelayMs = 1000",
+                            ""));
             gateway.replaceInConfig("edgeai.pipeline.anomaly-demo.cfg", "outputConnection", "uplink");
             FaultTestSupport.start(gateway, "UplinkCutIT");
             stream.awaitPipeline(Duration.ofSeconds(60));
@@ -63,16 +71,28 @@ public class UplinkCutIT {
             // until every reading sent before the link came back has its result
             long drainMillis = (stream.lastFirstResultBefore(cutTo) - restoredAt[0]) / 1_000_000;
             List<Integer> missing = stream.missing();
-            FaultStream.report(String.format("UplinkCutIT: %d inputs (QoS 1, %d/s, 10 devices), uplink cut for %d s; "
-                    + "results %d (%d when the link came back), inputs published again by the devices (no PUBACK) %d, "
-                    + "lost %d, duplicates %d, out of order %s; store on disk "
-                    + "at most %.1f MB; the backlog (every result of a reading sent before the link came back) arrived "
-                    + "%d ms after the link came back", messages, rate, cutSeconds,
-                    stream.resultCount(), resultsAtRestore[0], resent, missing.size(), stream.duplicates(), stream.outOfOrder(),
-                    peakDisk[0] / 1048576.0, drainMillis));
-            assertTrue("inputs without a result: " + missing.subList(0, Math.min(20, missing.size())),
-                    missing.isEmpty());
-            assertTrue("results in order per device: " + stream.outOfOrder(), stream.outOfOrder().isEmpty());
+            FaultStream.report(String.format(
+                    "UplinkCutIT: %d inputs (QoS 1, %d/s, 10 devices), uplink cut for %d s; "
+                            + "results %d (%d when the link came back), inputs published again by the devices (no PUBACK) %d, "
+                            + "lost %d, duplicates %d, out of order %s; store on disk "
+                            + "at most %.1f MB; the backlog (every result of a reading sent before the link came back) arrived "
+                            + "%d ms after the link came back",
+                    messages,
+                    rate,
+                    cutSeconds,
+                    stream.resultCount(),
+                    resultsAtRestore[0],
+                    resent,
+                    missing.size(),
+                    stream.duplicates(),
+                    stream.outOfOrder(),
+                    peakDisk[0] / 1048576.0,
+                    drainMillis));
+            assertTrue(
+                    "inputs without a result: " + missing.subList(0, Math.min(20, missing.size())), missing.isEmpty());
+            assertTrue(
+                    "results in order per device: " + stream.outOfOrder(),
+                    stream.outOfOrder().isEmpty());
             assertTrue("results waited on disk during the cut (" + peakDisk[0] + " bytes)", peakDisk[0] > 0);
         }
     }

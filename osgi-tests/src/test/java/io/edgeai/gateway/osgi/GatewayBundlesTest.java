@@ -63,6 +63,7 @@ class GatewayBundlesTest {
     private final List<JsonNode> results = new CopyOnWriteArrayList<>();
     /** Model events the gateway published on its status topic. */
     private final List<JsonNode> modelEvents = new CopyOnWriteArrayList<>();
+
     private int sent;
     private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -98,14 +99,20 @@ class GatewayBundlesTest {
                 results.add(MAPPER.readTree(msg.getPayload()));
             }
         });
-        observer.subscribe("edgeai/osgi-gw/models/events", 1,
-                (topic, msg) -> modelEvents.add(MAPPER.readTree(msg.getPayload())));
+        observer.subscribe(
+                "edgeai/osgi-gw/models/events", 1, (topic, msg) -> modelEvents.add(MAPPER.readTree(msg.getPayload())));
     }
 
     /** @return the first published model event of that kind and version, waiting for it */
     private JsonNode modelEvent(String event, String version) {
-        return await().atMost(WAIT).until(() -> modelEvents.stream().filter(e -> e.get("event").asText().equals(event)
-                && e.get("version").asText().equals(version)).findFirst(), Optional::isPresent).get();
+        return await().atMost(WAIT)
+                .until(
+                        () -> modelEvents.stream()
+                                .filter(e -> e.get("event").asText().equals(event)
+                                        && e.get("version").asText().equals(version))
+                                .findFirst(),
+                        Optional::isPresent)
+                .get();
     }
 
     /** @return the retained model state, as a client connecting now receives it */
@@ -158,7 +165,9 @@ class GatewayBundlesTest {
     }
 
     private Optional<ModelState> state(String version) {
-        return service(ModelRegistry.class).models().stream().filter(m -> m.version().equals(version)).findFirst();
+        return service(ModelRegistry.class).models().stream()
+                .filter(m -> m.version().equals(version))
+                .findFirst();
     }
 
     private String servingVersion() {
@@ -197,7 +206,10 @@ class GatewayBundlesTest {
         assertEquals("osgi", pipeline.name());
         MqttConnection conn = service(MqttConnection.class);
         assertEquals("local", conn.name());
-        await().atMost(WAIT).until(() -> state(SHIPPED).map(s -> s.status() == ModelState.Status.ACTIVE).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> state(SHIPPED)
+                        .map(s -> s.status() == ModelState.Status.ACTIVE)
+                        .orElse(false));
         awaitPipelineListening();
         publishReadings(50);
         await().atMost(WAIT).until(() -> results.size() == sent);
@@ -212,16 +224,29 @@ class GatewayBundlesTest {
         ObjectClassDefinition ocd = meta.getMetaTypeInformation(osgi.bundle("edgeai-pipeline"))
                 .getObjectClassDefinition("edgeai.pipeline.anomaly", null);
         Set<String> ids = Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL))
-                .map(AttributeDefinition::getID).collect(Collectors.toSet());
-        assertTrue(ids.containsAll(Set.of("name", "connection.target", "model.target", "inputTopic", "threshold",
-                "clearThreshold", "maxPayloadBytes", "queueCapacity", "overflowPolicy")), ids.toString());
+                .map(AttributeDefinition::getID)
+                .collect(Collectors.toSet());
+        assertTrue(
+                ids.containsAll(Set.of(
+                        "name",
+                        "connection.target",
+                        "model.target",
+                        "inputTopic",
+                        "threshold",
+                        "clearThreshold",
+                        "maxPayloadBytes",
+                        "queueCapacity",
+                        "overflowPolicy")),
+                ids.toString());
         for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
             assertNotNull(ad.getDescription(), ad.getID() + " lacks a description");
         }
         ObjectClassDefinition conn = meta.getMetaTypeInformation(osgi.bundle("edgeai-mqtt"))
                 .getObjectClassDefinition("edgeai.mqtt.connection", null);
         AttributeDefinition password = Arrays.stream(conn.getAttributeDefinitions(ObjectClassDefinition.ALL))
-                .filter(a -> a.getID().equals("password")).findFirst().orElseThrow();
+                .filter(a -> a.getID().equals("password"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(AttributeDefinition.PASSWORD, password.getType());
     }
 
@@ -231,8 +256,10 @@ class GatewayBundlesTest {
         String descriptor = ModelBundles.descriptor();
         byte[] onnx = ModelBundles.onnx();
         BundleContext ctx = osgi.context();
-        Bundle v11 = ctx.installBundle("memory:nab-ae-9.1.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-test", "9.1.0", ModelBundles.withVersion(descriptor, "9.1.0"), onnx)));
+        Bundle v11 = ctx.installBundle(
+                "memory:nab-ae-9.1.0",
+                new ByteArrayInputStream(ModelBundles.bundle(
+                        "nab-ae-test", "9.1.0", ModelBundles.withVersion(descriptor, "9.1.0"), onnx)));
         v11.start();
         await().atMost(WAIT).until(() -> servingVersion().equals("9.1.0"));
         publishReadings(20);
@@ -242,33 +269,46 @@ class GatewayBundlesTest {
         // corrupt file: checksum no longer matches
         byte[] corrupt = onnx.clone();
         corrupt[corrupt.length / 2] ^= 0x5a;
-        Bundle bad = ctx.installBundle("memory:nab-ae-9.2.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-corrupt", "9.2.0", ModelBundles.withVersion(descriptor, "9.2.0"),
-                        corrupt)));
+        Bundle bad = ctx.installBundle(
+                "memory:nab-ae-9.2.0",
+                new ByteArrayInputStream(ModelBundles.bundle(
+                        "nab-ae-corrupt", "9.2.0", ModelBundles.withVersion(descriptor, "9.2.0"), corrupt)));
         bad.start();
-        await().atMost(WAIT).until(() -> state("9.2.0").map(s -> s.status() == ModelState.Status.FAILED)
-                .orElse(false));
-        assertTrue(state("9.2.0").get().detail().contains("checksum mismatch"), state("9.2.0").get().detail());
+        await().atMost(WAIT)
+                .until(() -> state("9.2.0")
+                        .map(s -> s.status() == ModelState.Status.FAILED)
+                        .orElse(false));
+        assertTrue(
+                state("9.2.0").get().detail().contains("checksum mismatch"),
+                state("9.2.0").get().detail());
 
         // wrong shape: the descriptor promises another input width than the graph has
-        String wrongShape = ModelBundles.withVersion(descriptor, "9.3.0").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]",
-                "[-1, 32]");
-        Bundle shape = ctx.installBundle("memory:nab-ae-9.3.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-shape", "9.3.0", wrongShape, onnx)));
+        String wrongShape =
+                ModelBundles.withVersion(descriptor, "9.3.0").replaceFirst("\\[\\s*-1\\s*,\\s*64\\s*\\]", "[-1, 32]");
+        Bundle shape = ctx.installBundle(
+                "memory:nab-ae-9.3.0",
+                new ByteArrayInputStream(ModelBundles.bundle("nab-ae-shape", "9.3.0", wrongShape, onnx)));
         shape.start();
-        await().atMost(WAIT).until(() -> state("9.3.0").map(s -> s.status() == ModelState.Status.FAILED)
-                .orElse(false));
-        assertTrue(state("9.3.0").get().detail().contains("shape"), state("9.3.0").get().detail());
+        await().atMost(WAIT)
+                .until(() -> state("9.3.0")
+                        .map(s -> s.status() == ModelState.Status.FAILED)
+                        .orElse(false));
+        assertTrue(
+                state("9.3.0").get().detail().contains("shape"),
+                state("9.3.0").get().detail());
         assertEquals("9.1.0", servingVersion(), "a refused version leaves the old one serving");
 
         // the status topic told the same story, refusal reasons included
-        assertEquals(SHIPPED, modelEvent("swapped", "9.1.0").get("previousVersion").asText());
+        assertEquals(
+                SHIPPED, modelEvent("swapped", "9.1.0").get("previousVersion").asText());
         assertEquals("osgi-gw", modelEvent("loaded", "9.1.0").get("gateway").asText());
         assertTrue(modelEvent("refused", "9.2.0").get("reason").asText().contains("checksum mismatch"));
         assertTrue(modelEvent("refused", "9.3.0").get("reason").asText().contains("shape"));
         JsonNode retained = retainedModelState();
         assertEquals("ACTIVE ", stateOf(retained, "9.1.0"));
-        assertTrue(stateOf(retained, "9.2.0").startsWith("FAILED ") && stateOf(retained, "9.2.0").contains("checksum"),
+        assertTrue(
+                stateOf(retained, "9.2.0").startsWith("FAILED ")
+                        && stateOf(retained, "9.2.0").contains("checksum"),
                 stateOf(retained, "9.2.0"));
         publishReadings(20);
         await().atMost(WAIT).until(() -> results.size() == sent);
@@ -297,9 +337,12 @@ class GatewayBundlesTest {
                 osgi.bundle(bsn).start();
             }
         }
-        await().atMost(WAIT).until(() -> osgi.context().getServiceReference(Pipeline.class) != null
-                && servingVersion().equals(SHIPPED));
-        await().atMost(WAIT).until(() -> service(MqttConnection.class).status().state().name().equals("CONNECTED"));
+        await().atMost(WAIT)
+                .until(() -> osgi.context().getServiceReference(Pipeline.class) != null
+                        && servingVersion().equals(SHIPPED));
+        await().atMost(WAIT)
+                .until(() ->
+                        service(MqttConnection.class).status().state().name().equals("CONNECTED"));
         awaitPipelineListening();
         int already = results.size();
         publishReadings(10);
@@ -315,44 +358,56 @@ class GatewayBundlesTest {
         BundleContext ctx = osgi.context();
         ModelRegistry registry = service(ModelRegistry.class);
         awaitPipelineListening();
-        Bundle b94 = ctx.installBundle("memory:nab-ae-9.4.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-94", "9.4.0", ModelBundles.withVersion(descriptor, "9.4.0"), onnx)));
+        Bundle b94 = ctx.installBundle(
+                "memory:nab-ae-9.4.0",
+                new ByteArrayInputStream(ModelBundles.bundle(
+                        "nab-ae-94", "9.4.0", ModelBundles.withVersion(descriptor, "9.4.0"), onnx)));
         b94.start();
         await().atMost(WAIT).until(() -> servingVersion().equals("9.4.0"));
-        Bundle b95 = ctx.installBundle("memory:nab-ae-9.5.0", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-95", "9.5.0", ModelBundles.withVersion(descriptor, "9.5.0"), onnx)));
+        Bundle b95 = ctx.installBundle(
+                "memory:nab-ae-9.5.0",
+                new ByteArrayInputStream(ModelBundles.bundle(
+                        "nab-ae-95", "9.5.0", ModelBundles.withVersion(descriptor, "9.5.0"), onnx)));
         b95.start();
         await().atMost(WAIT).until(() -> servingVersion().equals("9.5.0"));
 
         assertEquals("9.4.0", registry.rollback("nab-ae"));
         assertEquals("9.4.0", servingVersion());
-        assertEquals("9.5.0", modelEvent("rolled-back", "9.4.0").get("previousVersion").asText());
+        assertEquals(
+                "9.5.0",
+                modelEvent("rolled-back", "9.4.0").get("previousVersion").asText());
         assertEquals(ModelState.Status.STANDBY, state("9.5.0").get().status());
         publishReadings(10);
         await().atMost(WAIT).until(() -> results.size() == sent);
         assertEquals("nab-ae@9.4.0", lastModel());
         assertEquals(SHIPPED, registry.rollback("nab-ae"));
-        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> registry.rollback("nab-ae"));
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> registry.rollback("nab-ae"));
         assertTrue(none.getMessage().contains("no earlier version"), none.getMessage());
 
         // a pipeline pinned to [9.5,10) gets 9.5.0 loaded for it although the shipped version serves
-        Configuration pipe = service(ConfigurationAdmin.class).listConfigurations(
-                "(service.factoryPid=edgeai.pipeline.anomaly)")[0];
+        Configuration pipe =
+                service(ConfigurationAdmin.class).listConfigurations("(service.factoryPid=edgeai.pipeline.anomaly)")[0];
         Dictionary<String, Object> p = pipe.getProperties();
         p.put("modelVersionRange", "[9.5,10)");
         pipe.update(p);
-        await().atMost(WAIT).until(() -> state("9.5.0").map(s -> s.status() == ModelState.Status.ACTIVE
-                && s.detail().contains("pinned by pipeline osgi")).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> state("9.5.0")
+                        .map(s -> s.status() == ModelState.Status.ACTIVE
+                                && s.detail().contains("pinned by pipeline osgi"))
+                        .orElse(false));
         assertEquals(SHIPPED, servingVersion());
-        await().atMost(WAIT).until(() -> service(Pipeline.class).status().model().equals("nab-ae@9.5.0"));
+        await().atMost(WAIT)
+                .until(() -> service(Pipeline.class).status().model().equals("nab-ae@9.5.0"));
         publishReadings(10);
         await().atMost(WAIT).until(() -> results.size() == sent);
         assertEquals("nab-ae@9.5.0", lastModel());
         p.put("modelVersionRange", "");
         pipe.update(p);
-        await().atMost(WAIT).until(() -> state("9.5.0").map(s -> s.status() == ModelState.Status.STANDBY)
-                .orElse(false));
+        await().atMost(WAIT)
+                .until(() -> state("9.5.0")
+                        .map(s -> s.status() == ModelState.Status.STANDBY)
+                        .orElse(false));
 
         // bundle:update to a newer version is a new deployment: it serves, straight from the old one
         b94.update(new ByteArrayInputStream(
@@ -363,8 +418,9 @@ class GatewayBundlesTest {
         assertEquals("nab-ae@9.6.0", lastModel());
         b94.uninstall();
         b95.uninstall();
-        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED)
-                && service(ModelRegistry.class).models().size() == 1);
+        await().atMost(WAIT)
+                .until(() -> servingVersion().equals(SHIPPED)
+                        && service(ModelRegistry.class).models().size() == 1);
     }
 
     @Test
@@ -372,39 +428,57 @@ class GatewayBundlesTest {
     void secureModeRefusesUnsignedAndBadlySignedModelsAndOffAcceptsThem() throws Exception {
         String descriptor = ModelBundles.descriptor();
         byte[] onnx = ModelBundles.onnx();
-        java.security.KeyPair trusted = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        java.security.KeyPair stranger = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        java.security.KeyPair trusted =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        java.security.KeyPair stranger =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Configuration onnxConfig = service(ConfigurationAdmin.class).getConfiguration("edgeai.onnx", "?");
         Dictionary<String, Object> secure = new Hashtable<>();
         secure.put("secureMode", true);
-        secure.put("trustedKeys", new String[] {java.util.Base64.getEncoder().encodeToString(
-                trusted.getPublic().getEncoded())});
+        secure.put("trustedKeys", new String[] {
+            java.util.Base64.getEncoder().encodeToString(trusted.getPublic().getEncoded())
+        });
         onnxConfig.update(secure);
         BundleContext ctx = osgi.context();
         List<Bundle> installed = new java.util.ArrayList<>();
         try {
             String d97 = ModelBundles.withVersion(descriptor, "9.7.0");
-            installed.add(ctx.installBundle("memory:nab-ae-9.7.0", new ByteArrayInputStream(ModelBundles.bundle(
-                    "nab-ae-97", "9.7.0", d97, onnx, ModelBundles.signature(trusted, d97, onnx)))));
-            installed.add(ctx.installBundle("memory:nab-ae-9.8.0", new ByteArrayInputStream(ModelBundles.bundle(
-                    "nab-ae-98", "9.8.0", ModelBundles.withVersion(descriptor, "9.8.0"), onnx))));
+            installed.add(ctx.installBundle(
+                    "memory:nab-ae-9.7.0",
+                    new ByteArrayInputStream(ModelBundles.bundle(
+                            "nab-ae-97", "9.7.0", d97, onnx, ModelBundles.signature(trusted, d97, onnx)))));
+            installed.add(ctx.installBundle(
+                    "memory:nab-ae-9.8.0",
+                    new ByteArrayInputStream(ModelBundles.bundle(
+                            "nab-ae-98", "9.8.0", ModelBundles.withVersion(descriptor, "9.8.0"), onnx))));
             String d99 = ModelBundles.withVersion(descriptor, "9.9.0");
-            installed.add(ctx.installBundle("memory:nab-ae-9.9.0", new ByteArrayInputStream(ModelBundles.bundle(
-                    "nab-ae-99", "9.9.0", d99, onnx, ModelBundles.signature(stranger, d99, onnx)))));
+            installed.add(ctx.installBundle(
+                    "memory:nab-ae-9.9.0",
+                    new ByteArrayInputStream(ModelBundles.bundle(
+                            "nab-ae-99", "9.9.0", d99, onnx, ModelBundles.signature(stranger, d99, onnx)))));
             // signed, then relabelled: the signature no longer covers the descriptor
             String d995 = ModelBundles.withVersion(descriptor, "9.9.5");
-            installed.add(ctx.installBundle("memory:nab-ae-9.9.5", new ByteArrayInputStream(ModelBundles.bundle(
-                    "nab-ae-995", "9.9.5", d995, onnx, ModelBundles.signature(trusted, d97, onnx)))));
+            installed.add(ctx.installBundle(
+                    "memory:nab-ae-9.9.5",
+                    new ByteArrayInputStream(ModelBundles.bundle(
+                            "nab-ae-995", "9.9.5", d995, onnx, ModelBundles.signature(trusted, d97, onnx)))));
             for (Bundle b : installed) {
                 b.start();
             }
             await().atMost(WAIT).until(() -> servingVersion().equals("9.7.0"));
-            await().atMost(WAIT).until(() -> state("9.9.5").map(s -> s.status() == ModelState.Status.FAILED)
-                    .orElse(false));
-            assertTrue(state("9.8.0").get().detail().startsWith("unsigned"), state("9.8.0").get().detail());
-            assertTrue(state("9.9.0").get().detail().contains("which is not among the trusted keys ["),
+            await().atMost(WAIT)
+                    .until(() -> state("9.9.5")
+                            .map(s -> s.status() == ModelState.Status.FAILED)
+                            .orElse(false));
+            assertTrue(
+                    state("9.8.0").get().detail().startsWith("unsigned"),
+                    state("9.8.0").get().detail());
+            assertTrue(
+                    state("9.9.0").get().detail().contains("which is not among the trusted keys ["),
                     state("9.9.0").get().detail());
-            assertTrue(state("9.9.5").get().detail().startsWith("bad signature"), state("9.9.5").get().detail());
+            assertTrue(
+                    state("9.9.5").get().detail().startsWith("bad signature"),
+                    state("9.9.5").get().detail());
             publishReadings(10);
             await().atMost(WAIT).until(() -> results.size() == sent);
             assertEquals("nab-ae@9.7.0", lastModel());
@@ -420,8 +494,9 @@ class GatewayBundlesTest {
                 b.uninstall();
             }
         }
-        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED)
-                && service(ModelRegistry.class).models().size() == 1);
+        await().atMost(WAIT)
+                .until(() -> servingVersion().equals(SHIPPED)
+                        && service(ModelRegistry.class).models().size() == 1);
     }
 
     @Test
@@ -435,14 +510,21 @@ class GatewayBundlesTest {
         String candidate = ModelBundles.withVersion(ModelBundles.descriptor(), "9.8.5")
                 .replace("\"likelihood.log.scale\": \"30\"", "\"likelihood.log.scale\": \"3\"");
         assertTrue(candidate.contains("\"likelihood.log.scale\": \"3\""), "descriptor changed");
-        Bundle b = osgi.context().installBundle("memory:nab-ae-9.8.5", new ByteArrayInputStream(
-                ModelBundles.bundle("nab-ae-985", "9.8.5", candidate, ModelBundles.onnx())));
+        Bundle b = osgi.context()
+                .installBundle(
+                        "memory:nab-ae-9.8.5",
+                        new ByteArrayInputStream(
+                                ModelBundles.bundle("nab-ae-985", "9.8.5", candidate, ModelBundles.onnx())));
         try {
             b.start();
-            await().atMost(WAIT).until(() -> state("9.8.5").map(s -> s.status() == ModelState.Status.SHADOW)
-                    .orElse(false));
+            await().atMost(WAIT)
+                    .until(() -> state("9.8.5")
+                            .map(s -> s.status() == ModelState.Status.SHADOW)
+                            .orElse(false));
             assertEquals(SHIPPED, servingVersion(), "a shadow candidate does not serve");
-            assertEquals(SHIPPED, modelEvent("shadow", "9.8.5").get("previousVersion").asText());
+            assertEquals(
+                    SHIPPED,
+                    modelEvent("shadow", "9.8.5").get("previousVersion").asText());
             Pipeline pipeline = service(Pipeline.class);
             awaitPipelineListening();
             int before = results.size();
@@ -451,9 +533,13 @@ class GatewayBundlesTest {
             // one result per reading, all from the serving version: the candidate's scores are not published
             assertTrue(results.subList(before, results.size()).stream()
                     .allMatch(r -> r.get("model").asText().equals("nab-ae@" + SHIPPED)));
-            ShadowComparison c = await().atMost(WAIT).until(() -> pipeline.shadowComparisons().stream()
-                    .filter(x -> x.candidate().equals("nab-ae@9.8.5")).findFirst(),
-                    o -> o.map(x -> x.compared() > 0).orElse(false)).get();
+            ShadowComparison c = await().atMost(WAIT)
+                    .until(
+                            () -> pipeline.shadowComparisons().stream()
+                                    .filter(x -> x.candidate().equals("nab-ae@9.8.5"))
+                                    .findFirst(),
+                            o -> o.map(x -> x.compared() > 0).orElse(false))
+                    .get();
             assertEquals("nab-ae@" + SHIPPED, c.serving());
             // the candidate learns its error distribution first: 63 readings fill the window, 150 more
             // errors are learned, and the probe readings of this test are another series
@@ -465,23 +551,28 @@ class GatewayBundlesTest {
 
             assertEquals("9.8.5", service(ModelRegistry.class).promote("nab-ae"));
             assertEquals("9.8.5", servingVersion());
-            assertEquals(SHIPPED, modelEvent("promoted", "9.8.5").get("previousVersion").asText());
+            assertEquals(
+                    SHIPPED,
+                    modelEvent("promoted", "9.8.5").get("previousVersion").asText());
             publishReadings(10);
             await().atMost(WAIT).until(() -> results.size() == before + 410);
             assertEquals("nab-ae@9.8.5", lastModel());
 
             // an operator can shadow a chosen version, here the one promoted from, and end it
             assertEquals(SHIPPED, service(ModelRegistry.class).shadow("nab-ae", null));
-            await().atMost(WAIT).until(() -> state(SHIPPED).map(s -> s.status() == ModelState.Status.SHADOW)
-                    .orElse(false));
+            await().atMost(WAIT)
+                    .until(() -> state(SHIPPED)
+                            .map(s -> s.status() == ModelState.Status.SHADOW)
+                            .orElse(false));
             assertEquals(SHIPPED, service(ModelRegistry.class).endShadow("nab-ae"));
             assertEquals(ModelState.Status.STANDBY, state(SHIPPED).get().status());
         } finally {
             onnxConfig.delete();
             b.uninstall();
         }
-        await().atMost(WAIT).until(() -> servingVersion().equals(SHIPPED)
-                && service(ModelRegistry.class).models().size() == 1);
+        await().atMost(WAIT)
+                .until(() -> servingVersion().equals(SHIPPED)
+                        && service(ModelRegistry.class).models().size() == 1);
     }
 
     @Test
@@ -489,14 +580,24 @@ class GatewayBundlesTest {
     void aVersionAskedToArriveInShadowDoesNotServeAndAnUninstalledOneIsNoLongerListed() throws Exception {
         // what a canary does: ask first, then install; without shadowNewVersions a higher version would serve
         service(ModelRegistry.class).shadowOnArrival("nab-ae", "9.8.6");
-        Bundle b = osgi.context().installBundle("memory:nab-ae-9.8.6", new ByteArrayInputStream(ModelBundles.bundle(
-                "nab-ae-986", "9.8.6", ModelBundles.withVersion(ModelBundles.descriptor(), "9.8.6"), ModelBundles.onnx())));
+        Bundle b = osgi.context()
+                .installBundle(
+                        "memory:nab-ae-9.8.6",
+                        new ByteArrayInputStream(ModelBundles.bundle(
+                                "nab-ae-986",
+                                "9.8.6",
+                                ModelBundles.withVersion(ModelBundles.descriptor(), "9.8.6"),
+                                ModelBundles.onnx())));
         try {
             b.start();
-            await().atMost(WAIT).until(() -> state("9.8.6").map(s -> s.status() == ModelState.Status.SHADOW)
-                    .orElse(false));
+            await().atMost(WAIT)
+                    .until(() -> state("9.8.6")
+                            .map(s -> s.status() == ModelState.Status.SHADOW)
+                            .orElse(false));
             assertEquals(SHIPPED, servingVersion(), "the candidate does not serve");
-            assertEquals(SHIPPED, modelEvent("shadow", "9.8.6").get("previousVersion").asText());
+            assertEquals(
+                    SHIPPED,
+                    modelEvent("shadow", "9.8.6").get("previousVersion").asText());
             assertEquals("9.8.6", service(ModelRegistry.class).endShadow("nab-ae"));
             assertEquals(ModelState.Status.STANDBY, state("9.8.6").get().status());
             assertEquals(SHIPPED, servingVersion(), "a standby version chosen against does not serve");
@@ -504,12 +605,16 @@ class GatewayBundlesTest {
             b.uninstall();
         }
         // the uninstall is told (the retained model state follows) and the version leaves the list
-        assertEquals("bundle stopped or uninstalled", modelEvent("removed", "9.8.6").get("detail").asText());
+        assertEquals(
+                "bundle stopped or uninstalled",
+                modelEvent("removed", "9.8.6").get("detail").asText());
         await().atMost(WAIT).until(() -> state("9.8.6").isEmpty());
         assertEquals(SHIPPED, servingVersion());
     }
 
     private static long edgeaiThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("edgeai-")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("edgeai-"))
+                .count();
     }
 }

@@ -14,8 +14,7 @@ import java.util.jar.Manifest;
 final class ModelBundles {
     static final Path MODEL_DIR = Path.of(System.getProperty("edgeai.model.dir"));
 
-    private ModelBundles() {
-    }
+    private ModelBundles() {}
 
     static String descriptor() throws IOException {
         return Files.readString(MODEL_DIR.resolve("model.json"));
@@ -23,14 +22,19 @@ final class ModelBundles {
 
     static byte[] onnx() throws IOException {
         try (var files = Files.list(MODEL_DIR)) {
-            Path onnx = files.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow();
+            Path onnx = files.filter(p -> p.toString().endsWith(".onnx"))
+                    .findFirst()
+                    .orElseThrow();
             return Files.readAllBytes(onnx);
         }
     }
 
     static String onnxName() throws IOException {
         try (var files = Files.list(MODEL_DIR)) {
-            return files.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow().getFileName()
+            return files.filter(p -> p.toString().endsWith(".onnx"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getFileName()
                     .toString();
         }
     }
@@ -56,14 +60,16 @@ final class ModelBundles {
             throws java.security.GeneralSecurityException {
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
         java.util.HexFormat hex = java.util.HexFormat.of();
-        String message = "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(
-                StandardCharsets.UTF_8))) + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
+        String message =
+                "edgeai-model-signature-v1\n" + hex.formatHex(sha.digest(descriptor.getBytes(StandardCharsets.UTF_8)))
+                        + "\n" + hex.formatHex(sha.digest(onnx)) + "\n";
         java.security.Signature s = java.security.Signature.getInstance("Ed25519");
         s.initSign(key.getPrivate());
         s.update(message.getBytes(StandardCharsets.UTF_8));
         String keyId = hex.formatHex(sha.digest(key.getPublic().getEncoded())).substring(0, 16);
         return ("{\"algorithm\":\"Ed25519\",\"key\":\"" + keyId + "\",\"signature\":\""
-                + java.util.Base64.getEncoder().encodeToString(s.sign()) + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + java.util.Base64.getEncoder().encodeToString(s.sign()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -34,15 +34,19 @@ final class OsgiFramework implements AutoCloseable {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                "io.edgeai.gateway.api;version=" + exportedVersion("edgeai-api", "io.edgeai.gateway.api"),
-                "io.edgeai.gateway.tokenize;version=1.0.0",
-                "org.osgi.service.cm;version=1.6.0",
-                "org.osgi.service.metatype;version=1.4.0"));
+        config.put(
+                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                String.join(
+                        ",",
+                        "io.edgeai.gateway.api;version=" + exportedVersion("edgeai-api", "io.edgeai.gateway.api"),
+                        "io.edgeai.gateway.tokenize;version=1.0.0",
+                        "org.osgi.service.cm;version=1.6.0",
+                        "org.osgi.service.metatype;version=1.4.0"));
         config.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.*,com.sun.*");
         config.put("java.io.tmpdir", storage.resolve("tmp").toString());
         config.put("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        FrameworkFactory factory =
+                ServiceLoader.load(FrameworkFactory.class).iterator().next();
         framework = factory.newFramework(config);
         framework.start();
         BundleContext ctx = framework.getBundleContext();
@@ -64,8 +68,10 @@ final class OsgiFramework implements AutoCloseable {
     }
 
     Bundle bundle(String symbolicName) {
-        return Arrays.stream(context().getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
+        return Arrays.stream(context().getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
     }
 
     @Override
@@ -77,7 +83,8 @@ final class OsgiFramework implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (java.util.stream.Stream<Path> files = Files.walk(storage)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         }
     }
 
@@ -86,13 +93,15 @@ final class OsgiFramework implements AutoCloseable {
      * exports the api from the class path, and must do so at the version the bundles under test import.
      */
     static String exportedVersion(String symbolicName, String pkg) throws IOException {
-        for (var url : java.util.Collections.list(OsgiFramework.class.getClassLoader().getResources("META-INF/MANIFEST.MF"))) {
+        for (var url :
+                java.util.Collections.list(OsgiFramework.class.getClassLoader().getResources("META-INF/MANIFEST.MF"))) {
             try (var in = url.openStream()) {
                 var attributes = new Manifest(in).getMainAttributes();
                 String bsn = attributes.getValue(Constants.BUNDLE_SYMBOLICNAME);
                 String exports = attributes.getValue(Constants.EXPORT_PACKAGE);
                 if (bsn != null && bsn.split(";")[0].trim().equals(symbolicName) && exports != null) {
-                    Matcher m = Pattern.compile(Pattern.quote(pkg) + ";version=\"([^\"]+)\"").matcher(exports);
+                    Matcher m = Pattern.compile(Pattern.quote(pkg) + ";version=\"([^\"]+)\"")
+                            .matcher(exports);
                     if (m.find()) {
                         return m.group(1);
                     }

@@ -13,8 +13,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @FunctionalInterface
 public interface Acknowledgement {
     /** Nothing to acknowledge: QoS 0, or a subscription without manual acknowledgement. */
-    Acknowledgement NONE = () -> {
-    };
+    Acknowledgement NONE = () -> {};
 
     /** Acknowledges the message (a PUBACK for QoS 1, a PUBCOMP for QoS 2). */
     void acknowledge();

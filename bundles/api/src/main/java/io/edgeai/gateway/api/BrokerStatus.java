@@ -11,8 +11,8 @@ package io.edgeai.gateway.api;
  * @param messagesDropped messages the broker accepted and then discarded since it started (a client's queue
  *        full, a QoS 0 subscriber not reading), -1 when unknown (since 1.9)
  */
-public record BrokerStatus(boolean running, String host, int port, String implementation, String detail,
-        long messagesDropped) {
+public record BrokerStatus(
+        boolean running, String host, int port, String implementation, String detail, long messagesDropped) {
     /**
      * A status without a drop count.
      *

@@ -10,8 +10,7 @@ import java.lang.reflect.Method;
  */
 public final class ConfigValues {
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /**
      * Reads every property of {@code config}.
@@ -34,8 +33,10 @@ public final class ConfigValues {
                 while (root.getCause() != null && root.getCause() != root) {
                     root = root.getCause();
                 }
-                throw new IllegalArgumentException(property(m.getName()) + " is not a valid "
-                        + m.getReturnType().getSimpleName() + " (" + root.getMessage() + ")", root);
+                throw new IllegalArgumentException(
+                        property(m.getName()) + " is not a valid "
+                                + m.getReturnType().getSimpleName() + " (" + root.getMessage() + ")",
+                        root);
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("configuration type " + type.getName() + " is not readable", e);
             }

@@ -18,9 +18,21 @@ package io.edgeai.gateway.api;
  * @param publishExpired messages dropped because they waited longer than the store's time to live
  * @param unacknowledged received messages whose acknowledgement a consumer still owes
  */
-public record ConnectionStatus(String name, String serverUri, String clientId, ConnectionState state,
-        long sinceMillis, long received, long published, int publishQueued, long publishDropped, long reconnects,
-        String lastError, long storeBytes, long publishExpired, long unacknowledged) {
+public record ConnectionStatus(
+        String name,
+        String serverUri,
+        String clientId,
+        ConnectionState state,
+        long sinceMillis,
+        long received,
+        long published,
+        int publishQueued,
+        long publishDropped,
+        long reconnects,
+        String lastError,
+        long storeBytes,
+        long publishExpired,
+        long unacknowledged) {
 
     /**
      * A status without store and acknowledgement figures.
@@ -37,9 +49,32 @@ public record ConnectionStatus(String name, String serverUri, String clientId, C
      * @param reconnects successful connects after the first
      * @param lastError last connection error, empty when none
      */
-    public ConnectionStatus(String name, String serverUri, String clientId, ConnectionState state, long sinceMillis,
-            long received, long published, int publishQueued, long publishDropped, long reconnects, String lastError) {
-        this(name, serverUri, clientId, state, sinceMillis, received, published, publishQueued, publishDropped,
-                reconnects, lastError, 0, 0, 0);
+    public ConnectionStatus(
+            String name,
+            String serverUri,
+            String clientId,
+            ConnectionState state,
+            long sinceMillis,
+            long received,
+            long published,
+            int publishQueued,
+            long publishDropped,
+            long reconnects,
+            String lastError) {
+        this(
+                name,
+                serverUri,
+                clientId,
+                state,
+                sinceMillis,
+                received,
+                published,
+                publishQueued,
+                publishDropped,
+                reconnects,
+                lastError,
+                0,
+                0,
+                0);
     }
 }

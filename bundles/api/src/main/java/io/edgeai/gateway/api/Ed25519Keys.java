@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class Ed25519Keys {
 
-    private Ed25519Keys() {
-    }
+    private Ed25519Keys() {}
 
     /**
      * @param role how the keys are named in a refusal, e.g. {@code "trusted key"} or {@code "command key"}
@@ -34,7 +33,8 @@ public final class Ed25519Keys {
             }
             try {
                 PublicKey pub = KeyFactory.getInstance("Ed25519")
-                        .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key)));
+                        .generatePublic(
+                                new X509EncodedKeySpec(Base64.getDecoder().decode(key)));
                 map.put(keyId(pub), pub);
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 String shown = key.length() > 12 ? key.substring(0, 12) + "..." : key;
@@ -50,7 +50,8 @@ public final class Ed25519Keys {
      */
     public static String keyId(PublicKey key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
                     .substring(0, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

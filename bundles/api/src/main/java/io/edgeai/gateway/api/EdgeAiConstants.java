@@ -50,6 +50,5 @@ public final class EdgeAiConstants {
     /** Descriptor property of an intent head: confidence below which the intent is out of scope. */
     public static final String PROPERTY_OOS_THRESHOLD = "oos.threshold";
 
-    private EdgeAiConstants() {
-    }
+    private EdgeAiConstants() {}
 }

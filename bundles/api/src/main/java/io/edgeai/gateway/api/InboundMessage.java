@@ -14,8 +14,14 @@ import java.util.Objects;
  * @param acknowledgement acknowledges the message; {@link Acknowledgement#NONE} when there is nothing to do
  * @since 1.3
  */
-public record InboundMessage(String connection, String topic, byte[] payload, int qos, long receivedNanos,
-        boolean duplicate, Acknowledgement acknowledgement) {
+public record InboundMessage(
+        String connection,
+        String topic,
+        byte[] payload,
+        int qos,
+        long receivedNanos,
+        boolean duplicate,
+        Acknowledgement acknowledgement) {
     /** Validates; a null acknowledgement is {@link Acknowledgement#NONE}. */
     public InboundMessage {
         Objects.requireNonNull(topic, "topic");

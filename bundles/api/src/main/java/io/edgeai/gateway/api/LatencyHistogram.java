@@ -12,8 +12,8 @@ import java.util.List;
  * @param count all observations
  * @param sumSeconds sum of all observations in seconds
  */
-public record LatencyHistogram(List<Double> upperBoundsSeconds, List<Long> bucketCounts, long count,
-        double sumSeconds) {
+public record LatencyHistogram(
+        List<Double> upperBoundsSeconds, List<Long> bucketCounts, long count, double sumSeconds) {
 
     /** No observations, no buckets. */
     public static final LatencyHistogram EMPTY = new LatencyHistogram(List.of(), List.of(0L), 0, 0);

@@ -12,9 +12,26 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class LatencyRecorder {
     /** Bucket upper bounds in nanoseconds. */
-    private static final long[] BOUNDS_NANOS = {50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L,
-        5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L,
-        1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L};
+    private static final long[] BOUNDS_NANOS = {
+        50_000L,
+        100_000L,
+        250_000L,
+        500_000L,
+        1_000_000L,
+        2_500_000L,
+        5_000_000L,
+        10_000_000L,
+        25_000_000L,
+        50_000_000L,
+        100_000_000L,
+        250_000_000L,
+        500_000_000L,
+        1_000_000_000L,
+        2_500_000_000L,
+        5_000_000_000L,
+        10_000_000_000L
+    };
+
     private static final List<Double> BOUNDS_SECONDS;
 
     static {

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param detail the reason of a refusal, or a short note; empty when none
  * @param epochMillis when it happened
  */
-public record ModelEvent(Type type, String name, String version, String previousVersion, String detail,
-        long epochMillis) {
+public record ModelEvent(
+        Type type, String name, String version, String previousVersion, String detail, long epochMillis) {
     /** What happened to a model version. */
     public enum Type {
         /** Loaded, checked against its descriptor and warmed up. */

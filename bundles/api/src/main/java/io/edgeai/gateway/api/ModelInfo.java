@@ -21,9 +21,18 @@ import java.util.Objects;
  * @param loadedAtMillis wall-clock time the session was created
  * @param labels class or tag names of a classifier's outputs, in output order; empty for other models
  */
-public record ModelInfo(String name, String version, String description, List<TensorSpec> inputs,
-        List<TensorSpec> outputs, Map<String, String> properties, String sha256, String provider, String source,
-        long loadedAtMillis, List<String> labels) {
+public record ModelInfo(
+        String name,
+        String version,
+        String description,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs,
+        Map<String, String> properties,
+        String sha256,
+        String provider,
+        String source,
+        long loadedAtMillis,
+        List<String> labels) {
     /**
      * Property: why the execution providers preferred before {@link #provider()} were not used (e.g.
      * {@code CUDA is not in this ONNX Runtime build}); absent when the first preference runs.
@@ -63,10 +72,28 @@ public record ModelInfo(String name, String version, String description, List<Te
      * @param source where the model came from
      * @param loadedAtMillis wall-clock time the session was created
      */
-    public ModelInfo(String name, String version, String description, List<TensorSpec> inputs,
-            List<TensorSpec> outputs, Map<String, String> properties, String sha256, String provider, String source,
+    public ModelInfo(
+            String name,
+            String version,
+            String description,
+            List<TensorSpec> inputs,
+            List<TensorSpec> outputs,
+            Map<String, String> properties,
+            String sha256,
+            String provider,
+            String source,
             long loadedAtMillis) {
-        this(name, version, description, inputs, outputs, properties, sha256, provider, source, loadedAtMillis,
+        this(
+                name,
+                version,
+                description,
+                inputs,
+                outputs,
+                properties,
+                sha256,
+                provider,
+                source,
+                loadedAtMillis,
                 List.of());
     }
 

@@ -28,8 +28,7 @@ import org.osgi.framework.VersionRange;
  * @since 1.8
  */
 public final class ModelVersionRule {
-    private ModelVersionRule() {
-    }
+    private ModelVersionRule() {}
 
     /**
      * One registered version of a model.
@@ -73,8 +72,7 @@ public final class ModelVersionRule {
      * @param use the version that answers live inputs, {@code null} when none fits
      * @param shadow the shadow candidate scored beside it, {@code null} when there is none
      */
-    public record Choice<T>(T use, T shadow) {
-    }
+    public record Choice<T>(T use, T shadow) {}
 
     /**
      * Applies the rule.

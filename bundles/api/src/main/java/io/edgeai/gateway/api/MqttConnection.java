@@ -71,8 +71,7 @@ public interface MqttConnection {
      * @return false when the store was full and this message was dropped (counted)
      * @since 1.3
      */
-    default boolean publish(String topic, byte[] payload, int qos, boolean retained, int priority,
-            Runnable whenSafe) {
+    default boolean publish(String topic, byte[] payload, int qos, boolean retained, int priority, Runnable whenSafe) {
         boolean kept = publish(topic, payload, qos, retained);
         whenSafe.run();
         return kept;

@@ -7,8 +7,7 @@ public final class MqttTopics {
     /** The longest topic MQTT can carry, in UTF-8 bytes; Paho drops a publish to a longer topic. */
     public static final int MAX_BYTES = 65_535;
 
-    private MqttTopics() {
-    }
+    private MqttTopics() {}
 
     /**
      * @param topic a topic

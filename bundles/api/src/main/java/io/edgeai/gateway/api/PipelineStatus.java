@@ -28,10 +28,29 @@ package io.edgeai.gateway.api;
  * @param problem empty when the configuration in force is the one last given; otherwise why it is not: a refused
  *        configuration (the pipeline does not run, or runs on with its previous settings, as the text says)
  */
-public record PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
-        String connection, long received, long published, long rejected, long dropped, int queueDepth,
-        int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
-        String overflowPolicy, long held, long duplicates, long evicted, long seriesBytes, String problem) {
+public record PipelineStatus(
+        String name,
+        String type,
+        String inputTopic,
+        String outputTopic,
+        String model,
+        String connection,
+        long received,
+        long published,
+        long rejected,
+        long dropped,
+        int queueDepth,
+        int queueCapacity,
+        int keys,
+        int alarmsActive,
+        long latencyP50Micros,
+        long latencyP99Micros,
+        String overflowPolicy,
+        long held,
+        long duplicates,
+        long evicted,
+        long seriesBytes,
+        String problem) {
 
     public PipelineStatus {
         problem = problem == null ? "" : problem;
@@ -46,24 +65,103 @@ public record PipelineStatus(String name, String type, String inputTopic, String
      * @return the status
      */
     public static PipelineStatus refused(String name, String type, String problem) {
-        return new PipelineStatus(name, type, "", "", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0,
+        return new PipelineStatus(
+                name,
+                type,
+                "",
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "",
+                0,
+                0,
+                0,
+                0,
                 "refused, not running: " + problem);
     }
 
     /** @return this status with {@code problem} set (empty: none) */
     public PipelineStatus withProblem(String text) {
-        return new PipelineStatus(name, type, inputTopic, outputTopic, model, connection, received, published,
-                rejected, dropped, queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros,
-                overflowPolicy, held, duplicates, evicted, seriesBytes, text);
+        return new PipelineStatus(
+                name,
+                type,
+                inputTopic,
+                outputTopic,
+                model,
+                connection,
+                received,
+                published,
+                rejected,
+                dropped,
+                queueDepth,
+                queueCapacity,
+                keys,
+                alarmsActive,
+                latencyP50Micros,
+                latencyP99Micros,
+                overflowPolicy,
+                held,
+                duplicates,
+                evicted,
+                seriesBytes,
+                text);
     }
 
-    public PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
-            String connection, long received, long published, long rejected, long dropped, int queueDepth,
-            int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
-            String overflowPolicy, long held, long duplicates, long evicted, long seriesBytes) {
-        this(name, type, inputTopic, outputTopic, model, connection, received, published, rejected, dropped,
-                queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros, overflowPolicy,
-                held, duplicates, evicted, seriesBytes, "");
+    public PipelineStatus(
+            String name,
+            String type,
+            String inputTopic,
+            String outputTopic,
+            String model,
+            String connection,
+            long received,
+            long published,
+            long rejected,
+            long dropped,
+            int queueDepth,
+            int queueCapacity,
+            int keys,
+            int alarmsActive,
+            long latencyP50Micros,
+            long latencyP99Micros,
+            String overflowPolicy,
+            long held,
+            long duplicates,
+            long evicted,
+            long seriesBytes) {
+        this(
+                name,
+                type,
+                inputTopic,
+                outputTopic,
+                model,
+                connection,
+                received,
+                published,
+                rejected,
+                dropped,
+                queueDepth,
+                queueCapacity,
+                keys,
+                alarmsActive,
+                latencyP50Micros,
+                latencyP99Micros,
+                overflowPolicy,
+                held,
+                duplicates,
+                evicted,
+                seriesBytes,
+                "");
     }
 
     /**
@@ -89,13 +187,48 @@ public record PipelineStatus(String name, String type, String inputTopic, String
      * @param held inputs that had to wait for room in the ingest queue
      * @param duplicates redelivered inputs not scored again
      */
-    public PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
-            String connection, long received, long published, long rejected, long dropped, int queueDepth,
-            int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros,
-            String overflowPolicy, long held, long duplicates) {
-        this(name, type, inputTopic, outputTopic, model, connection, received, published, rejected, dropped,
-                queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros, overflowPolicy,
-                held, duplicates, 0, 0);
+    public PipelineStatus(
+            String name,
+            String type,
+            String inputTopic,
+            String outputTopic,
+            String model,
+            String connection,
+            long received,
+            long published,
+            long rejected,
+            long dropped,
+            int queueDepth,
+            int queueCapacity,
+            int keys,
+            int alarmsActive,
+            long latencyP50Micros,
+            long latencyP99Micros,
+            String overflowPolicy,
+            long held,
+            long duplicates) {
+        this(
+                name,
+                type,
+                inputTopic,
+                outputTopic,
+                model,
+                connection,
+                received,
+                published,
+                rejected,
+                dropped,
+                queueDepth,
+                queueCapacity,
+                keys,
+                alarmsActive,
+                latencyP50Micros,
+                latencyP99Micros,
+                overflowPolicy,
+                held,
+                duplicates,
+                0,
+                0);
     }
 
     /**
@@ -118,10 +251,44 @@ public record PipelineStatus(String name, String type, String inputTopic, String
      * @param latencyP50Micros median latency
      * @param latencyP99Micros 99th percentile latency
      */
-    public PipelineStatus(String name, String type, String inputTopic, String outputTopic, String model,
-            String connection, long received, long published, long rejected, long dropped, int queueDepth,
-            int queueCapacity, int keys, int alarmsActive, long latencyP50Micros, long latencyP99Micros) {
-        this(name, type, inputTopic, outputTopic, model, connection, received, published, rejected, dropped,
-                queueDepth, queueCapacity, keys, alarmsActive, latencyP50Micros, latencyP99Micros, "", 0, 0, 0, 0);
+    public PipelineStatus(
+            String name,
+            String type,
+            String inputTopic,
+            String outputTopic,
+            String model,
+            String connection,
+            long received,
+            long published,
+            long rejected,
+            long dropped,
+            int queueDepth,
+            int queueCapacity,
+            int keys,
+            int alarmsActive,
+            long latencyP50Micros,
+            long latencyP99Micros) {
+        this(
+                name,
+                type,
+                inputTopic,
+                outputTopic,
+                model,
+                connection,
+                received,
+                published,
+                rejected,
+                dropped,
+                queueDepth,
+                queueCapacity,
+                keys,
+                alarmsActive,
+                latencyP50Micros,
+                latencyP99Micros,
+                "",
+                0,
+                0,
+                0,
+                0);
     }
 }

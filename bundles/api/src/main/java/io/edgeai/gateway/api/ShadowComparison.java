@@ -18,8 +18,17 @@ package io.edgeai.gateway.api;
  * @param failed readings the candidate failed to score
  * @param skipped readings not shadow-scored because the candidate could not keep up (counted, not queued)
  */
-public record ShadowComparison(String pipeline, String serving, String candidate, long compared, long agreed,
-        double meanAbsDiff, double maxAbsDiff, long warmingUp, long failed, long skipped) {
+public record ShadowComparison(
+        String pipeline,
+        String serving,
+        String candidate,
+        long compared,
+        long agreed,
+        double meanAbsDiff,
+        double maxAbsDiff,
+        long warmingUp,
+        long failed,
+        long skipped) {
     /** @return percentage of compared readings with the same decision, NaN when none was compared */
     public double agreementPercent() {
         return compared == 0 ? Double.NaN : 100.0 * agreed / compared;

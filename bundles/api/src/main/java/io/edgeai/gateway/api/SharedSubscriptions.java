@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 public final class SharedSubscriptions {
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]+");
 
-    private SharedSubscriptions() {
-    }
+    private SharedSubscriptions() {}
 
     /**
      * @param shareGroup the share group; empty for a plain subscription

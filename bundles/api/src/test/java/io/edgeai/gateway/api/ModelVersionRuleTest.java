@@ -10,15 +10,22 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
-import org.osgi.framework.VersionRange;
 
 /** The one rule both pipelines choose model versions by: serving, pinned, shadow, swaps and removals. */
 class ModelVersionRuleTest {
     private final List<ModelVersionRule.Candidate<String>> versions = new ArrayList<>();
 
     private void add(String version, boolean serving, boolean shadow, int ranking) {
-        versions.add(ModelVersionRule.Candidate.of("v" + version, version, Map.of(EdgeAiConstants.MODEL_SERVING,
-                serving, EdgeAiConstants.MODEL_SHADOW, shadow, Constants.SERVICE_RANKING, ranking)));
+        versions.add(ModelVersionRule.Candidate.of(
+                "v" + version,
+                version,
+                Map.of(
+                        EdgeAiConstants.MODEL_SERVING,
+                        serving,
+                        EdgeAiConstants.MODEL_SHADOW,
+                        shadow,
+                        Constants.SERVICE_RANKING,
+                        ranking)));
     }
 
     private void remove(String version) {
@@ -61,7 +68,9 @@ class ModelVersionRuleTest {
     void removingThePinnedOrShadowVersionFallsBack() {
         add("1.0.0", true, false, 0);
         add("2.0.0", false, true, 0);
-        assertEquals(new ModelVersionRule.Choice<>("v2.0.0", null), choose("[2.0,3.0)"),
+        assertEquals(
+                new ModelVersionRule.Choice<>("v2.0.0", null),
+                choose("[2.0,3.0)"),
                 "the pinned version is the candidate itself: used, so not a shadow beside itself");
         remove("2.0.0");
         assertNull(choose("[2.0,3.0)").use(), "the pin holds: nothing else inside it");

@@ -43,8 +43,12 @@ public final class ConfigProblem {
      * @param e why
      */
     public void notApplied(String name, IllegalArgumentException e) {
-        log.error("{} {} (PID {}): configuration change not applied, it keeps running with the settings it had: {}",
-                kind, name, pid, e.getMessage());
+        log.error(
+                "{} {} (PID {}): configuration change not applied, it keeps running with the settings it had: {}",
+                kind,
+                name,
+                pid,
+                e.getMessage());
         problem = "change not applied, running with the previous settings: " + e.getMessage();
     }
 

@@ -12,8 +12,7 @@ public final class DeadLetters {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int PREVIEW_CHARS = 200;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * @param pipeline pipeline name
@@ -25,8 +24,14 @@ public final class DeadLetters {
      * @param receivedMillis when it arrived
      * @return the dead-letter JSON
      */
-    public static byte[] json(String pipeline, String topic, String code, String reason, byte[] payload,
-            int payloadBytes, long receivedMillis) {
+    public static byte[] json(
+            String pipeline,
+            String topic,
+            String code,
+            String reason,
+            byte[] payload,
+            int payloadBytes,
+            long receivedMillis) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("pipeline", pipeline);
         n.put("topic", topic);

@@ -12,8 +12,7 @@ import io.edgeai.gateway.api.InboundMessage;
  * tracked and acknowledge nothing.
  */
 final class InFlight {
-    private static final Runnable NOTHING = () -> {
-    };
+    private static final Runnable NOTHING = () -> {};
 
     private List<InboundMessage> inputs = List.of();
     private Outcome[] outcomes = new Outcome[0];

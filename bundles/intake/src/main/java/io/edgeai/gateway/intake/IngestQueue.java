@@ -31,6 +31,7 @@ public final class IngestQueue {
     private final Queue<InboundMessage> adopted = new ConcurrentLinkedQueue<>();
     /** Original sizes of the truncated oversize inputs in the queue (identity keys). */
     private final Map<InboundMessage, Integer> oversize = Collections.synchronizedMap(new IdentityHashMap<>());
+
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
@@ -81,8 +82,13 @@ public final class IngestQueue {
         if (gone != null) {
             drop(gone);
         }
-        log.warn("overflow", "{} {} queue full ({}); dropping the {} inputs (counted)", s.kind(), s.name(),
-                s.queueCapacity(), oldest ? "oldest" : "newest");
+        log.warn(
+                "overflow",
+                "{} {} queue full ({}); dropping the {} inputs (counted)",
+                s.kind(),
+                s.name(),
+                s.queueCapacity(),
+                oldest ? "oldest" : "newest");
     }
 
     /** A dropped input's outcome is the drop (counted): it is acknowledged, not redelivered. */
@@ -95,8 +101,12 @@ public final class IngestQueue {
     /** Waits for room; the broker keeps everything behind this input unacknowledged meanwhile. */
     private void hold(InboundMessage m, IntakeSettings s) {
         held.incrementAndGet();
-        log.warn("hold", "{} {} queue full ({}); holding the intake until there is room (counted as held)", s.kind(),
-                s.name(), s.queueCapacity());
+        log.warn(
+                "hold",
+                "{} {} queue full ({}); holding the intake until there is room (counted as held)",
+                s.kind(),
+                s.name(),
+                s.queueCapacity());
         try {
             while (open) {
                 if (queue.offer(m, 500, TimeUnit.MILLISECONDS)) {

@@ -45,12 +45,10 @@ public final class Intake {
          *
          * @param idle whether no input came this turn
          */
-        default void beforeInputs(boolean idle) {
-        }
+        default void beforeInputs(boolean idle) {}
 
         /** Called at the end of every turn. */
-        default void afterInputs() {
-        }
+        default void afterInputs() {}
     }
 
     private final Logger log;
@@ -63,6 +61,7 @@ public final class Intake {
     private volatile IntakeSettings settings;
     /** Stopping a shared subscription's worker for good: finish what is queued, then end. */
     private volatile boolean draining;
+
     private volatile BiConsumer<String, Throwable> fatal = (t, e) -> {
         if (e instanceof Error err) {
             throw err;
@@ -74,6 +73,7 @@ public final class Intake {
     private final Map<String, AtomicLong> rejectedByCode = new ConcurrentHashMap<>();
     /** The inputs the worker was stopped in the middle of, for a successor to take first; read after the join. */
     private final List<InboundMessage> unfinished = Collections.synchronizedList(new ArrayList<>());
+
     private final InFlight inFlight = new InFlight();
 
     /**
@@ -84,8 +84,13 @@ public final class Intake {
      * @param clock the worker's stages
      * @param stages what processes the inputs
      */
-    public Intake(Logger log, String threadName, IntakeSettings settings, Supplier<MqttConnection> output,
-            StageClock clock, Stages stages) {
+    public Intake(
+            Logger log,
+            String threadName,
+            IntakeSettings settings,
+            Supplier<MqttConnection> output,
+            StageClock clock,
+            Stages stages) {
         this.log = log;
         this.logOnce = new LogOnce(log);
         this.settings = settings;
@@ -154,8 +159,11 @@ public final class Intake {
             draining = true;
             join(DRAIN_MILLIS);
             if (queue.size() > 0) {
-                log.warn("{} {} stopped with {} inputs unfinished; they stay with this member's session", s.kind(),
-                        s.name(), queue.size());
+                log.warn(
+                        "{} {} stopped with {} inputs unfinished; they stay with this member's session",
+                        s.kind(),
+                        s.name(),
+                        queue.size());
             }
         }
         queue.close();
@@ -235,7 +243,12 @@ public final class Intake {
             for (InboundMessage m : inFlight.unsettled()) {
                 reject(m, "internal-error", "unexpected failure: " + e);
             }
-            log.error("{} {} failed on an input from {}", settings.kind(), settings.name(), inputs.get(0).topic(), e);
+            log.error(
+                    "{} {} failed on an input from {}",
+                    settings.kind(),
+                    settings.name(),
+                    inputs.get(0).topic(),
+                    e);
         }
         // not reached on an Error: those inputs stay unacknowledged and the broker delivers them again
         inputs.forEach(inFlight::settle);
@@ -266,7 +279,11 @@ public final class Intake {
         MqttConnection out = output.get();
         while (out == null && queue.isOpen()) {
             IntakeSettings s = settings;
-            logOnce.warn("no-output", "{} {}: output connection {} is not there; waiting", s.kind(), s.name(),
+            logOnce.warn(
+                    "no-output",
+                    "{} {}: output connection {} is not there; waiting",
+                    s.kind(),
+                    s.name(),
                     s.outputName());
             LockSupport.parkNanos(100_000_000L);
             out = output.get();
@@ -300,7 +317,11 @@ public final class Intake {
         if (size == null) {
             return false;
         }
-        reject(m, "oversize", "payload of " + size + " bytes exceeds the limit of " + maxPayloadBytes + " bytes", size,
+        reject(
+                m,
+                "oversize",
+                "payload of " + size + " bytes exceeds the limit of " + maxPayloadBytes + " bytes",
+                size,
                 "oversize");
         return true;
     }
@@ -315,8 +336,11 @@ public final class Intake {
         if (m.topic().indexOf('\u241A') < 0) { // the MQTT connection's stand-in for characters Paho refuses
             return false;
         }
-        reject(m, "bad-topic", "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
-                + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
+        reject(
+                m,
+                "bad-topic",
+                "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
+                        + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
         return true;
     }
 
@@ -342,13 +366,24 @@ public final class Intake {
         rejected.incrementAndGet();
         rejectedByCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
         IntakeSettings s = settings;
-        byte[] dl = DeadLetters.json(s.name(), m.topic(), code, reason, m.payload(), payloadBytes,
-                System.currentTimeMillis());
-        publish(m, MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()), dl, 1,
+        byte[] dl = DeadLetters.json(
+                s.name(), m.topic(), code, reason, m.payload(), payloadBytes, System.currentTimeMillis());
+        publish(
+                m,
+                MqttTopics.deadLetterTopic(s.deadLetterTopicPrefix(), m.topic()),
+                dl,
+                1,
                 MqttConnection.PRIORITY_NORMAL);
         settle(m);
-        logOnce.warn(logKey, "{} {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
-                + " and counted in edgeai:pipelines)", s.kind(), s.name(), m.topic(), reason, code);
+        logOnce.warn(
+                logKey,
+                "{} {} rejected a message from {}: {} (further '{}' rejections are logged at DEBUG"
+                        + " and counted in edgeai:pipelines)",
+                s.kind(),
+                s.name(),
+                m.topic(),
+                reason,
+                code);
         if (log.isTraceEnabled()) {
             log.trace("Rejected payload: {}", new String(m.payload(), StandardCharsets.UTF_8));
         }

@@ -13,6 +13,13 @@ package io.edgeai.gateway.intake;
  * @param batchLingerMillis how long the first input of a batch waits for more
  * @param outputName the output connection's name, for the log line while it is missing
  */
-public record IntakeSettings(String kind, String name, int queueCapacity, int maxPayloadBytes, Overflow overflow,
-        String deadLetterTopicPrefix, int batchSize, long batchLingerMillis, String outputName) {
-}
+public record IntakeSettings(
+        String kind,
+        String name,
+        int queueCapacity,
+        int maxPayloadBytes,
+        Overflow overflow,
+        String deadLetterTopicPrefix,
+        int batchSize,
+        long batchLingerMillis,
+        String outputName) {}

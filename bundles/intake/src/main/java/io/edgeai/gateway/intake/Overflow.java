@@ -31,6 +31,7 @@ public enum Overflow {
                 return o;
             }
         }
-        throw new IllegalArgumentException("overflow policy must be drop-newest, drop-oldest or hold-acks, got " + name);
+        throw new IllegalArgumentException(
+                "overflow policy must be drop-newest, drop-oldest or hold-acks, got " + name);
     }
 }

@@ -1,7 +1,6 @@
 package io.edgeai.gateway.intake;
 
 import static org.awaitility.Awaitility.await;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,12 +32,10 @@ class IntakeTest {
         }
 
         @Override
-        public void subscribe(String topicFilter, int qos, MessageHandler handler) {
-        }
+        public void subscribe(String topicFilter, int qos, MessageHandler handler) {}
 
         @Override
-        public void unsubscribe(String topicFilter) {
-        }
+        public void unsubscribe(String topicFilter) {}
 
         @Override
         public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
@@ -72,19 +69,18 @@ class IntakeTest {
     }
 
     private static InboundMessage input(String topic, AtomicInteger acks) {
-        return new InboundMessage("c", topic, "x".getBytes(StandardCharsets.UTF_8), 1, System.nanoTime(), false,
-                acks::incrementAndGet);
+        return new InboundMessage(
+                "c", topic, "x".getBytes(StandardCharsets.UTF_8), 1, System.nanoTime(), false, acks::incrementAndGet);
     }
 
     private Intake intake(IntakeSettings s, Intake.Stages stages) {
-        return new Intake(LoggerFactory.getLogger(IntakeTest.class), "test-intake", s, () -> store, new StageClock(),
-                stages);
+        return new Intake(
+                LoggerFactory.getLogger(IntakeTest.class), "test-intake", s, () -> store, new StageClock(), stages);
     }
 
     @Test
     void dropNewestAcknowledgesAndCountsTheOneThatDidNotFit() {
-        Intake in = intake(settings(Overflow.DROP_NEWEST, 2), inputs -> {
-        });
+        Intake in = intake(settings(Overflow.DROP_NEWEST, 2), inputs -> {});
         AtomicInteger a = new AtomicInteger();
         AtomicInteger b = new AtomicInteger();
         AtomicInteger c = new AtomicInteger();
@@ -98,8 +94,7 @@ class IntakeTest {
 
     @Test
     void dropOldestAcknowledgesAndCountsTheOldest() {
-        Intake in = intake(settings(Overflow.DROP_OLDEST, 2), inputs -> {
-        });
+        Intake in = intake(settings(Overflow.DROP_OLDEST, 2), inputs -> {});
         AtomicInteger a = new AtomicInteger();
         AtomicInteger c = new AtomicInteger();
         in.offer(input("a", a));
@@ -133,18 +128,19 @@ class IntakeTest {
     @Test
     void aSuccessorTakesOverTheQueueInOrder() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        Intake first = intake(settings(Overflow.DROP_NEWEST, 4), inputs -> {
-        });
+        Intake first = intake(settings(Overflow.DROP_NEWEST, 4), inputs -> {});
         AtomicInteger acks = new AtomicInteger();
         for (String t : List.of("a", "b", "c")) {
             first.offer(input(t, acks));
         }
         first.stop(false);
         Intake[] second = new Intake[1];
-        second[0] = intake(settings(Overflow.DROP_NEWEST, 4), inputs -> inputs.forEach(m -> {
-            seen.add(m.topic());
-            second[0].publish(m, "out/" + m.topic(), new byte[1], 1, 0);
-        }));
+        second[0] = intake(
+                settings(Overflow.DROP_NEWEST, 4),
+                inputs -> inputs.forEach(m -> {
+                    seen.add(m.topic());
+                    second[0].publish(m, "out/" + m.topic(), new byte[1], 1, 0);
+                }));
         second[0].adopt(first);
         second[0].start();
         second[0].offer(input("d", acks));
@@ -164,7 +160,8 @@ class IntakeTest {
             assertTrue(self[0].rejectedOversize(inputs.get(0), 64));
         });
         self[0].start();
-        self[0].offer(new InboundMessage("c", "big", new byte[5000], 1, System.nanoTime(), false, acks::incrementAndGet));
+        self[0].offer(
+                new InboundMessage("c", "big", new byte[5000], 1, System.nanoTime(), false, acks::incrementAndGet));
         await().atMost(Duration.ofSeconds(5)).until(() -> !store.pending.isEmpty());
         assertEquals(List.of("dead/big"), store.topics);
         store.storeAll();

@@ -61,15 +61,19 @@ public final class FuzzStats {
     /** Prints the summary line and appends it to {@code target/fuzz-report.txt}. */
     public void report() {
         long seconds = Math.max(0, (System.nanoTime() - startNanos) / 1_000_000_000L);
-        String mode = System.getenv("JAZZER_FUZZ") == null || System.getenv("JAZZER_FUZZ").isEmpty() ? "regression"
+        String mode = System.getenv("JAZZER_FUZZ") == null
+                        || System.getenv("JAZZER_FUZZ").isEmpty()
+                ? "regression"
                 : "fuzzing";
-        String line = String.format("FUZZ %s mode=%s executions=%d seconds=%d outcomes=%s codes=%s%n", target, mode,
-                executions.get(), seconds, snapshot(outcomes), snapshot(codes));
+        String line = String.format(
+                "FUZZ %s mode=%s executions=%d seconds=%d outcomes=%s codes=%s%n",
+                target, mode, executions.get(), seconds, snapshot(outcomes), snapshot(codes));
         System.out.print(line);
         try {
             Path report = Path.of("target", "fuzz-report.txt");
             Files.createDirectories(report.getParent());
-            Files.writeString(report, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    report, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -58,7 +58,8 @@ public final class GatewayProcess implements AutoCloseable {
         run(List.of("tar", "-xzf", distribution.toString(), "-C", dir.toString()), Duration.ofMinutes(2));
         Path home;
         try (Stream<Path> s = Files.list(dir)) {
-            home = s.filter(p -> Files.isExecutable(p.resolve("bin/karaf"))).findFirst()
+            home = s.filter(p -> Files.isExecutable(p.resolve("bin/karaf")))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no bin/karaf under " + dir));
         }
         GatewayProcess g = new GatewayProcess(dir, home, Mosquitto.freePort());
@@ -152,8 +153,10 @@ public final class GatewayProcess implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         ProcessBuilder pb = new ProcessBuilder(List.of(home.resolve("bin/karaf").toString(), "server"))
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("console.out").toFile()));
         pb.environment().putAll(env);
         process = pb.start();
     }
@@ -233,7 +236,8 @@ public final class GatewayProcess implements AutoCloseable {
         if (process == null) {
             return Optional.empty();
         }
-        return process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+        return process.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .findFirst();
     }
 
@@ -350,7 +354,8 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IOException(cmd + " timed out");
             }
             if (p.exitValue() != 0) {
-                throw new IOException(cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
+                throw new IOException(
+                        cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -50,8 +50,13 @@ public final class Mosquitto implements AutoCloseable {
         List<String> conf = new ArrayList<>();
         conf.add("listener " + m.port + " 127.0.0.1");
         conf.addAll(extraLines);
-        for (String d : List.of("allow_anonymous true", "max_queued_messages 0", "max_inflight_messages 0",
-                "persistence false", "log_dest stderr", "log_type error",
+        for (String d : List.of(
+                "allow_anonymous true",
+                "max_queued_messages 0",
+                "max_inflight_messages 0",
+                "persistence false",
+                "log_dest stderr",
+                "log_type error",
                 // run as root, mosquitto would switch to its own user, which cannot read the test's files
                 "user " + System.getProperty("user.name"))) {
             String key = d.substring(0, d.indexOf(' ') + 1);
@@ -76,14 +81,17 @@ public final class Mosquitto implements AutoCloseable {
      */
     public static Path passwordFile(Path dir, String user, String password) throws IOException {
         Path file = dir.resolve("mosquitto.passwd");
-        String bin = Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")) ? "/usr/bin/mosquitto_passwd"
+        String bin = Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd"))
+                ? "/usr/bin/mosquitto_passwd"
                 : "mosquitto_passwd";
         Process p = new ProcessBuilder(List.of(bin, "-b", "-c", file.toString(), user, password))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IOException("mosquitto_passwd failed: " + new String(p.getInputStream().readAllBytes()));
+                throw new IOException("mosquitto_passwd failed: "
+                        + new String(p.getInputStream().readAllBytes()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,8 +134,11 @@ public final class Mosquitto implements AutoCloseable {
      */
     public void start() throws IOException {
         String bin = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-        process = new ProcessBuilder(List.of(bin, "-c", dir.resolve("mosquitto.conf").toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+        process = new ProcessBuilder(
+                        List.of(bin, "-c", dir.resolve("mosquitto.conf").toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mosquitto.log").toFile())
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             try {

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** Removal of the temporary directories test brokers and gateways work in. */
 final class TempDirs {
-    private TempDirs() {
-    }
+    private TempDirs() {}
 
     /** Deletes {@code dir} and everything below it, as far as it can; a test's leftovers are not fatal. */
     static void delete(Path dir) {

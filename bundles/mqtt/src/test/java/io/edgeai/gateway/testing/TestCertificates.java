@@ -42,8 +42,7 @@ public final class TestCertificates {
      * @param pkcs12 key store with the key and the chain up to the CA
      * @param pkcs12Password the key store's password
      */
-    public record Leaf(Path certPem, Path keyPem, Path pkcs12, String pkcs12Password) {
-    }
+    public record Leaf(Path certPem, Path keyPem, Path pkcs12, String pkcs12Password) {}
 
     /**
      * Creates a CA in {@code dir}.
@@ -53,9 +52,27 @@ public final class TestCertificates {
      * @throws IOException when keytool fails
      */
     public static TestCertificates create(Path dir) throws IOException {
-        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=EdgeAI Test CA", "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storetype", "PKCS12",
-                "-storepass", STORE_PASSWORD);
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=EdgeAI Test CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-keystore",
+                "ca.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                STORE_PASSWORD);
         try {
             KeyStore ks = load(dir.resolve("ca.p12"));
             TestCertificates c = new TestCertificates(dir, (X509Certificate) ks.getCertificate("ca"));
@@ -103,12 +120,51 @@ public final class TestCertificates {
      */
     public Leaf issue(String name, String san, String keyStorePassword) throws IOException {
         String store = name + ".p12";
-        keytool(dir, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-                "-validity", "2", "-keystore", store, "-storetype", "PKCS12", "-storepass", keyStorePassword);
-        keytool(dir, "-certreq", "-alias", name, "-keystore", store, "-storepass", keyStorePassword, "-file",
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name,
+                "-validity",
+                "2",
+                "-keystore",
+                store,
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                keyStorePassword);
+        keytool(
+                dir,
+                "-certreq",
+                "-alias",
+                name,
+                "-keystore",
+                store,
+                "-storepass",
+                keyStorePassword,
+                "-file",
                 name + ".csr");
-        List<String> gen = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass",
-                STORE_PASSWORD, "-infile", name + ".csr", "-outfile", name + ".pem", "-rfc", "-validity", "2"));
+        List<String> gen = new ArrayList<>(List.of(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-storepass",
+                STORE_PASSWORD,
+                "-infile",
+                name + ".csr",
+                "-outfile",
+                name + ".pem",
+                "-rfc",
+                "-validity",
+                "2"));
         if (!san.isEmpty()) {
             gen.addAll(List.of("-ext", "san=" + san));
         }
@@ -147,7 +203,8 @@ public final class TestCertificates {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
@@ -156,7 +213,10 @@ public final class TestCertificates {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
         cmd.add("-noprompt");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

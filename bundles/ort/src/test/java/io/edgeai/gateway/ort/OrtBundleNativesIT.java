@@ -38,7 +38,8 @@ class OrtBundleNativesIT {
                     assertTrue(e.getSize() > 10_000, platform + "/" + lib + " is only " + e.getSize() + " bytes");
                 }
             }
-            long others = jar.stream().map(JarEntry::getName)
+            long others = jar.stream()
+                    .map(JarEntry::getName)
                     .filter(n -> n.startsWith("ai/onnxruntime/native/") && !n.endsWith("/"))
                     .filter(n -> PLATFORMS.stream().noneMatch(p -> n.startsWith("ai/onnxruntime/native/" + p + "/")))
                     .count();
@@ -52,12 +53,17 @@ class OrtBundleNativesIT {
             String clause = jar.getManifest().getMainAttributes().getValue("Bundle-NativeCode");
             assertNotNull(clause, "no Bundle-NativeCode header");
             String flat = clause.replace(" ", "");
-            assertTrue(flat.contains("ai/onnxruntime/native/linux-x64/libonnxruntime.so") && flat.contains(
-                    "processor=x86-64"), clause);
-            assertTrue(flat.contains("ai/onnxruntime/native/linux-aarch64/libonnxruntime.so") && flat.contains(
-                    "processor=aarch64"), clause);
+            assertTrue(
+                    flat.contains("ai/onnxruntime/native/linux-x64/libonnxruntime.so")
+                            && flat.contains("processor=x86-64"),
+                    clause);
+            assertTrue(
+                    flat.contains("ai/onnxruntime/native/linux-aarch64/libonnxruntime.so")
+                            && flat.contains("processor=aarch64"),
+                    clause);
             assertTrue(flat.endsWith(",*"), "optional clause missing: " + clause);
-            assertEquals("edgeai-ort;singleton:=true",
+            assertEquals(
+                    "edgeai-ort;singleton:=true",
                     jar.getManifest().getMainAttributes().getValue("Bundle-SymbolicName"));
         }
     }

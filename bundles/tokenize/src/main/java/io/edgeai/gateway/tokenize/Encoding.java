@@ -17,13 +17,24 @@ import java.util.Objects;
  * @param wordIds index of the pre-tokenized word each token belongs to, {@code -1} for special tokens
  * @param truncated true when tokens were dropped to fit a maximum length
  */
-public record Encoding(int[] ids, String[] tokens, int[] typeIds, int[] attentionMask, int[] start, int[] end,
-        int[] wordIds, boolean truncated) {
+public record Encoding(
+        int[] ids,
+        String[] tokens,
+        int[] typeIds,
+        int[] attentionMask,
+        int[] start,
+        int[] end,
+        int[] wordIds,
+        boolean truncated) {
     /** Checks that every array has one entry per token. */
     public Encoding {
         int n = Objects.requireNonNull(ids, "ids").length;
-        if (tokens.length != n || typeIds.length != n || attentionMask.length != n || start.length != n
-                || end.length != n || wordIds.length != n) {
+        if (tokens.length != n
+                || typeIds.length != n
+                || attentionMask.length != n
+                || start.length != n
+                || end.length != n
+                || wordIds.length != n) {
             throw new IllegalArgumentException("all encoding arrays need " + n + " entries");
         }
     }

@@ -7,8 +7,7 @@ import io.edgeai.gateway.tokenize.internal.JsonTokenizer;
 
 /** Creates tokenizers from Hugging Face {@code tokenizer.json} files. */
 public final class Tokenizers {
-    private Tokenizers() {
-    }
+    private Tokenizers() {}
 
     /**
      * Builds a tokenizer from a {@code tokenizer.json}. Supported: the {@code BertNormalizer} (its flags are

@@ -17,8 +17,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <pre>FirstResult [BROKER_URI] [TIMEOUT_SECONDS]</pre>
  */
 public final class FirstResult {
-    private FirstResult() {
-    }
+    private FirstResult() {}
 
     /**
      * @param args broker URI and timeout

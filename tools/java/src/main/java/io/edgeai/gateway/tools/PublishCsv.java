@@ -20,8 +20,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *            [--limit N] [--qos 1]</pre>
  */
 public final class PublishCsv {
-    private PublishCsv() {
-    }
+    private PublishCsv() {}
 
     /**
      * @param args see the class comment
@@ -29,7 +28,8 @@ public final class PublishCsv {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].startsWith("-")) {
-            System.err.println("usage: publish-csv FILE [--broker URI] [--topic T] [--rate MSG_PER_S] [--limit N] [--qos Q]");
+            System.err.println(
+                    "usage: publish-csv FILE [--broker URI] [--topic T] [--rate MSG_PER_S] [--limit N] [--qos Q]");
             System.exit(2);
         }
         Path file = Path.of(args[0]);
@@ -54,8 +54,8 @@ public final class PublishCsv {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        MqttAsyncClient client = new MqttAsyncClient(broker, "edgeai-publish-csv-" + ProcessHandle.current().pid(),
-                new MemoryPersistence());
+        MqttAsyncClient client = new MqttAsyncClient(
+                broker, "edgeai-publish-csv-" + ProcessHandle.current().pid(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMaxInflight(1000);
         client.connect(o).waitForCompletion(10_000);

@@ -10,11 +10,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + "Switch it off to use an external broker.")
 public @interface BrokerConfig {
 
-    @AttributeDefinition(name = "Enabled",
+    @AttributeDefinition(
+            name = "Enabled",
             description = "Run the embedded broker. Set to false when the gateway connects to an external broker.")
     boolean enabled() default true;
 
-    @AttributeDefinition(name = "Host",
+    @AttributeDefinition(
+            name = "Host",
             description = "Address to listen on. Anonymous clients are accepted only on a loopback address; "
                     + "any other address needs a password file or the broker refuses to start.")
     String host() default "127.0.0.1";
@@ -22,32 +24,38 @@ public @interface BrokerConfig {
     @AttributeDefinition(name = "Port", description = "TCP port for plain MQTT.", min = "1", max = "65535")
     int port() default 1883;
 
-    @AttributeDefinition(name = "Allow anonymous",
+    @AttributeDefinition(
+            name = "Allow anonymous",
             description = "Accept clients without credentials. Honoured only when the host is a loopback address.")
     boolean allowAnonymous() default true;
 
-    @AttributeDefinition(name = "Password file",
+    @AttributeDefinition(
+            name = "Password file",
             description = "Password file, one 'user:sha256-hex-of-password' per line. "
                     + "Required when the host is not a loopback address. Empty: none.")
     String passwordFile() default "";
 
-    @AttributeDefinition(name = "Persistence",
+    @AttributeDefinition(
+            name = "Persistence",
             description = "Keep sessions, subscriptions, retained and queued QoS 1/2 messages on disk (under the "
                     + "data directory) across restarts. Off: in memory while the broker runs.")
     boolean persistenceEnabled() default false;
 
-    @AttributeDefinition(name = "Data directory",
+    @AttributeDefinition(
+            name = "Data directory",
             description = "Where the broker keeps its files (its generated config.xml; with persistence, its "
                     + "stores). "
                     + "A relative path is resolved against Karaf's data directory.")
     String dataDir() default "edgeai-broker";
 
-    @AttributeDefinition(name = "Max message size",
+    @AttributeDefinition(
+            name = "Max message size",
             description = "Largest MQTT packet accepted, in bytes; bigger ones close the client's connection.",
             min = "1024")
     int maxMessageSize() default 16777216;
 
-    @AttributeDefinition(name = "Max queued messages per client",
+    @AttributeDefinition(
+            name = "Max queued messages per client",
             description = "QoS 1 and 2 messages kept for one client beyond its in-flight window, or while its "
                     + "persistent session is offline. When full, newer messages for that client are discarded "
                     + "(counted: edgeai:status, edgeai_embedded_broker_messages_dropped_total, and one WARN line in "

@@ -18,8 +18,15 @@ import java.nio.file.Path;
  * @param maxQueuedMessages per client, QoS 1/2 messages waiting beyond its in-flight window or while offline
  * @param persistent whether sessions, subscriptions, retained and queued messages are kept on disk
  */
-record BrokerSettings(String host, int port, boolean anonymousAllowed, PasswordFile passwords, Path dataDir,
-        int maxPacketBytes, long maxQueuedMessages, boolean persistent) {
+record BrokerSettings(
+        String host,
+        int port,
+        boolean anonymousAllowed,
+        PasswordFile passwords,
+        Path dataDir,
+        int maxPacketBytes,
+        long maxQueuedMessages,
+        boolean persistent) {
 
     /**
      * @param config the component's configuration
@@ -52,8 +59,14 @@ record BrokerSettings(String host, int port, boolean anonymousAllowed, PasswordF
                 throw new RefusedException("password file " + passwordFile + ": " + e.getMessage());
             }
         }
-        return new BrokerSettings(config.host(), config.port(), loopback && config.allowAnonymous(), passwords,
-                dataRoot.resolve(config.dataDir()), config.maxMessageSize(), config.maxQueuedMessages(),
+        return new BrokerSettings(
+                config.host(),
+                config.port(),
+                loopback && config.allowAnonymous(),
+                passwords,
+                dataRoot.resolve(config.dataDir()),
+                config.maxMessageSize(),
+                config.maxQueuedMessages(),
                 config.persistenceEnabled());
     }
 

@@ -1,11 +1,12 @@
 package io.edgeai.gateway.broker.internal;
 
+import java.nio.ByteBuffer;
+
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
-import java.nio.ByteBuffer;
 
 /**
  * Who may connect: clients without credentials when anonymous access is allowed (loopback only, see

@@ -1,11 +1,5 @@
 package io.edgeai.gateway.broker.internal;
 
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.MetricRegistry;
-import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-import io.edgeai.gateway.api.BrokerStatus;
-import io.edgeai.gateway.api.EmbeddedBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -30,6 +25,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.EmbeddedBroker;
+
 /**
  * Runs HiveMQ Community Edition (embedded) while this component is active. It replaced Moquette 0.17, which
  * dropped QoS 0 publishes and even the PUBACKs it owed whenever a client's socket was not writable (see
@@ -38,9 +41,13 @@ import org.slf4j.LoggerFactory;
  * connections. A configuration change restarts the broker.
  */
 // registered from code, so bnd cannot see it: declared for resolvers (Karaf features enforce osgi.service)
-@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.edgeai.gateway.api.EmbeddedBroker\"",
+@Capability(
+        namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"io.edgeai.gateway.api.EmbeddedBroker\"",
         uses = EmbeddedBroker.class)
-@Component(configurationPid = EmbeddedBrokerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(
+        configurationPid = EmbeddedBrokerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
 @Designate(ocd = BrokerConfig.class)
 public final class EmbeddedBrokerComponent {
@@ -48,6 +55,7 @@ public final class EmbeddedBrokerComponent {
     static final String PID = "edgeai.broker";
     /** Service properties on {@link EmbeddedBroker}: where it listens. */
     static final String PROP_HOST = "edgeai.broker.host";
+
     static final String PROP_PORT = "edgeai.broker.port";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerComponent.class);
@@ -127,8 +135,10 @@ public final class EmbeddedBrokerComponent {
                     // logging stays with the framework's SLF4J (Karaf's pax-logging), not HiveMQ's logback
                     .withoutLoggingBootstrap()
                     .withEmbeddedExtension(EmbeddedExtension.builder()
-                            .withId("edgeai-security").withName("EdgeAI client authentication")
-                            .withVersion("1").withPriority(1000)
+                            .withId("edgeai-security")
+                            .withName("EdgeAI client authentication")
+                            .withVersion("1")
+                            .withPriority(1000)
                             .withExtensionMain(new SecurityExtension(
                                     new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords())))
                             .build())
@@ -136,7 +146,10 @@ public final class EmbeddedBrokerComponent {
             candidate.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            LOG.error("Embedded MQTT broker failed to start on {}:{}: {}", config.host(), config.port(),
+            LOG.error(
+                    "Embedded MQTT broker failed to start on {}:{}: {}",
+                    config.host(),
+                    config.port(),
                     cause.toString());
             status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "failed: " + cause);
             stopQuietly(candidate);
@@ -148,7 +161,11 @@ public final class EmbeddedBrokerComponent {
         metrics = candidate.getMetricRegistry();
         drops = new DropWatch(settings.maxQueuedMessages());
         // edgeai:status prints running / stopped itself: the detail says what kind of broker this is
-        status = new BrokerStatus(true, settings.host(), settings.port(), IMPLEMENTATION,
+        status = new BrokerStatus(
+                true,
+                settings.host(),
+                settings.port(),
+                IMPLEMENTATION,
                 RUNNING_DETAIL + (settings.persistent() ? "on disk" : "in memory"));
         Dictionary<String, Object> serviceProps = new Hashtable<>();
         serviceProps.put(PROP_HOST, settings.host());
@@ -230,9 +247,15 @@ public final class EmbeddedBrokerComponent {
             return s;
         }
         long dropped = count(m, DropWatch.TOTAL);
-        return new BrokerStatus(true, s.host(), s.port(), s.implementation(), s.detail() + "; publishes in "
-                + count(m, "com.hivemq.messages.incoming.publish.count") + ", out "
-                + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped, dropped);
+        return new BrokerStatus(
+                true,
+                s.host(),
+                s.port(),
+                s.implementation(),
+                s.detail() + "; publishes in "
+                        + count(m, "com.hivemq.messages.incoming.publish.count") + ", out "
+                        + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped,
+                dropped);
     }
 
     /** Logs one WARN line when the broker dropped messages since the last check. */

@@ -7,8 +7,7 @@ package io.edgeai.gateway.broker.internal;
  */
 final class HiveMqConfigXml {
 
-    private HiveMqConfigXml() {
-    }
+    private HiveMqConfigXml() {}
 
     static String of(BrokerSettings settings) {
         return """
@@ -42,8 +41,12 @@ final class HiveMqConfigXml {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(settings.port(), escape(settings.host()), settings.maxQueuedMessages(),
-                settings.maxPacketBytes(), settings.persistent() ? "file" : "in-memory");
+                """.formatted(
+                        settings.port(),
+                        escape(settings.host()),
+                        settings.maxQueuedMessages(),
+                        settings.maxPacketBytes(),
+                        settings.persistent() ? "file" : "in-memory");
     }
 
     private static String escape(String text) {

@@ -39,7 +39,9 @@ final class PasswordFile {
                 throw new IllegalArgumentException("line " + number + " is not user:sha256-hex-of-password");
             }
             try {
-                users.put(trimmed.substring(0, colon), HexFormat.of().parseHex(trimmed.substring(colon + 1).trim()));
+                users.put(
+                        trimmed.substring(0, colon),
+                        HexFormat.of().parseHex(trimmed.substring(colon + 1).trim()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + number + ": the password hash is not hexadecimal");
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +19,12 @@ class BrokerPersistenceTest {
 
     @Test
     void retainedAndQueuedMessagesSurviveARestart() throws Exception {
-        Map<String, Object> config = Map.of("port", RunningBroker.freePort(), "persistenceEnabled", true,
-                "dataDir", data.toString());
+        Map<String, Object> config =
+                Map.of("port", RunningBroker.freePort(), "persistenceEnabled", true, "dataDir", data.toString());
         try (RunningBroker broker = RunningBroker.start(config)) {
-            assertTrue(broker.service().status().detail().contains("sessions on disk"), broker.service().status().detail());
+            assertTrue(
+                    broker.service().status().detail().contains("sessions on disk"),
+                    broker.service().status().detail());
             try (PahoPeer gateway = PahoPeer.connect(broker.uri(), "persistent-gateway", false)) {
                 gateway.subscribe("in/#", 1);
             }
@@ -41,7 +44,8 @@ class BrokerPersistenceTest {
                 PahoPeer gateway = PahoPeer.connect(again.uri(), "persistent-gateway", false);
                 PahoPeer observer = PahoPeer.connect(again.uri(), "observer", true)) {
             assertEquals(1, gateway.awaitCount(1, DEADLINE_MILLIS));
-            assertEquals("queued while the gateway was away", gateway.received.get(0).payload());
+            assertEquals(
+                    "queued while the gateway was away", gateway.received.get(0).payload());
             observer.subscribe("edgeai/gateway/+/status", 1);
             assertEquals(1, observer.awaitCount(1, DEADLINE_MILLIS));
             assertEquals("online", observer.received.get(0).payload());

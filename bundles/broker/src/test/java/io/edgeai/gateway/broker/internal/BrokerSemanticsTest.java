@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,9 +33,13 @@ class BrokerSemanticsTest {
                 publisher.publish("results/" + (i % 100), Integer.toString(i), 1, false);
             }
             int delivered = subscriber.awaitCount(messages, DEADLINE_MILLIS);
-            long distinct = subscriber.received.stream().map(PahoPeer.Received::payload).distinct().count();
-            System.out.printf("QoS 1 Paho -> embedded broker -> Paho: %d of %d delivered (%d distinct)%n", delivered,
-                    messages, distinct);
+            long distinct = subscriber.received.stream()
+                    .map(PahoPeer.Received::payload)
+                    .distinct()
+                    .count();
+            System.out.printf(
+                    "QoS 1 Paho -> embedded broker -> Paho: %d of %d delivered (%d distinct)%n",
+                    delivered, messages, distinct);
             assertEquals(messages, distinct, "distinct QoS 1 messages delivered of those sent");
             // the publisher's window empties: every PUBACK came back
             long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
@@ -118,8 +123,9 @@ class BrokerSemanticsTest {
             // MQTT 3.1.1 4.7.2: $ topics are the server's, and a server may keep clients from exchanging
             // messages on them (this one does not forward a client's publish there)
             try (PahoPeer dollar = PahoPeer.connect(broker.uri(), "dollar-publisher", true)) {
-                dollar.client.publish("$internal/x", "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1,
-                        false).waitForCompletion(DEADLINE_MILLIS);
+                dollar.client
+                        .publish("$internal/x", "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false)
+                        .waitForCompletion(DEADLINE_MILLIS);
             } catch (org.eclipse.paho.client.mqttv3.MqttException refused) {
                 // refused with the connection: fine, as long as nobody receives it
             }
@@ -149,7 +155,9 @@ class BrokerSemanticsTest {
                 }
             }
             long distinct = java.util.stream.Stream.concat(first.received.stream(), second.received.stream())
-                    .map(PahoPeer.Received::payload).distinct().count();
+                    .map(PahoPeer.Received::payload)
+                    .distinct()
+                    .count();
             // two plain subscriptions would get 400; how the broker spreads them over members is its choice
             // (seen: all to one while it keeps up), so only "each once in the group" is asserted
             assertEquals(messages, first.count() + second.count(), "each message once in the group");
@@ -178,7 +186,10 @@ class BrokerSemanticsTest {
             while (broker.service().status().messagesDropped() < 45 && System.currentTimeMillis() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
-            assertEquals(45, broker.service().status().messagesDropped(), broker.service().status().detail());
+            assertEquals(
+                    45,
+                    broker.service().status().messagesDropped(),
+                    broker.service().status().detail());
             String warning = broker.component.dropWarning();
             assertNotNull(warning);
             assertTrue(warning.startsWith("Embedded MQTT broker dropped 45 messages"), warning);

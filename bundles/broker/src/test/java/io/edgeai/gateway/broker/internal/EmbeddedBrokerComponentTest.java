@@ -1,13 +1,11 @@
 package io.edgeai.gateway.broker.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
-import io.edgeai.gateway.api.BrokerStatus;
-import io.edgeai.gateway.api.EmbeddedBroker;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,11 +13,15 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+
+import io.edgeai.gateway.api.BrokerStatus;
+import io.edgeai.gateway.api.EmbeddedBroker;
 
 class EmbeddedBrokerComponentTest {
 
@@ -28,21 +30,24 @@ class EmbeddedBrokerComponentTest {
     @Test
     void roundTripsAQos1MessageOnAFreePort() throws Exception {
         RecordingBundleContext bundle = new RecordingBundleContext();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
-                TestConfigs.of(BrokerConfig.class, Map.of("port", freePort())));
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
+                bundle.context, TestConfigs.of(BrokerConfig.class, Map.of("port", freePort())));
         try {
             BrokerStatus status = awaitRunning(bundle);
             assertEquals("HiveMQ CE 2025.5", status.implementation());
 
-            MqttClient client = new MqttClient("tcp://127.0.0.1:" + status.port(), "broker-test",
-                    new MemoryPersistence());
+            MqttClient client =
+                    new MqttClient("tcp://127.0.0.1:" + status.port(), "broker-test", new MemoryPersistence());
             try {
                 MqttConnectOptions options = new MqttConnectOptions();
                 options.setCleanSession(true);
                 client.connect(options);
                 BlockingQueue<String> received = new ArrayBlockingQueue<>(1);
-                client.subscribe("edgeai/test/#", 1, (topic, message) -> received.offer(topic + " " + message.getQos()
-                        + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+                client.subscribe(
+                        "edgeai/test/#",
+                        1,
+                        (topic, message) -> received.offer(topic + " " + message.getQos() + " "
+                                + new String(message.getPayload(), StandardCharsets.UTF_8)));
                 MqttMessage message = new MqttMessage("hello".getBytes(StandardCharsets.UTF_8));
                 message.setQos(1);
                 client.publish("edgeai/test/a", message);
@@ -63,8 +68,8 @@ class EmbeddedBrokerComponentTest {
         int port = freePort();
         for (int i = 0; i < 3; i++) {
             RecordingBundleContext bundle = new RecordingBundleContext();
-            EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
-                    TestConfigs.of(BrokerConfig.class, Map.of("port", port)));
+            EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
+                    bundle.context, TestConfigs.of(BrokerConfig.class, Map.of("port", port)));
             try {
                 assertEquals(port, awaitRunning(bundle).port());
             } finally {
@@ -78,18 +83,24 @@ class EmbeddedBrokerComponentTest {
 
     /** Threads HiveMQ and the component start, by name. */
     static java.util.List<String> brokerThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("hivemq-") || n.contains("-hivemq-") || n.startsWith("edgeai-broker")
-                        || n.startsWith("scheduled-persistence") || n.startsWith("global-traffic-shaper")
-                        || n.startsWith("idle-timeout-task") || n.startsWith("extension-"))
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("hivemq-")
+                        || n.contains("-hivemq-")
+                        || n.startsWith("edgeai-broker")
+                        || n.startsWith("scheduled-persistence")
+                        || n.startsWith("global-traffic-shaper")
+                        || n.startsWith("idle-timeout-task")
+                        || n.startsWith("extension-"))
                 .collect(java.util.stream.Collectors.toList());
     }
 
     @Test
     void refusesAnonymousClientsOffLoopback() throws Exception {
         RecordingBundleContext bundle = new RecordingBundleContext();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
-                TestConfigs.of(BrokerConfig.class, Map.of("host", "0.0.0.0", "port", freePort())));
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
+                bundle.context, TestConfigs.of(BrokerConfig.class, Map.of("host", "0.0.0.0", "port", freePort())));
         try {
             await().atMost(STARTUP).until(() -> broker.status().detail().contains("not a loopback address"));
             assertFalse(broker.status().running());
@@ -100,23 +111,32 @@ class EmbeddedBrokerComponentTest {
     }
 
     @Test
-    void withAPasswordFileOnlyKnownUsersWithTheRightPasswordGetIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
+    void withAPasswordFileOnlyKnownUsersWithTheRightPasswordGetIn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         // the password file format: user:sha256-hex-of-password
-        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest("s3cret-broker-pw".getBytes(StandardCharsets.UTF_8)));
-        java.nio.file.Path passwords = java.nio.file.Files.writeString(dir.resolve("passwords"), "device-1:" + hash + "\n");
+        String hash = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("s3cret-broker-pw".getBytes(StandardCharsets.UTF_8)));
+        java.nio.file.Path passwords =
+                java.nio.file.Files.writeString(dir.resolve("passwords"), "device-1:" + hash + "\n");
         RecordingBundleContext bundle = new RecordingBundleContext();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context, TestConfigs.of(BrokerConfig.class,
-                Map.of("port", freePort(), "allowAnonymous", false, "passwordFile", passwords.toString())));
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
+                bundle.context,
+                TestConfigs.of(
+                        BrokerConfig.class,
+                        Map.of("port", freePort(), "allowAnonymous", false, "passwordFile", passwords.toString())));
         try {
             BrokerStatus status = awaitRunning(bundle);
             String uri = "tcp://127.0.0.1:" + status.port();
             // both get "bad user name or password" (CONNACK 4)
-            assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
-                    connectFails(uri, null, null), "anonymous");
-            assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
-                    connectFails(uri, "device-1", "guess"), "wrong password");
+            assertEquals(
+                    org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
+                    connectFails(uri, null, null),
+                    "anonymous");
+            assertEquals(
+                    org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_FAILED_AUTHENTICATION,
+                    connectFails(uri, "device-1", "guess"),
+                    "wrong password");
             MqttClient ok = new MqttClient(uri, "auth-ok", new MemoryPersistence());
             MqttConnectOptions o = new MqttConnectOptions();
             o.setUserName("device-1");
@@ -152,8 +172,8 @@ class EmbeddedBrokerComponentTest {
     @Test
     void disabledStartsNothing() {
         RecordingBundleContext bundle = new RecordingBundleContext();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(bundle.context,
-                TestConfigs.of(BrokerConfig.class, Map.of("enabled", false)));
+        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
+                bundle.context, TestConfigs.of(BrokerConfig.class, Map.of("enabled", false)));
         broker.deactivate();
         assertNull(bundle.registered.get());
         assertFalse(broker.status().running());
@@ -161,8 +181,8 @@ class EmbeddedBrokerComponentTest {
     }
 
     private static BrokerStatus awaitRunning(RecordingBundleContext bundle) {
-        RecordingBundleContext.Registered registered = await().atMost(STARTUP)
-                .until(bundle.registered::get, r -> r != null);
+        RecordingBundleContext.Registered registered =
+                await().atMost(STARTUP).until(bundle.registered::get, r -> r != null);
         BrokerStatus status = ((EmbeddedBroker) registered.service()).status();
         assertTrue(status.running());
         assertEquals(status.port(), registered.properties().get(EmbeddedBrokerComponent.PROP_PORT));

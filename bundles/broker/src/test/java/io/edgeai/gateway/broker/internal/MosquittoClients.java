@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MosquittoClients {
 
-    private MosquittoClients() {
-    }
+    private MosquittoClients() {}
 
     /** A running {@code mosquitto_sub}; stdout lines are read from its file. */
     static final class Sub implements AutoCloseable {
@@ -61,9 +60,13 @@ final class MosquittoClients {
 
     static Sub sub(Path dir, int port, String... args) throws IOException {
         Path out = Files.createTempFile(dir, "mosquitto_sub", ".out");
-        List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        List<String> command =
+                new ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         return new Sub(p, out);
     }
 
@@ -74,7 +77,8 @@ final class MosquittoClients {
      * @return exit code followed by its output
      */
     static String pub(int port, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        List<String> command =
+                new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (stdin != null) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,12 +25,19 @@ class NpmMqttClientTest {
     @ParameterizedTest(name = "protocol {0}, client id {1}")
     @CsvSource({"4, default", "5, default", "4, ''", "5, ''"})
     void theNpmMqttPackageWithItsDefaultsTalksToTheEmbeddedBroker(int protocol, String clientId) throws Exception {
-        assumeTrue(Files.isDirectory(CLIENT.resolveSibling("node_modules/mqtt")),
+        assumeTrue(
+                Files.isDirectory(CLIENT.resolveSibling("node_modules/mqtt")),
                 "npm mqtt package not installed: tools/run-tests runs npm ci in src/test/node (needs Node.js and npm)");
         try (RunningBroker broker = RunningBroker.start()) {
-            Process node = new ProcessBuilder("node", CLIENT.getFileName().toString(), Integer.toString(broker.port),
-                    Integer.toString(protocol), clientId).directory(CLIENT.getParent().toFile())
-                    .redirectErrorStream(true).start();
+            Process node = new ProcessBuilder(
+                            "node",
+                            CLIENT.getFileName().toString(),
+                            Integer.toString(broker.port),
+                            Integer.toString(protocol),
+                            clientId)
+                    .directory(CLIENT.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .start();
             boolean exited = node.waitFor(30, TimeUnit.SECONDS);
             if (!exited) {
                 node.destroyForcibly();

@@ -1,9 +1,9 @@
 package io.edgeai.gateway.broker.internal;
 
-import io.edgeai.gateway.testing.NoDelaySocketFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -12,12 +12,13 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
+import io.edgeai.gateway.testing.NoDelaySocketFactory;
+
 /** A Paho 1.2.5 client as the gateway uses it, recording what arrives (topic and payload). */
 final class PahoPeer implements AutoCloseable {
 
     /** One received message. */
-    record Received(String topic, String payload, int qos, boolean retained, boolean duplicate) {
-    }
+    record Received(String topic, String payload, int qos, boolean retained, boolean duplicate) {}
 
     private static final long TIMEOUT_MILLIS = 10_000;
 
@@ -46,8 +47,11 @@ final class PahoPeer implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                peer.received.add(new Received(topic, new String(message.getPayload(),
-                        java.nio.charset.StandardCharsets.UTF_8), message.getQos(), message.isRetained(),
+                peer.received.add(new Received(
+                        topic,
+                        new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8),
+                        message.getQos(),
+                        message.isRetained(),
                         message.isDuplicate()));
                 peer.count.incrementAndGet();
             }

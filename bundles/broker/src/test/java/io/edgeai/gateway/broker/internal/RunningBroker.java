@@ -2,11 +2,12 @@ package io.edgeai.gateway.broker.internal;
 
 import static org.awaitility.Awaitility.await;
 
-import io.edgeai.gateway.api.EmbeddedBroker;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.edgeai.gateway.api.EmbeddedBroker;
 
 /** The embedded broker component, started on a free loopback port for one test. */
 final class RunningBroker implements AutoCloseable {

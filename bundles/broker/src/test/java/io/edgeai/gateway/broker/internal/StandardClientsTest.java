@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,14 +28,14 @@ class StandardClientsTest {
     @ValueSource(strings = {"mqttv311", "mqttv5"})
     void mosquittoClientsWithDefaultFlagsGetAServerAssignedId(String protocol) throws Exception {
         try (RunningBroker broker = RunningBroker.start();
-                MosquittoClients.Sub sub = MosquittoClients.sub(dir, broker.port, "-V", protocol, "-t", "edgeai/#",
-                        "-v", "-C", "1")) {
+                MosquittoClients.Sub sub =
+                        MosquittoClients.sub(dir, broker.port, "-V", protocol, "-t", "edgeai/#", "-v", "-C", "1")) {
             // the subscription is in place once a message published after it arrives: publish until one does
             long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
             boolean exited = false;
             while (!exited && System.currentTimeMillis() < deadline) {
-                String result = MosquittoClients.pub(broker.port, null, "-V", protocol, "-t", "edgeai/hello",
-                        "-m", "hi");
+                String result =
+                        MosquittoClients.pub(broker.port, null, "-V", protocol, "-t", "edgeai/hello", "-m", "hi");
                 assertEquals("0", result.split(" ", 2)[0], "mosquitto_pub: " + result);
                 exited = sub.awaitExit(200);
             }
@@ -49,7 +50,8 @@ class StandardClientsTest {
         try (RunningBroker broker = RunningBroker.start();
                 PahoPeer gateway = PahoPeer.connect(broker.uri(), "burst-gateway", true)) {
             gateway.subscribe("sensors/+/+", 0);
-            String lines = IntStream.range(0, readings).mapToObj(i -> "{\"value\":" + i + "}")
+            String lines = IntStream.range(0, readings)
+                    .mapToObj(i -> "{\"value\":" + i + "}")
                     .collect(Collectors.joining("\n", "", "\n"));
             String result = MosquittoClients.pub(broker.port, lines, "-t", "sensors/burst/value", "-q", "0", "-l");
             assertEquals("0", result.split(" ", 2)[0], "mosquitto_pub: " + result);

@@ -6,8 +6,7 @@ import java.util.Map;
 /** Builds a configuration annotation as DS would: declared defaults, overridden by the given values. */
 final class TestConfigs {
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     static <A> A of(Class<A> type, Map<String, Object> overrides) {
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {

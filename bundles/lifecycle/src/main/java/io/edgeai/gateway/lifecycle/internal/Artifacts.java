@@ -20,8 +20,7 @@ import io.edgeai.gateway.api.EdgeAiConstants;
 
 /** Fetches a deploy artifact ({@code mvn:} or {@code file:} only), checks its SHA-256 and that it is a model bundle. */
 final class Artifacts {
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     /**
      * What a fetched model bundle says of itself.
@@ -30,8 +29,7 @@ final class Artifacts {
      * @param modelVersion the version its model descriptor declares, empty when unreadable (the extender
      *        will refuse it with the reason)
      */
-    record ModelJar(byte[] bytes, String symbolicName, String version, String modelName, String modelVersion) {
-    }
+    record ModelJar(byte[] bytes, String symbolicName, String version, String modelName, String modelVersion) {}
 
     /**
      * @param artifact {@code mvn:} coordinate or {@code file:} URL
@@ -42,7 +40,8 @@ final class Artifacts {
      */
     static ModelJar fetch(String artifact, String sha256, long maxBytes) throws CommandRefused {
         if (!artifact.startsWith("mvn:") && !artifact.startsWith("file:")) {
-            throw new CommandRefused("artifact must be a mvn: coordinate or a file: URL, not '" + scheme(artifact) + "'");
+            throw new CommandRefused(
+                    "artifact must be a mvn: coordinate or a file: URL, not '" + scheme(artifact) + "'");
         }
         if (!sha256.matches("[0-9a-fA-F]{64}")) {
             throw new CommandRefused("sha256 must be 64 hex digits");
@@ -64,7 +63,9 @@ final class Artifacts {
                 throw new CommandRefused("artifact is not a bundle (no Bundle-SymbolicName)");
             }
             String version = mf.getMainAttributes().getValue("Bundle-Version");
-            String descriptor = mf.getMainAttributes().getValue(EdgeAiConstants.MODEL_HEADER).trim();
+            String descriptor = mf.getMainAttributes()
+                    .getValue(EdgeAiConstants.MODEL_HEADER)
+                    .trim();
             JsonNode d = MissingNode.getInstance();
             for (java.util.jar.JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
                 if (e.getName().equals(descriptor)) {
@@ -72,8 +73,12 @@ final class Artifacts {
                     break;
                 }
             }
-            return new ModelJar(bytes, bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim(),
-                    d.path("name").asText(""), d.path("version").asText(""));
+            return new ModelJar(
+                    bytes,
+                    bsn.split(";")[0].trim(),
+                    version == null ? "0.0.0" : version.trim(),
+                    d.path("name").asText(""),
+                    d.path("version").asText(""));
         } catch (IOException e) {
             throw new CommandRefused("artifact is not a jar: " + e.getMessage());
         }

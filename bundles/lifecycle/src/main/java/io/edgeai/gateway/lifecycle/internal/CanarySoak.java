@@ -29,9 +29,11 @@ final class CanarySoak {
      */
     record Criteria(long minCompared, long soakMillis, double minAgreementPercent, double maxScoreDiff) {
         static Criteria of(LifecycleConfig config) {
-            return new Criteria(Math.max(1, config.canaryMinCompared()),
+            return new Criteria(
+                    Math.max(1, config.canaryMinCompared()),
                     TimeUnit.SECONDS.toMillis(Math.max(1, config.canarySoakSeconds())),
-                    config.canaryMinAgreementPercent(), config.canaryMaxScoreDiff());
+                    config.canaryMinAgreementPercent(),
+                    config.canaryMaxScoreDiff());
         }
     }
 
@@ -47,8 +49,15 @@ final class CanarySoak {
      * @param failed readings the candidate failed to score
      * @param soakMillis how long the soak took
      */
-    record Verdict(boolean pass, String reason, long compared, long agreed, double meanAbsDiff, double maxAbsDiff,
-            long failed, long soakMillis) {
+    record Verdict(
+            boolean pass,
+            String reason,
+            long compared,
+            long agreed,
+            double meanAbsDiff,
+            double maxAbsDiff,
+            long failed,
+            long soakMillis) {
         /** @return the agreement in percent, NaN when nothing was compared */
         double agreementPercent() {
             return compared == 0 ? Double.NaN : 100.0 * agreed / compared;
@@ -75,8 +84,7 @@ final class CanarySoak {
         }
     }
 
-    private CanarySoak() {
-    }
+    private CanarySoak() {}
 
     /**
      * Waits until the candidate's figures reach the minimum, the soak time is up, the candidate failed to score
@@ -90,8 +98,13 @@ final class CanarySoak {
      * @return the verdict
      * @throws InterruptedException when the command thread is stopped
      */
-    static Verdict soak(String candidate, Supplier<List<ShadowComparison>> figures, BooleanSupplier stillShadow,
-            Criteria c, LongSupplier clock) throws InterruptedException {
+    static Verdict soak(
+            String candidate,
+            Supplier<List<ShadowComparison>> figures,
+            BooleanSupplier stillShadow,
+            Criteria c,
+            LongSupplier clock)
+            throws InterruptedException {
         long start = clock.getAsLong();
         while (true) {
             Verdict sum = sum(candidate, figures.get());
@@ -100,9 +113,16 @@ final class CanarySoak {
                 return judge(sum, c, elapsed);
             }
             if (!stillShadow.getAsBoolean()) {
-                return new Verdict(false, "the candidate stopped being the shadow candidate after " + seconds(elapsed)
-                        + " (uninstalled or refused)", sum.compared(), sum.agreed(), sum.meanAbsDiff(),
-                        sum.maxAbsDiff(), sum.failed(), elapsed);
+                return new Verdict(
+                        false,
+                        "the candidate stopped being the shadow candidate after " + seconds(elapsed)
+                                + " (uninstalled or refused)",
+                        sum.compared(),
+                        sum.agreed(),
+                        sum.meanAbsDiff(),
+                        sum.maxAbsDiff(),
+                        sum.failed(),
+                        elapsed);
             }
             TimeUnit.MILLISECONDS.sleep(Math.min(POLL_MILLIS, c.soakMillis() - elapsed));
         }
@@ -125,8 +145,8 @@ final class CanarySoak {
             sumAbsDiff += f.meanAbsDiff() * f.compared();
             maxAbsDiff = Math.max(maxAbsDiff, f.maxAbsDiff());
         }
-        return new Verdict(false, "", compared, agreed, compared == 0 ? 0 : sumAbsDiff / compared, maxAbsDiff, failed,
-                0);
+        return new Verdict(
+                false, "", compared, agreed, compared == 0 ? 0 : sumAbsDiff / compared, maxAbsDiff, failed, 0);
     }
 
     /** @return the verdict on summed figures after {@code elapsed} ms of soak */
@@ -139,17 +159,30 @@ final class CanarySoak {
             reason = "timeout: only " + s.compared() + " of " + c.minCompared() + " readings compared within "
                     + seconds(elapsed) + " (not enough live traffic for this model on the canary)";
         } else if (s.agreementPercent() < c.minAgreementPercent()) {
-            reason = String.format(Locale.ROOT, "agreement %.2f%% below %.2f%% over %d readings", s.agreementPercent(),
-                    c.minAgreementPercent(), s.compared());
+            reason = String.format(
+                    Locale.ROOT,
+                    "agreement %.2f%% below %.2f%% over %d readings",
+                    s.agreementPercent(),
+                    c.minAgreementPercent(),
+                    s.compared());
         } else if (s.maxAbsDiff() > c.maxScoreDiff()) {
-            reason = String.format(Locale.ROOT, "largest score difference %.4f above %.4f over %d readings",
-                    s.maxAbsDiff(), c.maxScoreDiff(), s.compared());
+            reason = String.format(
+                    Locale.ROOT,
+                    "largest score difference %.4f above %.4f over %d readings",
+                    s.maxAbsDiff(),
+                    c.maxScoreDiff(),
+                    s.compared());
         } else {
             pass = true;
-            reason = String.format(Locale.ROOT, "shadow comparison passed: %d readings, agreement %.2f%%, largest "
-                    + "score difference %.4f", s.compared(), s.agreementPercent(), s.maxAbsDiff());
+            reason = String.format(
+                    Locale.ROOT,
+                    "shadow comparison passed: %d readings, agreement %.2f%%, largest " + "score difference %.4f",
+                    s.compared(),
+                    s.agreementPercent(),
+                    s.maxAbsDiff());
         }
-        return new Verdict(pass, reason, s.compared(), s.agreed(), s.meanAbsDiff(), s.maxAbsDiff(), s.failed(), elapsed);
+        return new Verdict(
+                pass, reason, s.compared(), s.agreed(), s.meanAbsDiff(), s.maxAbsDiff(), s.failed(), elapsed);
     }
 
     private static String seconds(long millis) {

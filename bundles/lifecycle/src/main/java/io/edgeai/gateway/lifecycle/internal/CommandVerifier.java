@@ -77,7 +77,7 @@ final class CommandVerifier {
             throw new CommandRefused("stale: signed " + (skew / 1000) + " s from the gateway's clock, more than "
                     + (maxAgeMillis / 1000) + " s");
         }
-        for (Iterator<Long> it = seen.values().iterator(); it.hasNext();) {
+        for (Iterator<Long> it = seen.values().iterator(); it.hasNext(); ) {
             if (it.next() < now - 2 * maxAgeMillis) {
                 it.remove();
             } else {

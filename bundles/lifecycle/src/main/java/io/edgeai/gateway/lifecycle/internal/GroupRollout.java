@@ -62,8 +62,14 @@ final class GroupRollout {
     private final long canaryWaitMillis;
     private final Map<String, CompletableFuture<JsonNode>> verdicts = new ConcurrentHashMap<>();
 
-    GroupRollout(MqttConnection connection, GroupMembership membership, Executor worker, Deployer deployer,
-            CanaryDeployer canaryDeployer, LifecycleConfig config, String gatewayId) {
+    GroupRollout(
+            MqttConnection connection,
+            GroupMembership membership,
+            Executor worker,
+            Deployer deployer,
+            CanaryDeployer canaryDeployer,
+            LifecycleConfig config,
+            String gatewayId) {
         this.connection = connection;
         this.membership = membership;
         this.worker = worker;
@@ -72,11 +78,14 @@ final class GroupRollout {
         this.gatewayId = gatewayId;
         String topicRoot = config.topicRoot().trim();
         this.root = (topicRoot.isEmpty() ? "" : topicRoot + "/") + "group/" + membership.group() + "/cmd";
-        this.verifier = new CommandVerifier(address(membership.group()), config.commandKeys(),
-                TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()), System::currentTimeMillis);
+        this.verifier = new CommandVerifier(
+                address(membership.group()),
+                config.commandKeys(),
+                TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()),
+                System::currentTimeMillis);
         // the followers wait at least for the canary's soak and its model load
-        this.canaryWaitMillis = TimeUnit.SECONDS.toMillis(Math.max(config.canaryWaitSeconds(),
-                Math.max(1, config.canarySoakSeconds()) + 90L));
+        this.canaryWaitMillis = TimeUnit.SECONDS.toMillis(
+                Math.max(config.canaryWaitSeconds(), Math.max(1, config.canarySoakSeconds()) + 90L));
     }
 
     /** @return the {@code gateway} field of a group command: {@code group:<group>} */
@@ -87,8 +96,11 @@ final class GroupRollout {
     void start() {
         connection.subscribe(root + "/" + CANARY + "/verdict", 1, this::onVerdict);
         connection.subscribe(root + "/+", 1, this::offer);
-        LOG.info("Group commands for group {} accepted on {}/+ when signed by one of {} command keys",
-                membership.group(), root, verifier.keyCount());
+        LOG.info(
+                "Group commands for group {} accepted on {}/+ when signed by one of {} command keys",
+                membership.group(),
+                root,
+                verifier.keyCount());
     }
 
     void stop() {
@@ -117,7 +129,8 @@ final class GroupRollout {
             if (verdicts.size() > VERDICTS) {
                 verdicts.entrySet().removeIf(e -> e.getValue().isDone());
             }
-            verdicts.computeIfAbsent(v.get("nonce").asText(), k -> new CompletableFuture<>()).complete(v);
+            verdicts.computeIfAbsent(v.get("nonce").asText(), k -> new CompletableFuture<>())
+                    .complete(v);
         } catch (IOException | RuntimeException e) {
             LOG.debug("Unreadable canary verdict ignored: {}", e.getMessage());
         }
@@ -159,8 +172,12 @@ final class GroupRollout {
         try {
             v = f.get(canaryWaitMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer(name, c.nonce(), "skipped", "no verdict from canary " + canary + " within "
-                    + canaryWaitMillis / 1000 + " s", role);
+            answer(
+                    name,
+                    c.nonce(),
+                    "skipped",
+                    "no verdict from canary " + canary + " within " + canaryWaitMillis / 1000 + " s",
+                    role);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -171,9 +188,17 @@ final class GroupRollout {
             verdicts.remove(c.nonce());
         }
         if (!v.path("pass").asBoolean(false)) {
-            answer(name, c.nonce(), "skipped", "canary " + v.path("canary").asText() + " failed: "
-                    + v.path("reason").asText(), role);
-            LOG.warn("Group deploy (nonce {}) not carried out: canary {} failed", c.nonce(), v.path("canary").asText());
+            answer(
+                    name,
+                    c.nonce(),
+                    "skipped",
+                    "canary " + v.path("canary").asText() + " failed: "
+                            + v.path("reason").asText(),
+                    role);
+            LOG.warn(
+                    "Group deploy (nonce {}) not carried out: canary {} failed",
+                    c.nonce(),
+                    v.path("canary").asText());
             return;
         }
         deploy(c, role);

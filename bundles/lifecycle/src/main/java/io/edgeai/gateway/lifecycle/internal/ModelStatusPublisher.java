@@ -38,6 +38,7 @@ public final class ModelStatusPublisher implements ModelListener {
     private final MqttConnection connection;
     /** Dynamic: the registry calls this listener while it activates, so a static reference would be circular. */
     private volatile ModelRegistry registry;
+
     private final String gatewayId;
     private final String stateTopic;
     private final String eventTopic;
@@ -55,7 +56,10 @@ public final class ModelStatusPublisher implements ModelListener {
     }
 
     /** @param r the model registry whose state is published */
-    @Reference(name = "registry", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            name = "registry",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindRegistry(ModelRegistry r) {
         registry = r;

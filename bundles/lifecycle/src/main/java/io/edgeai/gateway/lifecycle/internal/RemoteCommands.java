@@ -39,7 +39,10 @@ import io.edgeai.gateway.api.ShadowComparison;
  * access to the topic. The answer goes to {@code <root>/<gateway>/cmd/<command>/response}, or to the signed
  * command's response topic. Commands run one at a time on an owned thread; the MQTT callback only hands over.
  */
-@Component(service = {}, immediate = true, configurationPid = "edgeai.lifecycle")
+@Component(
+        service = {},
+        immediate = true,
+        configurationPid = "edgeai.lifecycle")
 public final class RemoteCommands {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCommands.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -67,27 +70,38 @@ public final class RemoteCommands {
      * @param config gateway id, keys and bounds
      */
     @Activate
-    public RemoteCommands(@Reference(name = "connection") MqttConnection connection,
-            @Reference(name = "registry") ModelRegistry registry, BundleContext context, LifecycleConfig config) {
+    public RemoteCommands(
+            @Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry,
+            BundleContext context,
+            LifecycleConfig config) {
         this.connection = Topics.lane(connection, config);
         this.registry = registry;
         this.context = context;
         this.config = config;
         this.gatewayId = Topics.gatewayId(config);
         this.commandRoot = Topics.commands(config);
-        this.verifier = new CommandVerifier(gatewayId, config.commandKeys(),
-                TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()), System::currentTimeMillis);
+        this.verifier = new CommandVerifier(
+                gatewayId,
+                config.commandKeys(),
+                TimeUnit.SECONDS.toMillis(config.commandMaxAgeSeconds()),
+                System::currentTimeMillis);
         this.canaryCriteria = CanarySoak.Criteria.of(config);
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(8),
-                r -> new Thread(r, "edgeai-commands"));
+        this.worker = new ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(8), r -> new Thread(r, "edgeai-commands"));
         if (config.commandsEnabled()) {
             this.connection.subscribe(commandRoot + "/+", 1, this::offer);
-            LOG.info("Model commands accepted on {}/+ when signed by one of {} command keys", commandRoot,
+            LOG.info(
+                    "Model commands accepted on {}/+ when signed by one of {} command keys",
+                    commandRoot,
                     verifier.keyCount());
         }
         this.group = config.commandsEnabled() && config.groupCommandsEnabled()
-                ? this.connection.membership().map(m -> new GroupRollout(this.connection, m, worker, this::deploy,
-                        this::canaryDeploy, config, gatewayId)).orElse(null)
+                ? this.connection
+                        .membership()
+                        .map(m -> new GroupRollout(
+                                this.connection, m, worker, this::deploy, this::canaryDeploy, config, gatewayId))
+                        .orElse(null)
                 : null;
         if (group != null) {
             group.start();
@@ -172,8 +186,8 @@ public final class RemoteCommands {
             return result;
         }
         if (outcome.status() == ModelState.Status.FAILED) {
-            throw new CommandRefused("model " + outcome.name() + "@" + outcome.version() + " refused: "
-                    + outcome.detail());
+            throw new CommandRefused(
+                    "model " + outcome.name() + "@" + outcome.version() + " refused: " + outcome.detail());
         }
         result.put("model", outcome.name());
         result.put("version", outcome.version());
@@ -192,8 +206,8 @@ public final class RemoteCommands {
             b.start();
             return b;
         } catch (BundleException | SecurityException e) {
-            throw new CommandRefused("bundle " + jar.symbolicName() + " " + jar.version() + " not installed: "
-                    + e.getMessage());
+            throw new CommandRefused(
+                    "bundle " + jar.symbolicName() + " " + jar.version() + " not installed: " + e.getMessage());
         }
     }
 
@@ -234,13 +248,21 @@ public final class RemoteCommands {
         ModelState outcome = awaitModel(c.artifact(), jar.modelVersion());
         if (outcome == null || outcome.status() != ModelState.Status.SHADOW) {
             withdraw(name, b);
-            throw new CommandRefused(outcome == null ? "model " + candidate + " did not load within "
-                    + MODEL_OUTCOME_MILLIS / 1000 + " s"
-                    : outcome.status() == ModelState.Status.FAILED ? "model " + candidate + " refused: " + outcome.detail()
-                    : "model " + candidate + " arrived as " + outcome.status() + ", not as shadow candidate");
+            throw new CommandRefused(
+                    outcome == null
+                            ? "model " + candidate + " did not load within " + MODEL_OUTCOME_MILLIS / 1000 + " s"
+                            : outcome.status() == ModelState.Status.FAILED
+                                    ? "model " + candidate + " refused: " + outcome.detail()
+                                    : "model " + candidate + " arrived as " + outcome.status()
+                                            + ", not as shadow candidate");
         }
-        LOG.info("Canary: {} scores live traffic in shadow beside {}@{} (at least {} readings, at most {} s)",
-                candidate, name, live.version(), canaryCriteria.minCompared(), canaryCriteria.soakMillis() / 1000);
+        LOG.info(
+                "Canary: {} scores live traffic in shadow beside {}@{} (at least {} readings, at most {} s)",
+                candidate,
+                name,
+                live.version(),
+                canaryCriteria.minCompared(),
+                canaryCriteria.soakMillis() / 1000);
         try {
             return soakAndJudge(jar, name, candidate, b);
         } catch (RuntimeException e) {
@@ -254,8 +276,12 @@ public final class RemoteCommands {
             throws CommandRefused {
         CanarySoak.Verdict v;
         try {
-            v = CanarySoak.soak(candidate, this::shadowComparisons,
-                    () -> state(name, ModelState.Status.SHADOW) != null, canaryCriteria, System::currentTimeMillis);
+            v = CanarySoak.soak(
+                    candidate,
+                    this::shadowComparisons,
+                    () -> state(name, ModelState.Status.SHADOW) != null,
+                    canaryCriteria,
+                    System::currentTimeMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             withdraw(name, b);
@@ -322,7 +348,8 @@ public final class RemoteCommands {
         long deadline = System.currentTimeMillis() + MODEL_OUTCOME_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             for (ModelState s : registry.models()) {
-                if (s.source().equals(location) && s.status() != ModelState.Status.LOADING
+                if (s.source().equals(location)
+                        && s.status() != ModelState.Status.LOADING
                         && (modelVersion.isEmpty() || s.version().equals(modelVersion))) {
                     return s;
                 }
@@ -339,7 +366,8 @@ public final class RemoteCommands {
 
     private void answer(SignedCommand c, String status, String reason, Map<String, Object> result) {
         String topic = c.responseTopic().isEmpty() || c.responseTopic().matches(".*[#+].*")
-                ? commandRoot + "/" + c.command() + "/response" : c.responseTopic();
+                ? commandRoot + "/" + c.command() + "/response"
+                : c.responseTopic();
         publish(topic, c.command(), c.nonce(), status, reason, result);
     }
 
@@ -347,8 +375,8 @@ public final class RemoteCommands {
         publish(commandRoot + "/" + name + "/response", name, nonce, status, reason, result);
     }
 
-    private void publish(String topic, String name, String nonce, String status, String reason,
-            Map<String, Object> result) {
+    private void publish(
+            String topic, String name, String nonce, String status, String reason, Map<String, Object> result) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("gateway", gatewayId);
         json.put("command", name);

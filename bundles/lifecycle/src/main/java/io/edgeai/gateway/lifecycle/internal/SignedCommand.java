@@ -22,8 +22,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param key id of the signing key (first 16 hex digits of the SHA-256 of its X.509 encoding)
  * @param signature base64 Ed25519 signature of {@link #signedText()}
  */
-record SignedCommand(String command, String gateway, String model, String artifact, String sha256,
-        String responseTopic, String nonce, long ts, String key, String signature) {
+record SignedCommand(
+        String command,
+        String gateway,
+        String model,
+        String artifact,
+        String sha256,
+        String responseTopic,
+        String nonce,
+        long ts,
+        String key,
+        String signature) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** First line of the signed text; changes when the format does. */
     static final String FORMAT = "edgeai-command-v1";
@@ -46,9 +55,17 @@ record SignedCommand(String command, String gateway, String model, String artifa
         if (!n.path("ts").canConvertToLong()) {
             throw new CommandRefused("malformed: ts (epoch milliseconds) missing");
         }
-        SignedCommand c = new SignedCommand(text(n, "command"), text(n, "gateway"), text(n, "model"),
-                text(n, "artifact"), text(n, "sha256"), text(n, "responseTopic"), text(n, "nonce"),
-                n.get("ts").asLong(), text(n, "key"), text(n, "signature"));
+        SignedCommand c = new SignedCommand(
+                text(n, "command"),
+                text(n, "gateway"),
+                text(n, "model"),
+                text(n, "artifact"),
+                text(n, "sha256"),
+                text(n, "responseTopic"),
+                text(n, "nonce"),
+                n.get("ts").asLong(),
+                text(n, "key"),
+                text(n, "signature"));
         for (String required : new String[] {"command", "gateway", "nonce", "signature"}) {
             if (n.path(required).asText("").isEmpty()) {
                 throw new CommandRefused("malformed: " + required + " missing");

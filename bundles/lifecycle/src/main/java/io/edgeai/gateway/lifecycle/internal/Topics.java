@@ -12,8 +12,7 @@ final class Topics {
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * @return the configured gateway id
@@ -55,8 +54,11 @@ final class Topics {
         try {
             return connection.lane(config.lane().strip());
         } catch (IllegalArgumentException e) {
-            LOG.error("edgeai.lifecycle: lane refused ({}); commands and model status use connection {} itself until "
-                    + "it is corrected", e.getMessage(), connection.name());
+            LOG.error(
+                    "edgeai.lifecycle: lane refused ({}); commands and model status use connection {} itself until "
+                            + "it is corrected",
+                    e.getMessage(),
+                    connection.name());
             return connection;
         }
     }

@@ -31,12 +31,21 @@ class CommandVerifierTest {
 
     private static SignedCommand signed(KeyPair k, String gateway, String command, String nonce, long ts)
             throws Exception {
-        SignedCommand unsigned = new SignedCommand(command, gateway, "nab-ae", "", "", "", nonce, ts,
-                CommandVerifier.keyId(k.getPublic()), "");
+        SignedCommand unsigned = new SignedCommand(
+                command, gateway, "nab-ae", "", "", "", nonce, ts, CommandVerifier.keyId(k.getPublic()), "");
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(k.getPrivate());
         s.update(unsigned.signedBytes());
-        return new SignedCommand(command, gateway, "nab-ae", "", "", "", nonce, ts, unsigned.key(),
+        return new SignedCommand(
+                command,
+                gateway,
+                "nab-ae",
+                "",
+                "",
+                "",
+                nonce,
+                ts,
+                unsigned.key(),
                 Base64.getEncoder().encodeToString(s.sign()));
     }
 
@@ -49,7 +58,8 @@ class CommandVerifierTest {
     }
 
     private static String refusal(CommandVerifier v, SignedCommand c, String topicCommand) {
-        return assertThrows(CommandRefused.class, () -> v.verify(c, topicCommand)).getMessage();
+        return assertThrows(CommandRefused.class, () -> v.verify(c, topicCommand))
+                .getMessage();
     }
 
     @Test
@@ -67,13 +77,16 @@ class CommandVerifierTest {
         KeyPair k = key();
         CommandVerifier v = verifier(k);
         long now = clock.get();
-        assertTrue(refusal(v, signed(key(), "gw", "promote", "a", now), "promote").contains("not among the 1"));
-        assertTrue(refusal(v, signed(k, "other", "promote", "b", now), "promote").startsWith("addressed to gateway"));
+        assertTrue(
+                refusal(v, signed(key(), "gw", "promote", "a", now), "promote").contains("not among the 1"));
+        assertTrue(
+                refusal(v, signed(k, "other", "promote", "b", now), "promote").startsWith("addressed to gateway"));
         assertTrue(refusal(v, signed(k, "gw", "promote", "c", now), "rollback").contains("arrived on the topic"));
-        assertTrue(refusal(v, signed(k, "gw", "promote", "d", now - MAX_AGE - 1000), "promote").startsWith("stale"));
+        assertTrue(refusal(v, signed(k, "gw", "promote", "d", now - MAX_AGE - 1000), "promote")
+                .startsWith("stale"));
         SignedCommand good = signed(k, "gw", "promote", "e", now);
-        SignedCommand altered = new SignedCommand("promote", "gw", "other-model", "", "", "", "e", now, good.key(),
-                good.signature());
+        SignedCommand altered =
+                new SignedCommand("promote", "gw", "other-model", "", "", "", "e", now, good.key(), good.signature());
         assertTrue(refusal(v, altered, "promote").startsWith("bad signature"));
         // a refused command does not use up its nonce
         v.verify(good, "promote");
@@ -94,11 +107,19 @@ class CommandVerifierTest {
 
     @Test
     void commandsSignedByTheSigningToolVerify(@TempDir Path dir) throws Exception {
-        Path tool = Path.of("../../tools/sign-model/SignModel.java").toAbsolutePath().normalize();
+        Path tool = Path.of("../../tools/sign-model/SignModel.java")
+                .toAbsolutePath()
+                .normalize();
         Path key = dir.resolve("k.pem");
         Path artifact = Files.write(dir.resolve("a.jar"), new byte[] {1, 2, 3});
         String publicKey = run(tool, "keygen", key.toString()).trim();
-        String json = run(tool, "sign-command", key.toString(), "gw", "deploy", "artifact=" + artifact.toUri(),
+        String json = run(
+                tool,
+                "sign-command",
+                key.toString(),
+                "gw",
+                "deploy",
+                "artifact=" + artifact.toUri(),
                 "responseTopic=ops/answers");
         SignedCommand c = SignedCommand.parse(json.getBytes(StandardCharsets.UTF_8));
         assertEquals("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", c.sha256());

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * the operator adds one. Says so once at start, with what to do, instead of leaving the operator to find
  * out from a refused login.
  */
-@Component(immediate = true, service = {})
+@Component(
+        immediate = true,
+        service = {})
 public final class FirstStartAdvice {
     private static final Logger LOG = LoggerFactory.getLogger(FirstStartAdvice.class);
 
@@ -32,8 +34,8 @@ public final class FirstStartAdvice {
         }
         List<String> users = users(Path.of(etc, "users.properties"));
         if (users.isEmpty()) {
-            LOG.info("No console users are configured (etc/users.properties): SSH (" + sshAddress(Path.of(etc,
-                    "org.apache.karaf.shell.cfg")) + "), JMX and "
+            LOG.info("No console users are configured (etc/users.properties): SSH ("
+                    + sshAddress(Path.of(etc, "org.apache.karaf.shell.cfg")) + "), JMX and "
                     + "bin/client accept no login; the local console (bin/karaf) works. To add an administrator, "
                     + "add to etc/users.properties the lines 'NAME = YOUR-PASSWORD,_g_:admingroup' and "
                     + "'_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh' (the password is stored "
@@ -54,7 +56,8 @@ public final class FirstStartAdvice {
                 LOG.debug("Cannot read {}: {}", shellCfg, e.getMessage());
             }
         }
-        return props.getProperty("sshHost", "0.0.0.0").trim() + ":" + props.getProperty("sshPort", "8101").trim();
+        return props.getProperty("sshHost", "0.0.0.0").trim() + ":"
+                + props.getProperty("sshPort", "8101").trim();
     }
 
     /**
@@ -66,8 +69,10 @@ public final class FirstStartAdvice {
             return List.of();
         }
         try (Stream<String> lines = Files.lines(file)) {
-            return lines.map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("_g_"))
-                    .map(l -> l.split("=", 2)[0].trim()).collect(Collectors.toList());
+            return lines.map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("_g_"))
+                    .map(l -> l.split("=", 2)[0].trim())
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             LOG.debug("Cannot read {}: {}", file, e.getMessage());
             return List.of();

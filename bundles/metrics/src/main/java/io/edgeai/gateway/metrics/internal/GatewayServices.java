@@ -19,6 +19,10 @@ import io.edgeai.gateway.api.Pipeline;
  * @param bundles the gateway's own bundles
  * @param configuredPipelines names of the pipelines configured (running or not)
  */
-record GatewayServices(List<Pipeline> pipelines, List<MqttConnection> connections, List<ModelRunner> models,
-        List<EmbeddedBroker> brokers, List<Bundle> bundles, List<String> configuredPipelines) {
-}
+record GatewayServices(
+        List<Pipeline> pipelines,
+        List<MqttConnection> connections,
+        List<ModelRunner> models,
+        List<EmbeddedBroker> brokers,
+        List<Bundle> bundles,
+        List<String> configuredPipelines) {}

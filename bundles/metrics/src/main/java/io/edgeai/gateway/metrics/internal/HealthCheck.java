@@ -22,8 +22,7 @@ import io.edgeai.gateway.api.PipelineStatus;
  */
 final class HealthCheck {
 
-    private HealthCheck() {
-    }
+    private HealthCheck() {}
 
     /**
      * One check's outcome.
@@ -32,8 +31,7 @@ final class HealthCheck {
      * @param ok whether it passed
      * @param detail what was seen
      */
-    record Check(String name, boolean ok, String detail) {
-    }
+    record Check(String name, boolean ok, String detail) {}
 
     /**
      * @param s the services
@@ -48,8 +46,10 @@ final class HealthCheck {
                 inactive.add(b.getSymbolicName());
             }
         }
-        checks.add(new Check("bundles", inactive.isEmpty(), inactive.isEmpty() ? s.bundles().size() + " active"
-                : "not active: " + String.join(", ", inactive)));
+        checks.add(new Check(
+                "bundles",
+                inactive.isEmpty(),
+                inactive.isEmpty() ? s.bundles().size() + " active" : "not active: " + String.join(", ", inactive)));
 
         List<String> down = new ArrayList<>();
         for (MqttConnection c : s.connections()) {
@@ -59,16 +59,24 @@ final class HealthCheck {
             }
         }
         boolean anyConnection = !s.connections().isEmpty();
-        checks.add(new Check("broker", anyConnection && down.isEmpty(), !anyConnection ? "no broker connection"
-                : down.isEmpty() ? connectedDetail(s.connections()) : "not connected: " + String.join(", ", down)));
+        checks.add(new Check(
+                "broker",
+                anyConnection && down.isEmpty(),
+                !anyConnection
+                        ? "no broker connection"
+                        : down.isEmpty()
+                                ? connectedDetail(s.connections())
+                                : "not connected: " + String.join(", ", down)));
 
         // each version once (a version can be offered by more than one service: serving and shadow scoring)
         java.util.Set<String> models = new java.util.LinkedHashSet<>();
         for (ModelRunner m : s.models()) {
             models.add(m.info().id());
         }
-        checks.add(new Check("models", !models.isEmpty(), models.isEmpty() ? "no model is serving"
-                : "serving: " + String.join(", ", models)));
+        checks.add(new Check(
+                "models",
+                !models.isEmpty(),
+                models.isEmpty() ? "no model is serving" : "serving: " + String.join(", ", models)));
 
         List<String> problems = new ArrayList<>();
         List<String> running = new ArrayList<>();
@@ -88,8 +96,10 @@ final class HealthCheck {
                 problems.add(configured + " is configured but not running (connection or model missing?)");
             }
         }
-        checks.add(new Check("pipelines", problems.isEmpty(), problems.isEmpty() ? running.size() + " running"
-                : String.join("; ", problems)));
+        checks.add(new Check(
+                "pipelines",
+                problems.isEmpty(),
+                problems.isEmpty() ? running.size() + " running" : String.join("; ", problems)));
         return checks;
     }
 

@@ -44,7 +44,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * that reads the gateway's services at scrape time) and {@code /health} (200 or 503 with JSON detail) on an
  * owned JDK HTTP server ({@code /health/live}: liveness only), and publishes a JSON status message over MQTT at an interval.
  */
-@Component(immediate = true, configurationPid = "edgeai.metrics", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(
+        immediate = true,
+        configurationPid = "edgeai.metrics",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
 @Designate(ocd = MetricsConfig.class)
 public final class MetricsComponent {
@@ -54,6 +57,7 @@ public final class MetricsComponent {
     /** Whether this JVM's console had its ready line (a reconfigured component does not repeat it). */
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
             new java.util.concurrent.atomic.AtomicBoolean();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
@@ -63,18 +67,30 @@ public final class MetricsComponent {
     private final ScheduledExecutorService statusThread;
     private volatile java.util.concurrent.Future<?> readyTask;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<Pipeline> pipelines;
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<MqttConnection> connections;
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<ModelRunner> models;
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<EmbeddedBroker> brokers;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
 
@@ -92,8 +108,8 @@ public final class MetricsComponent {
         ExecutorService threads = null;
         if (config.httpEnabled()) {
             PrometheusRegistry registry = new PrometheusRegistry();
-            registry.register(new GatewayCollector(this::services, () -> HealthCheck.healthy(
-                    HealthCheck.run(services()))));
+            registry.register(
+                    new GatewayCollector(this::services, () -> HealthCheck.healthy(HealthCheck.run(services()))));
             threads = Executors.newFixedThreadPool(2, named("edgeai-metrics-http"));
             try {
                 http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 8);
@@ -117,8 +133,11 @@ public final class MetricsComponent {
         this.httpThreads = threads;
         statusThread = Executors.newSingleThreadScheduledExecutor(named("edgeai-metrics-status"));
         if (config.statusIntervalSeconds() > 0) {
-            statusThread.scheduleAtFixedRate(this::publishStatus, config.statusIntervalSeconds(),
-                    config.statusIntervalSeconds(), TimeUnit.SECONDS);
+            statusThread.scheduleAtFixedRate(
+                    this::publishStatus,
+                    config.statusIntervalSeconds(),
+                    config.statusIntervalSeconds(),
+                    TimeUnit.SECONDS);
         }
         if (!ANNOUNCED.get()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_WAIT_SECONDS);
@@ -148,10 +167,12 @@ public final class MetricsComponent {
                 return;
             }
             String etc = System.getProperty("karaf.etc");
-            boolean noUsers = etc != null && FirstStartAdvice.users(java.nio.file.Path.of(etc, "users.properties"))
-                    .isEmpty();
-            String ssh = etc == null ? "" : FirstStartAdvice.sshAddress(
-                    java.nio.file.Path.of(etc, "org.apache.karaf.shell.cfg"));
+            boolean noUsers = etc != null
+                    && FirstStartAdvice.users(java.nio.file.Path.of(etc, "users.properties"))
+                            .isEmpty();
+            String ssh = etc == null
+                    ? ""
+                    : FirstStartAdvice.sshAddress(java.nio.file.Path.of(etc, "org.apache.karaf.shell.cfg"));
             String health = server == null ? "" : "http://" + config.host() + ":" + config.port() + "/health";
             List<String> lines = ReadyLine.of(checks, health, noUsers, ssh);
             LOG.info(lines.get(0));
@@ -185,8 +206,8 @@ public final class MetricsComponent {
                 own.add(b);
             }
         }
-        return new GatewayServices(copy(pipelines), copy(connections), copy(models), copy(brokers), own,
-                configuredPipelines());
+        return new GatewayServices(
+                copy(pipelines), copy(connections), copy(models), copy(brokers), own, configuredPipelines());
     }
 
     /** Names of the pipeline configurations ({@code edgeai.pipeline.*} factory PIDs). */
@@ -199,7 +220,8 @@ public final class MetricsComponent {
         try {
             Configuration[] configs = ca.listConfigurations("(service.factoryPid=edgeai.pipeline.*)");
             for (Configuration c : configs == null ? new Configuration[0] : configs) {
-                Object name = c.getProperties() == null ? null : c.getProperties().get("name");
+                Object name =
+                        c.getProperties() == null ? null : c.getProperties().get("name");
                 if (name != null) {
                     names.add(name.toString());
                 }
@@ -256,7 +278,8 @@ public final class MetricsComponent {
                 return;
             }
             byte[] msg = JSON.writeValueAsBytes(StatusMessage.of(s, HealthCheck.run(s), System.currentTimeMillis()));
-            String topic = config.statusTopic().replace("{clientId}", target.status().clientId());
+            String topic =
+                    config.statusTopic().replace("{clientId}", target.status().clientId());
             target.publish(topic, msg, 0, false);
         } catch (IOException | RuntimeException e) {
             // a failure must not cancel the schedule
@@ -271,5 +294,4 @@ public final class MetricsComponent {
             return t;
         };
     }
-
 }

@@ -4,7 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metrics, health and status publishing (PID {@code edgeai.metrics}). */
-@ObjectClassDefinition(id = "edgeai.metrics", name = "EdgeAI metrics and health",
+@ObjectClassDefinition(
+        id = "edgeai.metrics",
+        name = "EdgeAI metrics and health",
         description = "Prometheus metrics at http://HOST:PORT/metrics, a health check at /health, and a JSON "
                 + "status message over MQTT at an interval.")
 public @interface MetricsConfig {
@@ -13,27 +15,38 @@ public @interface MetricsConfig {
     boolean httpEnabled() default true;
 
     /** @return listen address */
-    @AttributeDefinition(name = "Host", description = "Address the HTTP endpoint listens on. Loopback by default: "
-            + "the endpoint has no authentication, so expose it beyond the box only behind a proxy or firewall.")
+    @AttributeDefinition(
+            name = "Host",
+            description =
+                    "Address the HTTP endpoint listens on. Loopback by default: "
+                            + "the endpoint has no authentication, so expose it beyond the box only behind a proxy or firewall.")
     String host() default "127.0.0.1";
 
     /** @return listen port */
-    @AttributeDefinition(name = "Port", description = "TCP port of the HTTP endpoint (9464 is Prometheus' "
-            + "customary exporter port).", min = "1", max = "65535")
+    @AttributeDefinition(
+            name = "Port",
+            description = "TCP port of the HTTP endpoint (9464 is Prometheus' " + "customary exporter port).",
+            min = "1",
+            max = "65535")
     int port() default 9464;
 
     /** @return status interval */
-    @AttributeDefinition(name = "Status interval (s)", description = "How often the JSON status message is "
-            + "published; 0 switches it off.", min = "0")
+    @AttributeDefinition(
+            name = "Status interval (s)",
+            description = "How often the JSON status message is " + "published; 0 switches it off.",
+            min = "0")
     int statusIntervalSeconds() default 60;
 
     /** @return status topic */
-    @AttributeDefinition(name = "Status topic", description = "Topic of the JSON status message; {clientId} is "
-            + "the connection's client id. Not the retained online/offline topic, which it would overwrite.")
+    @AttributeDefinition(
+            name = "Status topic",
+            description = "Topic of the JSON status message; {clientId} is "
+                    + "the connection's client id. Not the retained online/offline topic, which it would overwrite.")
     String statusTopic() default "edgeai/gateway/{clientId}/metrics";
 
     /** @return connection name */
-    @AttributeDefinition(name = "Status connection", description = "Name of the MQTT connection the status "
-            + "message goes out on.")
+    @AttributeDefinition(
+            name = "Status connection",
+            description = "Name of the MQTT connection the status " + "message goes out on.")
     String statusConnection() default "local";
 }

@@ -16,8 +16,7 @@ final class ReadyLine {
             + "jaas:group-add admin admingroup; jaas:group-role-add admingroup admin; "
             + "jaas:group-role-add admingroup ssh; jaas:update";
 
-    private ReadyLine() {
-    }
+    private ReadyLine() {}
 
     /**
      * @param checks the health checks at this moment
@@ -30,10 +29,16 @@ final class ReadyLine {
         List<String> lines = new ArrayList<>();
         String where = healthUrl.isEmpty() ? "" : "; health " + healthUrl;
         if (HealthCheck.healthy(checks)) {
-            String pipelines = checks.stream().filter(c -> c.name().equals("pipelines")).map(HealthCheck.Check::detail)
-                    .findFirst().orElse("");
-            String broker = checks.stream().filter(c -> c.name().equals("broker")).map(HealthCheck.Check::detail)
-                    .findFirst().orElse("");
+            String pipelines = checks.stream()
+                    .filter(c -> c.name().equals("pipelines"))
+                    .map(HealthCheck.Check::detail)
+                    .findFirst()
+                    .orElse("");
+            String broker = checks.stream()
+                    .filter(c -> c.name().equals("broker"))
+                    .map(HealthCheck.Check::detail)
+                    .findFirst()
+                    .orElse("");
             lines.add("EdgeAI Gateway ready: pipelines " + pipelines + ", broker " + broker + where
                     + "; edgeai:status and edgeai:pipelines for more");
         } else {

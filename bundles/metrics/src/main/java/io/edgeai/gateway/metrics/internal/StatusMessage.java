@@ -13,8 +13,7 @@ import io.edgeai.gateway.api.Pipeline;
 /** The periodic JSON status message: the same figures as the metrics, for MQTT-only back ends. */
 final class StatusMessage {
 
-    private StatusMessage() {
-    }
+    private StatusMessage() {}
 
     /**
      * @param s the services
@@ -75,7 +74,9 @@ final class StatusMessage {
         for (int i = 0; i < h.bucketCounts().size(); i++) {
             seen += h.bucketCounts().get(i);
             if (seen >= target) {
-                return i < h.upperBoundsSeconds().size() ? Math.round(h.upperBoundsSeconds().get(i) * 1e6) : -1;
+                return i < h.upperBoundsSeconds().size()
+                        ? Math.round(h.upperBoundsSeconds().get(i) * 1e6)
+                        : -1;
             }
         }
         return -1;

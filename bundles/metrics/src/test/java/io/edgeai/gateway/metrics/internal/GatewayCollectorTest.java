@@ -26,8 +26,28 @@ class GatewayCollectorTest {
 
     /** A pipeline as a provider would expose it: fixed counters, a real latency recorder. */
     private static Pipeline pipeline(String name, String model, LatencyHistogram decode) {
-        PipelineStatus st = new PipelineStatus(name, "anomaly", "sensors/+/+", "edgeai/anomaly", model, "local", 10, 7,
-                2, 1, 3, 100, 4, 1, 120, 900, "hold-acks", 0, 0, 5, 4096);
+        PipelineStatus st = new PipelineStatus(
+                name,
+                "anomaly",
+                "sensors/+/+",
+                "edgeai/anomaly",
+                model,
+                "local",
+                10,
+                7,
+                2,
+                1,
+                3,
+                100,
+                4,
+                1,
+                120,
+                900,
+                "hold-acks",
+                0,
+                0,
+                5,
+                4096);
         return new Pipeline() {
             @Override
             public String name() {
@@ -61,8 +81,8 @@ class GatewayCollectorTest {
 
     /** A model runner as the model extender registers one: only its identity and counters matter here. */
     private static io.edgeai.gateway.api.ModelRunner model(String name, String version, long inferences) {
-        io.edgeai.gateway.api.ModelInfo info = new io.edgeai.gateway.api.ModelInfo(name, version, "", List.of(),
-                List.of(), Map.of(), "", "CPU", "", 0, List.of());
+        io.edgeai.gateway.api.ModelInfo info = new io.edgeai.gateway.api.ModelInfo(
+                name, version, "", List.of(), List.of(), Map.of(), "", "CPU", "", 0, List.of());
         return new io.edgeai.gateway.api.ModelRunner() {
             @Override
             public io.edgeai.gateway.api.ModelInfo info() {
@@ -111,15 +131,20 @@ class GatewayCollectorTest {
                 return Map.of();
             }
         };
-        GatewayServices s = new GatewayServices(List.of(broken), List.of(),
+        GatewayServices s = new GatewayServices(
+                List.of(broken),
+                List.of(),
                 List.of(model("nab-ae", "1.1.0", 5), model("nab-ae", "1.1.0", 7), model("nab-ae", "1.0.0", 1)),
-                List.of(), List.of(), List.of());
+                List.of(),
+                List.of(),
+                List.of());
         String text = scrape(s);
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.1.0\"} 5.0"), text);
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.0.0\"} 1.0"), text);
         assertTrue(text.contains("edgeai_embedded_broker_running 0.0"), text);
-        assertTrue(text.contains("edgeai_embedded_broker_messages_dropped_total 0.0"), "no broker, nothing dropped: "
-                + text);
+        assertTrue(
+                text.contains("edgeai_embedded_broker_messages_dropped_total 0.0"),
+                "no broker, nothing dropped: " + text);
         assertFalse(text.contains("edgeai_pipeline_messages_received_total{pipeline=\"broken\"}"), text);
     }
 
@@ -129,8 +154,13 @@ class GatewayCollectorTest {
         r.record(30_000); // 30 µs -> first bucket (50 µs)
         r.record(700_000); // 0.7 ms -> 1 ms bucket
         r.record(20_000_000_000L); // 20 s -> +Inf
-        GatewayServices s = new GatewayServices(List.of(pipeline("demo", "nab-ae@1.1.0", r.snapshot())), List.of(),
-                List.of(), List.of(), List.of(), List.of());
+        GatewayServices s = new GatewayServices(
+                List.of(pipeline("demo", "nab-ae@1.1.0", r.snapshot())),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
         String text = scrape(s);
         assertTrue(text.contains("edgeai_pipeline_messages_received_total{pipeline=\"demo\"} 10.0"), text);
         assertTrue(text.contains("edgeai_pipeline_messages_published_total{pipeline=\"demo\"} 7.0"), text);
@@ -142,11 +172,16 @@ class GatewayCollectorTest {
         assertTrue(text.contains("edgeai_pipeline_series_memory_bytes{pipeline=\"demo\"} 4096.0"), text);
         assertTrue(text.contains("edgeai_pipeline_rejections_total{code=\"oversize\",pipeline=\"demo\"} 2.0"), text);
         // classic histogram: cumulative buckets
-        assertTrue(text.contains("edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"5.0E-5\"} 1"),
+        assertTrue(
+                text.contains(
+                        "edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"5.0E-5\"} 1"),
                 text);
-        assertTrue(text.contains("edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"0.001\"} 2"),
+        assertTrue(
+                text.contains(
+                        "edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"0.001\"} 2"),
                 text);
-        assertTrue(text.contains("edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"+Inf\"} 3"),
+        assertTrue(
+                text.contains("edgeai_pipeline_stage_seconds_bucket{pipeline=\"demo\",stage=\"decode\",le=\"+Inf\"} 3"),
                 text);
         assertTrue(text.contains("edgeai_pipeline_stage_seconds_count{pipeline=\"demo\",stage=\"decode\"} 3"), text);
         // no broker connection and no model: unhealthy
@@ -155,8 +190,13 @@ class GatewayCollectorTest {
 
     @Test
     void healthNamesWhatFails() {
-        GatewayServices s = new GatewayServices(List.of(pipeline("p1", "", LatencyHistogram.EMPTY)), List.of(),
-                List.of(), List.of(), List.of(), List.of("p1", "p2"));
+        GatewayServices s = new GatewayServices(
+                List.of(pipeline("p1", "", LatencyHistogram.EMPTY)),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of("p1", "p2"));
         List<HealthCheck.Check> checks = HealthCheck.run(s);
         assertFalse(HealthCheck.healthy(checks));
         Map<String, Object> body = HealthCheck.body(checks);

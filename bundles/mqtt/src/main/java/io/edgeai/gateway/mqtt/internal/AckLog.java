@@ -18,8 +18,7 @@ final class AckLog implements AutoCloseable {
     static final String FILE = "acked.log";
 
     /** What a previous run acknowledged. */
-    record Acked(Set<Long> seqs, long maxSeq) {
-    }
+    record Acked(Set<Long> seqs, long maxSeq) {}
 
     private final FileChannel channel;
     private volatile long bytes;
@@ -47,8 +46,11 @@ final class AckLog implements AutoCloseable {
 
     /** @return the directory's log, opened for appending (created when missing) */
     static AckLog open(Path directory) throws IOException {
-        return new AckLog(FileChannel.open(directory.resolve(FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        return new AckLog(FileChannel.open(
+                directory.resolve(FILE),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND));
     }
 
     /** Appends the first {@code n} sequence numbers of {@code seqs}. */

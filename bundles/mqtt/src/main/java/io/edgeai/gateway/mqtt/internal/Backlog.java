@@ -15,6 +15,7 @@ import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
 final class Backlog {
     /** Outcomes of {@link #add}. */
     static final int REFUSED = 0;
+
     static final int SAFE_NOW = 1;
     static final int SAFE_AFTER_COMMIT = 2;
     /** The segment of a message that is not written (QoS 0 in a durable store). */
@@ -27,6 +28,7 @@ final class Backlog {
     private final AtomicLong expired;
     /** Null for a memory store (and a durable one before recovery). */
     private GroupCommit commit;
+
     private long nextSeq = 1;
     private int depth;
     private long bytes;
@@ -81,9 +83,18 @@ final class Backlog {
         }
         byte[] t = persist ? topic.getBytes(StandardCharsets.UTF_8) : null;
         int segment = memoryOnly ? MEMORY_ONLY : durable ? commit.active() : 0;
-        Entry e = new Entry(nextSeq++, priority > 0 ? 1 : 0, qos, retained, topic,
-                settings.expiresAt(System.currentTimeMillis()), segment, durable ? commit.position() : 0,
-                persist ? SegmentLog.recordLength(t.length, payload.length) : 0, payload.length, payload);
+        Entry e = new Entry(
+                nextSeq++,
+                priority > 0 ? 1 : 0,
+                qos,
+                retained,
+                topic,
+                settings.expiresAt(System.currentTimeMillis()),
+                segment,
+                durable ? commit.position() : 0,
+                persist ? SegmentLog.recordLength(t.length, payload.length) : 0,
+                payload.length,
+                payload);
         if (memoryOnly) {
             memoryLane.add(e);
         } else {

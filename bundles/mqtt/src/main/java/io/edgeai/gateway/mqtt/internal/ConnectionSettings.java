@@ -19,10 +19,22 @@ package io.edgeai.gateway.mqtt.internal;
  * @param passwordFile file holding the password (overrides {@code password}), empty for none
  * @param tls key and trust stores for {@code ssl://} URIs
  */
-public record ConnectionSettings(String name, String serverUri, String clientId, String username, String password,
-        boolean cleanSession, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight,
-        int publishQueueCapacity, int reconnectMinDelayMs, int reconnectMaxDelayMs, String statusTopic,
-        String passwordFile, TlsSettings tls) {
+public record ConnectionSettings(
+        String name,
+        String serverUri,
+        String clientId,
+        String username,
+        String password,
+        boolean cleanSession,
+        int keepAliveSeconds,
+        int connectTimeoutSeconds,
+        int maxInflight,
+        int publishQueueCapacity,
+        int reconnectMinDelayMs,
+        int reconnectMaxDelayMs,
+        String statusTopic,
+        String passwordFile,
+        TlsSettings tls) {
 
     /** Rejects TLS material on a plain-TCP URI: the operator meant TLS, and would silently not get it. */
     public ConnectionSettings {
@@ -51,11 +63,35 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      * @param reconnectMaxDelayMs longest back-off
      * @param statusTopic retained status topic, empty for none
      */
-    public ConnectionSettings(String name, String serverUri, String clientId, String username, String password,
-            boolean cleanSession, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight,
-            int publishQueueCapacity, int reconnectMinDelayMs, int reconnectMaxDelayMs, String statusTopic) {
-        this(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds, connectTimeoutSeconds,
-                maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs, statusTopic, "",
+    public ConnectionSettings(
+            String name,
+            String serverUri,
+            String clientId,
+            String username,
+            String password,
+            boolean cleanSession,
+            int keepAliveSeconds,
+            int connectTimeoutSeconds,
+            int maxInflight,
+            int publishQueueCapacity,
+            int reconnectMinDelayMs,
+            int reconnectMaxDelayMs,
+            String statusTopic) {
+        this(
+                name,
+                serverUri,
+                clientId,
+                username,
+                password,
+                cleanSession,
+                keepAliveSeconds,
+                connectTimeoutSeconds,
+                maxInflight,
+                publishQueueCapacity,
+                reconnectMinDelayMs,
+                reconnectMaxDelayMs,
+                statusTopic,
+                "",
                 TlsSettings.NONE);
     }
 
@@ -65,12 +101,29 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      */
     static ConnectionSettings from(ConnectionConfig c) {
         String clientId = c.clientId().isBlank() ? "edgeai-" + hostName() + "-" + c.name() : c.clientId();
-        return new ConnectionSettings(c.name(), c.serverUri(), clientId, c.username(), c.password(),
-                c.cleanSession(), c.keepAliveSeconds(), c.connectTimeoutSeconds(), c.maxInflight(),
-                c.publishQueueCapacity(), c.reconnectMinDelayMs(), Math.max(c.reconnectMinDelayMs(),
-                        c.reconnectMaxDelayMs()), c.statusTopic().replace("{clientId}", clientId),
-                c.passwordFile(), new TlsSettings(c.keyStore(), c.keyStoreType(), c.keyStorePassword(), c.trustStore(),
-                        c.trustStoreType(), c.trustStorePassword(), c.keyStorePasswordFile(),
+        return new ConnectionSettings(
+                c.name(),
+                c.serverUri(),
+                clientId,
+                c.username(),
+                c.password(),
+                c.cleanSession(),
+                c.keepAliveSeconds(),
+                c.connectTimeoutSeconds(),
+                c.maxInflight(),
+                c.publishQueueCapacity(),
+                c.reconnectMinDelayMs(),
+                Math.max(c.reconnectMinDelayMs(), c.reconnectMaxDelayMs()),
+                c.statusTopic().replace("{clientId}", clientId),
+                c.passwordFile(),
+                new TlsSettings(
+                        c.keyStore(),
+                        c.keyStoreType(),
+                        c.keyStorePassword(),
+                        c.trustStore(),
+                        c.trustStoreType(),
+                        c.trustStorePassword(),
+                        c.keyStorePasswordFile(),
                         c.trustStorePasswordFile()));
     }
 
@@ -92,9 +145,22 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      * @return these settings with the given credentials
      */
     public ConnectionSettings withCredentials(String user, String pass) {
-        return new ConnectionSettings(name, serverUri, clientId, user, pass, cleanSession, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
-                statusTopic, passwordFile, tls);
+        return new ConnectionSettings(
+                name,
+                serverUri,
+                clientId,
+                user,
+                pass,
+                cleanSession,
+                keepAliveSeconds,
+                connectTimeoutSeconds,
+                maxInflight,
+                publishQueueCapacity,
+                reconnectMinDelayMs,
+                reconnectMaxDelayMs,
+                statusTopic,
+                passwordFile,
+                tls);
     }
 
     /**
@@ -102,9 +168,22 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      * @return these settings reading the password from the file
      */
     public ConnectionSettings withPasswordFile(String file) {
-        return new ConnectionSettings(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
-                statusTopic, file, tls);
+        return new ConnectionSettings(
+                name,
+                serverUri,
+                clientId,
+                username,
+                password,
+                cleanSession,
+                keepAliveSeconds,
+                connectTimeoutSeconds,
+                maxInflight,
+                publishQueueCapacity,
+                reconnectMinDelayMs,
+                reconnectMaxDelayMs,
+                statusTopic,
+                file,
+                tls);
     }
 
     /**
@@ -112,9 +191,22 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      * @return these settings with the given TLS material
      */
     public ConnectionSettings withTls(TlsSettings material) {
-        return new ConnectionSettings(name, serverUri, clientId, username, password, cleanSession, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, publishQueueCapacity, reconnectMinDelayMs, reconnectMaxDelayMs,
-                statusTopic, passwordFile, material);
+        return new ConnectionSettings(
+                name,
+                serverUri,
+                clientId,
+                username,
+                password,
+                cleanSession,
+                keepAliveSeconds,
+                connectTimeoutSeconds,
+                maxInflight,
+                publishQueueCapacity,
+                reconnectMinDelayMs,
+                reconnectMaxDelayMs,
+                statusTopic,
+                passwordFile,
+                material);
     }
 
     /**
@@ -123,9 +215,22 @@ public record ConnectionSettings(String name, String serverUri, String clientId,
      *         {@code <clientId>-<lane>}, no status topic (a lane is not a member of anything), the rest the same
      */
     public ConnectionSettings forLane(String lane) {
-        return new ConnectionSettings(name + "." + lane, serverUri, clientId + "-" + lane, username, password,
-                cleanSession, keepAliveSeconds, connectTimeoutSeconds, maxInflight, publishQueueCapacity,
-                reconnectMinDelayMs, reconnectMaxDelayMs, "", passwordFile, tls);
+        return new ConnectionSettings(
+                name + "." + lane,
+                serverUri,
+                clientId + "-" + lane,
+                username,
+                password,
+                cleanSession,
+                keepAliveSeconds,
+                connectTimeoutSeconds,
+                maxInflight,
+                publishQueueCapacity,
+                reconnectMinDelayMs,
+                reconnectMaxDelayMs,
+                "",
+                passwordFile,
+                tls);
     }
 
     /** @return whether the URI asks for TLS */

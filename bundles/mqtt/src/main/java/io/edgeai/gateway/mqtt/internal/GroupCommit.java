@@ -30,12 +30,17 @@ final class GroupCommit implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     /** Encoded records of one segment. */
-    record Chunk(int segment, byte[] bytes, int length) {
-    }
+    record Chunk(int segment, byte[] bytes, int length) {}
 
     /** What one commit writes, and whose callbacks run after it. */
-    record Batch(List<Chunk> chunks, List<Entry> committed, List<Runnable> safe, long[] acks, int ackCount,
-            Set<Integer> delete, boolean reset) {
+    record Batch(
+            List<Chunk> chunks,
+            List<Entry> committed,
+            List<Runnable> safe,
+            long[] acks,
+            int ackCount,
+            Set<Integer> delete,
+            boolean reset) {
 
         /** Runs the callbacks of the batch's records: they are on disk now. */
         void runCallbacks(String name) {
@@ -158,8 +163,8 @@ final class GroupCommit implements AutoCloseable {
             pendingLen = 0;
         }
         // the store ran empty: start over with a fresh segment and an empty acknowledgement log
-        boolean reset = storeEmpty && (ackLog.bytes() + 8L * ackCount > ACK_LOG_RESET_BYTES
-                || activeSize > 4 * ACK_LOG_RESET_BYTES);
+        boolean reset = storeEmpty
+                && (ackLog.bytes() + 8L * ackCount > ACK_LOG_RESET_BYTES || activeSize > 4 * ACK_LOG_RESET_BYTES);
         if (reset) {
             if (live.getOrDefault(active, 0) == 0) {
                 dead.add(active);

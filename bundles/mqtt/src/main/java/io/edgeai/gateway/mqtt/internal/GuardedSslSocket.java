@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.function.BiFunction;
-
 import javax.net.ssl.SSLSocket;
 
 /**

@@ -32,8 +32,7 @@ final class Inbound {
     private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
 
     /** A subscription: its QoS, handler and whether its consumer acknowledges each message itself. */
-    record Subscription(int qos, MessageHandler handler, boolean manualAck) {
-    }
+    record Subscription(int qos, MessageHandler handler, boolean manualAck) {}
 
     /** Most unclaimed QoS 1/2 messages kept for a subscription that is not made yet (after a restart). */
     private static final int MAX_UNCLAIMED = 10_000;
@@ -41,10 +40,12 @@ final class Inbound {
     private final String name;
     /** The connection's current client: acknowledgements go to the client a message came with, if still current. */
     private final Supplier<MqttAsyncClient> client;
+
     private final BooleanSupplier running;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     /** QoS 1/2 messages that arrived (from the persistent session) before anyone subscribed to them. */
     private final List<InboundMessage> unclaimed = new ArrayList<>();
+
     private final AtomicLong unacknowledged = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     /** Held while a message is handed to subscribers, and while a new subscription takes its kept messages. */
@@ -97,7 +98,7 @@ final class Inbound {
     private void claim(String filter, MessageHandler handler, boolean manualAck) {
         List<InboundMessage> mine = new ArrayList<>();
         synchronized (unclaimed) {
-            for (Iterator<InboundMessage> it = unclaimed.iterator(); it.hasNext();) {
+            for (Iterator<InboundMessage> it = unclaimed.iterator(); it.hasNext(); ) {
                 InboundMessage m = it.next();
                 if (matches(filter, m.topic())) {
                     mine.add(m);
@@ -136,11 +137,23 @@ final class Inbound {
                     if (keep && unclaimedFull()) {
                         ack = Acknowledgement.NONE;
                     } else {
-                        int manual = (int) targets.stream().filter(Subscription::manualAck).count();
-                        ack = message.getQos() == 0 ? Acknowledgement.NONE
-                                : new InboundAck(client.get(), message.getId(), message.getQos(), keep ? 1 : Math.max(1, manual));
-                        InboundMessage in = new InboundMessage(name, topic, message.getPayload().clone(),
-                                message.getQos(), System.nanoTime(), message.isDuplicate(), ack);
+                        int manual = (int)
+                                targets.stream().filter(Subscription::manualAck).count();
+                        ack = message.getQos() == 0
+                                ? Acknowledgement.NONE
+                                : new InboundAck(
+                                        client.get(),
+                                        message.getId(),
+                                        message.getQos(),
+                                        keep ? 1 : Math.max(1, manual));
+                        InboundMessage in = new InboundMessage(
+                                name,
+                                topic,
+                                message.getPayload().clone(),
+                                message.getQos(),
+                                System.nanoTime(),
+                                message.isDuplicate(),
+                                ack);
                         if (keep) {
                             synchronized (unclaimed) {
                                 unclaimed.add(in);
@@ -160,8 +173,12 @@ final class Inbound {
                 }
                 // many kept and nobody subscribed yet: wait (the broker holds the rest) for a subscription
                 if (!running.getAsBoolean() || System.nanoTime() > deadline) {
-                    LOG.warn("{}: no subscription for {} and {} unclaimed messages held; left unacknowledged until the "
-                            + "next connection", name, topic, MAX_UNCLAIMED);
+                    LOG.warn(
+                            "{}: no subscription for {} and {} unclaimed messages held; left unacknowledged until the "
+                                    + "next connection",
+                            name,
+                            topic,
+                            MAX_UNCLAIMED);
                     return;
                 }
                 synchronized (unclaimed) {
@@ -224,8 +241,11 @@ final class Inbound {
             try {
                 receivedBy.messageArrivedComplete(id, qos);
             } catch (MqttException | RuntimeException e) {
-                LOG.debug("{}: acknowledging message {} failed ({}); the broker delivers it again", name,
-                        id, e.getMessage());
+                LOG.debug(
+                        "{}: acknowledging message {} failed ({}); the broker delivers it again",
+                        name,
+                        id,
+                        e.getMessage());
             }
         }
     }

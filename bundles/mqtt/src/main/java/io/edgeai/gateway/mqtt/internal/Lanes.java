@@ -29,8 +29,7 @@ final class Lanes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lanes.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-    private record Lane(PahoConnection connection, ServiceRegistration<MqttConnection> registration) {
-    }
+    private record Lane(PahoConnection connection, ServiceRegistration<MqttConnection> registration) {}
 
     private final ConnectionSettings settings;
     private final StoreSettings store;
@@ -98,8 +97,14 @@ final class Lanes implements AutoCloseable {
             now = new ArrayList<>(lanes.entrySet());
             for (Map.Entry<String, Lane> e : now) {
                 if (e.getValue().registration() == null) {
-                    lanes.put(e.getKey(), new Lane(e.getValue().connection(),
-                            register(bundleContext, e.getKey(), e.getValue().connection())));
+                    lanes.put(
+                            e.getKey(),
+                            new Lane(
+                                    e.getValue().connection(),
+                                    register(
+                                            bundleContext,
+                                            e.getKey(),
+                                            e.getValue().connection())));
                 }
             }
         }

@@ -86,7 +86,8 @@ final class LinkState {
     void connected() {
         set(ConnectionState.CONNECTED, "");
         outageLogged = false;
-        LOG.info("MQTT connection {} connected to {} as {}", settings.name(), settings.serverUri(), settings.clientId());
+        LOG.info(
+                "MQTT connection {} connected to {} as {}", settings.name(), settings.serverUri(), settings.clientId());
     }
 
     /** The connection dropped: one WARN, the reconnect attempts that follow at DEBUG. */
@@ -106,12 +107,18 @@ final class LinkState {
         set(ConnectionState.DISCONNECTED, error);
         if (starting && !waitingLogged) {
             waitingLogged = true;
-            LOG.info("MQTT connection {} waiting for the broker at {} ({}); retrying", settings.name(),
-                    settings.serverUri(), lastError);
+            LOG.info(
+                    "MQTT connection {} waiting for the broker at {} ({}); retrying",
+                    settings.name(),
+                    settings.serverUri(),
+                    lastError);
         } else if (!starting && !outageLogged) {
             outageLogged = true;
-            LOG.warn("MQTT connection {} to {} failed: {}; retrying with back-off (further failures at DEBUG)",
-                    settings.name(), settings.serverUri(), lastError);
+            LOG.warn(
+                    "MQTT connection {} to {} failed: {}; retrying with back-off (further failures at DEBUG)",
+                    settings.name(),
+                    settings.serverUri(),
+                    lastError);
         } else {
             LOG.debug("MQTT connection {} retry failed: {}", settings.name(), lastError);
         }

@@ -12,6 +12,7 @@ import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
 final class MemoryLane {
     /** Oldest first; finished ones are skipped when met. */
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
     private final long capacity;
     private long bytes;
 
@@ -35,7 +36,7 @@ final class MemoryLane {
      * @return the oldest message that still waits to be sent (not finished, not in flight), or null
      */
     Entry oldestWaiting(SendQueues queues) {
-        for (var it = entries.iterator(); it.hasNext();) {
+        for (var it = entries.iterator(); it.hasNext(); ) {
             Entry e = it.next();
             if (e.finished) {
                 it.remove();

@@ -23,9 +23,13 @@ import io.edgeai.gateway.mqtt.internal.group.Membership;
  * configuration's {@code name}, and its lanes as they are opened; connecting happens on the connection's own
  * thread.
  */
-@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
-        attribute = "objectClass:List<String>=io.edgeai.gateway.api.MqttConnection", uses = io.edgeai.gateway.api.MqttConnection.class)
-@Component(configurationPid = "edgeai.mqtt.connection", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@org.osgi.annotation.bundle.Capability(
+        namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.MqttConnection",
+        uses = io.edgeai.gateway.api.MqttConnection.class)
+@Component(
+        configurationPid = "edgeai.mqtt.connection",
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = ConnectionConfig.class, factory = true)
 public final class MqttConnectionComponent {
@@ -81,8 +85,15 @@ public final class MqttConnectionComponent {
                 dir = context.getDataFile("edgeai-store").toPath().resolve(c.name());
             }
         }
-        return new StoreSettings(dir, c.publishQueueCapacity(), c.storeMaxMegabytes() * (1L << 20),
-                c.storeTtlSeconds() * 1000L, policy.equals("drop-oldest"), sync.equals("fsync"), 16L << 20, 16L << 20);
+        return new StoreSettings(
+                dir,
+                c.publishQueueCapacity(),
+                c.storeMaxMegabytes() * (1L << 20),
+                c.storeTtlSeconds() * 1000L,
+                policy.equals("drop-oldest"),
+                sync.equals("fsync"),
+                16L << 20,
+                16L << 20);
     }
 
     /** Unregisters and closes the connection. */

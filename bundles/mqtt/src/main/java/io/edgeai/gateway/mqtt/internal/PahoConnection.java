@@ -53,6 +53,7 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
     private final ConnectionSettings settings;
     /** The group named in the status payload, empty for none. */
     private final String group;
+
     private volatile Membership membership;
     private volatile MqttAsyncClient client;
     private final PublishStore store;
@@ -61,9 +62,11 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
     private final PublishLoop publishing;
     /** This connection's lanes; a lane has none of its own. */
     private final Lanes lanes;
+
     private final AtomicLong reconnects = new AtomicLong();
     /** The sockets of this connection's clients, closed with them: Paho's forced disconnect may not. */
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
     private final Thread connector;
     private final Thread publisher;
     private volatile boolean running = true;
@@ -99,8 +102,7 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
      * @param group the gateway group named in the status payload, empty for none
      * @throws MqttException when the URI or client id is invalid
      */
-    public PahoConnection(ConnectionSettings settings, StoreSettings storeSettings, String group)
-            throws MqttException {
+    public PahoConnection(ConnectionSettings settings, StoreSettings storeSettings, String group) throws MqttException {
         this.settings = settings;
         this.group = group;
         this.store = PublishStore.deferred(settings.name(), storeSettings);
@@ -150,7 +152,10 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
             try {
                 c.subscribe(topicFilter, qos);
             } catch (MqttException e) {
-                LOG.warn("Subscribing {} on {} failed ({}); retried on reconnect", topicFilter, settings.name(),
+                LOG.warn(
+                        "Subscribing {} on {} failed ({}); retried on reconnect",
+                        topicFilter,
+                        settings.name(),
                         e.getMessage());
             }
         }
@@ -215,10 +220,21 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
 
     @Override
     public ConnectionStatus status() {
-        return new ConnectionStatus(settings.name(), settings.serverUri(), settings.clientId(), link.state(),
-                link.since(), inbound.received(), publishing.published(), store.depth(),
-                store.dropped() + publishing.dropped(), reconnects.get(), link.lastError(), store.diskBytes(),
-                store.expired(), inbound.unacknowledged());
+        return new ConnectionStatus(
+                settings.name(),
+                settings.serverUri(),
+                settings.clientId(),
+                link.state(),
+                link.since(),
+                inbound.received(),
+                publishing.published(),
+                store.depth(),
+                store.dropped() + publishing.dropped(),
+                reconnects.get(),
+                link.lastError(),
+                store.diskBytes(),
+                store.expired(),
+                inbound.unacknowledged());
     }
 
     // ---- Paho callbacks: copy, hand over, return; never throw ----
@@ -232,8 +248,10 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
     public void connectionLost(Throwable cause) {
         // whatever was in flight goes out again, in order, on the next connection
         store.requeueInflight();
-        link.lost(cause == null ? "connection lost"
-                : cause instanceof Exception ex ? SessionOptions.describe(ex) : String.valueOf(cause));
+        link.lost(
+                cause == null
+                        ? "connection lost"
+                        : cause instanceof Exception ex ? SessionOptions.describe(ex) : String.valueOf(cause));
     }
 
     @Override
@@ -265,8 +283,8 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
                         .waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 1000L);
                 resubscribe();
                 if (!settings.statusTopic().isEmpty()) {
-                    client.publish(settings.statusTopic(), SessionOptions.statusPayload(settings, group, "online"), 1,
-                            true);
+                    client.publish(
+                            settings.statusTopic(), SessionOptions.statusPayload(settings, group, "online"), 1, true);
                 }
                 if (!first) {
                     reconnects.incrementAndGet();
@@ -279,8 +297,8 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
                 if (!running) {
                     return;
                 }
-                boolean starting = first && System.nanoTime() - startedNanos
-                        < TimeUnit.MILLISECONDS.toNanos(STARTUP_GRACE_MILLIS);
+                boolean starting =
+                        first && System.nanoTime() - startedNanos < TimeUnit.MILLISECONDS.toNanos(STARTUP_GRACE_MILLIS);
                 link.connectFailed(SessionOptions.describe(e), starting);
                 replaceClientQuietly(true);
                 long jitter = ThreadLocalRandom.current().nextLong(delay / 2 + 1);
@@ -373,7 +391,11 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
         try {
             if (client.isConnected()) {
                 if (!settings.statusTopic().isEmpty()) {
-                    client.publish(settings.statusTopic(), SessionOptions.statusPayload(settings, group, "offline"), 1, true)
+                    client.publish(
+                                    settings.statusTopic(),
+                                    SessionOptions.statusPayload(settings, group, "offline"),
+                                    1,
+                                    true)
                             .waitForCompletion(1000);
                 }
                 client.disconnect(1000).waitForCompletion(2000);

@@ -52,8 +52,18 @@ final class PublishStore implements AutoCloseable {
         /** Sent, dropped or expired (guarded by the store's lock). */
         boolean finished;
 
-        Entry(long seq, int priority, int qos, boolean retained, String topic, long expiresAt, int segment, long pos,
-                int recordLen, int payloadLen, byte[] payload) {
+        Entry(
+                long seq,
+                int priority,
+                int qos,
+                boolean retained,
+                String topic,
+                long expiresAt,
+                int segment,
+                long pos,
+                int recordLen,
+                int payloadLen,
+                byte[] payload) {
             this.seq = seq;
             this.priority = priority;
             this.qos = qos;
@@ -85,6 +95,7 @@ final class PublishStore implements AutoCloseable {
     private final AtomicLong expired = new AtomicLong();
     /** Held for the whole of a recovery: a second caller (close) waits for the first. */
     private final Object opening = new Object();
+
     private volatile Thread writer;
     /** Null for a memory store, and until recovery opened the files; set once. */
     private volatile GroupCommit commit;
@@ -136,8 +147,11 @@ final class PublishStore implements AutoCloseable {
             // closing: close() recovers itself if messages wait to be written
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            LOG.error("Publish store of {} cannot use {}: {}; messages are kept in memory only until a restart",
-                    name, settings.directory(), e.toString());
+            LOG.error(
+                    "Publish store of {} cannot use {}: {}; messages are kept in memory only until a restart",
+                    name,
+                    settings.directory(),
+                    e.toString());
             ready(null, null);
         }
     }
@@ -178,7 +192,8 @@ final class PublishStore implements AutoCloseable {
             ready = true;
             for (EarlyMessages.Message m = early.poll(); m != null; m = early.poll()) {
                 if (backlog.add(m.topic(), m.payload(), m.qos(), m.retained(), m.priority(), m.whenSafe())
-                        != Backlog.SAFE_AFTER_COMMIT && m.whenSafe() != null) {
+                                != Backlog.SAFE_AFTER_COMMIT
+                        && m.whenSafe() != null) {
                     runNow.add(m.whenSafe());
                 }
             }

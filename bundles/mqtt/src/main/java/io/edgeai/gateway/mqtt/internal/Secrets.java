@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** Resolves secrets from configuration values or secret files, and masks them for display. */
 final class Secrets {
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * @param secret a secret value
@@ -32,10 +31,11 @@ final class Secrets {
     static String resolve(String what, String value, String file) throws IOException {
         if (file != null && !file.isBlank()) {
             try {
-                return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
+                return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8)
+                        .replaceAll("[\r\n]+$", "");
             } catch (IOException e) {
-                throw new IOException(what + " file " + file.trim() + " cannot be read (" + e.getClass().getSimpleName()
-                        + ")");
+                throw new IOException(what + " file " + file.trim() + " cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
         checkResolved(what, value);

@@ -41,12 +41,21 @@ final class SegmentLog implements AutoCloseable {
     static final int HEADER = 8;
     /** Body bytes before the topic: seq, priority, qos, retained, expiresAt, topic length. */
     private static final int FIXED = 8 + 3 + 8 + 2;
+
     private static final int MAX_BODY = 1 << 28;
 
     /** One record read back from a segment: where it lies and what it says, without its payload. */
-    record Record(int segment, long pos, int length, long seq, int priority, int qos, boolean retained,
-            long expiresAt, String topic, int payloadLength) {
-    }
+    record Record(
+            int segment,
+            long pos,
+            int length,
+            long seq,
+            int priority,
+            int qos,
+            boolean retained,
+            long expiresAt,
+            String topic,
+            int payloadLength) {}
 
     private final String name;
     private final Path directory;
@@ -72,13 +81,27 @@ final class SegmentLog implements AutoCloseable {
      * Writes one record into {@code buf} at {@code at}; {@code buf} has room for
      * {@link #recordLength} bytes there.
      */
-    static void encode(byte[] buf, int at, long seq, int priority, int qos, boolean retained, long expiresAt,
-            byte[] topic, byte[] payload) {
+    static void encode(
+            byte[] buf,
+            int at,
+            long seq,
+            int priority,
+            int qos,
+            boolean retained,
+            long expiresAt,
+            byte[] topic,
+            byte[] payload) {
         int length = recordLength(topic.length, payload.length);
         ByteBuffer b = ByteBuffer.wrap(buf, at, length);
         b.putInt(length - HEADER).putInt(0);
-        b.putLong(seq).put((byte) priority).put((byte) qos).put((byte) (retained ? 1 : 0)).putLong(expiresAt)
-                .putShort((short) topic.length).put(topic).put(payload);
+        b.putLong(seq)
+                .put((byte) priority)
+                .put((byte) qos)
+                .put((byte) (retained ? 1 : 0))
+                .putLong(expiresAt)
+                .putShort((short) topic.length)
+                .put(topic)
+                .put(payload);
         CRC32 crc = new CRC32();
         crc.update(buf, at + HEADER, length - HEADER);
         ByteBuffer.wrap(buf, at + 4, 4).putInt((int) crc.getValue());
@@ -88,7 +111,8 @@ final class SegmentLog implements AutoCloseable {
     List<Integer> segments() throws IOException {
         List<Integer> segments = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.matches("seg-\\d{8}\\.log"))
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("seg-\\d{8}\\.log"))
                     .forEach(n -> segments.add(Integer.parseInt(n.substring(4, 12))));
         }
         segments.sort(null);
@@ -153,16 +177,25 @@ final class SegmentLog implements AutoCloseable {
         long expiresAt = b.getLong();
         byte[] topic = new byte[b.getShort() & 0xffff];
         b.get(topic);
-        return new Record(segment, pos, body.length + HEADER, seq, priority, qos, retained, expiresAt,
-                new String(topic, StandardCharsets.UTF_8), b.remaining());
+        return new Record(
+                segment,
+                pos,
+                body.length + HEADER,
+                seq,
+                priority,
+                qos,
+                retained,
+                expiresAt,
+                new String(topic, StandardCharsets.UTF_8),
+                b.remaining());
     }
 
     /** Appends encoded records to the end of a segment, creating it when new. */
     void append(int segment, byte[] bytes, int length) throws IOException {
         FileChannel ch = writeChannels.get(segment);
         if (ch == null) {
-            ch = FileChannel.open(file(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            ch = FileChannel.open(
+                    file(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             writeChannels.put(segment, ch);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, 0, length);
@@ -182,7 +215,7 @@ final class SegmentLog implements AutoCloseable {
 
     /** Closes the write channels of segments before {@code newest}: a closed segment is not written again. */
     void closeOlderThan(int newest) throws IOException {
-        for (var it = writeChannels.entrySet().iterator(); it.hasNext();) {
+        for (var it = writeChannels.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, FileChannel> old = it.next();
             if (old.getKey() < newest) {
                 old.getValue().close();

@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 final class SessionOptions {
     private static final Logger LOG = LoggerFactory.getLogger(PahoConnection.class);
 
-    private SessionOptions() {
-    }
+    private SessionOptions() {}
 
     /**
      * Options for one connect attempt. Secret files and key stores are read here, at each attempt, so a
@@ -58,20 +57,24 @@ final class SessionOptions {
      */
     static byte[] statusPayload(ConnectionSettings settings, String group, String status) {
         return ("{\"clientId\":\"" + settings.clientId() + "\",\"status\":\"" + status + "\""
-                + (group.isEmpty() ? "" : ",\"group\":\"" + group + "\"") + "}")
+                        + (group.isEmpty() ? "" : ",\"group\":\"" + group + "\"") + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Warns when credentials would cross the network unencrypted (not for a loopback broker). */
     static void warnIfCredentialsInClear(ConnectionSettings s) {
-        boolean credentials = !s.username().isEmpty() || !s.password().isEmpty() || !s.passwordFile().isEmpty();
+        boolean credentials = !s.username().isEmpty()
+                || !s.password().isEmpty()
+                || !s.passwordFile().isEmpty();
         if (!credentials || s.usesTls()) {
             return;
         }
         try {
             String host = URI.create(s.serverUri()).getHost();
             if (host != null && !InetAddress.getByName(host).isLoopbackAddress()) {
-                LOG.warn("MQTT connection {} sends its credentials unencrypted to {}: use ssl://", s.name(),
+                LOG.warn(
+                        "MQTT connection {} sends its credentials unencrypted to {}: use ssl://",
+                        s.name(),
                         s.serverUri());
             }
         } catch (IOException | IllegalArgumentException e) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -15,8 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
 /** Builds the socket factory of a TLS connection from its key and trust stores. */
 final class SslSocketFactories {
 
-    private SslSocketFactories() {
-    }
+    private SslSocketFactories() {}
 
     /**
      * @param tls key and trust material
@@ -28,8 +26,8 @@ final class SslSocketFactories {
         try {
             KeyManagerFactory kmf = null;
             if (!tls.keyStore().isEmpty()) {
-                String password = Secrets.resolve("keyStorePassword", tls.keyStorePassword(),
-                        tls.keyStorePasswordFile());
+                String password =
+                        Secrets.resolve("keyStorePassword", tls.keyStorePassword(), tls.keyStorePasswordFile());
                 KeyStore ks = load("key store", tls.keyStore(), tls.keyStoreType(), password);
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, password.toCharArray());
@@ -38,8 +36,8 @@ final class SslSocketFactories {
             if (tls.trustStore().isEmpty()) {
                 tmf.init((KeyStore) null);
             } else {
-                String password = Secrets.resolve("trustStorePassword", tls.trustStorePassword(),
-                        tls.trustStorePasswordFile());
+                String password =
+                        Secrets.resolve("trustStorePassword", tls.trustStorePassword(), tls.trustStorePasswordFile());
                 tmf.init(load("trust store", tls.trustStore(), tls.trustStoreType(), password));
             }
             SSLContext context = SSLContext.getInstance("TLS");

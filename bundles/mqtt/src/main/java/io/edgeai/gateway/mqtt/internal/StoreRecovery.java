@@ -27,13 +27,11 @@ final class StoreRecovery {
      * @param nextSeq the sequence number of the next new record
      * @param expired records dropped because their time to live ran out
      */
-    record Result(List<Entry> entries, Map<Integer, Integer> live, int active, long nextSeq, long expired) {
-    }
+    record Result(List<Entry> entries, Map<Integer, Integer> live, int active, long nextSeq, long expired) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
-    private StoreRecovery() {
-    }
+    private StoreRecovery() {}
 
     /**
      * @param name connection name, for logs
@@ -58,8 +56,18 @@ final class StoreRecovery {
                 if (r.expiresAt() < now) {
                     expired[0]++;
                 } else {
-                    entries.add(new Entry(r.seq(), r.priority() > 0 ? 1 : 0, r.qos(), r.retained(), r.topic(),
-                            r.expiresAt(), r.segment(), r.pos(), r.length(), r.payloadLength(), null));
+                    entries.add(new Entry(
+                            r.seq(),
+                            r.priority() > 0 ? 1 : 0,
+                            r.qos(),
+                            r.retained(),
+                            r.topic(),
+                            r.expiresAt(),
+                            r.segment(),
+                            r.pos(),
+                            r.length(),
+                            r.payloadLength(),
+                            null));
                 }
             });
             int n = entries.size() - before;
@@ -71,8 +79,7 @@ final class StoreRecovery {
             active = s + 1;
         }
         if (!entries.isEmpty()) {
-            LOG.info("Publish store of {}: {} messages from before the restart are queued again", name,
-                    entries.size());
+            LOG.info("Publish store of {}: {} messages from before the restart are queued again", name, entries.size());
         }
         return new Result(entries, live, active, maxSeq[0] + 1, expired[0]);
     }

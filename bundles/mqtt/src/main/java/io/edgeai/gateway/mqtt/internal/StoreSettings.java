@@ -15,8 +15,15 @@ import java.nio.file.Path;
  * @param segmentBytes size at which a segment file is closed and a new one started
  * @param cacheBytes payload bytes kept in memory as well, so a short backlog is sent without reading back
  */
-public record StoreSettings(Path directory, int maxMessages, long maxBytes, long ttlMillis, boolean dropOldest,
-        boolean fsync, long segmentBytes, long cacheBytes) {
+public record StoreSettings(
+        Path directory,
+        int maxMessages,
+        long maxBytes,
+        long ttlMillis,
+        boolean dropOldest,
+        boolean fsync,
+        long segmentBytes,
+        long cacheBytes) {
 
     /** Validates. */
     public StoreSettings {
@@ -48,9 +55,17 @@ public record StoreSettings(Path directory, int maxMessages, long maxBytes, long
      * @return the same store settings for a lane, in a directory of its own beside this one's
      */
     public StoreSettings forLane(String lane) {
-        return directory == null ? this
-                : new StoreSettings(directory.resolveSibling(directory.getFileName() + "." + lane), maxMessages,
-                        maxBytes, ttlMillis, dropOldest, fsync, segmentBytes, cacheBytes);
+        return directory == null
+                ? this
+                : new StoreSettings(
+                        directory.resolveSibling(directory.getFileName() + "." + lane),
+                        maxMessages,
+                        maxBytes,
+                        ttlMillis,
+                        dropOldest,
+                        fsync,
+                        segmentBytes,
+                        cacheBytes);
     }
 
     /**

@@ -14,8 +14,15 @@ package io.edgeai.gateway.mqtt.internal;
  * @param keyStorePasswordFile file holding the key store password (overrides {@code keyStorePassword})
  * @param trustStorePasswordFile file holding the trust store password (overrides {@code trustStorePassword})
  */
-public record TlsSettings(String keyStore, String keyStoreType, String keyStorePassword, String trustStore,
-        String trustStoreType, String trustStorePassword, String keyStorePasswordFile, String trustStorePasswordFile) {
+public record TlsSettings(
+        String keyStore,
+        String keyStoreType,
+        String keyStorePassword,
+        String trustStore,
+        String trustStoreType,
+        String trustStorePassword,
+        String keyStorePasswordFile,
+        String trustStorePasswordFile) {
 
     /** No key or trust store configured. */
     public static final TlsSettings NONE = new TlsSettings("", "PKCS12", "", "", "PKCS12", "");
@@ -30,8 +37,13 @@ public record TlsSettings(String keyStore, String keyStoreType, String keyStoreP
      * @param trustStoreType trust store type
      * @param trustStorePassword trust store password
      */
-    public TlsSettings(String keyStore, String keyStoreType, String keyStorePassword, String trustStore,
-            String trustStoreType, String trustStorePassword) {
+    public TlsSettings(
+            String keyStore,
+            String keyStoreType,
+            String keyStorePassword,
+            String trustStore,
+            String trustStoreType,
+            String trustStorePassword) {
         this(keyStore, keyStoreType, keyStorePassword, trustStore, trustStoreType, trustStorePassword, "", "");
     }
 

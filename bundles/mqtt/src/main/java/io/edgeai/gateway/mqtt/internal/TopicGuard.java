@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-
 import java.util.function.Consumer;
-
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -29,10 +27,10 @@ import org.slf4j.LoggerFactory;
 final class TopicGuard {
     /** What a character Paho refuses in a received topic becomes. */
     static final char REPLACEMENT = '\u241A';
+
     private static final Logger LOG = LoggerFactory.getLogger(TopicGuard.class);
 
-    private TopicGuard() {
-    }
+    private TopicGuard() {}
 
     /**
      * @param cp a code point of a received topic
@@ -62,7 +60,7 @@ final class TopicGuard {
     static byte[] replaced(String topic, int maxBytes) {
         StringBuilder out = new StringBuilder(topic.length());
         int bytes = 0;
-        for (int i = 0; i < topic.length();) {
+        for (int i = 0; i < topic.length(); ) {
             int cp = topic.codePointAt(i);
             i += Character.charCount(cp);
             int c = refused(cp) ? REPLACEMENT : cp; // never supplementary: those are all refused
@@ -85,8 +83,7 @@ final class TopicGuard {
      * @return a factory of the same kind whose sockets guard received topics
      */
     static SocketFactory wrap(SocketFactory factory, String serverUri, String connection) {
-        return wrap(factory, serverUri, connection, s -> {
-        });
+        return wrap(factory, serverUri, connection, s -> {});
     }
 
     /**
@@ -112,9 +109,11 @@ final class TopicGuard {
             String shown = rewritten.length() > 200 ? rewritten.substring(0, 200) + "..." : rewritten;
             if (!warned[0]) {
                 warned[0] = true;
-                LOG.warn("MQTT connection {} received a message on a topic the MQTT client cannot take (control "
-                        + "characters, U+FDD0 and above, emoji or invalid UTF-8); delivered on '{}' with those "
-                        + "characters replaced by U+241A (further ones on this connection at DEBUG)", connection,
+                LOG.warn(
+                        "MQTT connection {} received a message on a topic the MQTT client cannot take (control "
+                                + "characters, U+FDD0 and above, emoji or invalid UTF-8); delivered on '{}' with those "
+                                + "characters replaced by U+241A (further ones on this connection at DEBUG)",
+                        connection,
                         shown);
             } else {
                 LOG.debug("MQTT connection {}: topic rewritten to '{}'", connection, shown);

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 final class TopicGuardInputStream extends InputStream {
     /** Largest remaining length MQTT's variable byte integer can carry. */
     static final int MAX_REMAINING = 268_435_455;
+
     private static final int PUBLISH = 3;
 
     /** Told about each topic that was rewritten. */
@@ -31,18 +32,21 @@ final class TopicGuardInputStream extends InputStream {
     private final Listener listener;
     /** Read-ahead for headers; each refill is one read of {@link #in}, so a timeout loses nothing. */
     private final byte[] buf = new byte[8192];
+
     private final byte[] one = new byte[1];
     private int bufPos;
     private int bufLen;
 
     /** Bytes to hand out before anything else: a packet's header, length fields and topic. */
     private byte[] pending = new byte[0];
+
     private int pendingPos;
     /** Bytes of the current packet still to be passed through unread by us. */
     private long through;
 
     /** Header being collected: fixed header byte, up to 4 length bytes, 2 topic length bytes. */
     private final byte[] head = new byte[7];
+
     private int headLen;
     private int lengthBytes;
     private int remaining = -1;

@@ -28,8 +28,18 @@ class GroupCommitTest {
     private Entry append(GroupCommit c, long seq, String payload) {
         byte[] t = "t".getBytes(StandardCharsets.UTF_8);
         byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-        Entry e = new Entry(seq, 0, 1, false, "t", Long.MAX_VALUE, c.active(), c.position(),
-                SegmentLog.recordLength(t.length, p.length), p.length, p);
+        Entry e = new Entry(
+                seq,
+                0,
+                1,
+                false,
+                "t",
+                Long.MAX_VALUE,
+                c.active(),
+                c.position(),
+                SegmentLog.recordLength(t.length, p.length),
+                p.length,
+                p);
         c.add(e, t, p, safe::incrementAndGet);
         return e;
     }

@@ -53,7 +53,8 @@ class LanesTest {
         BlockingQueue<InboundMessage> commands = new LinkedBlockingQueue<>();
         BlockingQueue<InboundMessage> sameSession = new LinkedBlockingQueue<>();
         try (PahoConnection gateway = new PahoConnection(ConnectionSettings.of("g", broker.uri(), "edgeai-lanes-g"));
-                PahoConnection device = new PahoConnection(ConnectionSettings.of("d", broker.uri(), "edgeai-lanes-d"))) {
+                PahoConnection device =
+                        new PahoConnection(ConnectionSettings.of("d", broker.uri(), "edgeai-lanes-d"))) {
             // the data handler holds its intake as a full pipeline queue under hold-acks does
             gateway.subscribe("sensors/#", 1, m -> {
                 data.incrementAndGet();
@@ -66,9 +67,10 @@ class LanesTest {
             gateway.subscribe("late/#", 1, sameSession::add);
             MqttConnection control = gateway.lane("control");
             control.subscribe("cmd/#", 1, commands::add);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                    && control.status().state() == ConnectionState.CONNECTED
-                    && device.status().state() == ConnectionState.CONNECTED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                            && control.status().state() == ConnectionState.CONNECTED
+                            && device.status().state() == ConnectionState.CONNECTED);
             for (int i = 0; i < 200; i++) {
                 assertTrue(device.publish("sensors/d" + (i % 10) + "/temp", bytes(Integer.toString(i)), 1, false));
             }
@@ -93,8 +95,8 @@ class LanesTest {
     @Test
     void aLaneIsItsOwnSessionNamedAfterItsConnectionAndClosesWithIt(@TempDir Path dir) throws Exception {
         StoreSettings store = StoreSettings.disk(dir.resolve("g"), 100);
-        PahoConnection gateway = new PahoConnection(ConnectionSettings.of("g", broker.uri(), "edgeai-lanes-own"),
-                store, "");
+        PahoConnection gateway =
+                new PahoConnection(ConnectionSettings.of("g", broker.uri(), "edgeai-lanes-own"), store, "");
         MqttConnection text = gateway.lane("text");
         assertSame(text, gateway.lane("text"));
         assertSame(gateway, gateway.lane(""));

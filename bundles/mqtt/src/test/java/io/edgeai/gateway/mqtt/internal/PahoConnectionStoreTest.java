@@ -28,6 +28,7 @@ class PahoConnectionStoreTest {
 
     @TempDir
     Path dir;
+
     private Mosquitto broker;
 
     @BeforeEach
@@ -69,8 +70,8 @@ class PahoConnectionStoreTest {
                 sub.publish("out/probe", new byte[] {'p'}, 1, false);
                 return got.contains("p");
             });
-            try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-store"),
-                    disk(), "")) {
+            try (PahoConnection c =
+                    new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-store"), disk(), "")) {
                 for (int i = 0; i < OFFERED; i++) {
                     assertTrue(c.publish("out/x", ("new-" + i).getBytes(StandardCharsets.UTF_8), 1, false));
                 }

@@ -67,8 +67,8 @@ class PahoConnectionTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED);
             for (int i = 0; i < 3; i++) {
                 assertTrue(c.publish("broken/" + i, "x".getBytes(StandardCharsets.UTF_8), 1, false));
-                assertTrue(c.publish("sensors/dev1/temp", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1,
-                        false));
+                assertTrue(
+                        c.publish("sensors/dev1/temp", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1, false));
             }
             for (int i = 0; i < 3; i++) {
                 InboundMessage m = got.poll(10, TimeUnit.SECONDS);
@@ -108,8 +108,8 @@ class PahoConnectionTest {
     @Test
     void dropsTheOldestWhenThePublishQueueIsFullAndCountsIt() throws Exception {
         broker.kill();
-        ConnectionSettings s = new ConnectionSettings("t", broker.uri(), "edgeai-test-full", "", "", true, 30, 2,
-                10, 5, 100, 200, "");
+        ConnectionSettings s =
+                new ConnectionSettings("t", broker.uri(), "edgeai-test-full", "", "", true, 30, 2, 10, 5, 100, 200, "");
         try (PahoConnection c = new PahoConnection(s)) {
             for (int i = 0; i < 8; i++) {
                 c.publish("x", new byte[] {(byte) i}, 0, false);
@@ -131,8 +131,9 @@ class PahoConnectionTest {
         try (PahoConnection c = new PahoConnection(ConnectionSettings.of("t", broker.uri(), "edgeai-test-cycle"));
                 PahoConnection sender = new PahoConnection(ConnectionSettings.of("s", broker.uri(), "edgeai-sender"))) {
             c.subscribe("cycle/#", 1, got::add);
-            await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED
-                    && sender.status().state() == ConnectionState.CONNECTED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> c.status().state() == ConnectionState.CONNECTED
+                            && sender.status().state() == ConnectionState.CONNECTED);
             for (int i = 0; i < 20; i++) {
                 sender.publish("cycle/" + i, new byte[] {1}, 1, false);
             }
@@ -145,14 +146,16 @@ class PahoConnectionTest {
 
     @Test
     void unacknowledgedMessagesComeBackOnThePersistentSessionMarkedAsDuplicates() throws Exception {
-        ConnectionSettings persistent = new ConnectionSettings("t", broker.uri(), "edgeai-test-acks", "", "", false,
-                30, 10, 1000, 100, 100, 200, "");
+        ConnectionSettings persistent = new ConnectionSettings(
+                "t", broker.uri(), "edgeai-test-acks", "", "", false, 30, 10, 1000, 100, 100, 200, "");
         BlockingQueue<InboundMessage> first = new LinkedBlockingQueue<>();
-        try (PahoConnection sender = new PahoConnection(ConnectionSettings.of("s", broker.uri(), "edgeai-ack-sender"))) {
+        try (PahoConnection sender =
+                new PahoConnection(ConnectionSettings.of("s", broker.uri(), "edgeai-ack-sender"))) {
             try (PahoConnection c = new PahoConnection(persistent)) {
                 c.subscribe("acks/#", 1, first::add, true);
-                await().atMost(Duration.ofSeconds(10)).until(() -> c.status().state() == ConnectionState.CONNECTED
-                        && sender.status().state() == ConnectionState.CONNECTED);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> c.status().state() == ConnectionState.CONNECTED
+                                && sender.status().state() == ConnectionState.CONNECTED);
                 for (int i = 0; i < 5; i++) {
                     sender.publish("acks/" + i, new byte[] {(byte) i}, 1, false);
                 }
@@ -185,8 +188,8 @@ class PahoConnectionTest {
 
     @Test
     void passwordNeverAppearsInSettingsText() {
-        ConnectionSettings s = new ConnectionSettings("t", "tcp://127.0.0.1:1", "c", "user", "s3cr3t-value", true,
-                30, 1, 10, 5, 100, 200, "");
+        ConnectionSettings s = new ConnectionSettings(
+                "t", "tcp://127.0.0.1:1", "c", "user", "s3cr3t-value", true, 30, 1, 10, 5, 100, 200, "");
         assertFalse(s.toString().contains("s3cr3t-value"));
     }
 

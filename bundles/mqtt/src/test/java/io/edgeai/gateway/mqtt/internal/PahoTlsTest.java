@@ -40,6 +40,7 @@ class PahoTlsTest {
 
     @TempDir
     static Path dir;
+
     private static TestCertificates ca;
     private static TestCertificates.Leaf server;
     private static TestCertificates.Leaf otherHost;
@@ -56,8 +57,11 @@ class PahoTlsTest {
     }
 
     private static List<String> tlsListener(TestCertificates.Leaf cert, String... more) {
-        List<String> lines = new java.util.ArrayList<>(List.of("certfile " + cert.certPem(), "keyfile " + cert.keyPem(),
-                "cafile " + ca.caPem(), "tls_version tlsv1.2"));
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "certfile " + cert.certPem(),
+                "keyfile " + cert.keyPem(),
+                "cafile " + ca.caPem(),
+                "tls_version tlsv1.2"));
         lines.addAll(List.of(more));
         return lines;
     }
@@ -67,13 +71,18 @@ class PahoTlsTest {
     }
 
     private static TlsSettings withClientCertificate() {
-        return new TlsSettings(client.pkcs12().toString(), "PKCS12", CLIENT_KEY_PASSWORD, trustStore.toString(),
-                "PKCS12", TRUST_PASSWORD);
+        return new TlsSettings(
+                client.pkcs12().toString(),
+                "PKCS12",
+                CLIENT_KEY_PASSWORD,
+                trustStore.toString(),
+                "PKCS12",
+                TRUST_PASSWORD);
     }
 
     private static ConnectionSettings settings(Mosquitto broker, String host, String clientId) {
-        return new ConnectionSettings("tls", broker.sslUri(host), clientId, "", "", true, 30, 5, 100, 100, 100, 500,
-                "");
+        return new ConnectionSettings(
+                "tls", broker.sslUri(host), clientId, "", "", true, 30, 5, 100, 100, 100, 500, "");
     }
 
     private static void assertRoundTrip(PahoConnection c) throws InterruptedException {
@@ -98,7 +107,8 @@ class PahoTlsTest {
     @Test
     void tlsConnectionToABrokerWhoseCertificateNamesTheHost() throws Exception {
         try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server));
-                PahoConnection c = new PahoConnection(settings(broker, "127.0.0.1", "tls-ok").withTls(trustOnly()))) {
+                PahoConnection c = new PahoConnection(
+                        settings(broker, "127.0.0.1", "tls-ok").withTls(trustOnly()))) {
             assertRoundTrip(c);
         }
     }
@@ -106,12 +116,12 @@ class PahoTlsTest {
     @Test
     void mutualTlsNeedsTheClientCertificate() throws Exception {
         try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server, "require_certificate true"))) {
-            try (PahoConnection without = new PahoConnection(settings(broker, "127.0.0.1", "mtls-no")
-                    .withTls(trustOnly()))) {
+            try (PahoConnection without =
+                    new PahoConnection(settings(broker, "127.0.0.1", "mtls-no").withTls(trustOnly()))) {
                 awaitRefusal(without);
             }
-            try (PahoConnection with = new PahoConnection(settings(broker, "127.0.0.1", "mtls-yes")
-                    .withTls(withClientCertificate()))) {
+            try (PahoConnection with =
+                    new PahoConnection(settings(broker, "127.0.0.1", "mtls-yes").withTls(withClientCertificate()))) {
                 assertRoundTrip(with);
             }
         }
@@ -121,8 +131,8 @@ class PahoTlsTest {
     void aCertificateForAnotherHostIsRefused() throws Exception {
         // same CA as the working case: only the host name differs
         try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(otherHost));
-                PahoConnection c = new PahoConnection(settings(broker, "127.0.0.1", "tls-wrong-host")
-                        .withTls(trustOnly()))) {
+                PahoConnection c = new PahoConnection(
+                        settings(broker, "127.0.0.1", "tls-wrong-host").withTls(trustOnly()))) {
             ConnectionStatus st = awaitRefusal(c);
             assertTrue(st.lastError().contains("127.0.0.1"), "names the host it could not verify: " + st.lastError());
         }
@@ -134,7 +144,9 @@ class PahoTlsTest {
         try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server));
                 PahoConnection c = new PahoConnection(settings(broker, "127.0.0.1", "tls-untrusted"))) {
             ConnectionStatus st = awaitRefusal(c);
-            assertTrue(st.lastError().toLowerCase().contains("certif") || st.lastError().contains("PKIX"),
+            assertTrue(
+                    st.lastError().toLowerCase().contains("certif")
+                            || st.lastError().contains("PKIX"),
                     st.lastError());
         }
     }
@@ -143,16 +155,20 @@ class PahoTlsTest {
     void wrongCredentialsAreRefusedAndTheRightOnesFromAFileAccepted(@TempDir Path work) throws Exception {
         Path passwd = Mosquitto.passwordFile(work, "gateway", "right-pw-31337");
         Path secret = Files.writeString(work.resolve("mqtt-password"), "right-pw-31337\n");
-        try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server, "allow_anonymous false",
-                "password_file " + passwd))) {
+        try (Mosquitto broker =
+                Mosquitto.startOnFreePort(tlsListener(server, "allow_anonymous false", "password_file " + passwd))) {
             try (PahoConnection wrong = new PahoConnection(settings(broker, "127.0.0.1", "cred-wrong")
-                    .withTls(trustOnly()).withCredentials("gateway", "wrong-pw-1234"))) {
+                    .withTls(trustOnly())
+                    .withCredentials("gateway", "wrong-pw-1234"))) {
                 ConnectionStatus st = awaitRefusal(wrong);
-                assertTrue(st.lastError().contains("(reason 4)") || st.lastError().contains("(reason 5)"),
+                assertTrue(
+                        st.lastError().contains("(reason 4)") || st.lastError().contains("(reason 5)"),
                         "refused as bad credentials / not authorised: " + st.lastError());
             }
             try (PahoConnection right = new PahoConnection(settings(broker, "127.0.0.1", "cred-right")
-                    .withTls(trustOnly()).withCredentials("gateway", "").withPasswordFile(secret.toString()))) {
+                    .withTls(trustOnly())
+                    .withCredentials("gateway", "")
+                    .withPasswordFile(secret.toString()))) {
                 assertRoundTrip(right);
             }
         }
@@ -160,7 +176,8 @@ class PahoTlsTest {
 
     @Test
     void tlsMaterialOnAPlainUriIsAConfigurationError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ConnectionSettings.of("x", "tcp://127.0.0.1:1883", "x").withTls(trustOnly()));
         assertTrue(e.getMessage().contains("ssl://"), e.getMessage());
     }
@@ -169,7 +186,8 @@ class PahoTlsTest {
     void anUnresolvedSecretPlaceholderIsReportedByNameNotUsedAsPassword() throws Exception {
         try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server));
                 PahoConnection c = new PahoConnection(settings(broker, "127.0.0.1", "placeholder")
-                        .withTls(trustOnly()).withCredentials("gateway", "$[secret:mqtt-password]"))) {
+                        .withTls(trustOnly())
+                        .withCredentials("gateway", "$[secret:mqtt-password]"))) {
             ConnectionStatus st = awaitRefusal(c);
             assertTrue(st.lastError().contains("$[secret:mqtt-password]"), st.lastError());
         }
@@ -188,17 +206,26 @@ class PahoTlsTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
-        try (Mosquitto broker = Mosquitto.startOnFreePort(tlsListener(server, "require_certificate true",
-                "allow_anonymous false", "password_file " + passwd))) {
+        try (Mosquitto broker = Mosquitto.startOnFreePort(
+                tlsListener(server, "require_certificate true", "allow_anonymous false", "password_file " + passwd))) {
             try (PahoConnection wrong = new PahoConnection(settings(broker, "127.0.0.1", "log-wrong")
-                    .withTls(withClientCertificate()).withCredentials("gateway", "wrong-NEVER-LOGGED-9c1d"))) {
+                    .withTls(withClientCertificate())
+                    .withCredentials("gateway", "wrong-NEVER-LOGGED-9c1d"))) {
                 awaitRefusal(wrong);
                 org.slf4j.LoggerFactory.getLogger(PahoTlsTest.class).info("settings: {}", wrong.settingsForDisplay());
             }
-            TlsSettings keyPasswordFromFile = new TlsSettings(client.pkcs12().toString(), "PKCS12", "",
-                    trustStore.toString(), "PKCS12", TRUST_PASSWORD, keyPasswordFile.toString(), "");
+            TlsSettings keyPasswordFromFile = new TlsSettings(
+                    client.pkcs12().toString(),
+                    "PKCS12",
+                    "",
+                    trustStore.toString(),
+                    "PKCS12",
+                    TRUST_PASSWORD,
+                    keyPasswordFile.toString(),
+                    "");
             try (PahoConnection right = new PahoConnection(settings(broker, "127.0.0.1", "log-right")
-                    .withTls(keyPasswordFromFile).withCredentials("gateway", "")
+                    .withTls(keyPasswordFromFile)
+                    .withCredentials("gateway", "")
                     .withPasswordFile(secretFile.toString()))) {
                 assertRoundTrip(right);
                 org.slf4j.LoggerFactory.getLogger(PahoTlsTest.class).info("settings: {}", right.settingsForDisplay());

@@ -51,7 +51,12 @@ class PublishStoreTest {
         AtomicInteger safe = new AtomicInteger();
         try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 1 << 20))) {
             for (int i = 0; i < 100; i++) {
-                assertTrue(s.append("r/" + (i % 3), bytes("v" + i), 1, false, MqttConnection.PRIORITY_NORMAL,
+                assertTrue(s.append(
+                        "r/" + (i % 3),
+                        bytes("v" + i),
+                        1,
+                        false,
+                        MqttConnection.PRIORITY_NORMAL,
                         safe::incrementAndGet));
             }
             s.append("alarm/x", bytes("a"), 1, false, MqttConnection.PRIORITY_HIGH, safe::incrementAndGet);
@@ -221,7 +226,9 @@ class PublishStoreTest {
 
     private List<Path> segments() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("seg-")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("seg-"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -66,8 +66,14 @@ class SegmentLogTest {
                 assertEquals((int) lengths.get(i), r.length());
                 pos += r.length();
             }
-            assertArrayEquals(bytes("two"), log.payload(0, got.get(1).pos(), got.get(1).length(),
-                    got.get(1).payloadLength(), got.get(1).seq()));
+            assertArrayEquals(
+                    bytes("two"),
+                    log.payload(
+                            0,
+                            got.get(1).pos(),
+                            got.get(1).length(),
+                            got.get(1).payloadLength(),
+                            got.get(1).seq()));
             assertEquals(0, got.get(2).payloadLength());
             assertEquals(pos, log.bytes());
         }
@@ -85,10 +91,14 @@ class SegmentLogTest {
             ch.write(ByteBuffer.wrap(new byte[] {'X'}), ch.size() - 1); // the last payload byte
         }
         try (SegmentLog log = new SegmentLog("t", dir)) {
-            assertEquals(List.of(1L, 2L), scan(log, 0).stream().map(SegmentLog.Record::seq).toList());
+            assertEquals(
+                    List.of(1L, 2L),
+                    scan(log, 0).stream().map(SegmentLog.Record::seq).toList());
             assertEquals(keep, Files.size(file), "cut off where the bad record began");
             write(log, 0, 3, "a", "m3");
-            assertEquals(List.of(1L, 2L, 3L), scan(log, 0).stream().map(SegmentLog.Record::seq).toList());
+            assertEquals(
+                    List.of(1L, 2L, 3L),
+                    scan(log, 0).stream().map(SegmentLog.Record::seq).toList());
         }
     }
 

@@ -49,26 +49,55 @@ class SharedSubscriptionTest {
     }
 
     private ConnectionSettings settings(String clientId) {
-        return new ConnectionSettings("t", broker.uri(), clientId, "", "", true, 5, 10, 1000, 10000, 200, 2000,
+        return new ConnectionSettings(
+                "t",
+                broker.uri(),
+                clientId,
+                "",
+                "",
+                true,
+                5,
+                10,
+                1000,
+                10000,
+                200,
+                2000,
                 "edgeai/gateway/" + clientId + "/status");
     }
 
     /** Settings of a gateway's connection: a persistent session, as shipped. */
     private ConnectionSettings persistent(String clientId) {
-        return new ConnectionSettings("t", broker.uri(), clientId, "", "", false, 5, 10, 1000, 10000, 200, 2000,
+        return new ConnectionSettings(
+                "t",
+                broker.uri(),
+                clientId,
+                "",
+                "",
+                false,
+                5,
+                10,
+                1000,
+                10000,
+                200,
+                2000,
                 "edgeai/gateway/" + clientId + "/status");
     }
 
     /** Publishes probes until every counter moved: each member's shared subscription is in place. */
     private static void probeUntilEveryMemberReceives(PahoConnection pub, List<AtomicInteger> counters) {
         AtomicInteger probe = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (int i = 0; i < 10; i++) {
-                pub.publish("home/probe/voice", ("probe-" + probe.getAndIncrement()).getBytes(StandardCharsets.UTF_8),
-                        1, false);
-            }
-            return counters.stream().allMatch(c -> c.get() > 0);
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        pub.publish(
+                                "home/probe/voice",
+                                ("probe-" + probe.getAndIncrement()).getBytes(StandardCharsets.UTF_8),
+                                1,
+                                false);
+                    }
+                    return counters.stream().allMatch(c -> c.get() > 0);
+                });
     }
 
     @Test
@@ -101,7 +130,9 @@ class SharedSubscriptionTest {
                     }
                 });
                 await().atMost(Duration.ofSeconds(10)).until(() -> back.status().state() == ConnectionState.CONNECTED);
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> batchB.get() == 0);
+                await().during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(3))
+                        .until(() -> batchB.get() == 0);
             }
         }
     }
@@ -188,19 +219,23 @@ class SharedSubscriptionTest {
             for (PahoConnection c : List.of(a, b)) {
                 String id = c.status().clientId();
                 c.subscribe(filter, 1, m -> {
-                    perMessage.computeIfAbsent(new String(m.payload(), StandardCharsets.UTF_8),
-                            k -> new AtomicInteger()).incrementAndGet();
+                    perMessage
+                            .computeIfAbsent(new String(m.payload(), StandardCharsets.UTF_8), k -> new AtomicInteger())
+                            .incrementAndGet();
                     perMember.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 });
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> a.status().state() == ConnectionState.CONNECTED
-                    && b.status().state() == ConnectionState.CONNECTED && pub.status().state() == ConnectionState.CONNECTED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> a.status().state() == ConnectionState.CONNECTED
+                            && b.status().state() == ConnectionState.CONNECTED
+                            && pub.status().state() == ConnectionState.CONNECTED);
             int n = 400;
             for (int i = 0; i < n; i++) {
                 pub.publish("home/room" + (i % 7) + "/voice", ("msg-" + i).getBytes(StandardCharsets.UTF_8), 1, false);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> perMessage.size() == n);
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> perMessage.values().stream().allMatch(c -> c.get() == 1));
             assertEquals(Set.of("share-a", "share-b"), perMember.keySet(), "both members took a share: " + perMember);
             assertTrue(perMember.values().stream().allMatch(c -> c.get() > n / 10), "balanced: " + perMember);
@@ -216,7 +251,8 @@ class SharedSubscriptionTest {
             PahoConnection b = new PahoConnection(settings("gw-b"), "site");
             PahoConnection other = new PahoConnection(settings("gw-x"), "elsewhere");
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> view.members().equals(List.of("gw-a", "gw-b")));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> view.members().equals(List.of("gw-a", "gw-b")));
                 assertEquals(view, a.membership().orElseThrow());
             } finally {
                 other.close();

@@ -32,8 +32,8 @@ import io.edgeai.gateway.testing.TestCertificates;
 class TopicGuardBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Topic levels mosquitto forwards and Paho 1.2.5 refuses. */
-    private static final List<String> POISONS = List.of("\ud83d\ude00", "\ufffd", "\uff21\uff22", "\ufe0f",
-            "x\ud83c\udf21\ufe0fy");
+    private static final List<String> POISONS =
+            List.of("\ud83d\ude00", "\ufffd", "\uff21\uff22", "\ufe0f", "x\ud83c\udf21\ufe0fy");
 
     private static void poisonThenNormal(PahoConnection c, int port) throws Exception {
         BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
@@ -54,10 +54,13 @@ class TopicGuardBrokerTest {
                 for (int qos : new int[] {0, 1}) {
                     String topic = "dev/" + level + "/temp";
                     String payload = "poisoned " + qos + " " + level;
-                    device.publish(TopicGuardInputStreamTest.utf8(topic), TopicGuardInputStreamTest.utf8(payload),
-                            qos, id++);
-                    device.publish(TopicGuardInputStreamTest.utf8("dev/ok/temp"),
-                            TopicGuardInputStreamTest.utf8("after " + qos + " " + level), qos, id++);
+                    device.publish(
+                            TopicGuardInputStreamTest.utf8(topic), TopicGuardInputStreamTest.utf8(payload), qos, id++);
+                    device.publish(
+                            TopicGuardInputStreamTest.utf8("dev/ok/temp"),
+                            TopicGuardInputStreamTest.utf8("after " + qos + " " + level),
+                            qos,
+                            id++);
                     InboundMessage m = got.poll(10, TimeUnit.SECONDS);
                     assertNotNull(m, "the message on " + level + " never arrived; " + c.status());
                     String expected = new String(TopicGuard.replaced(topic, 65_535), StandardCharsets.UTF_8);
@@ -94,11 +97,27 @@ class TopicGuardBrokerTest {
         Path trust = ca.trustStore("trust-pw-1");
         int plainPort = Mosquitto.freePort();
         // a TLS listener for the gateway and a plain one for the device
-        try (Mosquitto broker = Mosquitto.startOnFreePort(List.of("certfile " + server.certPem(),
-                "keyfile " + server.keyPem(), "cafile " + ca.caPem(), "tls_version tlsv1.2",
-                "listener " + plainPort + " 127.0.0.1", "allow_anonymous true"));
-                PahoConnection c = new PahoConnection(new ConnectionSettings("guarded-tls", broker.sslUri("127.0.0.1"),
-                        "guard-tls", "", "", true, 30, 5, 100, 100, 100, 500, "")
+        try (Mosquitto broker = Mosquitto.startOnFreePort(List.of(
+                        "certfile " + server.certPem(),
+                        "keyfile " + server.keyPem(),
+                        "cafile " + ca.caPem(),
+                        "tls_version tlsv1.2",
+                        "listener " + plainPort + " 127.0.0.1",
+                        "allow_anonymous true"));
+                PahoConnection c = new PahoConnection(new ConnectionSettings(
+                                "guarded-tls",
+                                broker.sslUri("127.0.0.1"),
+                                "guard-tls",
+                                "",
+                                "",
+                                true,
+                                30,
+                                5,
+                                100,
+                                100,
+                                100,
+                                500,
+                                "")
                         .withTls(new TlsSettings("", "PKCS12", "", trust.toString(), "PKCS12", "trust-pw-1")))) {
             poisonThenNormal(c, plainPort);
         }

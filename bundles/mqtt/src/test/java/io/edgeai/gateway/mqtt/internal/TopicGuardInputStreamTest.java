@@ -126,8 +126,14 @@ class TopicGuardInputStreamTest {
     void otherPacketsAndCleanPublishesPassByteForByte() throws Exception {
         byte[] big = new byte[200 * 1024];
         new Random(7).nextBytes(big);
-        byte[] wire = concat(CONNACK, SUBACK, publish(utf8("sensors/dev-1/temp"), 1, 7, big), PUBACK, PINGRESP,
-                publish(utf8("text/caf\u00e9/\u4e2d\u6587"), 0, 0, utf8("ok")), publish(utf8("e"), 2, 9, new byte[0]));
+        byte[] wire = concat(
+                CONNACK,
+                SUBACK,
+                publish(utf8("sensors/dev-1/temp"), 1, 7, big),
+                PUBACK,
+                PINGRESP,
+                publish(utf8("text/caf\u00e9/\u4e2d\u6587"), 0, 0, utf8("ok")),
+                publish(utf8("e"), 2, 9, new byte[0]));
         assertEquals(3, TopicGuardInputStream.encodeLength(big.length + 22).length, "a 3-byte remaining length");
         for (boolean timeouts : new boolean[] {false, true}) {
             assertArrayEquals(wire, guarded(wire, 1, timeouts, 1), "one byte at a time");
@@ -141,8 +147,14 @@ class TopicGuardInputStreamTest {
     void refusedTopicsAreRewrittenSoPahoDecodesThem() throws Exception {
         byte[] big = new byte[20 * 1024]; // a 3-byte remaining length
         new Random(11).nextBytes(big);
-        List<byte[]> poisons = List.of(utf8("dev/a\u0001b/t"), utf8("dev/\u0085/t"), utf8("dev/\ufdd0/t"),
-                utf8("dev/\ud83d\ude00/t"), utf8("dev/\ufffd/t"), utf8("dev/\uffff/t"), utf8("dev/\uff21/t"),
+        List<byte[]> poisons = List.of(
+                utf8("dev/a\u0001b/t"),
+                utf8("dev/\u0085/t"),
+                utf8("dev/\ufdd0/t"),
+                utf8("dev/\ud83d\ude00/t"),
+                utf8("dev/\ufffd/t"),
+                utf8("dev/\uffff/t"),
+                utf8("dev/\uff21/t"),
                 new byte[] {'d', '/', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '/', 't'}, // CESU-8 lone surrogate
                 new byte[] {'d', '/', (byte) 0xff, (byte) 0xc3, '/', 't'}); // not UTF-8 at all
         for (byte[] topic : poisons) {
@@ -156,9 +168,10 @@ class TopicGuardInputStreamTest {
                     assertEquals(1, rewrites.size());
                     assertArrayEquals(CONNACK, Arrays.copyOf(out, CONNACK.length));
                     assertArrayEquals(PINGRESP, Arrays.copyOfRange(out, out.length - 2, out.length));
-                    MqttPublish p = assertInstanceOf(MqttPublish.class,
-                            paho(Arrays.copyOfRange(out, CONNACK.length, out.length - 2)));
-                    String expected = new String(topic, StandardCharsets.UTF_8).codePoints()
+                    MqttPublish p = assertInstanceOf(
+                            MqttPublish.class, paho(Arrays.copyOfRange(out, CONNACK.length, out.length - 2)));
+                    String expected = new String(topic, StandardCharsets.UTF_8)
+                            .codePoints()
                             .map(c -> TopicGuard.refused(c) ? TopicGuard.REPLACEMENT : c)
                             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                             .toString();

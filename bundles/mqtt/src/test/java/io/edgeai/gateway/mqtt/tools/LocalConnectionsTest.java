@@ -42,8 +42,9 @@ class LocalConnectionsTest {
             gw = connections.open("gw", broker.uri(), "edgeai-test-local-gw");
             MqttConnection dev = connections.open("dev", broker.uri(), "edgeai-test-local-dev");
             gw.subscribe("sensors/#", 0, got::add);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gw.status().state() == ConnectionState.CONNECTED
-                    && dev.status().state() == ConnectionState.CONNECTED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gw.status().state() == ConnectionState.CONNECTED
+                            && dev.status().state() == ConnectionState.CONNECTED);
             dev.publish("sensors/dev1/temp", "21.5".getBytes(StandardCharsets.UTF_8), 0, false);
             InboundMessage m = got.poll(10, TimeUnit.SECONDS);
             assertNotNull(m, "no message came through");

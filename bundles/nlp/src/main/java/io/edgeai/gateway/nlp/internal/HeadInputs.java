@@ -29,8 +29,7 @@ public final class HeadInputs {
     /** Number of case features per token. */
     static final int CASE_FEATURES = 3;
 
-    private HeadInputs() {
-    }
+    private HeadInputs() {}
 
     /** @return the encoder names a head was trained on, in order */
     public static List<String> encoders(ModelRunner head, String fallback) {
@@ -53,8 +52,9 @@ public final class HeadInputs {
      * @return the head's input row
      * @throws RejectedTextException when an encoder the head needs is not serving
      */
-    public static float[] sentence(ModelRunner head, TextEncoder own, float[] ownEmbedding, String text,
-            Function<String, TextEncoder> lookup) throws RejectedTextException {
+    public static float[] sentence(
+            ModelRunner head, TextEncoder own, float[] ownEmbedding, String text, Function<String, TextEncoder> lookup)
+            throws RejectedTextException {
         List<String> names = encoders(head, own.info().name());
         if (names.size() == 1) {
             return ownEmbedding;
@@ -68,8 +68,10 @@ public final class HeadInputs {
             } else {
                 TextEncoder other = lookup.apply(name);
                 if (other == null) {
-                    throw new RejectedTextException("no-model", "encoder " + name + " needed by model "
-                            + head.info().id() + " is not serving");
+                    throw new RejectedTextException(
+                            "no-model",
+                            "encoder " + name + " needed by model "
+                                    + head.info().id() + " is not serving");
                 }
                 part = other.embed(text);
             }

@@ -27,8 +27,7 @@ final class ServingVersions<T> {
     private final Map<String, VersionRange> pins = new ConcurrentHashMap<>();
     private final Function<T, String> version;
 
-    private record Entry<T>(String name, ModelVersionRule.Candidate<T> candidate) {
-    }
+    private record Entry<T>(String name, ModelVersionRule.Candidate<T> candidate) {}
 
     /** @param version a service's model version */
     ServingVersions(Function<T, String> version) {
@@ -38,8 +37,8 @@ final class ServingVersions<T> {
     /** Adds a service, or takes its changed properties. */
     synchronized void put(T service, Map<String, Object> properties) {
         String name = String.valueOf(properties.get(EdgeAiConstants.MODEL_NAME));
-        Entry<T> old = services.put(service,
-                new Entry<>(name, ModelVersionRule.Candidate.of(service, version.apply(service), properties)));
+        Entry<T> old = services.put(
+                service, new Entry<>(name, ModelVersionRule.Candidate.of(service, version.apply(service), properties)));
         if (old != null && !old.name().equals(name)) {
             choose(old.name());
         }

@@ -12,6 +12,7 @@ import io.edgeai.gateway.nlp.internal.intent.IntentResult;
 final class ShadowTally {
     /** Weak: figures kept after the candidate went must not keep an unloaded model's tokenizer and buffers. */
     private final java.lang.ref.WeakReference<Object> service;
+
     private final String candidate;
     private String serving = "";
     private long compared;
@@ -79,7 +80,16 @@ final class ShadowTally {
      * @return the figures so far (no warm-up for text: every compared text counts)
      */
     synchronized ShadowComparison snapshot(String pipeline) {
-        return new ShadowComparison(pipeline, serving, candidate, compared, agreed,
-                compared == 0 ? 0 : sumAbsDiff / compared, maxAbsDiff, 0, failed, skipped);
+        return new ShadowComparison(
+                pipeline,
+                serving,
+                candidate,
+                compared,
+                agreed,
+                compared == 0 ? 0 : sumAbsDiff / compared,
+                maxAbsDiff,
+                0,
+                failed,
+                skipped);
     }
 }

@@ -31,7 +31,10 @@ import io.edgeai.gateway.intake.ConfigProblem;
  * in place. A version range in the configuration pins a model ({@link TextVersionPins}); the model registry is
  * asked to keep the pinned version loaded.
  */
-@Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.text",
+@Component(
+        service = Pipeline.class,
+        immediate = true,
+        configurationPid = "edgeai.pipeline.text",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TextPipelineConfig.class, factory = true)
 public final class TextPipeline implements Pipeline, ModelLookup {
@@ -41,14 +44,18 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     private final ModelRegistry registry;
     /** The pins in force (configuration changes only). */
     private volatile TextVersionPins pins = TextVersionPins.NONE;
-    private final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
-    private final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
+
+    private final ServingVersions<TextEncoder> encoders =
+            new ServingVersions<>(e -> e.info().version());
+    private final ServingVersions<ModelRunner> models =
+            new ServingVersions<>(m -> m.info().version());
     /** Null while the configuration is refused (the pipeline is listed with {@link #problem}, but does not run). */
     private volatile TextWorker worker;
     /** The lane the worker uses (worker changes only). */
     private volatile MqttConnection on;
     /** Why the configuration last given is not the one in force, if so. */
     private final ConfigProblem problem;
+
     private volatile String configuredName;
 
     /**
@@ -58,15 +65,17 @@ public final class TextPipeline implements Pipeline, ModelLookup {
      * @param properties the component's properties
      */
     @Activate
-    public TextPipeline(@Reference(name = "connection") MqttConnection connection,
-            @Reference(name = "registry") ModelRegistry registry, TextPipelineConfig config,
+    public TextPipeline(
+            @Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry,
+            TextPipelineConfig config,
             Map<String, Object> properties) {
         this.connection = connection;
         this.registry = registry;
         this.configuredName = String.valueOf(config.name());
         // the configuration's PID (edgeai.pipeline.text~name) is named in the log so an operator finds the file
-        this.problem = new ConfigProblem(LOG, "Text pipeline",
-                String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.text")));
+        this.problem = new ConfigProblem(
+                LOG, "Text pipeline", String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.text")));
         start(config);
     }
 
@@ -149,8 +158,10 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             releasePins(w.settings().name());
             applyPins(next.name(), nextPins);
         }
-        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
-                || !config.shareGroup().strip().equals(w.shareGroup()) || lane != on) {
+        if (next.queueCapacity() != w.settings().queueCapacity()
+                || !next.name().equals(w.settings().name())
+                || !config.shareGroup().strip().equals(w.shareGroup())
+                || lane != on) {
             // the successor takes over what the old worker held: nothing acknowledged without a result, nothing
             // left unacknowledged (the broker would stop delivering to the session)
             w.stopForSuccessor();
@@ -244,7 +255,8 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     @Override
     public PipelineStatus status() {
         TextWorker w = worker;
-        return w == null ? PipelineStatus.refused(configuredName, "text", problem.text())
+        return w == null
+                ? PipelineStatus.refused(configuredName, "text", problem.text())
                 : w.status(on.name()).withProblem(problem.text());
     }
 

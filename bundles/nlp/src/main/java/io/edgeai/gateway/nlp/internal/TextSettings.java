@@ -35,11 +35,28 @@ import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
  * @param overflowPolicy what a full ingest queue does: {@code drop-newest}, {@code drop-oldest} or
  *        {@code hold-acks} (the MQTT intake waits; the broker holds the rest unacknowledged)
  */
-public record TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
-        String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
-        Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
-        double oosThreshold, double minSimilarity, double temperature, int queueCapacity, int batchSize,
-        int batchLingerMillis, String overflowPolicy) {
+public record TextSettings(
+        String name,
+        String inputTopic,
+        int inputQos,
+        String outputTopicPrefix,
+        int outputQos,
+        String deadLetterTopicPrefix,
+        String textField,
+        int maxPayloadBytes,
+        int maxTextLength,
+        String encoder,
+        Set<String> tasks,
+        Map<String, List<String>> intents,
+        String intentModel,
+        String slotModel,
+        double oosThreshold,
+        double minSimilarity,
+        double temperature,
+        int queueCapacity,
+        int batchSize,
+        int batchLingerMillis,
+        String overflowPolicy) {
     private static final Set<String> TASKS = Set.of("intent", "entities", "embedding");
     private static final Set<String> POLICIES = Set.of("drop-newest", "drop-oldest", "hold-acks");
     /** Largest micro-batch accepted. */
@@ -73,8 +90,8 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
             throw new IllegalArgumentException("oos.threshold must be <= 1 and fewshot.temperature > 0");
         }
         if (batchSize < 1 || batchSize > MAX_BATCH || batchLingerMillis < 0 || batchLingerMillis > MAX_LINGER_MS) {
-            throw new IllegalArgumentException("batch.size must be 1.." + MAX_BATCH + " and batch.linger.ms 0.."
-                    + MAX_LINGER_MS);
+            throw new IllegalArgumentException(
+                    "batch.size must be 1.." + MAX_BATCH + " and batch.linger.ms 0.." + MAX_LINGER_MS);
         }
         tasks = Set.copyOf(tasks);
         overflowPolicy = overflowPolicy == null ? "drop-newest" : overflowPolicy.strip();
@@ -106,13 +123,48 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
      * @param queueCapacity ingest queue bound
      * @param overflowPolicy {@code drop-newest}, {@code drop-oldest} or {@code hold-acks}
      */
-    public TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
-            String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
-            Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
-            double oosThreshold, double minSimilarity, double temperature, int queueCapacity, String overflowPolicy) {
-        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
-                maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
-                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS, overflowPolicy);
+    public TextSettings(
+            String name,
+            String inputTopic,
+            int inputQos,
+            String outputTopicPrefix,
+            int outputQos,
+            String deadLetterTopicPrefix,
+            String textField,
+            int maxPayloadBytes,
+            int maxTextLength,
+            String encoder,
+            Set<String> tasks,
+            Map<String, List<String>> intents,
+            String intentModel,
+            String slotModel,
+            double oosThreshold,
+            double minSimilarity,
+            double temperature,
+            int queueCapacity,
+            String overflowPolicy) {
+        this(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                deadLetterTopicPrefix,
+                textField,
+                maxPayloadBytes,
+                maxTextLength,
+                encoder,
+                tasks,
+                intents,
+                intentModel,
+                slotModel,
+                oosThreshold,
+                minSimilarity,
+                temperature,
+                queueCapacity,
+                1,
+                DEFAULT_LINGER_MS,
+                overflowPolicy);
     }
 
     /**
@@ -138,13 +190,47 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
      * @param temperature few-shot softmax temperature
      * @param queueCapacity ingest queue bound
      */
-    public TextSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
-            String deadLetterTopicPrefix, String textField, int maxPayloadBytes, int maxTextLength, String encoder,
-            Set<String> tasks, Map<String, List<String>> intents, String intentModel, String slotModel,
-            double oosThreshold, double minSimilarity, double temperature, int queueCapacity) {
-        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix, textField,
-                maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel, oosThreshold,
-                minSimilarity, temperature, queueCapacity, 1, DEFAULT_LINGER_MS, "drop-newest");
+    public TextSettings(
+            String name,
+            String inputTopic,
+            int inputQos,
+            String outputTopicPrefix,
+            int outputQos,
+            String deadLetterTopicPrefix,
+            String textField,
+            int maxPayloadBytes,
+            int maxTextLength,
+            String encoder,
+            Set<String> tasks,
+            Map<String, List<String>> intents,
+            String intentModel,
+            String slotModel,
+            double oosThreshold,
+            double minSimilarity,
+            double temperature,
+            int queueCapacity) {
+        this(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                deadLetterTopicPrefix,
+                textField,
+                maxPayloadBytes,
+                maxTextLength,
+                encoder,
+                tasks,
+                intents,
+                intentModel,
+                slotModel,
+                oosThreshold,
+                minSimilarity,
+                temperature,
+                queueCapacity,
+                1,
+                DEFAULT_LINGER_MS,
+                "drop-newest");
     }
 
     /**
@@ -153,9 +239,28 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
      * @return these settings with micro-batching as given
      */
     public TextSettings withBatch(int size, int lingerMillis) {
-        return new TextSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, deadLetterTopicPrefix,
-                textField, maxPayloadBytes, maxTextLength, encoder, tasks, intents, intentModel, slotModel,
-                oosThreshold, minSimilarity, temperature, queueCapacity, size, lingerMillis, overflowPolicy);
+        return new TextSettings(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                deadLetterTopicPrefix,
+                textField,
+                maxPayloadBytes,
+                maxTextLength,
+                encoder,
+                tasks,
+                intents,
+                intentModel,
+                slotModel,
+                oosThreshold,
+                minSimilarity,
+                temperature,
+                queueCapacity,
+                size,
+                lingerMillis,
+                overflowPolicy);
     }
 
     /**
@@ -184,11 +289,27 @@ public record TextSettings(String name, String inputTopic, int inputQos, String 
         for (String e : c.intents()) {
             entries.addAll(List.of(e.split(";")));
         }
-        return new TextSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
-                c.outputQos(), trimSlash(c.deadLetterTopicPrefix()), c.textField(), c.maxPayloadBytes(),
-                c.max_text_length(), c.encoder().strip(), tasks, FewShotIntents.parse(entries.toArray(String[]::new)),
-                c.intent_model().strip(), c.slot_model().strip(), c.oos_threshold(), c.fewshot_min_similarity(),
-                c.fewshot_temperature(), c.queueCapacity(), c.batch_size(), c.batch_linger_ms(),
+        return new TextSettings(
+                c.name(),
+                c.inputTopic(),
+                c.inputQos(),
+                trimSlash(c.outputTopicPrefix()),
+                c.outputQos(),
+                trimSlash(c.deadLetterTopicPrefix()),
+                c.textField(),
+                c.maxPayloadBytes(),
+                c.max_text_length(),
+                c.encoder().strip(),
+                tasks,
+                FewShotIntents.parse(entries.toArray(String[]::new)),
+                c.intent_model().strip(),
+                c.slot_model().strip(),
+                c.oos_threshold(),
+                c.fewshot_min_similarity(),
+                c.fewshot_temperature(),
+                c.queueCapacity(),
+                c.batch_size(),
+                c.batch_linger_ms(),
                 c.overflowPolicy());
     }
 

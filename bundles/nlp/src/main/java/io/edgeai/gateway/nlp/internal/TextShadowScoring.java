@@ -57,17 +57,22 @@ final class TextShadowScoring {
      * @param slots the serving slot head, null without the entities task
      * @param entities the live entities, null without the entities task
      */
-    record Live(TextSettings settings, String text, TextEncoder encoder, float[] embedding, IntentResult intent,
-            ModelRunner head, TokenEmbeddings tokens, ModelRunner slots, List<Entity> entities) {
-    }
+    record Live(
+            TextSettings settings,
+            String text,
+            TextEncoder encoder,
+            float[] embedding,
+            IntentResult intent,
+            ModelRunner head,
+            TokenEmbeddings tokens,
+            ModelRunner slots,
+            List<Entity> entities) {}
 
     /** One live text and the candidates to answer it with. */
-    private record Job(Live live, TextEncoder shadowEncoder, ModelRunner shadowHead, ModelRunner shadowSlots) {
-    }
+    private record Job(Live live, TextEncoder shadowEncoder, ModelRunner shadowHead, ModelRunner shadowSlots) {}
 
     /** A candidate's answer compared with the live one: whether they agree, and how far apart, 0..1. */
-    private record Outcome(boolean same, double diff) {
-    }
+    private record Outcome(boolean same, double diff) {}
 
     /** Answers a job's text with one candidate. */
     @FunctionalInterface
@@ -105,8 +110,12 @@ final class TextShadowScoring {
             return;
         }
         TextEncoder shadowEncoder = models.shadowEncoder(live.settings().encoder());
-        ModelRunner shadowHead = live.head() == null ? null : models.shadowModel(live.head().info().name());
-        ModelRunner shadowSlots = live.slots() == null ? null : models.shadowModel(live.slots().info().name());
+        ModelRunner shadowHead = live.head() == null
+                ? null
+                : models.shadowModel(live.head().info().name());
+        ModelRunner shadowSlots = live.slots() == null
+                ? null
+                : models.shadowModel(live.slots().info().name());
         if (shadowEncoder == live.encoder()) {
             shadowEncoder = null;
         }
@@ -121,13 +130,19 @@ final class TextShadowScoring {
         }
         if (busy || !ensureStarted() || !queue.offer(new Job(live, shadowEncoder, shadowHead, shadowSlots))) {
             if (shadowEncoder != null) {
-                tally(shadowEncoder, shadowEncoder.info().id(), live.encoder().info().id()).skipped();
+                tally(
+                                shadowEncoder,
+                                shadowEncoder.info().id(),
+                                live.encoder().info().id())
+                        .skipped();
             }
             if (shadowHead != null) {
-                tally(shadowHead, shadowHead.info().id(), live.head().info().id()).skipped();
+                tally(shadowHead, shadowHead.info().id(), live.head().info().id())
+                        .skipped();
             }
             if (shadowSlots != null) {
-                tally(shadowSlots, shadowSlots.info().id(), live.slots().info().id()).skipped();
+                tally(shadowSlots, shadowSlots.info().id(), live.slots().info().id())
+                        .skipped();
             }
         }
     }
@@ -194,15 +209,27 @@ final class TextShadowScoring {
             }
             Live live = job.live();
             if (job.shadowEncoder() != null) {
-                compare(job, job.shadowEncoder(), job.shadowEncoder().info().id(), live.encoder().info().id(),
+                compare(
+                        job,
+                        job.shadowEncoder(),
+                        job.shadowEncoder().info().id(),
+                        live.encoder().info().id(),
                         live.intent() != null ? this::intentWithEncoder : this::entitiesWithEncoder);
             }
             if (job.shadowHead() != null) {
-                compare(job, job.shadowHead(), job.shadowHead().info().id(), live.head().info().id(),
+                compare(
+                        job,
+                        job.shadowHead(),
+                        job.shadowHead().info().id(),
+                        live.head().info().id(),
                         this::intentWithHead);
             }
             if (job.shadowSlots() != null) {
-                compare(job, job.shadowSlots(), job.shadowSlots().info().id(), live.slots().info().id(),
+                compare(
+                        job,
+                        job.shadowSlots(),
+                        job.shadowSlots().info().id(),
+                        live.slots().info().id(),
                         this::entitiesWithHead);
             }
         }
@@ -216,8 +243,8 @@ final class TextShadowScoring {
             t.count(serving, o.same(), o.diff());
         } catch (RejectedTextException | RuntimeException e) {
             t.failed(serving);
-            LOG.debug("Text pipeline {}: shadow candidate {} failed on a text: {}", pipeline, candidate,
-                    e.getMessage());
+            LOG.debug(
+                    "Text pipeline {}: shadow candidate {} failed on a text: {}", pipeline, candidate, e.getMessage());
         }
     }
 
@@ -246,7 +273,9 @@ final class TextShadowScoring {
         ModelRunner candidate = job.shadowHead();
         requireEncoder(candidate, live.encoder());
         float[] input = HeadInputs.sentence(candidate, live.encoder(), live.embedding(), live.text(), models::encoder);
-        return intents(live.intent(), HeadClassifier.classify(candidate, input, live.settings().oosThreshold()));
+        return intents(
+                live.intent(),
+                HeadClassifier.classify(candidate, input, live.settings().oosThreshold()));
     }
 
     /** The entities with the candidate encoder's token states and the serving slot head. */
@@ -267,15 +296,18 @@ final class TextShadowScoring {
     private static void requireEncoder(ModelRunner head, TextEncoder encoder) throws RejectedTextException {
         String own = encoder.info().name();
         if (!HeadInputs.encoders(head, own).contains(own)) {
-            throw new RejectedTextException("model-mismatch", "model " + head.info().id() + " needs encoder "
-                    + String.join(",", HeadInputs.encoders(head, own)) + ", the pipeline uses " + own);
+            throw new RejectedTextException(
+                    "model-mismatch",
+                    "model " + head.info().id() + " needs encoder " + String.join(",", HeadInputs.encoders(head, own))
+                            + ", the pipeline uses " + own);
         }
     }
 
     /** A slot head's entities for token states, its output shape checked as the live path checks it. */
     private static List<Entity> tag(ModelRunner slots, TokenEmbeddings tokens, String text) {
         float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
-        if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
+        if (probs.length != tokens.vectors().length
+                || probs[0].length != slots.info().labels().size()) {
             throw new IllegalStateException("slot model " + slots.info().id() + " returned " + probs.length + "x"
                     + probs[0].length + " for " + tokens.vectors().length + " tokens and "
                     + slots.info().labels().size() + " labels");

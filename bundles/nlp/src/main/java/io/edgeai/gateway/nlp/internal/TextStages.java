@@ -38,15 +38,18 @@ final class TextStages implements Intake.Stages {
 
     /** The stages, named here once: "queue" from receipt until taken, and "total" until the result is queued. */
     final StageClock clock = new StageClock("queue");
+
     private final LatencyRecorder queueStage = clock.stage("queue");
     private final ModelLookup models;
     /** Encoder runs that took more than one text, and the texts they took. */
     final AtomicLong batchRuns = new AtomicLong();
+
     final AtomicLong batchTexts = new AtomicLong();
     private volatile TextSettings settings;
     private FewShotClassifier fewShot;
     /** Compares answered texts with shadow candidates, on a thread of its own. */
     final TextShadowScoring shadow;
+
     private Intake intake;
 
     /**
@@ -144,8 +147,11 @@ final class TextStages implements Intake.Stages {
                 batchRuns.incrementAndGet();
                 batchTexts.addAndGet(texts.size());
             } catch (RuntimeException e) {
-                LOG.debug("Text pipeline {}: batch of {} failed ({}); running its texts one by one", s.name(),
-                        texts.size(), e.getMessage());
+                LOG.debug(
+                        "Text pipeline {}: batch of {} failed ({}); running its texts one by one",
+                        s.name(),
+                        texts.size(),
+                        e.getMessage());
             }
         }
         for (int i = 0; i < accepted.size(); i++) {
@@ -170,8 +176,11 @@ final class TextStages implements Intake.Stages {
             return null;
         }
         if (!MqttTopics.fits(s.outputTopicPrefix() + "/" + m.topic())) {
-            intake.reject(m, "bad-topic", "the result topic for this input topic would be longer than MQTT's "
-                    + MqttTopics.MAX_BYTES + " bytes");
+            intake.reject(
+                    m,
+                    "bad-topic",
+                    "the result topic for this input topic would be longer than MQTT's " + MqttTopics.MAX_BYTES
+                            + " bytes");
             return null;
         }
         try {
@@ -214,21 +223,31 @@ final class TextStages implements Intake.Stages {
             slots = head(s.slotModel(), encoder);
             tokens = run.tokenEmbeddings();
             float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
-            if (probs.length != tokens.vectors().length || probs[0].length != slots.info().labels().size()) {
+            if (probs.length != tokens.vectors().length
+                    || probs[0].length != slots.info().labels().size()) {
                 throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
                         + probs[0].length + " for " + tokens.vectors().length + " tokens and "
                         + slots.info().labels().size() + " labels");
             }
-            entities = BioDecoder.decode(text, tokens.encoding(), probs, slots.info().labels());
+            entities = BioDecoder.decode(
+                    text, tokens.encoding(), probs, slots.info().labels());
         }
         boolean truncated = run.truncated();
-        byte[] out = TextResultEncoder.result(m.topic(), text, intent, intentModel, entities,
-                s.wantsEmbedding() ? embedding : null, encoder.info().id(), truncated);
+        byte[] out = TextResultEncoder.result(
+                m.topic(),
+                text,
+                intent,
+                intentModel,
+                entities,
+                s.wantsEmbedding() ? embedding : null,
+                encoder.info().id(),
+                truncated);
         intake.publish(m, s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), MqttConnection.PRIORITY_NORMAL);
         intake.settle(m);
         intake.answered(m, System.nanoTime());
         // after the live result is on its way, and not while the live path is behind
-        shadow.offer(new TextShadowScoring.Live(s, text, encoder, embedding, intent, intentHead, tokens, slots, entities),
+        shadow.offer(
+                new TextShadowScoring.Live(s, text, encoder, embedding, intent, intentHead, tokens, slots, entities),
                 TextShadowScoring.behind(intake.queue().size(), s));
         if (LOG.isTraceEnabled()) {
             LOG.trace("Text pipeline {}: {} -> {}", s.name(), m.topic(), intent);
@@ -243,8 +262,10 @@ final class TextStages implements Intake.Stages {
         }
         List<String> wants = HeadInputs.encoders(head, encoder.info().name());
         if (!wants.contains(encoder.info().name())) {
-            throw new RejectedTextException("model-mismatch", "model " + head.info().id() + " needs encoder "
-                    + String.join(",", wants) + ", the pipeline uses " + encoder.info().name());
+            throw new RejectedTextException(
+                    "model-mismatch",
+                    "model " + head.info().id() + " needs encoder " + String.join(",", wants) + ", the pipeline uses "
+                            + encoder.info().name());
         }
         return head;
     }
@@ -261,8 +282,12 @@ final class TextStages implements Intake.Stages {
         if (fewShot == null || !fewShot.key().equals(FewShotClassifier.keyOf(encoder, s.intents()))) {
             long start = System.nanoTime();
             fewShot = FewShotClassifier.build(encoder, s.intents());
-            LOG.info("Text pipeline {}: {} few-shot intents embedded with {} in {} ms", s.name(), s.intents().size(),
-                    encoder.info().id(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Text pipeline {}: {} few-shot intents embedded with {} in {} ms",
+                    s.name(),
+                    s.intents().size(),
+                    encoder.info().id(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
         return fewShot;
     }

@@ -25,8 +25,7 @@ record TextVersionPins(Map<String, Pin> ranges) {
      * @param range the parsed range
      * @param text the range as configured, for the registry
      */
-    record Pin(String role, VersionRange range, String text) {
-    }
+    record Pin(String role, VersionRange range, String text) {}
 
     /** Copies the map. */
     TextVersionPins {
@@ -56,15 +55,15 @@ record TextVersionPins(Map<String, Pin> ranges) {
         }
         String name = model == null ? "" : model.strip();
         if (name.isEmpty()) {
-            throw new IllegalArgumentException(property + " pins a model the pipeline does not use (" + role
-                    + " is empty): " + text);
+            throw new IllegalArgumentException(
+                    property + " pins a model the pipeline does not use (" + role + " is empty): " + text);
         }
         VersionRange parsed;
         try {
             parsed = new VersionRange(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(property + " is not an OSGi version range such as [1.0,2.0): "
-                    + text, e);
+            throw new IllegalArgumentException(
+                    property + " is not an OSGi version range such as [1.0,2.0): " + text, e);
         }
         Pin old = out.putIfAbsent(name, new Pin(role, parsed, text));
         if (old != null && !old.text().equals(text)) {

@@ -41,14 +41,27 @@ public final class TextWorker {
         this.connection = connection;
         this.models = models;
         this.stages = new TextStages(settings, models);
-        this.intake = new Intake(LOG, "edgeai-text-" + settings.name(), intakeSettings(settings), () -> connection,
-                stages.clock, stages);
+        this.intake = new Intake(
+                LOG,
+                "edgeai-text-" + settings.name(),
+                intakeSettings(settings),
+                () -> connection,
+                stages.clock,
+                stages);
         stages.bind(intake);
     }
 
     private static IntakeSettings intakeSettings(TextSettings s) {
-        return new IntakeSettings("Text pipeline", s.name(), s.queueCapacity(), s.maxPayloadBytes(),
-                Overflow.of(s.overflowPolicy()), s.deadLetterTopicPrefix(), s.batchSize(), s.batchLingerMillis(), "");
+        return new IntakeSettings(
+                "Text pipeline",
+                s.name(),
+                s.queueCapacity(),
+                s.maxPayloadBytes(),
+                Overflow.of(s.overflowPolicy()),
+                s.deadLetterTopicPrefix(),
+                s.batchSize(),
+                s.batchLingerMillis(),
+                "");
     }
 
     /**
@@ -156,10 +169,26 @@ public final class TextWorker {
         TextSettings s = settings();
         TextEncoder e = models.encoder(s.encoder());
         var q = intake.queue();
-        return new PipelineStatus(s.name(), "text", s.inputTopic(), s.outputTopicPrefix(), e == null ? "" : e.info().id(),
-                connectionName, q.received(), intake.published(), intake.rejected(), q.dropped(), q.size(),
-                s.queueCapacity(), s.intents().size(), 0, stages.clock.percentile(50), stages.clock.percentile(99),
-                s.overflowPolicy(), q.held(), 0);
+        return new PipelineStatus(
+                s.name(),
+                "text",
+                s.inputTopic(),
+                s.outputTopicPrefix(),
+                e == null ? "" : e.info().id(),
+                connectionName,
+                q.received(),
+                intake.published(),
+                intake.rejected(),
+                q.dropped(),
+                q.size(),
+                s.queueCapacity(),
+                s.intents().size(),
+                0,
+                stages.clock.percentile(50),
+                stages.clock.percentile(99),
+                s.overflowPolicy(),
+                q.held(),
+                0);
     }
 
     /** @return how shadow candidates of the encoder or intent head compared with the serving versions */

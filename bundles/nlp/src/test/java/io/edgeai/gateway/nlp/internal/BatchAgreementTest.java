@@ -55,7 +55,8 @@ class BatchAgreementTest {
             }
             assertEquals(enc.encode(text).truncated(), run.truncated());
             // a batch of one is a run of one: no padding, the same numbers
-            assertArrayEquals(run.sentence(), enc.embedBatch(List.of(text)).get(0).sentence(), text);
+            assertArrayEquals(
+                    run.sentence(), enc.embedBatch(List.of(text)).get(0).sentence(), text);
             // copies of one text share one quantisation range with it alone: the batch itself changes nothing
             for (TextEmbedding copy : enc.embedBatch(List.of(text, text, text))) {
                 assertArrayEquals(run.sentence(), copy.sentence(), 1e-5f, text);
@@ -92,8 +93,10 @@ class BatchAgreementTest {
                     double cos = cosine(a.sentence(), b.sentence());
                     minCos = Math.min(minCos, cos);
                     sumCos += cos;
-                    if (HeadClassifier.classify(intentHead, a.sentence(), 0).intent()
-                            .equals(HeadClassifier.classify(intentHead, b.sentence(), 0).intent())) {
+                    if (HeadClassifier.classify(intentHead, a.sentence(), 0)
+                            .intent()
+                            .equals(HeadClassifier.classify(intentHead, b.sentence(), 0)
+                                    .intent())) {
                         sameIntent++;
                     }
                     int[] ta = argmax(slotHead.run(a.tokens()));
@@ -106,9 +109,10 @@ class BatchAgreementTest {
             }
             double intentAgreement = sameIntent / (double) texts.size();
             double tagAgreement = sameTags / (double) tags;
-            System.out.printf("MiniLM int8, %d HWU64 sentences, batches of %d: pooled cosine mean %.5f min %.5f, "
-                    + "intent agreement %.4f, slot tag agreement %.4f%n", texts.size(), size,
-                    sumCos / texts.size(), minCos, intentAgreement, tagAgreement);
+            System.out.printf(
+                    "MiniLM int8, %d HWU64 sentences, batches of %d: pooled cosine mean %.5f min %.5f, "
+                            + "intent agreement %.4f, slot tag agreement %.4f%n",
+                    texts.size(), size, sumCos / texts.size(), minCos, intentAgreement, tagAgreement);
             // measured: cosine mean ~0.988, min ~0.95, intent ~0.94-0.95, tags ~0.92; the bounds catch a real
             // defect (wrong pooling, padding leaking into the mask, results out of order) with some room
             assertTrue(minCos >= 0.9, "pooled cosine min " + minCos);

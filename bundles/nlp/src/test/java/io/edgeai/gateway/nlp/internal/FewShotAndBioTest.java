@@ -22,8 +22,9 @@ class FewShotAndBioTest {
 
     @Test
     void parsesIntentDefinitions() {
-        Map<String, List<String>> m = FewShotIntents.parse(new String[] {"lights_on=turn on the lights| switch the light on ",
-            "", "lights_on=lights on please", "打开空调=打开空调|开空调"});
+        Map<String, List<String>> m = FewShotIntents.parse(new String[] {
+            "lights_on=turn on the lights| switch the light on ", "", "lights_on=lights on please", "打开空调=打开空调|开空调"
+        });
         assertEquals(List.of("turn on the lights", "switch the light on", "lights on please"), m.get("lights_on"));
         assertEquals(List.of("打开空调", "开空调"), m.get("打开空调"));
         assertThrows(IllegalArgumentException.class, () -> FewShotIntents.parse(new String[] {"no examples here"}));
@@ -35,15 +36,20 @@ class FewShotAndBioTest {
     void nearestExampleDecidesAndFarTextIsOutOfScope() {
         TextEncoder enc = TestModels.ALL.encoder("all-minilm-l6-v2-q");
         FewShotClassifier c = FewShotClassifier.build(enc, FewShotIntents.parse(new String[] {
-            "lights_on=turn on the lights|switch the light on", "lights_off=turn off the lights|switch the light off",
-            "weather=what is the weather like|will it rain tomorrow"}));
+            "lights_on=turn on the lights|switch the light on",
+            "lights_off=turn off the lights|switch the light off",
+            "weather=what is the weather like|will it rain tomorrow"
+        }));
         IntentResult r = c.classify(enc.embed("could you switch on the light in the hall"), 0.05, 0.5, 0);
         assertEquals("lights_on", r.intent());
         assertEquals(3, r.alternatives().size());
-        assertTrue(r.alternatives().get(0).confidence() >= r.alternatives().get(1).confidence());
+        assertTrue(
+                r.alternatives().get(0).confidence() >= r.alternatives().get(1).confidence());
         double sum = r.alternatives().stream().mapToDouble(s -> s.confidence()).sum();
         assertEquals(1.0, sum, 1e-6);
-        assertEquals("weather", c.classify(enc.embed("is it going to rain later"), 0.05, 0.5, 0).intent());
+        assertEquals(
+                "weather",
+                c.classify(enc.embed("is it going to rain later"), 0.05, 0.5, 0).intent());
         IntentResult far = c.classify(enc.embed("who wrote pride and prejudice"), 0.05, 0.5, 0);
         assertEquals(IntentResult.OUT_OF_SCOPE, far.intent());
     }

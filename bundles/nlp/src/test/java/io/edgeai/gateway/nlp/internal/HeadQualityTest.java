@@ -28,8 +28,8 @@ import io.edgeai.gateway.nlp.internal.slots.Entity;
  */
 class HeadQualityTest {
     private static final Path TEST = Path.of("../../data/nlu/hwu64/test.jsonl");
-    private static final Set<String> TYPES = Set.of("house_place", "device_type", "color_type", "coffee_type", "time",
-            "change_amount");
+    private static final Set<String> TYPES =
+            Set.of("house_place", "device_type", "color_type", "coffee_type", "time", "change_amount");
 
     @Test
     void intentAccuracyAndSlotF1OnHeldOutSentences() throws IOException {
@@ -49,15 +49,19 @@ class HeadQualityTest {
             }
             String text = s.get("text").asText();
             n++;
-            if (HeadClassifier.classify(intent, enc.embed(text), 0).intent().equals(s.get("intent").asText())) {
+            if (HeadClassifier.classify(intent, enc.embed(text), 0)
+                    .intent()
+                    .equals(s.get("intent").asText())) {
                 correct++;
             }
             TokenEmbeddings te = enc.embedTokens(text);
-            List<Entity> found = BioDecoder.decode(text, te.encoding(), slots.run(te.vectors()), slots.info().labels());
+            List<Entity> found = BioDecoder.decode(
+                    text, te.encoding(), slots.run(te.vectors()), slots.info().labels());
             Set<String> want = new HashSet<>();
             for (JsonNode e : s.get("entities")) {
                 if (TYPES.contains(e.get("type").asText())) {
-                    want.add(e.get("type").asText() + "@" + e.get("start").asInt() + ":" + e.get("end").asInt());
+                    want.add(e.get("type").asText() + "@" + e.get("start").asInt() + ":"
+                            + e.get("end").asInt());
                 }
             }
             gold += want.size();
@@ -72,7 +76,8 @@ class HeadQualityTest {
         double p = tp / (double) Math.max(1, predicted);
         double r = tp / (double) Math.max(1, gold);
         double f1 = 2 * p * r / Math.max(1e-9, p + r);
-        System.out.printf("HWU64 iot test: %d sentences, intent accuracy %.3f, slot exact-span P %.3f R %.3f F1 %.3f%n",
+        System.out.printf(
+                "HWU64 iot test: %d sentences, intent accuracy %.3f, slot exact-span P %.3f R %.3f F1 %.3f%n",
                 n, acc, p, r, f1);
         assertTrue(n > 100, "expected the HWU64 iot test sentences, got " + n);
         assertTrue(acc >= 0.85, "intent accuracy " + acc);

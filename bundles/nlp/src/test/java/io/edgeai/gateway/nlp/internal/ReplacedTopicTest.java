@@ -34,7 +34,8 @@ class ReplacedTopicTest {
         Map<String, JsonNode> deadLetters = new ConcurrentHashMap<>();
         try (Mosquitto broker = Mosquitto.startOnFreePort();
                 PahoConnection gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-rt-gw"));
-                PahoConnection observer = new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-rt-obs"));
+                PahoConnection observer =
+                        new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-rt-obs"));
                 RawMqttDevice device = new RawMqttDevice(broker.port(), "edgeai-rt-device")) {
             observer.subscribe("edgeai/deadletter/#", 1, m -> {
                 try {
@@ -44,22 +45,46 @@ class ReplacedTopicTest {
                     throw new AssertionError(e);
                 }
             });
-            TextWorker worker = new TextWorker(new TextSettings("replaced", "home/#", 1, "edgeai/nlp", 1,
-                    "edgeai/deadletter", "text", 4096, 500, "all-minilm-l6-v2-q", Set.of("intent"),
-                    FewShotIntents.parse(new String[] {"on=turn on the lights"}), "", "", -1, 0.5, 0.05, 100), gateway,
+            TextWorker worker = new TextWorker(
+                    new TextSettings(
+                            "replaced",
+                            "home/#",
+                            1,
+                            "edgeai/nlp",
+                            1,
+                            "edgeai/deadletter",
+                            "text",
+                            4096,
+                            500,
+                            "all-minilm-l6-v2-q",
+                            Set.of("intent"),
+                            FewShotIntents.parse(new String[] {"on=turn on the lights"}),
+                            "",
+                            "",
+                            -1,
+                            0.5,
+                            0.05,
+                            100),
+                    gateway,
                     TestModels.ALL);
             worker.start();
             try {
                 gateway.subscribe("home/#", 1, worker::offer);
-                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                        && observer.status().state() == ConnectionState.CONNECTED);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                                && observer.status().state() == ConnectionState.CONNECTED);
                 // both subscribe asynchronously: probe with an empty text until its dead letter arrives
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    device.publish("home/probe".getBytes(StandardCharsets.UTF_8), new byte[0], 1, 1);
-                    return deadLetters.containsKey("home/probe");
-                });
-                device.publish("home/kitchen\ud83d\udca1/voice".getBytes(StandardCharsets.UTF_8),
-                        "lights on".getBytes(StandardCharsets.UTF_8), 1, 2);
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            device.publish("home/probe".getBytes(StandardCharsets.UTF_8), new byte[0], 1, 1);
+                            return deadLetters.containsKey("home/probe");
+                        });
+                device.publish(
+                        "home/kitchen\ud83d\udca1/voice".getBytes(StandardCharsets.UTF_8),
+                        "lights on".getBytes(StandardCharsets.UTF_8),
+                        1,
+                        2);
                 String topic = "home/kitchen\u241a/voice";
                 await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.containsKey(topic));
                 JsonNode d = deadLetters.get(topic);

@@ -14,8 +14,7 @@ import io.edgeai.gateway.api.EdgeAiConstants;
 /** Which version of a text model serves: never a shadow candidate, and a removed candidate leaves the serving one. */
 class ServingVersionsTest {
     /** A stand-in service: a model name and version, as an encoder's or head's {@code info()} gives them. */
-    private record Service(String name, String version) {
-    }
+    private record Service(String name, String version) {}
 
     private final ServingVersions<Service> versions = new ServingVersions<>(Service::version);
 

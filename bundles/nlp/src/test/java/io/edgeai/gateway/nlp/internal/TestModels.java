@@ -26,8 +26,7 @@ final class TestModels implements ModelLookup {
     static final TestModels ALL = new TestModels();
     private final Map<String, Object> loaded = new ConcurrentHashMap<>();
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     @Override
     public TextEncoder encoder(String name) {
@@ -74,8 +73,8 @@ final class TestModels implements ModelLookup {
                 }
                 byte[] onnx = read(new URL(url, d.file()));
                 return d.isTextEncoder()
-                        ? OrtTextEncoder.load(d, onnx, read(new URL(url, d.tokenizer())), RunnerSettings.DEFAULT,
-                                url.toString())
+                        ? OrtTextEncoder.load(
+                                d, onnx, read(new URL(url, d.tokenizer())), RunnerSettings.DEFAULT, url.toString())
                         : OrtModelRunner.load(d, onnx, RunnerSettings.DEFAULT, url.toString());
             }
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package io.edgeai.gateway.nlp.internal;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
 import io.edgeai.gateway.nlp.internal.decode.TextDecoder;
+import io.edgeai.gateway.testing.FuzzStats;
 import io.edgeai.gateway.tokenize.Encoding;
 
 /**
@@ -57,8 +57,9 @@ class TextDecodeFuzzTest {
             }
             int s = enc.start()[i];
             int e = enc.end()[i];
-            assertTrue(0 <= s && s <= e && e <= text.length(), "token " + i + " offsets " + s + ".." + e
-                    + " outside a text of " + text.length());
+            assertTrue(
+                    0 <= s && s <= e && e <= text.length(),
+                    "token " + i + " offsets " + s + ".." + e + " outside a text of " + text.length());
             assertTrue(s >= lastStart, "token " + i + " starts before the token before it");
             assertTrue(enc.wordIds()[i] >= lastWord, "word ids go back at token " + i);
             assertTrue(enc.ids()[i] >= 0, "negative token id");

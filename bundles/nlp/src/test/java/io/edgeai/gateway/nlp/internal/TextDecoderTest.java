@@ -18,7 +18,8 @@ class TextDecoderTest {
     }
 
     private String code(byte[] b) {
-        return assertThrows(RejectedTextException.class, () -> decoder.decode(b)).code();
+        return assertThrows(RejectedTextException.class, () -> decoder.decode(b))
+                .code();
     }
 
     private String code(String s) {

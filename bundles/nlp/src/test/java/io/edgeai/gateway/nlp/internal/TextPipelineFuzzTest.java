@@ -1,6 +1,5 @@
 package io.edgeai.gateway.nlp.internal;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +32,7 @@ import io.edgeai.gateway.api.InboundMessage;
 import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
 import io.edgeai.gateway.mqtt.internal.PahoConnection;
 import io.edgeai.gateway.nlp.internal.intent.FewShotIntents;
+import io.edgeai.gateway.testing.FuzzStats;
 import io.edgeai.gateway.testing.Mosquitto;
 
 /**
@@ -49,8 +49,11 @@ class TextPipelineFuzzTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_PAYLOAD = 4096;
     private static final byte[] SENTINEL = new byte[MAX_PAYLOAD + 1];
-    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on",
-        "lights_off=turn off the lights|switch the light off", "weather=what is the weather like|will it rain"};
+    private static final String[] INTENTS = {
+        "lights_on=turn on the lights|switch the light on",
+        "lights_off=turn off the lights|switch the light off",
+        "weather=what is the weather like|will it rain"
+    };
     private static final List<String> TOPICS = List.of("home/kitchen/voice", "home/hall/cmd");
     private static final FuzzStats STATS = new FuzzStats("text-pipeline");
     private static final BlockingQueue<Delivered> OUT = new LinkedBlockingQueue<>();
@@ -60,8 +63,7 @@ class TextPipelineFuzzTest {
     private static PahoConnection observer;
     private static long sentinels;
 
-    private record Delivered(String topic, JsonNode body) {
-    }
+    private record Delivered(String topic, JsonNode body) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,26 +72,55 @@ class TextPipelineFuzzTest {
         gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-text-fuzz-gw"));
         observer = new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-text-fuzz-observer"));
         observer.subscribe("fuzz/#", 1, m -> OUT.add(new Delivered(m.topic(), parse(m.payload()))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                && observer.status().state() == ConnectionState.CONNECTED);
-        WORKERS.put("heads", new TextWorker(settings("heads", Set.of("intent", "entities"), new String[0],
-                "iot-intent-minilm", "iot-slots-minilm"), gateway, TestModels.ALL));
-        WORKERS.put("few-shot", new TextWorker(settings("few-shot", Set.of("intent"), INTENTS, "", ""), gateway,
-                TestModels.ALL));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                        && observer.status().state() == ConnectionState.CONNECTED);
+        WORKERS.put(
+                "heads",
+                new TextWorker(
+                        settings(
+                                "heads",
+                                Set.of("intent", "entities"),
+                                new String[0],
+                                "iot-intent-minilm",
+                                "iot-slots-minilm"),
+                        gateway,
+                        TestModels.ALL));
+        WORKERS.put(
+                "few-shot",
+                new TextWorker(settings("few-shot", Set.of("intent"), INTENTS, "", ""), gateway, TestModels.ALL));
         WORKERS.values().forEach(TextWorker::start);
         // the observer subscribes asynchronously: probe until a sentinel's dead letter comes back
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            OUT.clear();
-            return sentinelRoundTrip("heads", 2_000) != null;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    OUT.clear();
+                    return sentinelRoundTrip("heads", 2_000) != null;
+                });
         OUT.clear();
     }
 
-    private static TextSettings settings(String name, Set<String> tasks, String[] intents, String intentModel,
-            String slotModel) {
-        return new TextSettings(name, "fuzz-in/" + name + "/#", 1, "fuzz/out/" + name, 1, "fuzz/dl/" + name, "text",
-                MAX_PAYLOAD, 500, "all-minilm-l6-v2-q", tasks, FewShotIntents.parse(intents), intentModel, slotModel,
-                -1, 0.5, 0.05, 100);
+    private static TextSettings settings(
+            String name, Set<String> tasks, String[] intents, String intentModel, String slotModel) {
+        return new TextSettings(
+                name,
+                "fuzz-in/" + name + "/#",
+                1,
+                "fuzz/out/" + name,
+                1,
+                "fuzz/dl/" + name,
+                "text",
+                MAX_PAYLOAD,
+                500,
+                "all-minilm-l6-v2-q",
+                tasks,
+                FewShotIntents.parse(intents),
+                intentModel,
+                slotModel,
+                -1,
+                0.5,
+                0.05,
+                100);
     }
 
     @AfterAll

@@ -42,12 +42,19 @@ class TextShadowScoringTest {
     private static final String ENCODER = "all-minilm-l6-v2-q";
     private static final String HEAD = "iot-intent-minilm";
     private static final String SLOTS = "iot-slots-minilm";
-    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
+    private static final String[] INTENTS = {
+        "lights_on=turn on the lights|switch the light on|lights on please",
         "lights_off=turn off the lights|switch the light off|lights off",
-        "weather=what is the weather like|will it rain tomorrow"};
-    private static final List<String> TEXTS = List.of("turn off the lights in the kitchen",
-            "switch the bedroom light on", "will it rain in paris tomorrow", "what is the capital of australia",
-            "play some jazz music", "set an alarm for seven tomorrow morning", "how warm is it outside",
+        "weather=what is the weather like|will it rain tomorrow"
+    };
+    private static final List<String> TEXTS = List.of(
+            "turn off the lights in the kitchen",
+            "switch the bedroom light on",
+            "will it rain in paris tomorrow",
+            "what is the capital of australia",
+            "play some jazz music",
+            "set an alarm for seven tomorrow morning",
+            "how warm is it outside",
             "dim the lights in the hall");
 
     private static Mosquitto broker;
@@ -64,8 +71,9 @@ class TextShadowScoringTest {
         gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-shadow-gw"));
         device = new PahoConnection(ConnectionSettings.of("dev", broker.uri(), "edgeai-shadow-dev"));
         device.subscribe("edgeai/#", 1, m -> latest.put(m.topic(), parse(m.payload())));
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                && device.status().state() == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                        && device.status().state() == ConnectionState.CONNECTED);
     }
 
     @AfterAll
@@ -105,17 +113,50 @@ class TextShadowScoringTest {
     }
 
     private void start(String name, String topic, String intentModel) {
-        TextSettings s = new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
-                ENCODER, Set.of("intent"), FewShotIntents.parse(intentModel.isEmpty() ? INTENTS : new String[0]),
-                intentModel, "", -1, 0.5, 0.05, 100);
+        TextSettings s = new TextSettings(
+                name,
+                topic,
+                1,
+                "edgeai/nlp",
+                1,
+                "edgeai/deadletter",
+                "text",
+                1 << 20,
+                500,
+                ENCODER,
+                Set.of("intent"),
+                FewShotIntents.parse(intentModel.isEmpty() ? INTENTS : new String[0]),
+                intentModel,
+                "",
+                -1,
+                0.5,
+                0.05,
+                100);
         worker = new TextWorker(s, gateway, models);
         worker.start();
     }
 
     /** A pipeline with the entities task only, on the slot head. */
     private void startEntities(String name, String topic) {
-        TextSettings s = new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
-                ENCODER, Set.of("entities"), Map.of(), "", SLOTS, -1, 0.5, 0.05, 100);
+        TextSettings s = new TextSettings(
+                name,
+                topic,
+                1,
+                "edgeai/nlp",
+                1,
+                "edgeai/deadletter",
+                "text",
+                1 << 20,
+                500,
+                ENCODER,
+                Set.of("entities"),
+                Map.of(),
+                "",
+                SLOTS,
+                -1,
+                0.5,
+                0.05,
+                100);
         worker = new TextWorker(s, gateway, models);
         worker.start();
     }
@@ -128,13 +169,15 @@ class TextShadowScoringTest {
         String resultTopic = "edgeai/nlp/" + topic;
         latest.remove(resultTopic);
         long[] sent = {0};
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            if (!answered(resultTopic, text) && System.nanoTime() - sent[0] > 1_000_000_000L) {
-                device.publish(topic, text.getBytes(StandardCharsets.UTF_8), 1, false);
-                sent[0] = System.nanoTime();
-            }
-            return answered(resultTopic, text);
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!answered(resultTopic, text) && System.nanoTime() - sent[0] > 1_000_000_000L) {
+                        device.publish(topic, text.getBytes(StandardCharsets.UTF_8), 1, false);
+                        sent[0] = System.nanoTime();
+                    }
+                    return answered(resultTopic, text);
+                });
         return latest.get(resultTopic);
     }
 
@@ -183,10 +226,18 @@ class TextShadowScoringTest {
 
         models.encoders.remove(candidate);
         long compared = c.compared();
-        assertEquals(ENCODER + "@1.0.0", ask("shadow/b/enc", "switch off the lights").get("model").asText());
-        assertEquals("lights_off", ask("shadow/b/enc", "lights off in the garage please").get("intent").asText());
-        assertEquals(compared, figures(ENCODER + "@1.1.0").compared(), "no comparison once the candidate is gone; "
-                + "its figures stay for model-compare");
+        assertEquals(
+                ENCODER + "@1.0.0",
+                ask("shadow/b/enc", "switch off the lights").get("model").asText());
+        assertEquals(
+                "lights_off",
+                ask("shadow/b/enc", "lights off in the garage please")
+                        .get("intent")
+                        .asText());
+        assertEquals(
+                compared,
+                figures(ENCODER + "@1.1.0").compared(),
+                "no comparison once the candidate is gone; " + "its figures stay for model-compare");
     }
 
     @Test
@@ -199,7 +250,8 @@ class TextShadowScoringTest {
         models.encoder(candidate, false, true, 0);
         start("shadow-ft", "shadow/+/ft", HEAD);
         for (String text : TEXTS) {
-            assertEquals(ENCODER + "@1.0.0", ask("shadow/a/ft", text).get("model").asText());
+            assertEquals(
+                    ENCODER + "@1.0.0", ask("shadow/a/ft", text).get("model").asText());
         }
         ShadowComparison c = awaitFigures(ENCODER + "@2.0.0", TEXTS.size());
         assertEquals(0, c.failed(), c.toString());
@@ -210,10 +262,16 @@ class TextShadowScoringTest {
         // promotion as the registry does it: the candidate serves with a higher ranking, then the old one stops
         models.encoder(candidate, true, false, 1);
         models.encoder(serving, false, false, 0);
-        assertEquals(ENCODER + "@2.0.0", ask("shadow/b/ft", "turn the lights on in the hall").get("model").asText());
+        assertEquals(
+                ENCODER + "@2.0.0",
+                ask("shadow/b/ft", "turn the lights on in the hall")
+                        .get("model")
+                        .asText());
         models.encoders.remove(candidate);
         models.encoder(serving, true, false, 0); // a rollback
-        assertEquals(ENCODER + "@1.0.0", ask("shadow/b/ft", "lights on in the hall").get("model").asText());
+        assertEquals(
+                ENCODER + "@1.0.0",
+                ask("shadow/b/ft", "lights on in the hall").get("model").asText());
     }
 
     @Test
@@ -249,11 +307,45 @@ class TextShadowScoringTest {
 
     @Test
     void theCandidateStepsAsideWhileMoreThanAMicroBatchOrTwoWait() {
-        TextSettings s = new TextSettings("b", "t/+", 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500,
-                ENCODER, Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1, 0.5, 0.05, 1000);
+        TextSettings s = new TextSettings(
+                "b",
+                "t/+",
+                1,
+                "edgeai/nlp",
+                1,
+                "edgeai/deadletter",
+                "text",
+                1 << 20,
+                500,
+                ENCODER,
+                Set.of("intent"),
+                FewShotIntents.parse(INTENTS),
+                "",
+                "",
+                -1,
+                0.5,
+                0.05,
+                1000);
         assertTrue(!TextShadowScoring.behind(16, s) && TextShadowScoring.behind(17, s));
-        TextSettings small = new TextSettings("b", "t/+", 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20,
-                500, ENCODER, Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1, 0.5, 0.05, 10);
+        TextSettings small = new TextSettings(
+                "b",
+                "t/+",
+                1,
+                "edgeai/nlp",
+                1,
+                "edgeai/deadletter",
+                "text",
+                1 << 20,
+                500,
+                ENCODER,
+                Set.of("intent"),
+                FewShotIntents.parse(INTENTS),
+                "",
+                "",
+                -1,
+                0.5,
+                0.05,
+                10);
         assertTrue(!TextShadowScoring.behind(5, small) && TextShadowScoring.behind(6, small), "at most half the queue");
     }
 
@@ -263,16 +355,24 @@ class TextShadowScoringTest {
         TextEncoder pinned = version(ENCODER, ENCODER, "0.9.0", TextEncoder.class);
         models.encoder(pinned, false, false, 0); // kept loaded by the registry for a pin, not serving
         start("pinned", "shadow/+/pin", "");
-        assertEquals(ENCODER + "@1.0.0", ask("shadow/a/pin", "turn on the lights").get("model").asText(),
+        assertEquals(
+                ENCODER + "@1.0.0",
+                ask("shadow/a/pin", "turn on the lights").get("model").asText(),
                 "a version kept loaded for someone's pin does not serve an unpinned pipeline");
         models.pinEncoder(ENCODER, "[0.9,1.0)");
-        assertEquals(ENCODER + "@0.9.0", ask("shadow/a/pin", "lights on please now").get("model").asText());
+        assertEquals(
+                ENCODER + "@0.9.0",
+                ask("shadow/a/pin", "lights on please now").get("model").asText());
         models.pinEncoder(ENCODER, null);
-        assertEquals(ENCODER + "@1.0.0", ask("shadow/a/pin", "switch on the light").get("model").asText());
+        assertEquals(
+                ENCODER + "@1.0.0",
+                ask("shadow/a/pin", "switch on the light").get("model").asText());
         models.pinEncoder(ENCODER, "[0.9,1.0)");
         models.encoders.remove(pinned);
         models.pinEncoder(ENCODER, null);
-        assertEquals(ENCODER + "@1.0.0", ask("shadow/a/pin", "the light on please").get("model").asText());
+        assertEquals(
+                ENCODER + "@1.0.0",
+                ask("shadow/a/pin", "the light on please").get("model").asText());
         assertTrue(worker.shadowComparisons().isEmpty(), "no candidate, no figures");
     }
 
@@ -320,7 +420,9 @@ class TextShadowScoringTest {
         models.encoder(candidate, false, true, 0);
         startEntities("shadow-slots-enc", "shadow/+/slotsenc");
         for (String text : TEXTS) {
-            assertEquals(ENCODER + "@1.0.0", ask("shadow/a/slotsenc", text).get("model").asText());
+            assertEquals(
+                    ENCODER + "@1.0.0",
+                    ask("shadow/a/slotsenc", text).get("model").asText());
         }
         ShadowComparison c = awaitFigures(ENCODER + "@2.0.0", TEXTS.size());
         System.out.println("entities, fine-tuned encoder in shadow: " + c);
@@ -335,7 +437,9 @@ class TextShadowScoringTest {
         var seven = new io.edgeai.gateway.nlp.internal.slots.Entity("time", "seven", 10, 15, 0.8);
         var kitchenOther = new io.edgeai.gateway.nlp.internal.slots.Entity("house_place", "kitchen", 27, 34, 0.4);
         assertEquals(0.0, TextShadowScoring.entityDifference(List.of(), List.of()));
-        assertEquals(0.0, TextShadowScoring.entityDifference(List.of(kitchen, seven), List.of(seven, kitchenOther)),
+        assertEquals(
+                0.0,
+                TextShadowScoring.entityDifference(List.of(kitchen, seven), List.of(seven, kitchenOther)),
                 "order and confidence do not count");
         assertEquals(1.0 / 3, TextShadowScoring.entityDifference(List.of(kitchen, seven), List.of(kitchen)), 1e-12);
         assertEquals(1.0, TextShadowScoring.entityDifference(List.of(kitchen), List.of()));

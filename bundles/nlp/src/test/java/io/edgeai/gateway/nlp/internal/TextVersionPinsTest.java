@@ -15,7 +15,8 @@ import org.osgi.framework.Version;
 /** The version pins a text pipeline's configuration gives, and the clear refusal of those that cannot work. */
 class TextVersionPinsTest {
     private static TextPipelineConfig config(Map<String, Object> values) {
-        return (TextPipelineConfig) Proxy.newProxyInstance(TextPipelineConfig.class.getClassLoader(),
+        return (TextPipelineConfig) Proxy.newProxyInstance(
+                TextPipelineConfig.class.getClassLoader(),
                 new Class<?>[] {TextPipelineConfig.class},
                 (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
     }
@@ -27,8 +28,13 @@ class TextVersionPinsTest {
 
     @Test
     void eachRangePinsItsModelByName() {
-        TextVersionPins pins = TextVersionPins.from(config(Map.of("encoderVersionRange", " [1.0,1.1) ",
-                "slot_model", "iot-slots-minilm", "slotModelVersionRange", "[2.0.0,2.0.0]")));
+        TextVersionPins pins = TextVersionPins.from(config(Map.of(
+                "encoderVersionRange",
+                " [1.0,1.1) ",
+                "slot_model",
+                "iot-slots-minilm",
+                "slotModelVersionRange",
+                "[2.0.0,2.0.0]")));
         assertTrue(pins.range("all-minilm-l6-v2-q").includes(new Version("1.0.5")));
         assertTrue(!pins.range("all-minilm-l6-v2-q").includes(new Version("1.1.0")));
         assertTrue(pins.range("iot-slots-minilm").includes(new Version("2.0.0")));
@@ -38,18 +44,20 @@ class TextVersionPinsTest {
 
     @Test
     void aRangeThatIsNotOneIsRefusedNamingTheProperty() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TextVersionPins.from(config(Map.of("intent_model", "iot-intent-minilm",
-                        "intentModelVersionRange", "1.0,2.0"))));
-        assertTrue(e.getMessage().startsWith("intentModelVersionRange is not an OSGi version range"),
-                e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> TextVersionPins.from(
+                        config(Map.of("intent_model", "iot-intent-minilm", "intentModelVersionRange", "1.0,2.0"))));
+        assertTrue(e.getMessage().startsWith("intentModelVersionRange is not an OSGi version range"), e.getMessage());
     }
 
     @Test
     void aRangeForAModelThePipelineDoesNotUseIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TextVersionPins.from(config(Map.of("slotModelVersionRange", "[1.0,2.0)"))));
-        assertTrue(e.getMessage().startsWith("slotModelVersionRange pins a model the pipeline does not use"),
+        assertTrue(
+                e.getMessage().startsWith("slotModelVersionRange pins a model the pipeline does not use"),
                 e.getMessage());
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,17 +28,23 @@ import io.edgeai.gateway.testing.Mosquitto;
 /** The text pipeline on plain Java: real mosquitto, real Paho, the shipped encoders and demo heads in ORT. */
 class TextWorkerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
-        "lights_off=turn off the lights|switch the light off|lights off", "weather=what is the weather like|will it rain tomorrow"};
-    private static final String[] INTENTS_ZH = {"开灯=打开灯|把灯打开|开一下灯", "关灯=关掉灯|把灯关了|关灯",
-        "天气=今天天气怎么样|明天会下雨吗", "音乐=放一首歌|播放音乐"};
+    private static final String[] INTENTS = {
+        "lights_on=turn on the lights|switch the light on|lights on please",
+        "lights_off=turn off the lights|switch the light off|lights off",
+        "weather=what is the weather like|will it rain tomorrow"
+    };
+    private static final String[] INTENTS_ZH = {
+        "开灯=打开灯|把灯打开|开一下灯", "关灯=关掉灯|把灯关了|关灯", "天气=今天天气怎么样|明天会下雨吗", "音乐=放一首歌|播放音乐"
+    };
 
     private static Mosquitto broker;
     private static PahoConnection gateway;
     private static PahoConnection device;
     private static final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
     /** Every result and dead letter in arrival order, as topic and payload. */
-    private static final java.util.Queue<Map.Entry<String, JsonNode>> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.Queue<Map.Entry<String, JsonNode>> arrivals =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private TextWorker worker;
 
     @BeforeAll
@@ -52,8 +57,9 @@ class TextWorkerTest {
             latest.put(m.topic(), n);
             arrivals.add(Map.entry(m.topic(), n));
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                && device.status().state() == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                        && device.status().state() == ConnectionState.CONNECTED);
     }
 
     @AfterAll
@@ -78,10 +84,34 @@ class TextWorkerTest {
         }
     }
 
-    private static TextSettings settings(String name, String topic, String encoder, Set<String> tasks, String[] intents,
-            String intentModel, String slotModel, double minSimilarity) {
-        return new TextSettings(name, topic, 1, "edgeai/nlp", 1, "edgeai/deadletter", "text", 1 << 20, 500, encoder,
-                tasks, FewShotIntents.parse(intents), intentModel, slotModel, -1, minSimilarity, 0.05, 100);
+    private static TextSettings settings(
+            String name,
+            String topic,
+            String encoder,
+            Set<String> tasks,
+            String[] intents,
+            String intentModel,
+            String slotModel,
+            double minSimilarity) {
+        return new TextSettings(
+                name,
+                topic,
+                1,
+                "edgeai/nlp",
+                1,
+                "edgeai/deadletter",
+                "text",
+                1 << 20,
+                500,
+                encoder,
+                tasks,
+                FewShotIntents.parse(intents),
+                intentModel,
+                slotModel,
+                -1,
+                minSimilarity,
+                0.05,
+                100);
     }
 
     private void start(TextSettings s) {
@@ -94,26 +124,31 @@ class TextWorkerTest {
      * Results are matched on their text (dead letters on their code), so a late answer to an earlier question cannot be mistaken for it.
      */
     private static JsonNode ask(String topic, String payload) {
-        String text = payload.startsWith("{") ? parse(payload.getBytes(StandardCharsets.UTF_8)).get("text").asText()
+        String text = payload.startsWith("{")
+                ? parse(payload.getBytes(StandardCharsets.UTF_8)).get("text").asText()
                 : payload;
         return ask(topic, payload.getBytes(StandardCharsets.UTF_8), "edgeai/nlp/" + topic, text);
     }
 
     private static JsonNode ask(String topic, byte[] payload, String resultTopic, String text) {
         latest.remove(resultTopic);
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!answered(resultTopic, text)) {
-                device.publish(topic, payload, 1, false);
-            }
-            return answered(resultTopic, text);
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!answered(resultTopic, text)) {
+                        device.publish(topic, payload, 1, false);
+                    }
+                    return answered(resultTopic, text);
+                });
         return latest.get(resultTopic);
     }
 
     private static boolean answered(String resultTopic, String text) {
         JsonNode r = latest.get(resultTopic);
         // a result carries its text, a dead letter its code
-        return r != null && (r.path("text").asText().equals(text) || r.path("code").asText().equals(text));
+        return r != null
+                && (r.path("text").asText().equals(text)
+                        || r.path("code").asText().equals(text));
     }
 
     @Test
@@ -127,9 +162,19 @@ class TextWorkerTest {
         assertEquals("all-minilm-l6-v2-q@1.0.0", r.get("model").asText());
         assertEquals(3, r.get("alternatives").size());
         assertTrue(r.get("confidence").asDouble() > 0.5, r.toString());
-        assertEquals("weather", ask("home/hall/voice", "is it going to rain tomorrow").get("intent").asText());
-        assertEquals("out_of_scope", ask("home/hall/voice", "who wrote pride and prejudice").get("intent").asText());
-        assertEquals("out_of_scope", ask("home/hall/voice", "brew me a cup of coffee").get("intent").asText());
+        assertEquals(
+                "weather",
+                ask("home/hall/voice", "is it going to rain tomorrow")
+                        .get("intent")
+                        .asText());
+        assertEquals(
+                "out_of_scope",
+                ask("home/hall/voice", "who wrote pride and prejudice")
+                        .get("intent")
+                        .asText());
+        assertEquals(
+                "out_of_scope",
+                ask("home/hall/voice", "brew me a cup of coffee").get("intent").asText());
 
         String[] more = java.util.Arrays.copyOf(INTENTS, INTENTS.length + 1);
         more[INTENTS.length] = "coffee=make me a coffee|brew some coffee|i want an espresso";
@@ -146,15 +191,23 @@ class TextWorkerTest {
         assertEquals("bge-small-zh-v15-q@1.0.0", r.get("model").asText());
         assertEquals("关灯", ask("home/living/voice-zh", "把卧室的灯关掉").get("intent").asText());
         assertEquals("天气", ask("home/living/voice-zh", "明天北京会下雨吗").get("intent").asText());
-        assertEquals("音乐", ask("home/living/voice-zh", "给我放首周杰伦的歌").get("intent").asText());
+        assertEquals(
+                "音乐", ask("home/living/voice-zh", "给我放首周杰伦的歌").get("intent").asText());
         JsonNode oos = ask("home/living/voice-zh", "量子力学的基本原理是什么");
         assertEquals("out_of_scope", oos.get("intent").asText(), oos.toString());
     }
 
     @Test
     void headModelsGiveIntentEntitiesAndEmbedding() {
-        start(settings("heads", "home/+/cmd", "all-minilm-l6-v2-q", Set.of("intent", "entities", "embedding"),
-                new String[0], "iot-intent-minilm", "iot-slots-minilm", 0.5));
+        start(settings(
+                "heads",
+                "home/+/cmd",
+                "all-minilm-l6-v2-q",
+                Set.of("intent", "entities", "embedding"),
+                new String[0],
+                "iot-intent-minilm",
+                "iot-slots-minilm",
+                0.5));
         String text = "turn off the lights in the Kitchen";
         JsonNode r = ask("home/k/cmd", "{\"text\":\"" + text + "\"}");
         assertEquals("iot_hue_lightoff", r.get("intent").asText(), r.toString());
@@ -191,7 +244,9 @@ class TextWorkerTest {
         JsonNode tooLong = ask("home/x/dl", "word ".repeat(200).getBytes(StandardCharsets.UTF_8), dl, "too-long");
         assertEquals("too-long", tooLong.get("code").asText());
         // the pipeline keeps going
-        assertEquals("lights_off", ask("home/x/dl", "switch off the lights").get("intent").asText());
+        assertEquals(
+                "lights_off",
+                ask("home/x/dl", "switch off the lights").get("intent").asText());
         assertTrue(worker.status("gw").rejected() >= 3);
     }
 
@@ -199,11 +254,22 @@ class TextWorkerTest {
     void microBatchesPublishEveryResultInInputOrderAndDeadLetterOnlyTheBadMessage() {
         start(settings("batch", "home/+/batch", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5)
                 .withBatch(8, 200));
-        assertEquals("lights_on", ask("home/probe/batch", "turn on the lights").get("intent").asText());
-        String[] texts = {"switch the light on", "lights off", "will it rain tomorrow", "turn on the lights please",
-            "switch off the lights now", "what is the weather like today", "lights on please", "turn off the lights"};
-        String[] want = {"lights_on", "lights_off", "weather", "lights_on", "lights_off", "weather", "lights_on",
-            "lights_off"};
+        assertEquals(
+                "lights_on",
+                ask("home/probe/batch", "turn on the lights").get("intent").asText());
+        String[] texts = {
+            "switch the light on",
+            "lights off",
+            "will it rain tomorrow",
+            "turn on the lights please",
+            "switch off the lights now",
+            "what is the weather like today",
+            "lights on please",
+            "turn off the lights"
+        };
+        String[] want = {
+            "lights_on", "lights_off", "weather", "lights_on", "lights_off", "weather", "lights_on", "lights_off"
+        };
         arrivals.clear();
         int n = 24;
         int bad = 10;
@@ -211,12 +277,19 @@ class TextWorkerTest {
             String payload = i == bad ? "{\"text\": oops" : "{\"text\":\"" + texts[i % texts.length] + "\"}";
             device.publish("home/b/batch", payload.getBytes(StandardCharsets.UTF_8), 1, false);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.stream()
-                .filter(e -> e.getKey().endsWith("home/b/batch")).count() == n);
-        List<JsonNode> results = arrivals.stream().filter(e -> e.getKey().equals("edgeai/nlp/home/b/batch"))
-                .map(Map.Entry::getValue).toList();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> arrivals.stream()
+                                .filter(e -> e.getKey().endsWith("home/b/batch"))
+                                .count()
+                        == n);
+        List<JsonNode> results = arrivals.stream()
+                .filter(e -> e.getKey().equals("edgeai/nlp/home/b/batch"))
+                .map(Map.Entry::getValue)
+                .toList();
         List<JsonNode> deadLetters = arrivals.stream()
-                .filter(e -> e.getKey().equals("edgeai/deadletter/home/b/batch")).map(Map.Entry::getValue).toList();
+                .filter(e -> e.getKey().equals("edgeai/deadletter/home/b/batch"))
+                .map(Map.Entry::getValue)
+                .toList();
         assertEquals(1, deadLetters.size(), deadLetters.toString());
         assertEquals("not-json", deadLetters.get(0).get("code").asText());
         assertEquals(n - 1, results.size());
@@ -229,21 +302,33 @@ class TextWorkerTest {
             assertEquals(texts[i % texts.length], result.get("text").asText(), "result " + r + " out of order");
             assertEquals(want[i % texts.length], result.get("intent").asText(), result.toString());
         }
-        assertTrue(worker.batchRuns() > 0 && worker.batchTexts() / (double) worker.batchRuns() > 1.5,
+        assertTrue(
+                worker.batchRuns() > 0 && worker.batchTexts() / (double) worker.batchRuns() > 1.5,
                 worker.batchRuns() + " batched runs for " + worker.batchTexts() + " texts");
         assertTrue(worker.batchRuns() < n / 2, "messages were batched: " + worker.batchRuns() + " runs");
     }
 
     @Test
     void intentEntitiesAndEmbeddingCostOneEncoderRunPerMessage() {
-        TextSettings s = settings("runs", "home/+/runs", "all-minilm-l6-v2-q", Set.of("intent", "entities", "embedding"),
-                new String[0], "iot-intent-minilm", "iot-slots-minilm", 0.5);
+        TextSettings s = settings(
+                "runs",
+                "home/+/runs",
+                "all-minilm-l6-v2-q",
+                Set.of("intent", "entities", "embedding"),
+                new String[0],
+                "iot-intent-minilm",
+                "iot-slots-minilm",
+                0.5);
         io.edgeai.gateway.api.ModelRunner encoder = TestModels.ALL.model("all-minilm-l6-v2-q");
         TextWorker direct = new TextWorker(s, gateway, TestModels.ALL); // not started: process() on this thread
         long before = encoder.inferenceCount();
         String text = "turn off the lights in the Kitchen";
-        direct.process(new io.edgeai.gateway.api.InboundMessage("gw", "home/k/runs",
-                ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8), 1, System.nanoTime()));
+        direct.process(new io.edgeai.gateway.api.InboundMessage(
+                "gw",
+                "home/k/runs",
+                ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8),
+                1,
+                System.nanoTime()));
         assertEquals(1, encoder.inferenceCount() - before, "encoder runs for one message");
         await().atMost(Duration.ofSeconds(10)).until(() -> answered("edgeai/nlp/home/k/runs", text));
         JsonNode r = latest.get("edgeai/nlp/home/k/runs");
@@ -273,11 +358,28 @@ class TextWorkerTest {
                 return TestModels.ALL.model(name);
             }
         };
-        TextSettings base = settings("flood", "flood/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "",
-                0.5);
-        TextSettings s = new TextSettings(base.name(), base.inputTopic(), 1, base.outputTopicPrefix(), 1,
-                base.deadLetterTopicPrefix(), base.textField(), base.maxPayloadBytes(), base.maxTextLength(),
-                base.encoder(), base.tasks(), base.intents(), "", "", -1, 0.5, 0.05, 5, "hold-acks");
+        TextSettings base =
+                settings("flood", "flood/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5);
+        TextSettings s = new TextSettings(
+                base.name(),
+                base.inputTopic(),
+                1,
+                base.outputTopicPrefix(),
+                1,
+                base.deadLetterTopicPrefix(),
+                base.textField(),
+                base.maxPayloadBytes(),
+                base.maxTextLength(),
+                base.encoder(),
+                base.tasks(),
+                base.intents(),
+                "",
+                "",
+                -1,
+                0.5,
+                0.05,
+                5,
+                "hold-acks");
         worker = new TextWorker(s, gateway, held);
         worker.start();
         ask("flood/probe/voice", "lights on please");
@@ -320,8 +422,8 @@ class TextWorkerTest {
                 return TestModels.ALL.model(name);
             }
         };
-        TextSettings s = settings("drain", "drain/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "",
-                0.5);
+        TextSettings s =
+                settings("drain", "drain/+/voice", "all-minilm-l6-v2-q", Set.of("intent"), INTENTS, "", "", 0.5);
         worker = new TextWorker(s, gateway, held).shareGroup("drain");
         worker.start();
         ask("drain/probe/voice", "lights on please");
@@ -334,8 +436,8 @@ class TextWorkerTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> worker.status("gw").received() - before == 10);
         assertTrue(gateway.status().unacknowledged() >= 10, "none of them is finished yet");
-        java.util.concurrent.CompletableFuture<Void> stopped = java.util.concurrent.CompletableFuture.runAsync(
-                worker::stop);
+        java.util.concurrent.CompletableFuture<Void> stopped =
+                java.util.concurrent.CompletableFuture.runAsync(worker::stop);
         gate.set(true);
         stopped.get(30, java.util.concurrent.TimeUnit.SECONDS);
         // every input it held was finished: a result each, all acknowledged
@@ -349,10 +451,12 @@ class TextWorkerTest {
         // the device's own subscription sees a marker once the broker has routed everything published before it
         java.util.concurrent.atomic.AtomicBoolean routed = new java.util.concurrent.atomic.AtomicBoolean();
         device.subscribe("drain-marker", 1, m -> routed.set(true));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            device.publish("drain-marker", new byte[] {1}, 1, false);
-            return routed.get();
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    device.publish("drain-marker", new byte[] {1}, 1, false);
+                    return routed.get();
+                });
         assertEquals(after, worker.status("gw").received(), "nothing reached the stopped worker");
         assertEquals(10, results.get());
     }

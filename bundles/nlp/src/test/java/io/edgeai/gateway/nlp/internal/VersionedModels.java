@@ -15,8 +15,10 @@ import io.edgeai.gateway.api.TextEncoder;
  * the service properties the model extender registers them with.
  */
 final class VersionedModels implements ModelLookup {
-    final ServingVersions<TextEncoder> encoders = new ServingVersions<>(e -> e.info().version());
-    final ServingVersions<ModelRunner> models = new ServingVersions<>(m -> m.info().version());
+    final ServingVersions<TextEncoder> encoders =
+            new ServingVersions<>(e -> e.info().version());
+    final ServingVersions<ModelRunner> models =
+            new ServingVersions<>(m -> m.info().version());
 
     /** Binds or updates an encoder version. */
     void encoder(TextEncoder e, boolean serving, boolean shadow, int ranking) {

@@ -50,7 +50,9 @@ class ClincModelsTest {
 
     @Test
     void inScopeRequestsAreRecognisedAndAnOutOfScopeQuestionIsRejected() throws Exception {
-        assertEquals("transfer", classify("please move 200 dollars from savings to checking").intent());
+        assertEquals(
+                "transfer",
+                classify("please move 200 dollars from savings to checking").intent());
         assertEquals("alarm", classify("wake me up at six tomorrow morning").intent());
         IntentResult oos = classify("how many legs does a spider have");
         assertEquals(IntentResult.OUT_OF_SCOPE, oos.intent(), oos.toString());
@@ -58,6 +60,7 @@ class ClincModelsTest {
 
     private static IntentResult classify(String text) throws Exception {
         float[] input = HeadInputs.sentence(head, encoder, encoder.embed(text), text, name -> null);
-        return HeadClassifier.classify(head, input, head.info().doubleProperty(EdgeAiConstants.PROPERTY_OOS_THRESHOLD, 0));
+        return HeadClassifier.classify(
+                head, input, head.info().doubleProperty(EdgeAiConstants.PROPERTY_OOS_THRESHOLD, 0));
     }
 }

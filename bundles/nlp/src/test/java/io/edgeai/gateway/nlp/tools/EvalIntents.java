@@ -35,8 +35,7 @@ import io.edgeai.gateway.onnx.tools.LocalModels;
 public final class EvalIntents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EvalIntents() {
-    }
+    private EvalIntents() {}
 
     /**
      * @param args see the class comment
@@ -51,7 +50,8 @@ public final class EvalIntents {
         Map<String, TextEncoder> encoders = new LinkedHashMap<>();
         try (LocalModels models = new LocalModels()) {
             ModelRunner head = models.model(args[0]);
-            double threshold = args.length > 2 ? Double.parseDouble(args[2])
+            double threshold = args.length > 2
+                    ? Double.parseDouble(args[2])
                     : head.info().doubleProperty(EdgeAiConstants.PROPERTY_OOS_THRESHOLD, 0);
             for (String name : HeadInputs.encoders(head, "")) {
                 encoders.put(name, models.encoder(name));
@@ -68,8 +68,13 @@ public final class EvalIntents {
                 gold.add(n.path("intent").asText());
                 inputs.add(HeadInputs.sentence(head, own, own.embed(text), text, encoders::get));
             }
-            System.out.printf("%s on %s: %d sentences, encoders %s (%.1f s)%n", head.info().id(), args[1],
-                    gold.size(), String.join(",", encoders.keySet()), (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "%s on %s: %d sentences, encoders %s (%.1f s)%n",
+                    head.info().id(),
+                    args[1],
+                    gold.size(),
+                    String.join(",", encoders.keySet()),
+                    (System.nanoTime() - start) / 1e9);
             report(head, gold, inputs, threshold, true);
             for (double t : new double[] {0.0, 0.2, 0.3, 0.4, 0.5, 0.6}) {
                 if (Math.abs(t - threshold) > 1e-9) {
@@ -81,8 +86,8 @@ public final class EvalIntents {
         }
     }
 
-    private static void report(ModelRunner head, List<String> gold, List<float[]> inputs, double threshold,
-            boolean main) {
+    private static void report(
+            ModelRunner head, List<String> gold, List<float[]> inputs, double threshold, boolean main) {
         int inScope = 0;
         int correct = 0;
         int oos = 0;
@@ -101,8 +106,9 @@ public final class EvalIntents {
                 }
             }
         }
-        String line = String.format("threshold %.3f: in-scope accuracy %.4f (%d/%d)", threshold,
-                correct / (double) inScope, correct, inScope);
+        String line = String.format(
+                "threshold %.3f: in-scope accuracy %.4f (%d/%d)",
+                threshold, correct / (double) inScope, correct, inScope);
         if (oos > 0) {
             line += String.format(", out-of-scope recall %.4f (%d/%d)", rejected / (double) oos, rejected, oos);
         }

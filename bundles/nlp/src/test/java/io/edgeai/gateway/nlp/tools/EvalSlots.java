@@ -32,8 +32,7 @@ import io.edgeai.gateway.onnx.tools.LocalModels;
 public final class EvalSlots {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EvalSlots() {
-    }
+    private EvalSlots() {}
 
     /**
      * @param args see the class comment
@@ -60,11 +59,15 @@ public final class EvalSlots {
                 JsonNode n = JSON.readTree(line);
                 String text = n.path("text").asText();
                 TokenEmbeddings te = enc.embedTokens(text);
-                List<Entity> found = BioDecoder.decode(text, te.encoding(), head.run(HeadInputs.tokens(head, te, text)),
+                List<Entity> found = BioDecoder.decode(
+                        text,
+                        te.encoding(),
+                        head.run(HeadInputs.tokens(head, te, text)),
                         head.info().labels());
                 Set<String> want = new HashSet<>();
                 for (JsonNode e : n.path("entities")) {
-                    want.add(e.path("type").asText() + "@" + e.path("start").asInt() + ":" + e.path("end").asInt());
+                    want.add(e.path("type").asText() + "@" + e.path("start").asInt() + ":"
+                            + e.path("end").asInt());
                 }
                 Set<String> got = new HashSet<>();
                 for (Entity e : found) {
@@ -87,10 +90,13 @@ public final class EvalSlots {
             double p = tp / (double) Math.max(1, predicted);
             double r = tp / (double) Math.max(1, gold);
             double f1 = 2 * p * r / Math.max(1e-9, p + r);
-            System.out.printf("%s on %s: %d sentences, %d labelled entities (%.1f s)%n", head.info().id(), args[1],
-                    sentences, gold, (System.nanoTime() - started) / 1e9);
-            System.out.printf("RESULT slot F1 %.2f (precision %.2f, recall %.2f; exact-span match); sentences with all "
-                    + "entities right %.4f%n", 100 * f1, 100 * p, 100 * r, exact / (double) sentences);
+            System.out.printf(
+                    "%s on %s: %d sentences, %d labelled entities (%.1f s)%n",
+                    head.info().id(), args[1], sentences, gold, (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    "RESULT slot F1 %.2f (precision %.2f, recall %.2f; exact-span match); sentences with all "
+                            + "entities right %.4f%n",
+                    100 * f1, 100 * p, 100 * r, exact / (double) sentences);
         }
     }
 }

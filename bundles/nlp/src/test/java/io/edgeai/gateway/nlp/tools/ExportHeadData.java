@@ -33,8 +33,7 @@ import io.edgeai.gateway.tokenize.Encoding;
 public final class ExportHeadData {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExportHeadData() {
-    }
+    private ExportHeadData() {}
 
     /**
      * @param args see the class comment
@@ -113,7 +112,8 @@ public final class ExportHeadData {
                 if (firstWord < 0) {
                     firstWord = e.wordIds()[i];
                 }
-                out[i] = e.wordIds()[i] == firstWord ? tags.indexOf("B-" + types.get(type))
+                out[i] = e.wordIds()[i] == firstWord
+                        ? tags.indexOf("B-" + types.get(type))
                         : tags.indexOf("I-" + types.get(type));
             }
         }

@@ -39,8 +39,7 @@ public final class ExportNlpFeatures {
     private static final String[] DATASETS = {"clinc150", "hwu64", "snips"};
     private static final String[] SPLITS = {"train", "val", "test"};
 
-    private ExportNlpFeatures() {
-    }
+    private ExportNlpFeatures() {}
 
     /**
      * @param args see the class comment
@@ -77,8 +76,8 @@ public final class ExportNlpFeatures {
                         if (name.equals(args[3]) && ds.equals("snips")) {
                             tokens(enc, texts, out, prefix);
                         }
-                        System.out.printf("%s: %d texts in %.1f s%n", prefix, texts.size(),
-                                (System.nanoTime() - start) / 1e9);
+                        System.out.printf(
+                                "%s: %d texts in %.1f s%n", prefix, texts.size(), (System.nanoTime() - start) / 1e9);
                     }
                 }
             }

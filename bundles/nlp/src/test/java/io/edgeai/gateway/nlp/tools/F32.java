@@ -10,8 +10,7 @@ import java.nio.file.Path;
 
 /** Little-endian float32 rows, the feature format the training scripts read with numpy. */
 final class F32 {
-    private F32() {
-    }
+    private F32() {}
 
     static DataOutputStream open(Path p) throws IOException {
         return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16));

@@ -51,14 +51,16 @@ import io.edgeai.gateway.tokenize.Encoding;
  * Usage: {@code NlpLatency [--data JSONL] [--messages N] [--broker tcp://127.0.0.1:1883]}; prints p50/p90/p99.
  */
 public final class NlpLatency {
-    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
+    private static final String[] INTENTS = {
+        "lights_on=turn on the lights|switch the light on|lights on please",
         "lights_off=turn off the lights|switch the light off|lights off",
         "weather=what is the weather like|will it rain tomorrow|how warm is it outside",
-        "music=play some music|put on a song|play my playlist", "alarm=set an alarm for seven|wake me up at six",
-        "timer=set a timer for ten minutes|start a countdown"};
+        "music=play some music|put on a song|play my playlist",
+        "alarm=set an alarm for seven|wake me up at six",
+        "timer=set a timer for ten minutes|start a countdown"
+    };
 
-    private NlpLatency() {
-    }
+    private NlpLatency() {}
 
     /**
      * @param args see the class comment
@@ -84,7 +86,8 @@ public final class NlpLatency {
                 break;
             }
         }
-        try (LocalModels models = new LocalModels(); Bare bare = new Bare("all-minilm-l6-v2-q")) {
+        try (LocalModels models = new LocalModels();
+                Bare bare = new Bare("all-minilm-l6-v2-q")) {
             TextEncoder enc = models.encoder("all-minilm-l6-v2-q");
             FewShotClassifier fewShot = FewShotClassifier.build(enc, FewShotIntents.parse(INTENTS));
             TextDecoder decoder = new TextDecoder("text", 2000);
@@ -92,7 +95,9 @@ public final class NlpLatency {
             long[] tPipe = new long[texts.size()];
             for (int round = -1; round < 1; round++) { // round -1 warms up both paths
                 for (int i = 0; i < texts.size(); i++) {
-                    byte[] payload = json.createObjectNode().put("text", texts.get(i)).toString()
+                    byte[] payload = json.createObjectNode()
+                            .put("text", texts.get(i))
+                            .toString()
                             .getBytes(StandardCharsets.UTF_8);
                     Encoding e = enc.encode(texts.get(i));
                     long t0 = System.nanoTime();
@@ -101,8 +106,15 @@ public final class NlpLatency {
                     String text = decoder.decode(payload);
                     float[] v = enc.embed(text);
                     IntentResult r = fewShot.classify(v, 0.05, 0.5, 0);
-                    byte[] out = TextResultEncoder.result("home/x/voice", text, r, "few-shot", null, null,
-                            enc.info().id(), false);
+                    byte[] out = TextResultEncoder.result(
+                            "home/x/voice",
+                            text,
+                            r,
+                            "few-shot",
+                            null,
+                            null,
+                            enc.info().id(),
+                            false);
                     long t2 = System.nanoTime();
                     if (out.length == 0) {
                         throw new IllegalStateException();
@@ -152,7 +164,8 @@ public final class NlpLatency {
             try (OnnxTensor a = OnnxTensor.createTensor(env, ids, shape);
                     OnnxTensor b = OnnxTensor.createTensor(env, mask, shape);
                     OnnxTensor c = OnnxTensor.createTensor(env, types, shape);
-                    OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c),
+                    OrtSession.Result r = session.run(
+                            Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c),
                             Set.of("last_hidden_state"))) {
                 var fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
                 float[] out = new float[fb.remaining()];
@@ -168,7 +181,9 @@ public final class NlpLatency {
         }
 
         private static LongBuffer direct(int n) {
-            return ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
+            return ByteBuffer.allocateDirect(n * 8)
+                    .order(ByteOrder.nativeOrder())
+                    .asLongBuffer();
         }
     }
 
@@ -178,16 +193,33 @@ public final class NlpLatency {
             MqttConnection gw = connections.open("gw", broker, "edgeai-latency-gw");
             MqttConnection dev = connections.open("dev", broker, "edgeai-latency-dev");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (gw.status().state() != ConnectionState.CONNECTED || dev.status().state() != ConnectionState.CONNECTED) {
+            while (gw.status().state() != ConnectionState.CONNECTED
+                    || dev.status().state() != ConnectionState.CONNECTED) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("cannot connect to " + broker);
                 }
                 Thread.sleep(50);
             }
             dev.subscribe("edgeai/nlp/latency/#", 0, m -> results.offer(m.payload()));
-            TextSettings s = new TextSettings("latency", "latency/+", 0, "edgeai/nlp", 0, "edgeai/deadletter", "text",
-                    1 << 20, 2000, enc.info().name(), Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1, 0.5,
-                    0.05, 1000);
+            TextSettings s = new TextSettings(
+                    "latency",
+                    "latency/+",
+                    0,
+                    "edgeai/nlp",
+                    0,
+                    "edgeai/deadletter",
+                    "text",
+                    1 << 20,
+                    2000,
+                    enc.info().name(),
+                    Set.of("intent"),
+                    FewShotIntents.parse(INTENTS),
+                    "",
+                    "",
+                    -1,
+                    0.5,
+                    0.05,
+                    1000);
             ModelLookup lookup = new ModelLookup() {
                 @Override
                 public TextEncoder encoder(String name) {
@@ -233,7 +265,8 @@ public final class NlpLatency {
     }
 
     private static void report(String what, long[] nanos) {
-        System.out.printf("%-9s n=%d  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms%n", what, nanos.length,
-                pct(nanos, 50) / 1e6, pct(nanos, 90) / 1e6, pct(nanos, 99) / 1e6);
+        System.out.printf(
+                "%-9s n=%d  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms%n",
+                what, nanos.length, pct(nanos, 50) / 1e6, pct(nanos, 90) / 1e6, pct(nanos, 99) / 1e6);
     }
 }

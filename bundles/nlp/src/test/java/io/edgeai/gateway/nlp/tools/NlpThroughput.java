@@ -37,22 +37,24 @@ import io.edgeai.gateway.onnx.tools.LocalModels;
  * [--linger MS] [--threads N] [--rate MSGS_PER_S] [--json FILE]}.
  */
 public final class NlpThroughput {
-    private static final String[] INTENTS = {"lights_on=turn on the lights|switch the light on|lights on please",
+    private static final String[] INTENTS = {
+        "lights_on=turn on the lights|switch the light on|lights on please",
         "lights_off=turn off the lights|switch the light off|lights off",
         "weather=what is the weather like|will it rain tomorrow|how warm is it outside",
-        "music=play some music|put on a song|play my playlist", "alarm=set an alarm for seven|wake me up at six",
-        "timer=set a timer for ten minutes|start a countdown"};
+        "music=play some music|put on a song|play my playlist",
+        "alarm=set an alarm for seven|wake me up at six",
+        "timer=set a timer for ten minutes|start a countdown"
+    };
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private NlpThroughput() {
-    }
+    private NlpThroughput() {}
 
     /** Latencies and rate of one phase. */
     record Phase(String name, int messages, double msgsPerSecond, double p50Ms, double p99Ms) {
         @Override
         public String toString() {
-            return String.format("%-22s n=%d  %8.1f msg/s  p50 %7.2f ms  p99 %7.2f ms", name, messages, msgsPerSecond,
-                    p50Ms, p99Ms);
+            return String.format(
+                    "%-22s n=%d  %8.1f msg/s  p50 %7.2f ms  p99 %7.2f ms", name, messages, msgsPerSecond, p50Ms, p99Ms);
         }
     }
 
@@ -95,7 +97,8 @@ public final class NlpThroughput {
         }
         try (LocalModels models = new LocalModels()) {
             TextEncoder enc = models.encoder("all-minilm-l6-v2-q", threads);
-            System.out.printf("MiniLM-int8 few-shot intents, %d messages, intra-op threads %d, %d CPUs%n",
+            System.out.printf(
+                    "MiniLM-int8 few-shot intents, %d messages, intra-op threads %d, %d CPUs%n",
                     payloads.size(), threads, Runtime.getRuntime().availableProcessors());
             encoderOnly(enc, payloads, batch);
             if (!broker.equals("none")) {
@@ -104,8 +107,9 @@ public final class NlpThroughput {
         }
     }
 
-    private static void pipeline(TextEncoder enc, String broker, List<byte[]> payloads, int batch, int linger,
-            double rate, Path jsonOut) throws Exception {
+    private static void pipeline(
+            TextEncoder enc, String broker, List<byte[]> payloads, int batch, int linger, double rate, Path jsonOut)
+            throws Exception {
         try (Bench bench = new Bench(broker, enc)) {
             Phase unbatched = bench.phase("unbatched saturation", 1, linger, payloads, 0);
             System.out.println(unbatched);
@@ -117,14 +121,27 @@ public final class NlpThroughput {
             System.out.println(pacedU);
             Phase pacedB = bench.phase(String.format("batch %d @%.0f/s", batch, rb), batch, linger, payloads, rb);
             System.out.println(pacedB);
-            System.out.printf("batched / unbatched throughput = %.2f%n", batched.msgsPerSecond()
-                    / unbatched.msgsPerSecond());
+            System.out.printf(
+                    "batched / unbatched throughput = %.2f%n", batched.msgsPerSecond() / unbatched.msgsPerSecond());
             if (jsonOut != null) {
-                Files.writeString(jsonOut, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of(
-                        "unbatched_nlp_msgs_per_s", unbatched.msgsPerSecond(), "batched_nlp_msgs_per_s",
-                        batched.msgsPerSecond(), "unbatched_nlp_p99_ms", pacedU.p99Ms(), "batched_nlp_p99_ms",
-                        pacedB.p99Ms(), "batched_nlp_p50_ms", pacedB.p50Ms(), "batched_nlp_rate", rb,
-                        "nlp_batch_size", batch)));
+                Files.writeString(
+                        jsonOut,
+                        JSON.writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(java.util.Map.of(
+                                        "unbatched_nlp_msgs_per_s",
+                                        unbatched.msgsPerSecond(),
+                                        "batched_nlp_msgs_per_s",
+                                        batched.msgsPerSecond(),
+                                        "unbatched_nlp_p99_ms",
+                                        pacedU.p99Ms(),
+                                        "batched_nlp_p99_ms",
+                                        pacedB.p99Ms(),
+                                        "batched_nlp_p50_ms",
+                                        pacedB.p50Ms(),
+                                        "batched_nlp_rate",
+                                        rb,
+                                        "nlp_batch_size",
+                                        batch)));
             }
         }
     }
@@ -154,12 +171,19 @@ public final class NlpThroughput {
             long c2 = mx.getCurrentThreadCpuTime();
             long t2 = System.nanoTime();
             if (round == 1) {
-                System.out.printf("encoder only, wall: one text per run %.1f texts/s, batches of %d %.1f texts/s "
-                        + "(%.2fx)%n", texts.size() / ((t1 - t0) / 1e9), batch, texts.size() / ((t2 - t1) / 1e9),
+                System.out.printf(
+                        "encoder only, wall: one text per run %.1f texts/s, batches of %d %.1f texts/s " + "(%.2fx)%n",
+                        texts.size() / ((t1 - t0) / 1e9),
+                        batch,
+                        texts.size() / ((t2 - t1) / 1e9),
                         (t1 - t0) / (double) (t2 - t1));
-                System.out.printf("encoder only, CPU of this thread: one text per run %.1f texts/s, batches of %d "
-                        + "%.1f texts/s (%.2fx)%n", texts.size() / ((c1 - c0) / 1e9), batch,
-                        texts.size() / ((c2 - c1) / 1e9), (c1 - c0) / (double) (c2 - c1));
+                System.out.printf(
+                        "encoder only, CPU of this thread: one text per run %.1f texts/s, batches of %d "
+                                + "%.1f texts/s (%.2fx)%n",
+                        texts.size() / ((c1 - c0) / 1e9),
+                        batch,
+                        texts.size() / ((c2 - c1) / 1e9),
+                        (c1 - c0) / (double) (c2 - c1));
             }
         }
     }
@@ -193,12 +217,30 @@ public final class NlpThroughput {
             });
         }
 
-        Phase phase(String name, int batch, int linger, List<byte[]> payloads, double rate) throws InterruptedException {
+        Phase phase(String name, int batch, int linger, List<byte[]> payloads, double rate)
+                throws InterruptedException {
             int id = run.incrementAndGet();
             String prefix = "bench/" + id;
-            TextSettings s = new TextSettings("bench", prefix + "/+", 0, "edgeai/nlp", 0, "edgeai/deadletter", "text",
-                    1 << 20, 2000, enc.info().name(), Set.of("intent"), FewShotIntents.parse(INTENTS), "", "", -1,
-                    0.5, 0.05, payloads.size() + 100).withBatch(batch, linger);
+            TextSettings s = new TextSettings(
+                            "bench",
+                            prefix + "/+",
+                            0,
+                            "edgeai/nlp",
+                            0,
+                            "edgeai/deadletter",
+                            "text",
+                            1 << 20,
+                            2000,
+                            enc.info().name(),
+                            Set.of("intent"),
+                            FewShotIntents.parse(INTENTS),
+                            "",
+                            "",
+                            -1,
+                            0.5,
+                            0.05,
+                            payloads.size() + 100)
+                    .withBatch(batch, linger);
             ModelLookup lookup = new ModelLookup() {
                 @Override
                 public TextEncoder encoder(String modelName) {
@@ -238,13 +280,13 @@ public final class NlpThroughput {
                     dev.publish(prefix + "/" + i, payloads.get(i), 0, false);
                 }
                 if (!r.await(TimeUnit.MINUTES.toMillis(5))) {
-                    throw new IllegalStateException(name + ": only " + r.count.get() + " of " + payloads.size()
-                            + " results arrived");
+                    throw new IllegalStateException(
+                            name + ": only " + r.count.get() + " of " + payloads.size() + " results arrived");
                 }
                 long[] lat = r.latencies();
                 double seconds = (r.last - start) / 1e9;
-                return new Phase(name, payloads.size(), payloads.size() / seconds, pct(lat, 50) / 1e6,
-                        pct(lat, 99) / 1e6);
+                return new Phase(
+                        name, payloads.size(), payloads.size() / seconds, pct(lat, 50) / 1e6, pct(lat, 99) / 1e6);
             } finally {
                 current = null;
                 worker.stop();

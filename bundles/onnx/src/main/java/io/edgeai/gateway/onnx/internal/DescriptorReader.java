@@ -16,8 +16,7 @@ import io.edgeai.gateway.api.TensorSpec;
 public final class DescriptorReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private DescriptorReader() {
-    }
+    private DescriptorReader() {}
 
     /**
      * @param in the descriptor JSON
@@ -42,10 +41,22 @@ public final class DescriptorReader {
             throw new ModelLoadException("descriptor field 'sha256' is not a hex SHA-256");
         }
         Map<String, String> props = new LinkedHashMap<>();
-        root.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
-        return new ModelDescriptor(name, version, root.path("description").asText(""), file, sha,
-                tensors(root, "inputs"), tensors(root, "outputs"), props, testVector(root.get("test")),
-                TextFields.labels(root), TextFields.tokenizer(root), TextFields.testText(root));
+        root.path("properties")
+                .fields()
+                .forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+        return new ModelDescriptor(
+                name,
+                version,
+                root.path("description").asText(""),
+                file,
+                sha,
+                tensors(root, "inputs"),
+                tensors(root, "outputs"),
+                props,
+                testVector(root.get("test")),
+                TextFields.labels(root),
+                TextFields.tokenizer(root),
+                TextFields.testText(root));
     }
 
     private static String text(JsonNode root, String field) {
@@ -77,7 +88,9 @@ public final class DescriptorReader {
         if (test == null || test.isNull()) {
             return null;
         }
-        return new ModelDescriptor.TestVector(matrix(test.get("input")), matrix(test.get("output")),
+        return new ModelDescriptor.TestVector(
+                matrix(test.get("input")),
+                matrix(test.get("output")),
                 test.path("tolerance").asDouble(1e-4));
     }
 

@@ -22,20 +22,21 @@ record EncoderShape(boolean hasTypeIds, boolean meanPooling, boolean normalize, 
     static EncoderShape of(ModelDescriptor d) {
         List<String> names = d.inputs().stream().map(t -> t.name()).toList();
         if (!names.contains(IDS) || !names.contains(MASK)) {
-            throw new ModelLoadException("a text encoder needs inputs " + IDS + " and " + MASK + ", descriptor has "
-                    + names);
+            throw new ModelLoadException(
+                    "a text encoder needs inputs " + IDS + " and " + MASK + ", descriptor has " + names);
         }
         for (var t : d.inputs()) {
-            if (!Set.of(IDS, MASK, TYPES).contains(t.name()) || !t.type().equals("int64")
+            if (!Set.of(IDS, MASK, TYPES).contains(t.name())
+                    || !t.type().equals("int64")
                     || t.shape().size() != 2) {
-                throw new ModelLoadException("text encoder input " + t + " is not one of " + IDS + ", " + MASK
-                        + ", " + TYPES + " as int64 [batch, tokens]");
+                throw new ModelLoadException("text encoder input " + t + " is not one of " + IDS + ", " + MASK + ", "
+                        + TYPES + " as int64 [batch, tokens]");
             }
         }
         var out = d.outputs().get(0);
         if (out.shape().size() != 3 || out.shape().get(2) <= 0 || !out.type().equals("float")) {
-            throw new ModelLoadException("text encoder output " + out
-                    + " must be float [batch, tokens, dimension] with a fixed dimension");
+            throw new ModelLoadException(
+                    "text encoder output " + out + " must be float [batch, tokens, dimension] with a fixed dimension");
         }
         String pooling = d.properties().getOrDefault(EdgeAiConstants.PROPERTY_POOLING, "mean");
         if (!pooling.equals("mean") && !pooling.equals("cls")) {
@@ -50,8 +51,11 @@ record EncoderShape(boolean hasTypeIds, boolean meanPooling, boolean normalize, 
         if (max < 3 || max > 8192) {
             throw new ModelLoadException("property max.length must be 3..8192, not " + max);
         }
-        return new EncoderShape(names.contains(TYPES), pooling.equals("mean"),
+        return new EncoderShape(
+                names.contains(TYPES),
+                pooling.equals("mean"),
                 Boolean.parseBoolean(d.properties().getOrDefault(EdgeAiConstants.PROPERTY_NORMALIZE, "true")),
-                max, Math.toIntExact(out.shape().get(2)));
+                max,
+                Math.toIntExact(out.shape().get(2)));
     }
 }

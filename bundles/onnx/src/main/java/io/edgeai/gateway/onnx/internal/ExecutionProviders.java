@@ -23,11 +23,10 @@ final class ExecutionProviders {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionProviders.class);
 
     /** Names accepted in a preference list, as written in the configuration. */
-    static final List<String> KNOWN = List.of("CPU", "CUDA", "TENSORRT", "XNNPACK", "DNNL", "OPENVINO", "ROCM",
-            "COREML", "NNAPI", "QNN");
+    static final List<String> KNOWN =
+            List.of("CPU", "CUDA", "TENSORRT", "XNNPACK", "DNNL", "OPENVINO", "ROCM", "COREML", "NNAPI", "QNN");
 
-    private ExecutionProviders() {
-    }
+    private ExecutionProviders() {}
 
     /**
      * What a session runs on.
@@ -35,8 +34,7 @@ final class ExecutionProviders {
      * @param provider the provider in use, e.g. {@code CUDA} or {@code CPU}
      * @param fallback why earlier preferences were not used; empty when the first one was
      */
-    record Choice(String provider, String fallback) {
-    }
+    record Choice(String provider, String fallback) {}
 
     /**
      * @param opts session options to add the provider to

@@ -74,8 +74,15 @@ final class KnownModels {
 
     /** @return what a serving plan for the model is made from */
     ServingPlan.Inputs inputs(String name) {
-        return new ServingPlan.Inputs(name, candidates(name), Set.copyOf(loaded.keySet()), refused,
-                chosen.get(name), rolledBack, shadows.get(name), pins.values());
+        return new ServingPlan.Inputs(
+                name,
+                candidates(name),
+                Set.copyOf(loaded.keySet()),
+                refused,
+                chosen.get(name),
+                rolledBack,
+                shadows.get(name),
+                pins.values());
     }
 
     /** @return every model bundle's state, by name and version */
@@ -86,20 +93,35 @@ final class KnownModels {
             String why = refused.get(key);
             RegisteredModel l = loaded.get(key);
             if (key.equals(serving.get(mb.name()))) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "", l.runner.info(),
-                        mb.location()));
+                list.add(new ModelState(
+                        mb.name(), mb.versionText(), ModelState.Status.ACTIVE, "", l.runner.info(), mb.location()));
             } else if (l != null && key.equals(shadows.get(mb.name()))) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.SHADOW,
-                        "shadow candidate", l.runner.info(), mb.location()));
-            } else if (l != null) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.ACTIVE,
-                        "pinned by " + pinOwners(mb.name(), key), l.runner.info(), mb.location()));
-            } else if (why != null) {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.FAILED, why, null,
+                list.add(new ModelState(
+                        mb.name(),
+                        mb.versionText(),
+                        ModelState.Status.SHADOW,
+                        "shadow candidate",
+                        l.runner.info(),
                         mb.location()));
+            } else if (l != null) {
+                list.add(new ModelState(
+                        mb.name(),
+                        mb.versionText(),
+                        ModelState.Status.ACTIVE,
+                        "pinned by " + pinOwners(mb.name(), key),
+                        l.runner.info(),
+                        mb.location()));
+            } else if (why != null) {
+                list.add(new ModelState(
+                        mb.name(), mb.versionText(), ModelState.Status.FAILED, why, null, mb.location()));
             } else {
-                list.add(new ModelState(mb.name(), mb.versionText(), ModelState.Status.STANDBY,
-                        rolledBack.contains(key) ? "rolled back from" : "standby", null, mb.location()));
+                list.add(new ModelState(
+                        mb.name(),
+                        mb.versionText(),
+                        ModelState.Status.STANDBY,
+                        rolledBack.contains(key) ? "rolled back from" : "standby",
+                        null,
+                        mb.location()));
             }
         }
         list.sort(Comparator.comparing(ModelState::name).thenComparing(s -> ServingPlan.parseOrZero(s.version())));

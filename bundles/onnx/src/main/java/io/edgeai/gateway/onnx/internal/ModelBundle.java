@@ -20,15 +20,20 @@ import io.edgeai.gateway.api.EdgeAiConstants;
  * @param descriptorBytes the descriptor as stored, for the signature check; empty when unreadable
  * @param signature the descriptor's {@code .sig} file, {@code null} when the bundle has none
  */
-record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descriptor, String error,
-        byte[] descriptorBytes, byte[] signature) {
+record ModelBundle(
+        Bundle bundle,
+        String descriptorPath,
+        ModelDescriptor descriptor,
+        String error,
+        byte[] descriptorBytes,
+        byte[] signature) {
 
     static ModelBundle of(Bundle bundle) {
         String path = bundle.getHeaders("").get(EdgeAiConstants.MODEL_HEADER).trim();
         URL url = bundle.getEntry(path);
         if (url == null) {
-            return new ModelBundle(bundle, path, null, "descriptor " + path + " not found in bundle", new byte[0],
-                    null);
+            return new ModelBundle(
+                    bundle, path, null, "descriptor " + path + " not found in bundle", new byte[0], null);
         }
         byte[] bytes;
         try (InputStream in = url.openStream()) {
@@ -46,8 +51,8 @@ record ModelBundle(Bundle bundle, String descriptorPath, ModelDescriptor descrip
             }
         }
         try {
-            return new ModelBundle(bundle, path, DescriptorReader.read(new java.io.ByteArrayInputStream(bytes)), null,
-                    bytes, sig);
+            return new ModelBundle(
+                    bundle, path, DescriptorReader.read(new java.io.ByteArrayInputStream(bytes)), null, bytes, sig);
         } catch (ModelLoadException e) {
             return new ModelBundle(bundle, path, null, e.getMessage(), bytes, sig);
         }

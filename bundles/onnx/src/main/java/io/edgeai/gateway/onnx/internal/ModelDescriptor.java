@@ -22,9 +22,19 @@ import io.edgeai.gateway.api.TensorSpec;
  * @param testText text whose tokenization must equal the test vector's first input row (text encoders),
  *        or null
  */
-public record ModelDescriptor(String name, String version, String description, String file, String sha256,
-        List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, String> properties, TestVector test,
-        List<String> labels, String tokenizer, String testText) {
+public record ModelDescriptor(
+        String name,
+        String version,
+        String description,
+        String file,
+        String sha256,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs,
+        Map<String, String> properties,
+        TestVector test,
+        List<String> labels,
+        String tokenizer,
+        String testText) {
 
     /** Copies the labels. */
     public ModelDescriptor {
@@ -44,8 +54,16 @@ public record ModelDescriptor(String name, String version, String description, S
      * @param properties free-form parameters for the pipeline
      * @param test optional test vector
      */
-    public ModelDescriptor(String name, String version, String description, String file, String sha256,
-            List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, String> properties, TestVector test) {
+    public ModelDescriptor(
+            String name,
+            String version,
+            String description,
+            String file,
+            String sha256,
+            List<TensorSpec> inputs,
+            List<TensorSpec> outputs,
+            Map<String, String> properties,
+            TestVector test) {
         this(name, version, description, file, sha256, inputs, outputs, properties, test, List.of(), null, null);
     }
 
@@ -61,6 +79,5 @@ public record ModelDescriptor(String name, String version, String description, S
      * @param output expected output rows
      * @param tolerance largest allowed absolute difference per element
      */
-    public record TestVector(float[][] input, float[][] output, double tolerance) {
-    }
+    public record TestVector(float[][] input, float[][] output, double tolerance) {}
 }

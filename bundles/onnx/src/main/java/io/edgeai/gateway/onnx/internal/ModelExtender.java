@@ -37,10 +37,14 @@ import io.edgeai.gateway.api.ModelState;
  * <p>Which versions serve, shadow or stay pinned is decided by a {@link ServingPlan} from what
  * {@link KnownModels} records; this class carries the plan out (loads, registers, unregisters, tells).
  */
-@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
-        attribute = "objectClass:List<String>=io.edgeai.gateway.api.TextEncoder", uses = io.edgeai.gateway.api.TextEncoder.class)
-@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
-        attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner", uses = io.edgeai.gateway.api.ModelRunner.class)
+@org.osgi.annotation.bundle.Capability(
+        namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.TextEncoder",
+        uses = io.edgeai.gateway.api.TextEncoder.class)
+@org.osgi.annotation.bundle.Capability(
+        namespace = "osgi.service",
+        attribute = "objectClass:List<String>=io.edgeai.gateway.api.ModelRunner",
+        uses = io.edgeai.gateway.api.ModelRunner.class)
 @Component(service = ModelRegistry.class, immediate = true, configurationPid = "edgeai.onnx")
 @Designate(ocd = OnnxRuntimeConfig.class)
 public final class ModelExtender implements ModelRegistry {
@@ -147,17 +151,20 @@ public final class ModelExtender implements ModelRegistry {
             List<ServingPlan.Candidate> candidates = known.candidates(name);
             ModelKey pick = ServingPlan.shadowPick(candidates, current, version, known.refused);
             if (pick == null) {
-                throw new IllegalStateException(candidates.isEmpty() ? "model " + name + " is not installed"
-                        : version == null ? "model " + name + " has no installed version besides the serving one"
-                        : "version " + version + " of " + name + " is not installed");
+                throw new IllegalStateException(
+                        candidates.isEmpty()
+                                ? "model " + name + " is not installed"
+                                : version == null
+                                        ? "model " + name + " has no installed version besides the serving one"
+                                        : "version " + version + " of " + name + " is not installed");
             }
             if (pick.equals(current)) {
                 throw new IllegalStateException("version " + pick.version() + " of " + name + " is serving already");
             }
             if (!ensureLoaded(known.bundles.get(pick.bundleId()))) {
                 publishSnapshot();
-                throw new IllegalStateException("version " + pick.version() + " of " + name + " is refused: "
-                        + known.refused.get(pick));
+                throw new IllegalStateException(
+                        "version " + pick.version() + " of " + name + " is refused: " + known.refused.get(pick));
             }
             known.shadows.put(name, pick);
             reconcile(name);
@@ -237,13 +244,17 @@ public final class ModelExtender implements ModelRegistry {
             loader.execute(() -> {
                 known.bundles.put(bundle.getBundleId(), mb);
                 ModelKey current = known.serving.get(mb.name());
-                boolean asked = mb.descriptor() != null
-                        && mb.versionText().equals(known.shadowOnArrival.get(mb.name()));
+                boolean asked =
+                        mb.descriptor() != null && mb.versionText().equals(known.shadowOnArrival.get(mb.name()));
                 if (asked) {
                     known.shadowOnArrival.remove(mb.name());
                 }
-                if (mb.descriptor() != null && ServingPlan.arrivesInShadow(
-                        new ServingPlan.Candidate(ModelKey.of(mb), mb.version()), current, asked, shadowNewVersions)) {
+                if (mb.descriptor() != null
+                        && ServingPlan.arrivesInShadow(
+                                new ServingPlan.Candidate(ModelKey.of(mb), mb.version()),
+                                current,
+                                asked,
+                                shadowNewVersions)) {
                     // shadow first: the serving version stays chosen, the new one scores alongside
                     known.chosen.put(mb.name(), current);
                     known.shadows.put(mb.name(), ModelKey.of(mb));
@@ -276,8 +287,8 @@ public final class ModelExtender implements ModelRegistry {
                 } else {
                     reconcile(mb.name());
                     // an uninstall stops the bundle first: the tracker sees it leave then, so both read the same
-                    events.fire(ModelEvent.Type.REMOVED, mb.name(), mb.versionText(), "",
-                            "bundle stopped or uninstalled");
+                    events.fire(
+                            ModelEvent.Type.REMOVED, mb.name(), mb.versionText(), "", "bundle stopped or uninstalled");
                     publishSnapshot();
                 }
             });
@@ -313,7 +324,10 @@ public final class ModelExtender implements ModelRegistry {
             known.loaded.get(def).mark(true, false, generation);
             known.serving.put(name, def);
             known.history.computeIfAbsent(name, n -> new ArrayList<>()).add(def);
-            LOG.info("Model {} now serves as {}{}", name, def.version(),
+            LOG.info(
+                    "Model {} now serves as {}{}",
+                    name,
+                    def.version(),
                     current == null ? "" : " (was " + current.version() + ")");
         } else if (def == null && current != null) {
             known.serving.remove(name);
@@ -361,7 +375,12 @@ public final class ModelExtender implements ModelRegistry {
             return false;
         }
         known.loaded.put(key, RegisteredModel.register(context, runner));
-        events.fire(ModelEvent.Type.LOADED, mb.name(), mb.versionText(), "", runner.info().sha256());
+        events.fire(
+                ModelEvent.Type.LOADED,
+                mb.name(),
+                mb.versionText(),
+                "",
+                runner.info().sha256());
         return true;
     }
 

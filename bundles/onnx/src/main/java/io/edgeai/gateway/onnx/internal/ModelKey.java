@@ -10,7 +10,9 @@ package io.edgeai.gateway.onnx.internal;
  */
 record ModelKey(long bundleId, String version, String sha256) {
     static ModelKey of(ModelBundle mb) {
-        return new ModelKey(mb.bundle().getBundleId(), mb.versionText(),
+        return new ModelKey(
+                mb.bundle().getBundleId(),
+                mb.versionText(),
                 mb.descriptor() == null ? "" : mb.descriptor().sha256());
     }
 }

@@ -47,11 +47,18 @@ final class ModelLoader {
                 }
             }
             LoadedModel runner = mb.descriptor().isTextEncoder()
-                    ? OrtTextEncoder.load(mb.descriptor(), model, mb.resourceBytes(mb.descriptor().tokenizer()),
-                            settings.forModel(mb.name()), mb.location())
+                    ? OrtTextEncoder.load(
+                            mb.descriptor(),
+                            model,
+                            mb.resourceBytes(mb.descriptor().tokenizer()),
+                            settings.forModel(mb.name()),
+                            mb.location())
                     : OrtModelRunner.load(mb.descriptor(), model, settings.forModel(mb.name()), mb.location());
-            LOG.info("Model {} loaded, checked and warmed up in {} ms on {}", runner.info().id(),
-                    (System.nanoTime() - start) / 1_000_000, runner.info().provider());
+            LOG.info(
+                    "Model {} loaded, checked and warmed up in {} ms on {}",
+                    runner.info().id(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    runner.info().provider());
             return runner;
         } catch (ModelLoadException e) {
             throw e;

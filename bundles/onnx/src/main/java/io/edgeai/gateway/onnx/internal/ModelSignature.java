@@ -92,7 +92,8 @@ final class ModelSignature {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key);
             verifier.update(message(descriptor, modelSha256));
-            if (!verifier.verify(Base64.getDecoder().decode(sig.path("signature").asText()))) {
+            if (!verifier.verify(
+                    Base64.getDecoder().decode(sig.path("signature").asText()))) {
                 return "bad signature: descriptor or model changed after signing by key " + keyId;
             }
             return null;

@@ -47,7 +47,8 @@ record ModelSource(byte[] bytes, Path file, String sha256) {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("JDK without SHA-256", e);
         }
-        try (InputStream digesting = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(file)) {
+        try (InputStream digesting = new DigestInputStream(in, sha);
+                OutputStream out = Files.newOutputStream(file)) {
             digesting.transferTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);

@@ -28,6 +28,7 @@ import io.edgeai.gateway.api.TensorSpec;
 public final class OrtModelRunner extends OrtSessionModel {
     /** Per-thread direct input buffers (see {@link #inputBuffer}). */
     private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
+
     private final String inputName;
     private final String outputName;
     private final long[] rowShape;
@@ -41,7 +42,9 @@ public final class OrtModelRunner extends OrtSessionModel {
         TensorSpec in = info.inputs().get(0);
         this.inputName = in.name();
         this.outputName = info.outputs().get(0).name();
-        this.rowShape = in.shape().subList(1, in.shape().size()).stream().mapToLong(Long::longValue).toArray();
+        this.rowShape = in.shape().subList(1, in.shape().size()).stream()
+                .mapToLong(Long::longValue)
+                .toArray();
         this.rowSize = (int) in.rowSize();
     }
 
@@ -93,27 +96,27 @@ public final class OrtModelRunner extends OrtSessionModel {
      */
     static OrtModelRunner load(ModelDescriptor d, ModelSource model, RunnerSettings settings, String source) {
         String sha = verifiedSha256(d, model);
-        return open(d, model, sha, settings, source, OrtModelRunner::new,
-                r -> r.selfTest(d.test(), settings.warmupRuns()));
+        return open(
+                d, model, sha, settings, source, OrtModelRunner::new, r -> r.selfTest(d.test(), settings.warmupRuns()));
     }
 
     private void selfTest(ModelDescriptor.TestVector test, int warmups) {
         if (test != null) {
             float[][] out = run(test.input());
             if (out.length != test.output().length) {
-                throw new ModelLoadException("test vector: model returned " + out.length + " rows, expected "
-                        + test.output().length);
+                throw new ModelLoadException(
+                        "test vector: model returned " + out.length + " rows, expected " + test.output().length);
             }
             for (int r = 0; r < out.length; r++) {
                 if (out[r].length != test.output()[r].length) {
-                    throw new ModelLoadException("test vector: output row has " + out[r].length
-                            + " values, expected " + test.output()[r].length);
+                    throw new ModelLoadException("test vector: output row has " + out[r].length + " values, expected "
+                            + test.output()[r].length);
                 }
                 for (int c = 0; c < out[r].length; c++) {
                     double diff = Math.abs(out[r][c] - test.output()[r][c]);
                     if (!(diff <= test.tolerance())) {
-                        throw new ModelLoadException("test vector mismatch at [" + r + "][" + c + "]: got "
-                                + out[r][c] + ", expected " + test.output()[r][c]);
+                        throw new ModelLoadException("test vector mismatch at [" + r + "][" + c + "]: got " + out[r][c]
+                                + ", expected " + test.output()[r][c]);
                     }
                 }
             }
@@ -160,7 +163,8 @@ public final class OrtModelRunner extends OrtSessionModel {
     private FloatBuffer inputBuffer(int floats) {
         FloatBuffer b = inputBuffers.get();
         if (b == null || b.capacity() < floats) {
-            b = ByteBuffer.allocateDirect(Math.max(floats, 64) * Float.BYTES).order(ByteOrder.nativeOrder())
+            b = ByteBuffer.allocateDirect(Math.max(floats, 64) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
             inputBuffers.set(b);
         }

@@ -31,8 +31,7 @@ public abstract class OrtSessionModel implements LoadedModel {
      * @param options its options, freed with it
      * @param info what the model says about itself, with the provider it got
      */
-    record Opened(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info) {
-    }
+    record Opened(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info) {}
 
     /** A call on the open session. */
     @FunctionalInterface
@@ -81,8 +80,14 @@ public abstract class OrtSessionModel implements LoadedModel {
      * @return a model ready for traffic
      * @throws ModelLoadException when the model is refused; nothing stays allocated then
      */
-    static <M extends OrtSessionModel> M open(ModelDescriptor d, ModelSource model, String sha,
-            RunnerSettings settings, String source, Function<Opened, M> create, Consumer<M> selfTest) {
+    static <M extends OrtSessionModel> M open(
+            ModelDescriptor d,
+            ModelSource model,
+            String sha,
+            RunnerSettings settings,
+            String source,
+            Function<Opened, M> create,
+            Consumer<M> selfTest) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         OrtSession session = null;
@@ -90,14 +95,23 @@ public abstract class OrtSessionModel implements LoadedModel {
             opts.setIntraOpNumThreads(settings.intraOpThreads());
             opts.setInterOpNumThreads(settings.interOpThreads());
             SessionMemory.apply(opts);
-            ExecutionProviders.Choice provider = ExecutionProviders.apply(opts, settings.providers(), d.name() + "@"
-                    + d.version());
+            ExecutionProviders.Choice provider =
+                    ExecutionProviders.apply(opts, settings.providers(), d.name() + "@" + d.version());
             session = model.open(env, opts);
             TensorCheck.check("input", d.inputs(), session.getInputInfo(), true);
             TensorCheck.check("output", d.outputs(), session.getOutputInfo(), false);
-            ModelInfo info = new ModelInfo(d.name(), d.version(), d.description(), d.inputs(), d.outputs(),
-                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()), sha,
-                    provider.provider(), source, System.currentTimeMillis(), d.labels());
+            ModelInfo info = new ModelInfo(
+                    d.name(),
+                    d.version(),
+                    d.description(),
+                    d.inputs(),
+                    d.outputs(),
+                    RunnerSettings.runtimeProperties(d.properties(), settings, provider.fallback()),
+                    sha,
+                    provider.provider(),
+                    source,
+                    System.currentTimeMillis(),
+                    d.labels());
             M m = create.apply(new Opened(env, session, opts, info));
             selfTest.accept(m);
             return m;

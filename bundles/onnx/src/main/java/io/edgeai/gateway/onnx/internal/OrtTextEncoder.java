@@ -16,8 +16,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.edgeai.gateway.api.InferenceException;
-import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TextEmbedding;
+import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
 import io.edgeai.gateway.tokenize.Encoding;
 import io.edgeai.gateway.tokenize.Tokenizer;
@@ -72,8 +72,8 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
      * @return a ready encoder
      * @throws ModelLoadException when anything does not fit; nothing stays allocated then
      */
-    public static OrtTextEncoder load(ModelDescriptor d, byte[] model, byte[] tokenizerJson, RunnerSettings settings,
-            String source) {
+    public static OrtTextEncoder load(
+            ModelDescriptor d, byte[] model, byte[] tokenizerJson, RunnerSettings settings, String source) {
         return load(d, ModelSource.of(model), tokenizerJson, settings, source);
     }
 
@@ -88,8 +88,8 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
      * @return a ready encoder
      * @throws ModelLoadException when anything does not fit; nothing stays allocated then
      */
-    static OrtTextEncoder load(ModelDescriptor d, ModelSource model, byte[] tokenizerJson, RunnerSettings settings,
-            String source) {
+    static OrtTextEncoder load(
+            ModelDescriptor d, ModelSource model, byte[] tokenizerJson, RunnerSettings settings, String source) {
         String sha = verifiedSha256(d, model);
         Tokenizer tokenizer;
         try {
@@ -98,7 +98,13 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
             throw new ModelLoadException("tokenizer " + d.tokenizer() + " is not usable: " + e.getMessage(), e);
         }
         EncoderShape shape = EncoderShape.of(d);
-        return open(d, model, sha, settings, source, opened -> new OrtTextEncoder(opened, tokenizer, shape),
+        return open(
+                d,
+                model,
+                sha,
+                settings,
+                source,
+                opened -> new OrtTextEncoder(opened, tokenizer, shape),
                 encoder -> encoder.selfTest(d, settings.warmupRuns()));
     }
 
@@ -122,13 +128,13 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
             for (int r = 0; r < test.output().length; r++) {
                 float[] expected = test.output()[r];
                 if (expected.length > out[r].length) {
-                    throw new ModelLoadException("test vector: expects " + expected.length + " values, model gives "
-                            + out[r].length);
+                    throw new ModelLoadException(
+                            "test vector: expects " + expected.length + " values, model gives " + out[r].length);
                 }
                 for (int c = 0; c < expected.length; c++) {
                     if (!(Math.abs(out[r][c] - expected[c]) <= test.tolerance())) {
-                        throw new ModelLoadException("test vector mismatch at [" + r + "][" + c + "]: got "
-                                + out[r][c] + ", expected " + expected[c]);
+                        throw new ModelLoadException("test vector mismatch at [" + r + "][" + c + "]: got " + out[r][c]
+                                + ", expected " + expected[c]);
                     }
                 }
             }
@@ -250,8 +256,8 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
                 ids[i] = (int) row[i];
                 ones[i] = 1;
             }
-            encodings.add(new Encoding(ids, new String[n], new int[n], ones, new int[n], new int[n], new int[n],
-                    false));
+            encodings.add(
+                    new Encoding(ids, new String[n], new int[n], ones, new int[n], new int[n], new int[n], false));
         }
         return pooled(encodings);
     }
@@ -334,7 +340,9 @@ public final class OrtTextEncoder extends OrtSessionModel implements TextEncoder
         LongBuffer types = allocate(256);
 
         private static LongBuffer allocate(int n) {
-            return ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+            return ByteBuffer.allocateDirect(n * Long.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asLongBuffer();
         }
 
         void fill(List<Encoding> encodings, int tokens, int padId) {

@@ -48,7 +48,8 @@ final class PerModelSettings {
             } else if (eq == 0 || eq == entry.length() - 1) {
                 LOG.warn("Ignoring providers entry '{}': expected LIST or model-name=LIST", entry);
             } else {
-                perModel.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+                perModel.put(
+                        entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
             }
         }
         Map<String, int[]> perModelThreads = new HashMap<>();
@@ -70,12 +71,16 @@ final class PerModelSettings {
                 }
                 perModelThreads.put(entry.substring(0, eq).trim(), new int[] {a, b});
             } catch (IllegalArgumentException ex) {
-                LOG.warn("Ignoring threads entry '{}': expected model-name=intra or model-name=intra/inter ({})", entry,
+                LOG.warn(
+                        "Ignoring threads entry '{}': expected model-name=intra or model-name=intra/inter ({})",
+                        entry,
                         ex.getMessage());
             }
         }
-        return new PerModelSettings(new RunnerSettings(Math.max(1, intra), Math.max(1, inter), defaultProviders,
-                Math.max(0, warmupRuns)), perModel, perModelThreads);
+        return new PerModelSettings(
+                new RunnerSettings(Math.max(1, intra), Math.max(1, inter), defaultProviders, Math.max(0, warmupRuns)),
+                perModel,
+                perModelThreads);
     }
 
     /** Entries of a multi-value property; one value may hold several separated by ';' (a .cfg file has no arrays). */
@@ -97,8 +102,10 @@ final class PerModelSettings {
      */
     RunnerSettings forModel(String model) {
         int[] t = threads.get(model);
-        return new RunnerSettings(t == null ? defaults.intraOpThreads() : t[0],
-                t == null ? defaults.interOpThreads() : t[1], providers.getOrDefault(model, defaults.provider()),
+        return new RunnerSettings(
+                t == null ? defaults.intraOpThreads() : t[0],
+                t == null ? defaults.interOpThreads() : t[1],
+                providers.getOrDefault(model, defaults.provider()),
                 defaults.warmupRuns());
     }
 }

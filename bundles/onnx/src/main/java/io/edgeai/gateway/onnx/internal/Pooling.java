@@ -2,8 +2,7 @@ package io.edgeai.gateway.onnx.internal;
 
 /** Sentence pooling over a flattened last hidden state {@code [batch][tokens][dimension]}. */
 final class Pooling {
-    private Pooling() {
-    }
+    private Pooling() {}
 
     /**
      * @param hidden the hidden state

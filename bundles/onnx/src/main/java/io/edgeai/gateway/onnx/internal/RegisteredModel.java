@@ -24,8 +24,8 @@ final class RegisteredModel {
 
     /** Registers a runner, neither serving nor shadow. */
     static RegisteredModel register(BundleContext context, LoadedModel runner) {
-        return new RegisteredModel(runner,
-                context.registerService(runner.serviceNames(), runner, properties(runner, false, false, 0)));
+        return new RegisteredModel(
+                runner, context.registerService(runner.serviceNames(), runner, properties(runner, false, false, 0)));
     }
 
     /** @return whether the service properties say shadow candidate */
@@ -54,8 +54,8 @@ final class RegisteredModel {
         runner.close();
     }
 
-    private static Dictionary<String, Object> properties(LoadedModel runner, boolean isServing, boolean isShadow,
-            int ranking) {
+    private static Dictionary<String, Object> properties(
+            LoadedModel runner, boolean isServing, boolean isShadow, int ranking) {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EdgeAiConstants.MODEL_NAME, runner.info().name());
         props.put(EdgeAiConstants.MODEL_VERSION, runner.info().version());

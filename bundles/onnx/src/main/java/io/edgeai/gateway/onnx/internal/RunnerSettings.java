@@ -33,8 +33,8 @@ public record RunnerSettings(int intraOpThreads, int interOpThreads, String prov
      * @param fallback why preferred providers were skipped, empty when none was
      * @return the descriptor's properties with what the runtime chose ({@code runtime.*} keys of ModelInfo)
      */
-    static Map<String, String> runtimeProperties(Map<String, String> descriptor, RunnerSettings settings,
-            String fallback) {
+    static Map<String, String> runtimeProperties(
+            Map<String, String> descriptor, RunnerSettings settings, String fallback) {
         Map<String, String> all = new HashMap<>(descriptor);
         all.put(ModelInfo.RUNTIME_THREADS, settings.intraOpThreads() + "/" + settings.interOpThreads());
         if (!fallback.isEmpty()) {

@@ -25,8 +25,7 @@ import org.osgi.framework.VersionRange;
  * {@link Plan#load} and nothing else, and is made again once that version is loaded or refused.
  */
 final class ServingPlan {
-    private ServingPlan() {
-    }
+    private ServingPlan() {}
 
     /**
      * A version range a consumer asked for.
@@ -35,8 +34,7 @@ final class ServingPlan {
      * @param range the versions it accepts
      * @param text the range as asked, for display
      */
-    record Pin(String name, VersionRange range, String text) {
-    }
+    record Pin(String name, VersionRange range, String text) {}
 
     /**
      * An installed version of the model.
@@ -44,8 +42,7 @@ final class ServingPlan {
      * @param key the bundle's version key
      * @param version its version, for ordering and ranges
      */
-    record Candidate(ModelKey key, Version version) {
-    }
+    record Candidate(ModelKey key, Version version) {}
 
     /**
      * What the extender knows about one model.
@@ -59,8 +56,15 @@ final class ServingPlan {
      * @param shadow the shadow candidate, or null
      * @param pins ranges consumers asked for (those of other models are ignored)
      */
-    record Inputs(String name, List<Candidate> candidates, Set<ModelKey> loaded, Map<ModelKey, String> refused,
-            ModelKey chosen, Set<ModelKey> rolledBack, ModelKey shadow, Collection<Pin> pins) {
+    record Inputs(
+            String name,
+            List<Candidate> candidates,
+            Set<ModelKey> loaded,
+            Map<ModelKey, String> refused,
+            ModelKey chosen,
+            Set<ModelKey> rolledBack,
+            ModelKey shadow,
+            Collection<Pin> pins) {
 
         /** @return how the extender's load of {@code key} stands: loaded, refused or untried */
         private Status status(ModelKey key) {
@@ -73,7 +77,9 @@ final class ServingPlan {
     }
 
     private enum Status {
-        LOADED, REFUSED, UNTRIED
+        LOADED,
+        REFUSED,
+        UNTRIED
     }
 
     /**
@@ -185,8 +191,12 @@ final class ServingPlan {
      * @param rolledBack versions rolled back from
      * @return its index in {@code history}, or -1 when there is none
      */
-    static int rollbackTarget(List<ModelKey> history, ModelKey current, Predicate<ModelKey> installed,
-            Map<ModelKey, String> refused, Set<ModelKey> rolledBack) {
+    static int rollbackTarget(
+            List<ModelKey> history,
+            ModelKey current,
+            Predicate<ModelKey> installed,
+            Map<ModelKey, String> refused,
+            Set<ModelKey> rolledBack) {
         for (int i = history.size() - 1; i >= 0; i--) {
             ModelKey k = history.get(i);
             if (!k.equals(current) && installed.test(k) && !refused.containsKey(k) && !rolledBack.contains(k)) {
@@ -205,8 +215,8 @@ final class ServingPlan {
      * @param refused versions that failed to load
      * @return the pick, or null when none fits
      */
-    static ModelKey shadowPick(List<Candidate> candidates, ModelKey current, String version,
-            Map<ModelKey, String> refused) {
+    static ModelKey shadowPick(
+            List<Candidate> candidates, ModelKey current, String version, Map<ModelKey, String> refused) {
         for (Candidate c : candidates) {
             ModelKey k = c.key();
             boolean wanted = version == null ? !k.equals(current) : k.version().equals(version);
@@ -227,7 +237,8 @@ final class ServingPlan {
      * @param shadowNewVersions whether every higher version arrives in shadow
      */
     static boolean arrivesInShadow(Candidate arriving, ModelKey current, boolean asked, boolean shadowNewVersions) {
-        return current != null && !arriving.key().equals(current)
+        return current != null
+                && !arriving.key().equals(current)
                 && (asked || shadowNewVersions && arriving.version().compareTo(parseOrZero(current.version())) > 0);
     }
 

@@ -11,8 +11,7 @@ import ai.onnxruntime.OrtSession;
  * allocator and are returned after each run. Measured with {@code benchmarks/run} (docs/benchmarks.md).
  */
 final class SessionMemory {
-    private SessionMemory() {
-    }
+    private SessionMemory() {}
 
     /**
      * @param opts options of a session about to be created

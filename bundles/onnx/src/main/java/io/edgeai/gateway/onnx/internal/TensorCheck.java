@@ -10,8 +10,7 @@ import io.edgeai.gateway.api.TensorSpec;
 
 /** Compares a session's tensors with the descriptor: names, element types, ranks and fixed dimensions. */
 final class TensorCheck {
-    private TensorCheck() {
-    }
+    private TensorCheck() {}
 
     static void check(String kind, List<TensorSpec> expected, Map<String, NodeInfo> actual, boolean exactCount) {
         if (exactCount && expected.size() != actual.size()) {
@@ -21,17 +20,18 @@ final class TensorCheck {
         for (TensorSpec spec : expected) {
             NodeInfo node = actual.get(spec.name());
             if (node == null) {
-                throw new ModelLoadException("model has no " + kind + " '" + spec.name() + "' (it has "
-                        + actual.keySet() + ")");
+                throw new ModelLoadException(
+                        "model has no " + kind + " '" + spec.name() + "' (it has " + actual.keySet() + ")");
             }
             if (!(node.getInfo() instanceof TensorInfo ti)) {
                 throw new ModelLoadException(kind + " '" + spec.name() + "' is not a tensor");
             }
-            String type = ti.type == OnnxJavaType.INT64 ? "int64" : ti.type == OnnxJavaType.FLOAT ? "float"
-                    : ti.type.name().toLowerCase(java.util.Locale.ROOT);
+            String type = ti.type == OnnxJavaType.INT64
+                    ? "int64"
+                    : ti.type == OnnxJavaType.FLOAT ? "float" : ti.type.name().toLowerCase(java.util.Locale.ROOT);
             if (!type.equals(spec.type())) {
-                throw new ModelLoadException(kind + " '" + spec.name() + "' is " + type + ", descriptor declares "
-                        + spec.type());
+                throw new ModelLoadException(
+                        kind + " '" + spec.name() + "' is " + type + ", descriptor declares " + spec.type());
             }
             long[] shape = ti.getShape();
             if (shape.length != spec.shape().size()) {

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Descriptor fields of text models: labels of classifier heads, tokenizer and test text of encoders. */
 final class TextFields {
-    private TextFields() {
-    }
+    private TextFields() {}
 
     static List<String> labels(JsonNode root) {
         JsonNode arr = root.get("labels");

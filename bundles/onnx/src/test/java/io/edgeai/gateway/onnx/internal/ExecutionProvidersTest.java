@@ -27,8 +27,8 @@ class ExecutionProvidersTest {
     private static final Path DESCRIPTOR = Path.of("src/test/resources/models/affine.json");
 
     private static OrtModelRunner load(RunnerSettings settings) throws IOException {
-        ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(
-                Files.readString(DESCRIPTOR).getBytes(StandardCharsets.UTF_8)));
+        ModelDescriptor d = DescriptorReader.read(
+                new ByteArrayInputStream(Files.readString(DESCRIPTOR).getBytes(StandardCharsets.UTF_8)));
         return OrtModelRunner.load(d, Files.readAllBytes(DESCRIPTOR.resolveSibling("affine.onnx")), settings, "test");
     }
 
@@ -38,9 +38,11 @@ class ExecutionProvidersTest {
         try (OrtModelRunner r = load(new RunnerSettings(1, 1, "CUDA, TENSORRT, CPU", 0))) {
             ModelInfo info = r.info();
             assertEquals("CPU", info.provider());
-            assertTrue(info.providerFallback().contains("CUDA is not in this ONNX Runtime build (it has [CPU"),
+            assertTrue(
+                    info.providerFallback().contains("CUDA is not in this ONNX Runtime build (it has [CPU"),
                     info.providerFallback());
-            assertTrue(info.providerFallback().contains("TENSORRT is not in this ONNX Runtime build"),
+            assertTrue(
+                    info.providerFallback().contains("TENSORRT is not in this ONNX Runtime build"),
                     info.providerFallback());
             assertEquals(1, r.run(new float[][] {{0, 0, 0, 0}}).length, "it still runs");
         }
@@ -75,17 +77,22 @@ class ExecutionProvidersTest {
 
     @Test
     void perModelEntriesOverrideTheDefaults() {
-        PerModelSettings s = PerModelSettings.of(2, 1, 3, new String[] {"CUDA,CPU", "nab-ae=CPU",
-            "bad=", "all-minilm-l6-v2-q=TENSORRT,CUDA,CPU"}, new String[] {"nab-ae=1", "all-minilm-l6-v2-q=4/2",
-                "oops=x", "=3"});
+        PerModelSettings s = PerModelSettings.of(
+                2,
+                1,
+                3,
+                new String[] {"CUDA,CPU", "nab-ae=CPU", "bad=", "all-minilm-l6-v2-q=TENSORRT,CUDA,CPU"},
+                new String[] {"nab-ae=1", "all-minilm-l6-v2-q=4/2", "oops=x", "=3"});
         assertEquals(new RunnerSettings(2, 1, "CUDA,CPU", 3), s.forModel("other"));
         assertEquals(new RunnerSettings(1, 1, "CPU", 3), s.forModel("nab-ae"));
         assertEquals(new RunnerSettings(4, 2, "TENSORRT,CUDA,CPU", 3), s.forModel("all-minilm-l6-v2-q"));
         assertEquals(new RunnerSettings(2, 1, "CUDA,CPU", 3), s.forModel("oops"), "a malformed entry is ignored");
-        assertEquals(java.util.List.of("TENSORRT", "CUDA", "CPU"), s.forModel("all-minilm-l6-v2-q").providers());
+        assertEquals(
+                java.util.List.of("TENSORRT", "CUDA", "CPU"),
+                s.forModel("all-minilm-l6-v2-q").providers());
         // a .cfg file has no arrays: entries in one value, separated by ';'
-        PerModelSettings cfg = PerModelSettings.of(1, 1, 0, new String[] {"XNNPACK,CPU; nab-ae=CPU"},
-                new String[] {"nab-ae=2; x=3/2"});
+        PerModelSettings cfg = PerModelSettings.of(
+                1, 1, 0, new String[] {"XNNPACK,CPU; nab-ae=CPU"}, new String[] {"nab-ae=2; x=3/2"});
         assertEquals(new RunnerSettings(2, 1, "CPU", 0), cfg.forModel("nab-ae"));
         assertEquals(new RunnerSettings(3, 2, "XNNPACK,CPU", 0), cfg.forModel("x"));
     }

@@ -28,6 +28,7 @@ class ModelSignatureTest {
 
     @TempDir
     static Path dir;
+
     private String publicKey;
     private String otherKey;
     private byte[] descriptor;
@@ -43,7 +44,10 @@ class ModelSignatureTest {
         }
         publicKey = tool("keygen", dir.resolve("key.pem").toString()).trim();
         otherKey = tool("keygen", dir.resolve("other.pem").toString()).trim();
-        String out = tool("sign-dir", dir.resolve("key.pem").toString(), dir.resolve("classes").toString());
+        String out = tool(
+                "sign-dir",
+                dir.resolve("key.pem").toString(),
+                dir.resolve("classes").toString());
         assertTrue(out.contains("Signed model descriptor"), out);
         descriptor = Files.readAllBytes(classes.resolve("model.json"));
         model = Files.readAllBytes(classes.resolve("nab-ae.onnx"));
@@ -51,8 +55,8 @@ class ModelSignatureTest {
     }
 
     private String tool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), TOOL.toString()));
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), TOOL.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -69,14 +73,17 @@ class ModelSignatureTest {
 
     @Test
     void unsignedIsRefused() {
-        assertTrue(ModelSignature.trusting(publicKey).check(descriptor, model, null).startsWith("unsigned"));
+        assertTrue(ModelSignature.trusting(publicKey)
+                .check(descriptor, model, null)
+                .startsWith("unsigned"));
     }
 
     @Test
     void aSignatureByAnUntrustedKeyIsRefused() {
         String why = ModelSignature.trusting(otherKey).check(descriptor, model, signature);
         // names both sides and the way out (a bundle from another checkout's build key is the usual case)
-        String trustedId = ModelSignature.trusting(otherKey).trustedKeyIds().iterator().next();
+        String trustedId =
+                ModelSignature.trusting(otherKey).trustedKeyIds().iterator().next();
         assertTrue(why.contains("not among the trusted keys [" + trustedId + "]"), why);
         assertTrue(why.contains("run mvn install in this one"), why);
     }
@@ -87,7 +94,8 @@ class ModelSignatureTest {
         changed[changed.length / 2] ^= 1;
         ModelSignature trusted = ModelSignature.trusting(publicKey);
         assertTrue(trusted.check(descriptor, changed, signature).startsWith("bad signature"));
-        byte[] relabelled = new String(descriptor, StandardCharsets.UTF_8).replace("\"1.", "\"7.")
+        byte[] relabelled = new String(descriptor, StandardCharsets.UTF_8)
+                .replace("\"1.", "\"7.")
                 .getBytes(StandardCharsets.UTF_8);
         assertTrue(trusted.check(relabelled, model, signature).startsWith("bad signature"));
     }

@@ -53,46 +53,63 @@ class OrtModelRunnerTest {
         ModelDescriptor d = descriptor(json());
         byte[] bytes = model();
         bytes[bytes.length - 1] ^= 1;
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> OrtModelRunner.load(d, bytes, RunnerSettings.DEFAULT, "test"));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class, () -> OrtModelRunner.load(d, bytes, RunnerSettings.DEFAULT, "test"));
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }
 
     @Test
     void refusesCorruptModelWithMatchingChecksum() throws IOException {
         byte[] garbage = "this is not an onnx file".getBytes(StandardCharsets.UTF_8);
-        String j = json().replace("a979fbf07cfa5b2fbe60de716aff68683655d75c90a0d415397cd5482ee16f60",
-                OrtModelRunner.sha256(garbage));
-        ModelLoadException e = assertThrows(ModelLoadException.class,
+        String j = json().replace(
+                        "a979fbf07cfa5b2fbe60de716aff68683655d75c90a0d415397cd5482ee16f60",
+                        OrtModelRunner.sha256(garbage));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
                 () -> OrtModelRunner.load(descriptor(j), garbage, RunnerSettings.DEFAULT, "test"));
         assertTrue(e.getMessage().startsWith("ONNX Runtime refused the model"), e.getMessage());
     }
 
     @Test
     void refusesWrongShapeAndWrongNames() throws IOException {
-        ModelLoadException shape = assertThrows(ModelLoadException.class, () -> OrtModelRunner
-                .load(descriptor(json().replace("[-1, 4]}],\n  \"outputs\"", "[-1, 8]}],\n  \"outputs\"")), model(),
-                        RunnerSettings.DEFAULT, "test"));
+        ModelLoadException shape = assertThrows(
+                ModelLoadException.class,
+                () -> OrtModelRunner.load(
+                        descriptor(json().replace("[-1, 4]}],\n  \"outputs\"", "[-1, 8]}],\n  \"outputs\"")),
+                        model(),
+                        RunnerSettings.DEFAULT,
+                        "test"));
         assertTrue(shape.getMessage().contains("has shape"), shape.getMessage());
-        ModelLoadException name = assertThrows(ModelLoadException.class, () -> OrtModelRunner
-                .load(descriptor(json().replace("\"name\": \"x\"", "\"name\": \"input\"")), model(),
-                        RunnerSettings.DEFAULT, "test"));
+        ModelLoadException name = assertThrows(
+                ModelLoadException.class,
+                () -> OrtModelRunner.load(
+                        descriptor(json().replace("\"name\": \"x\"", "\"name\": \"input\"")),
+                        model(),
+                        RunnerSettings.DEFAULT,
+                        "test"));
         assertTrue(name.getMessage().contains("has no input 'input'"), name.getMessage());
     }
 
     @Test
     void refusesADescriptorThatDeclaresAnotherElementType() throws IOException {
         // the anomaly runner checks element types like the text encoder does (it used to compare names and shapes only)
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> OrtModelRunner.load(descriptor(
-                json().replace("{\"name\": \"x\", \"type\": \"float\"", "{\"name\": \"x\", \"type\": \"int64\"")),
-                model(), RunnerSettings.DEFAULT, "test"));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> OrtModelRunner.load(
+                        descriptor(json().replace(
+                                        "{\"name\": \"x\", \"type\": \"float\"",
+                                        "{\"name\": \"x\", \"type\": \"int64\"")),
+                        model(),
+                        RunnerSettings.DEFAULT,
+                        "test"));
         assertTrue(e.getMessage().contains("input 'x' is float, descriptor declares int64"), e.getMessage());
     }
 
     @Test
     void refusesFailedTestVector() throws IOException {
         String j = json().replace("\"output\": [[1, 3, 5, 7]]", "\"output\": [[1, 3, 5, 8]]");
-        ModelLoadException e = assertThrows(ModelLoadException.class,
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
                 () -> OrtModelRunner.load(descriptor(j), model(), RunnerSettings.DEFAULT, "test"));
         assertTrue(e.getMessage().contains("test vector mismatch at [0][3]"), e.getMessage());
     }
@@ -101,8 +118,10 @@ class OrtModelRunnerTest {
     void refusesBadDescriptors() {
         assertThrows(ModelLoadException.class, () -> descriptor("not json"));
         assertThrows(ModelLoadException.class, () -> descriptor("{\"name\":\"x\"}"));
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> descriptor(
-                "{\"name\":\"a\",\"version\":\"1\",\"file\":\"a.onnx\",\"sha256\":\"zz\",\"inputs\":[],\"outputs\":[]}"));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> descriptor(
+                        "{\"name\":\"a\",\"version\":\"1\",\"file\":\"a.onnx\",\"sha256\":\"zz\",\"inputs\":[],\"outputs\":[]}"));
         assertTrue(e.getMessage().contains("sha256"), e.getMessage());
     }
 

@@ -50,7 +50,7 @@ class OrtSessionModelTest {
 
     @Test
     void closeWaitsForTheCallInTheSessionAndRefusesLaterOnes() throws Exception {
-        Probe probe = open(p -> { });
+        Probe probe = open(p -> {});
         assertEquals("affine@1.0.0", probe.info().id());
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -67,7 +67,9 @@ class OrtSessionModelTest {
             }));
             assertTrue(inside.await(10, TimeUnit.SECONDS));
             Future<?> closing = pool.submit(probe::close);
-            assertThrows(java.util.concurrent.TimeoutException.class, () -> closing.get(200, TimeUnit.MILLISECONDS),
+            assertThrows(
+                    java.util.concurrent.TimeoutException.class,
+                    () -> closing.get(200, TimeUnit.MILLISECONDS),
                     "close waits for the call in the session");
             release.countDown();
             assertEquals(1, call.get(10, TimeUnit.SECONDS));
@@ -84,10 +86,12 @@ class OrtSessionModelTest {
     @Test
     void aFailedSelfTestRefusesTheModelAndFreesItsSession() throws IOException {
         List<Probe> made = new ArrayList<>();
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> open(p -> {
-            made.add(p);
-            throw new InferenceException("self test says no");
-        }));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> open(p -> {
+                    made.add(p);
+                    throw new InferenceException("self test says no");
+                }));
         assertEquals("self test says no", e.getMessage());
         assertEquals(1, made.size());
         // the session was closed by the refusal: ONNX Runtime throws on a closed session

@@ -49,8 +49,9 @@ class OrtTextEncoderTest {
             assertArrayEquals(lights, mean, 1e-4f);
 
             // a text's embedding does not depend on the other texts of the call
-            float[][] batch = enc.embed(List.of("turn on the kitchen lights", "a much longer sentence that forces "
-                    + "the first one to be padded with many tokens"));
+            float[][] batch = enc.embed(List.of(
+                    "turn on the kitchen lights",
+                    "a much longer sentence that forces " + "the first one to be padded with many tokens"));
             assertArrayEquals(lights, batch[0], 1e-4f);
         }
     }
@@ -71,22 +72,32 @@ class OrtTextEncoderTest {
 
     @Test
     void refusesATestTextTheTokenizerDoesNotReproduce() {
-        String json = ShippedEncoders.descriptorJson(ShippedEncoders.MINILM).replace("[\n      [\n        101,\n        2735",
-                "[\n      [\n        101,\n        2736");
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> ShippedEncoders.load(ShippedEncoders.MINILM, json));
+        String json = ShippedEncoders.descriptorJson(ShippedEncoders.MINILM)
+                .replace("[\n      [\n        101,\n        2735", "[\n      [\n        101,\n        2736");
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> ShippedEncoders.load(ShippedEncoders.MINILM, json));
         assertTrue(e.getMessage().contains("tokenizer turns"), e.getMessage());
     }
 
     @Test
     void refusesWrongPoolingWrongDimensionAndAWrongTestVector() {
         String json = ShippedEncoders.descriptorJson(ShippedEncoders.MINILM);
-        assertTrue(assertThrows(ModelLoadException.class, () -> ShippedEncoders.load(ShippedEncoders.MINILM,
-                json.replace("\"pooling\": \"mean\"", "\"pooling\": \"max\""))).getMessage().contains("pooling"));
-        assertTrue(assertThrows(ModelLoadException.class, () -> ShippedEncoders.load(ShippedEncoders.MINILM,
-                json.replace("384\n", "768\n"))).getMessage().contains("shape"));
-        assertTrue(assertThrows(ModelLoadException.class, () -> ShippedEncoders.load(ShippedEncoders.MINILM,
-                json.replace("0.021707933", "0.521707933"))).getMessage().contains("test vector mismatch"));
+        assertTrue(assertThrows(
+                        ModelLoadException.class,
+                        () -> ShippedEncoders.load(
+                                ShippedEncoders.MINILM, json.replace("\"pooling\": \"mean\"", "\"pooling\": \"max\"")))
+                .getMessage()
+                .contains("pooling"));
+        assertTrue(assertThrows(
+                        ModelLoadException.class,
+                        () -> ShippedEncoders.load(ShippedEncoders.MINILM, json.replace("384\n", "768\n")))
+                .getMessage()
+                .contains("shape"));
+        assertTrue(assertThrows(
+                        ModelLoadException.class,
+                        () -> ShippedEncoders.load(ShippedEncoders.MINILM, json.replace("0.021707933", "0.521707933")))
+                .getMessage()
+                .contains("test vector mismatch"));
     }
 
     @Test
@@ -95,8 +106,14 @@ class OrtTextEncoderTest {
         ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(
                 ShippedEncoders.descriptorJson(ShippedEncoders.MINILM).getBytes(StandardCharsets.UTF_8)));
         byte[] onnx = ShippedEncoders.bytes(url, d.file());
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> OrtTextEncoder.load(d, onnx,
-                "{\"model\":{\"type\":\"Unigram\"}}".getBytes(StandardCharsets.UTF_8), RunnerSettings.DEFAULT, "test"));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> OrtTextEncoder.load(
+                        d,
+                        onnx,
+                        "{\"model\":{\"type\":\"Unigram\"}}".getBytes(StandardCharsets.UTF_8),
+                        RunnerSettings.DEFAULT,
+                        "test"));
         assertTrue(e.getMessage().contains("tokenizer tokenizer.json is not usable"), e.getMessage());
     }
 
@@ -117,7 +134,8 @@ class OrtTextEncoderTest {
         assertEquals(List.of("a", "oos"), d.labels());
         assertEquals("tokenizer.json", d.tokenizer());
         String dup = json.replace("[\"a\",\"oos\"]", "[\"a\",\"a\"]");
-        assertThrows(ModelLoadException.class,
+        assertThrows(
+                ModelLoadException.class,
                 () -> DescriptorReader.read(new ByteArrayInputStream(dup.getBytes(StandardCharsets.UTF_8))));
     }
 }

@@ -28,8 +28,9 @@ class ServingPlanTest {
     }
 
     /** Versions installed (highest first), what is loaded and refused, and what an operator chose. */
-    private final List<ServingPlan.Candidate> installed = new ArrayList<>(List.of(candidate(V3), candidate(V2),
-            candidate(V1)));
+    private final List<ServingPlan.Candidate> installed =
+            new ArrayList<>(List.of(candidate(V3), candidate(V2), candidate(V1)));
+
     private final Set<ModelKey> loaded = new HashSet<>();
     private final Map<ModelKey, String> refused = new HashMap<>();
     private final Set<ModelKey> failing = new HashSet<>();
@@ -44,8 +45,8 @@ class ServingPlanTest {
     }
 
     private ServingPlan.Plan plan() {
-        return ServingPlan.plan(new ServingPlan.Inputs("m", installed, loaded, refused, chosen, rolledBack, shadow,
-                pins));
+        return ServingPlan.plan(
+                new ServingPlan.Inputs("m", installed, loaded, refused, chosen, rolledBack, shadow, pins));
     }
 
     /** Does what the extender does: loads what the plan names until it names nothing more. */

@@ -12,13 +12,13 @@ final class ShippedEncoders {
     static final String MINILM = "edgeai-model-minilm-l6-v2-q";
     static final String BGE_ZH = "edgeai-model-bge-small-zh-v15-q";
 
-    private ShippedEncoders() {
-    }
+    private ShippedEncoders() {}
 
     static URL descriptorUrl(String artifact) {
         try {
             return Collections.list(ShippedEncoders.class.getClassLoader().getResources("model/model.json")).stream()
-                    .filter(u -> u.toString().contains(artifact)).findFirst()
+                    .filter(u -> u.toString().contains(artifact))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException(artifact + " is not on the test class path"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -39,9 +39,10 @@ final class ShippedEncoders {
 
     static OrtTextEncoder load(String artifact, String json) {
         URL url = descriptorUrl(artifact);
-        ModelDescriptor d = DescriptorReader.read(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
-        return OrtTextEncoder.load(d, bytes(url, d.file()), bytes(url, d.tokenizer()), RunnerSettings.DEFAULT,
-                url.toString());
+        ModelDescriptor d =
+                DescriptorReader.read(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return OrtTextEncoder.load(
+                d, bytes(url, d.file()), bytes(url, d.tokenizer()), RunnerSettings.DEFAULT, url.toString());
     }
 
     static OrtTextEncoder load(String artifact) {

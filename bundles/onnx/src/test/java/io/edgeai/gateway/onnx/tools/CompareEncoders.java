@@ -27,8 +27,7 @@ import io.edgeai.gateway.api.TextEncoder;
 public final class CompareEncoders {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CompareEncoders() {
-    }
+    private CompareEncoders() {}
 
     /**
      * @param args see the class comment
@@ -67,7 +66,8 @@ public final class CompareEncoders {
             }
             double mean = Arrays.stream(cos).average().orElse(Double.NaN);
             Arrays.sort(cos);
-            System.out.printf("RESULT %s vs %s on %d texts: cosine mean %.6f, min %.6f, p1 %.6f; max |diff| %.6f%n",
+            System.out.printf(
+                    "RESULT %s vs %s on %d texts: cosine mean %.6f, min %.6f, p1 %.6f; max |diff| %.6f%n",
                     a.info().id(), b.info().id(), cos.length, mean, cos[0], cos[cos.length / 100], maxDiff);
         }
     }

@@ -21,8 +21,7 @@ import io.edgeai.gateway.api.TextEncoder;
  * (default 16) components of its pooled embedding.
  */
 public final class EncoderTestVector {
-    private EncoderTestVector() {
-    }
+    private EncoderTestVector() {}
 
     /** @param args see the class comment */
     public static void main(String[] args) {

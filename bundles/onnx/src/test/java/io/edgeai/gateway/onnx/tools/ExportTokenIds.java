@@ -27,8 +27,7 @@ import io.edgeai.gateway.tokenize.Tokenizer;
 public final class ExportTokenIds {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExportTokenIds() {
-    }
+    private ExportTokenIds() {}
 
     /**
      * @param args see the class comment

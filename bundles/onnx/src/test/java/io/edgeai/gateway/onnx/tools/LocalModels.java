@@ -59,12 +59,12 @@ public final class LocalModels implements AutoCloseable {
      */
     public TextEncoder encoder(String modelName, int intraOpThreads) {
         RunnerSettings defaults = RunnerSettings.DEFAULT;
-        RunnerSettings settings = new RunnerSettings(intraOpThreads, defaults.interOpThreads(), defaults.provider(),
-                defaults.warmupRuns());
+        RunnerSettings settings = new RunnerSettings(
+                intraOpThreads, defaults.interOpThreads(), defaults.provider(), defaults.warmupRuns());
         URL url = shipped(modelName, true);
         ModelDescriptor d = descriptor(url);
-        return keep(OrtTextEncoder.load(d, read(sibling(url, d.file())), read(sibling(url, d.tokenizer())), settings,
-                url.toString()));
+        return keep(OrtTextEncoder.load(
+                d, read(sibling(url, d.file())), read(sibling(url, d.tokenizer())), settings, url.toString()));
     }
 
     /**
@@ -74,12 +74,17 @@ public final class LocalModels implements AutoCloseable {
      */
     public TextEncoder encoderFromDir(Path dir) {
         try {
-            ModelDescriptor d = DescriptorReader.read(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("model.json"))));
+            ModelDescriptor d =
+                    DescriptorReader.read(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("model.json"))));
             if (!d.isTextEncoder()) {
                 throw new IllegalArgumentException(dir + "/model.json does not describe a text encoder");
             }
-            return keep(OrtTextEncoder.load(d, Files.readAllBytes(dir.resolve(d.file())),
-                    Files.readAllBytes(dir.resolve(d.tokenizer())), RunnerSettings.DEFAULT, dir.toString()));
+            return keep(OrtTextEncoder.load(
+                    d,
+                    Files.readAllBytes(dir.resolve(d.file())),
+                    Files.readAllBytes(dir.resolve(d.tokenizer())),
+                    RunnerSettings.DEFAULT,
+                    dir.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,8 +155,8 @@ public final class LocalModels implements AutoCloseable {
                 return url;
             }
         }
-        throw new IllegalArgumentException("no " + (textEncoder ? "encoder " : "") + "model " + modelName
-                + " on the class path");
+        throw new IllegalArgumentException(
+                "no " + (textEncoder ? "encoder " : "") + "model " + modelName + " on the class path");
     }
 
     private static Iterable<URL> descriptors() {

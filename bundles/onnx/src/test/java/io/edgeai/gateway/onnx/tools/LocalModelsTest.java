@@ -20,7 +20,9 @@ class LocalModelsTest {
             assertEquals(MINILM, enc.info().name());
             assertEquals(384, enc.embed("turn on the lights").length);
             String text = "Turn on the kitchen lights, please!";
-            assertArrayEquals(enc.encode(text).ids(), LocalModels.tokenizer(MINILM).encode(text).ids());
+            assertArrayEquals(
+                    enc.encode(text).ids(),
+                    LocalModels.tokenizer(MINILM).encode(text).ids());
         }
     }
 

@@ -2,6 +2,7 @@ package io.edgeai.gateway.pipeline.internal;
 
 import java.util.Map;
 
+import org.osgi.framework.VersionRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -12,11 +13,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-
-import org.osgi.framework.VersionRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 import io.edgeai.gateway.api.GroupMembership;
 import io.edgeai.gateway.api.LatencyHistogram;
@@ -34,7 +32,10 @@ import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
  * model version takes over without restarting the pipeline or losing series state. With a pinned version
  * range the pipeline asks the registry to keep a version inside it loaded and uses that one.
  */
-@Component(service = Pipeline.class, immediate = true, configurationPid = "edgeai.pipeline.anomaly",
+@Component(
+        service = Pipeline.class,
+        immediate = true,
+        configurationPid = "edgeai.pipeline.anomaly",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnomalyPipelineConfig.class, factory = true)
 public final class AnomalyPipeline implements Pipeline {
@@ -48,6 +49,7 @@ public final class AnomalyPipeline implements Pipeline {
     private volatile PipelineWorker worker;
     /** Why the configuration last given is not the one in force, if so. */
     private final ConfigProblem problem;
+
     private volatile String configuredName;
     private volatile String pinText = "";
     private volatile String owner = "";
@@ -58,15 +60,17 @@ public final class AnomalyPipeline implements Pipeline {
      * @param config pipeline configuration
      */
     @Activate
-    public AnomalyPipeline(@Reference(name = "connection") MqttConnection connection,
-            @Reference(name = "registry") ModelRegistry registry, AnomalyPipelineConfig config,
+    public AnomalyPipeline(
+            @Reference(name = "connection") MqttConnection connection,
+            @Reference(name = "registry") ModelRegistry registry,
+            AnomalyPipelineConfig config,
             Map<String, Object> properties) {
         this.connection = connection;
         this.registry = registry;
         this.configuredName = String.valueOf(config.name());
         // the configuration's PID (edgeai.pipeline.anomaly~name) is named in the log so an operator finds the file
-        this.problem = new ConfigProblem(LOG, "Pipeline",
-                String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.anomaly")));
+        this.problem = new ConfigProblem(
+                LOG, "Pipeline", String.valueOf(properties.getOrDefault("service.pid", "edgeai.pipeline.anomaly")));
         start(config);
     }
 
@@ -99,13 +103,19 @@ public final class AnomalyPipeline implements Pipeline {
      */
     private PipelineWorker newWorker(PipelineSettings settings, ScaleOut scale) {
         String out = settings.outputConnection();
-        PipelineWorker w = new PipelineWorker(settings, connection, out.isEmpty() || out.equals(connection.name())
-                ? () -> connection : () -> connections.get(out), models::get, models::shadow);
+        PipelineWorker w = new PipelineWorker(
+                settings,
+                connection,
+                out.isEmpty() || out.equals(connection.name()) ? () -> connection : () -> connections.get(out),
+                models::get,
+                models::shadow);
         KeyAffinity keys = null;
         if (scale.keyAffinity()) {
-            GroupMembership group = connection.membership().orElseThrow(() -> new IllegalArgumentException(
-                    "pipeline " + settings.name() + ": keyAffinity needs a gateway group on connection "
-                            + connection.name() + " (its group setting)"));
+            GroupMembership group = connection
+                    .membership()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "pipeline " + settings.name() + ": keyAffinity needs a gateway group on connection "
+                                    + connection.name() + " (its group setting)"));
             keys = new KeyAffinity(group, scale, w::forgetTopic);
             connection.subscribe(settings.outputTopicPrefix() + "/#", 1, keys::resultSeen);
         }
@@ -134,7 +144,10 @@ public final class AnomalyPipeline implements Pipeline {
     }
 
     /** Binds a version of the model the target filter selects. */
-    @Reference(name = "model", cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            name = "model",
+            cardinality = ReferenceCardinality.AT_LEAST_ONE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindModel(ModelRunner runner, Map<String, Object> properties) {
         models.put(runner, properties);
@@ -193,14 +206,17 @@ public final class AnomalyPipeline implements Pipeline {
             return;
         }
         problem.clear();
-        if (!next.modelVersionRange().equals(pinText) || !next.name().equals(w.settings().name())) {
+        if (!next.modelVersionRange().equals(pinText)
+                || !next.name().equals(w.settings().name())) {
             registry.release(owner());
             applyPin(next);
         }
         ScaleOut scale = scaleOut(config);
-        if (next.queueCapacity() != w.settings().queueCapacity() || !next.name().equals(w.settings().name())
+        if (next.queueCapacity() != w.settings().queueCapacity()
+                || !next.name().equals(w.settings().name())
                 || !next.outputConnection().equals(w.settings().outputConnection())
-                || !scale.equals(w.scaleOut()) || (scale.keyAffinity()
+                || !scale.equals(w.scaleOut())
+                || (scale.keyAffinity()
                         && !next.outputTopicPrefix().equals(w.settings().outputTopicPrefix()))) {
             stop(w, false);
             PipelineWorker fresh = newWorker(next, scale);
@@ -237,7 +253,8 @@ public final class AnomalyPipeline implements Pipeline {
     @Override
     public PipelineStatus status() {
         PipelineWorker w = worker;
-        return w == null ? PipelineStatus.refused(configuredName, "anomaly", problem.text())
+        return w == null
+                ? PipelineStatus.refused(configuredName, "anomaly", problem.text())
                 : w.status("anomaly", connection.name()).withProblem(problem.text());
     }
 

@@ -38,6 +38,7 @@ final class AnomalyStages implements Intake.Stages {
 
     /** The stages, named here once: decode, infer (window + model), decide, publish (and total). */
     final StageClock clock = new StageClock("decode", "infer", "decide", "publish");
+
     private final LatencyRecorder decodeStage = clock.stage("decode");
     private final LatencyRecorder inferStage = clock.stage("infer");
     private final LatencyRecorder decideStage = clock.stage("decide");
@@ -49,11 +50,13 @@ final class AnomalyStages implements Intake.Stages {
     private final ScoringModel scoring;
     /** Redelivered inputs already scored (acknowledged without scoring them again). */
     final AtomicLong duplicates = new AtomicLong();
+
     private volatile PipelineSettings settings;
     private volatile PayloadDecoder decoder;
     private volatile KeyAffinity affinity;
     /** Whether inputs of a topic taken over are being replayed (intake thread only). */
     private boolean replaying;
+
     private Intake intake;
 
     /**
@@ -85,8 +88,10 @@ final class AnomalyStages implements Intake.Stages {
     void settings(PipelineSettings next) {
         PipelineSettings prev = settings;
         settings = next;
-        if (!prev.payloadFormat().equals(next.payloadFormat()) || prev.maxPayloadBytes() != next.maxPayloadBytes()
-                || prev.maxBatch() != next.maxBatch() || !prev.valueField().equals(next.valueField())
+        if (!prev.payloadFormat().equals(next.payloadFormat())
+                || prev.maxPayloadBytes() != next.maxPayloadBytes()
+                || prev.maxBatch() != next.maxBatch()
+                || !prev.valueField().equals(next.valueField())
                 || !prev.tsField().equals(next.tsField())) {
             // (a new Sparkplug decoder forgets the aliases until the next birth certificates)
             decoder = next.decoder();
@@ -142,8 +147,10 @@ final class AnomalyStages implements Intake.Stages {
         if (again.isEmpty()) {
             return;
         }
-        LOG.info("Pipeline {}: group membership changed; replaying {} unanswered inputs of topics taken over",
-                settings.name(), again.size());
+        LOG.info(
+                "Pipeline {}: group membership changed; replaying {} unanswered inputs of topics taken over",
+                settings.name(),
+                again.size());
         replaying = true;
         try {
             again.forEach(m -> intake.handle(List.of(m)));
@@ -205,8 +212,11 @@ final class AnomalyStages implements Intake.Stages {
         }
         int window = scoring.window(runner.info());
         if (window > s.maxWindow()) {
-            intake.reject(m, "window-too-large", "model " + runner.info().id() + " keeps " + window + " values per series, "
-                    + "more than maxWindow " + s.maxWindow());
+            intake.reject(
+                    m,
+                    "window-too-large",
+                    "model " + runner.info().id() + " keeps " + window + " values per series, " + "more than maxWindow "
+                            + s.maxWindow());
             return false;
         }
         // one series per topic and quantity: multi-value formats carry several quantities per topic
@@ -251,13 +261,32 @@ final class AnomalyStages implements Intake.Stages {
         String suffix = "/" + r.device() + "/" + r.quantity();
         KeyAffinity keys = affinity;
         byte[] out = keys == null
-                ? ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id())
-                : ResultEncoder.result(r, score.score(), ser.alarm.active(), event, score.warmingUp(), runner.info().id(),
-                        keys.self(), keys.ownerChanged(m.topic()), replaying);
+                ? ResultEncoder.result(
+                        r,
+                        score.score(),
+                        ser.alarm.active(),
+                        event,
+                        score.warmingUp(),
+                        runner.info().id())
+                : ResultEncoder.result(
+                        r,
+                        score.score(),
+                        ser.alarm.active(),
+                        event,
+                        score.warmingUp(),
+                        runner.info().id(),
+                        keys.self(),
+                        keys.ownerChanged(m.topic()),
+                        replaying);
         intake.publish(m, s.outputTopicPrefix() + suffix, out, s.outputQos(), MqttConnection.PRIORITY_NORMAL);
         if (event != AlarmEvent.NONE && !s.alarmTopicPrefix().isEmpty()) {
             intake.publish(m, s.alarmTopicPrefix() + suffix, out, 1, MqttConnection.PRIORITY_HIGH);
-            LOG.info("Pipeline {}: {} on {}/{} (score {})", s.name(), event.wireName(), r.device(), r.quantity(),
+            LOG.info(
+                    "Pipeline {}: {} on {}/{} (score {})",
+                    s.name(),
+                    event.wireName(),
+                    r.device(),
+                    r.quantity(),
                     String.format("%.3f", score.score()));
         }
         long t4 = System.nanoTime();

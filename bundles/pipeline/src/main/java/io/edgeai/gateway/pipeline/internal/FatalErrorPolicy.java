@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * before anything could be logged. Other uncaught exceptions go to the handler that was there before (or are
  * logged). Pipeline workers catch their own errors first ({@link PipelineWorker}).
  */
-@Component(service = {}, immediate = true)
+@Component(
+        service = {},
+        immediate = true)
 public final class FatalErrorPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(FatalErrorPolicy.class);
     private final Thread.UncaughtExceptionHandler previous;

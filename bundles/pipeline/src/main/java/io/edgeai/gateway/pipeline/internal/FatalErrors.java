@@ -24,12 +24,12 @@ final class FatalErrors {
     static final String ADVICE = "The gateway stops now (exit status 3) so that its service manager starts a clean "
             + "one. For an OutOfMemoryError raise the heap (JAVA_MAX_MEM, bin/setenv or the service's environment) or "
             + "lower maxSeries / seriesMemoryMegabytes of the pipelines (edgeai:pipelines shows their series)";
+
     private static final String FALLBACK = "EdgeAI Gateway: fatal error on a gateway thread. " + ADVICE;
     /** Heap let go before logging; 1 MB. */
     private static volatile byte[] reserve = new byte[1 << 20];
 
-    private FatalErrors() {
-    }
+    private FatalErrors() {}
 
     /**
      * Logs the error and ends the JVM through {@code exit}.

@@ -16,10 +16,10 @@ import java.util.List;
  */
 final class HeapHeadroom {
     private static final List<MemoryPoolMXBean> POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
+            .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+            .toList();
 
-    private HeapHeadroom() {
-    }
+    private HeapHeadroom() {}
 
     /** @return percent (0..100+) of the maximum heap in use after the last collection; 0 when unknown */
     static int usedAfterGcPercent() {

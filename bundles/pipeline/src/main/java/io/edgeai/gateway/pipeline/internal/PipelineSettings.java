@@ -42,12 +42,33 @@ import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
  * @param seriesHeapPercent a new series is refused while the heap used after the last collection is above this
  *        share of the maximum heap; 100 turns the guard off
  */
-public record PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix,
-        int outputQos, String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
-        int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-        double clearThreshold, int raiseCount, int clearCount, String payloadFormat, int maxBatch, int maxWindow,
-        String modelVersionRange, boolean holdAcks, String outputConnection, int seriesMemoryMegabytes,
-        long seriesIdleSeconds, int seriesHeapPercent) {
+public record PipelineSettings(
+        String name,
+        String inputTopic,
+        int inputQos,
+        String outputTopicPrefix,
+        int outputQos,
+        String alarmTopicPrefix,
+        String deadLetterTopicPrefix,
+        String valueField,
+        String tsField,
+        int maxPayloadBytes,
+        int queueCapacity,
+        boolean dropOldest,
+        int maxSeries,
+        double threshold,
+        double clearThreshold,
+        int raiseCount,
+        int clearCount,
+        String payloadFormat,
+        int maxBatch,
+        int maxWindow,
+        String modelVersionRange,
+        boolean holdAcks,
+        String outputConnection,
+        int seriesMemoryMegabytes,
+        long seriesIdleSeconds,
+        int seriesHeapPercent) {
 
     /** Default of {@link #seriesMemoryMegabytes()}: 10,000 series of up to ~9.6 KB inside the shipped 256 MB heap. */
     public static final int SERIES_MEMORY_MEGABYTES = 96;
@@ -57,11 +78,12 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
     public static final int SERIES_HEAP_PERCENT = 90;
 
     /** The ingest queue's overflow policies. */
-    public static final java.util.List<String> OVERFLOW_POLICIES = java.util.List.of("drop-newest", "drop-oldest",
-            "hold-acks");
+    public static final java.util.List<String> OVERFLOW_POLICIES =
+            java.util.List.of("drop-newest", "drop-oldest", "hold-acks");
 
     /** The payload formats a pipeline can decode. */
-    public static final java.util.List<String> FORMATS = java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
+    public static final java.util.List<String> FORMATS =
+            java.util.List.of("json", "senml", "sparkplug-b", "float32-le");
 
     /** Rejects settings that cannot work, with a message naming the field. */
     public PipelineSettings {
@@ -87,7 +109,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             throw new IllegalArgumentException("seriesIdleSeconds must be >= 0 (0: never), got " + seriesIdleSeconds);
         }
         if (seriesHeapPercent < 1 || seriesHeapPercent > 100) {
-            throw new IllegalArgumentException("seriesHeapPercent must be in 1..100 (100: off), got " + seriesHeapPercent);
+            throw new IllegalArgumentException(
+                    "seriesHeapPercent must be in 1..100 (100: off), got " + seriesHeapPercent);
         }
         if (threshold > 1 || clearThreshold > 1) {
             throw new IllegalArgumentException("thresholds are scores in 0..1 (or -1 for the model's default)");
@@ -98,8 +121,8 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
             try {
                 new org.osgi.framework.VersionRange(modelVersionRange);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("modelVersionRange is not an OSGi version range such as [1.0,2.0): "
-                        + modelVersionRange, e);
+                throw new IllegalArgumentException(
+                        "modelVersionRange is not an OSGi version range such as [1.0,2.0): " + modelVersionRange, e);
             }
         }
     }
@@ -121,14 +144,36 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
     static PipelineSettings from(AnomalyPipelineConfig c) {
         String policy = c.overflowPolicy().trim();
         if (!OVERFLOW_POLICIES.contains(policy)) {
-            throw new IllegalArgumentException("overflowPolicy must be one of " + OVERFLOW_POLICIES + ", got " + policy);
+            throw new IllegalArgumentException(
+                    "overflowPolicy must be one of " + OVERFLOW_POLICIES + ", got " + policy);
         }
-        return new PipelineSettings(c.name(), c.inputTopic(), c.inputQos(), trimSlash(c.outputTopicPrefix()),
-                c.outputQos(), trimSlash(c.alarmTopicPrefix()), trimSlash(c.deadLetterTopicPrefix()), c.valueField(),
-                c.tsField(), c.maxPayloadBytes(), c.queueCapacity(), policy.equals("drop-oldest"), c.maxSeries(),
-                c.threshold(), c.clearThreshold(), c.raiseCount(), c.clearCount(), c.payloadFormat().trim(),
-                c.maxBatch(), c.maxWindow(), c.modelVersionRange(), policy.equals("hold-acks"), c.outputConnection(),
-                c.seriesMemoryMegabytes(), c.seriesIdleSeconds(), c.seriesHeapPercent());
+        return new PipelineSettings(
+                c.name(),
+                c.inputTopic(),
+                c.inputQos(),
+                trimSlash(c.outputTopicPrefix()),
+                c.outputQos(),
+                trimSlash(c.alarmTopicPrefix()),
+                trimSlash(c.deadLetterTopicPrefix()),
+                c.valueField(),
+                c.tsField(),
+                c.maxPayloadBytes(),
+                c.queueCapacity(),
+                policy.equals("drop-oldest"),
+                c.maxSeries(),
+                c.threshold(),
+                c.clearThreshold(),
+                c.raiseCount(),
+                c.clearCount(),
+                c.payloadFormat().trim(),
+                c.maxBatch(),
+                c.maxWindow(),
+                c.modelVersionRange(),
+                policy.equals("hold-acks"),
+                c.outputConnection(),
+                c.seriesMemoryMegabytes(),
+                c.seriesIdleSeconds(),
+                c.seriesHeapPercent());
     }
 
     /**
@@ -162,11 +207,33 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
         if (!OVERFLOW_POLICIES.contains(policy)) {
             throw new IllegalArgumentException("overflowPolicy must be one of " + OVERFLOW_POLICIES);
         }
-        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
-                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, capacity, policy.equals("drop-oldest"),
-                maxSeries, threshold, clearThreshold, raiseCount, clearCount, payloadFormat, maxBatch, maxWindow,
-                modelVersionRange, policy.equals("hold-acks"), outputConnection, seriesMemoryMegabytes,
-                seriesIdleSeconds, seriesHeapPercent);
+        return new PipelineSettings(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                alarmTopicPrefix,
+                deadLetterTopicPrefix,
+                valueField,
+                tsField,
+                maxPayloadBytes,
+                capacity,
+                policy.equals("drop-oldest"),
+                maxSeries,
+                threshold,
+                clearThreshold,
+                raiseCount,
+                clearCount,
+                payloadFormat,
+                maxBatch,
+                maxWindow,
+                modelVersionRange,
+                policy.equals("hold-acks"),
+                outputConnection,
+                seriesMemoryMegabytes,
+                seriesIdleSeconds,
+                seriesHeapPercent);
     }
 
     /**
@@ -191,13 +258,50 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @param raiseCount readings to raise
      * @param clearCount readings to clear
      */
-    public PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
-            String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
-            int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-            double clearThreshold, int raiseCount, int clearCount) {
-        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
-                valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, "", false, "", SERIES_MEMORY_MEGABYTES, SERIES_IDLE_SECONDS,
+    public PipelineSettings(
+            String name,
+            String inputTopic,
+            int inputQos,
+            String outputTopicPrefix,
+            int outputQos,
+            String alarmTopicPrefix,
+            String deadLetterTopicPrefix,
+            String valueField,
+            String tsField,
+            int maxPayloadBytes,
+            int queueCapacity,
+            boolean dropOldest,
+            int maxSeries,
+            double threshold,
+            double clearThreshold,
+            int raiseCount,
+            int clearCount) {
+        this(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                alarmTopicPrefix,
+                deadLetterTopicPrefix,
+                valueField,
+                tsField,
+                maxPayloadBytes,
+                queueCapacity,
+                dropOldest,
+                maxSeries,
+                threshold,
+                clearThreshold,
+                raiseCount,
+                clearCount,
+                "json",
+                1000,
+                1024,
+                "",
+                false,
+                "",
+                SERIES_MEMORY_MEGABYTES,
+                SERIES_IDLE_SECONDS,
                 SERIES_HEAP_PERCENT);
     }
 
@@ -223,14 +327,52 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @param clearCount readings to clear
      * @param modelVersionRange pinned OSGi version range, empty for the serving version
      */
-    public PipelineSettings(String name, String inputTopic, int inputQos, String outputTopicPrefix, int outputQos,
-            String alarmTopicPrefix, String deadLetterTopicPrefix, String valueField, String tsField,
-            int maxPayloadBytes, int queueCapacity, boolean dropOldest, int maxSeries, double threshold,
-            double clearThreshold, int raiseCount, int clearCount, String modelVersionRange) {
-        this(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix, deadLetterTopicPrefix,
-                valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries, threshold, clearThreshold,
-                raiseCount, clearCount, "json", 1000, 1024, modelVersionRange, false, "", SERIES_MEMORY_MEGABYTES,
-                SERIES_IDLE_SECONDS, SERIES_HEAP_PERCENT);
+    public PipelineSettings(
+            String name,
+            String inputTopic,
+            int inputQos,
+            String outputTopicPrefix,
+            int outputQos,
+            String alarmTopicPrefix,
+            String deadLetterTopicPrefix,
+            String valueField,
+            String tsField,
+            int maxPayloadBytes,
+            int queueCapacity,
+            boolean dropOldest,
+            int maxSeries,
+            double threshold,
+            double clearThreshold,
+            int raiseCount,
+            int clearCount,
+            String modelVersionRange) {
+        this(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                alarmTopicPrefix,
+                deadLetterTopicPrefix,
+                valueField,
+                tsField,
+                maxPayloadBytes,
+                queueCapacity,
+                dropOldest,
+                maxSeries,
+                threshold,
+                clearThreshold,
+                raiseCount,
+                clearCount,
+                "json",
+                1000,
+                1024,
+                modelVersionRange,
+                false,
+                "",
+                SERIES_MEMORY_MEGABYTES,
+                SERIES_IDLE_SECONDS,
+                SERIES_HEAP_PERCENT);
     }
 
     /**
@@ -239,10 +381,33 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @return these settings with another payload format
      */
     public PipelineSettings withPayloadFormat(String format, int batch) {
-        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
-                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
-                threshold, clearThreshold, raiseCount, clearCount, format, batch, maxWindow, modelVersionRange, holdAcks,
-                outputConnection, seriesMemoryMegabytes, seriesIdleSeconds, seriesHeapPercent);
+        return new PipelineSettings(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                alarmTopicPrefix,
+                deadLetterTopicPrefix,
+                valueField,
+                tsField,
+                maxPayloadBytes,
+                queueCapacity,
+                dropOldest,
+                maxSeries,
+                threshold,
+                clearThreshold,
+                raiseCount,
+                clearCount,
+                format,
+                batch,
+                maxWindow,
+                modelVersionRange,
+                holdAcks,
+                outputConnection,
+                seriesMemoryMegabytes,
+                seriesIdleSeconds,
+                seriesHeapPercent);
     }
 
     /**
@@ -252,10 +417,33 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @return these settings with other series limits
      */
     public PipelineSettings withSeriesLimits(int memoryMegabytes, long idleSeconds, int heapPercent) {
-        return new PipelineSettings(name, inputTopic, inputQos, outputTopicPrefix, outputQos, alarmTopicPrefix,
-                deadLetterTopicPrefix, valueField, tsField, maxPayloadBytes, queueCapacity, dropOldest, maxSeries,
-                threshold, clearThreshold, raiseCount, clearCount, payloadFormat, maxBatch, maxWindow, modelVersionRange,
-                holdAcks, outputConnection, memoryMegabytes, idleSeconds, heapPercent);
+        return new PipelineSettings(
+                name,
+                inputTopic,
+                inputQos,
+                outputTopicPrefix,
+                outputQos,
+                alarmTopicPrefix,
+                deadLetterTopicPrefix,
+                valueField,
+                tsField,
+                maxPayloadBytes,
+                queueCapacity,
+                dropOldest,
+                maxSeries,
+                threshold,
+                clearThreshold,
+                raiseCount,
+                clearCount,
+                payloadFormat,
+                maxBatch,
+                maxWindow,
+                modelVersionRange,
+                holdAcks,
+                outputConnection,
+                memoryMegabytes,
+                idleSeconds,
+                heapPercent);
     }
 
     /**
@@ -265,8 +453,25 @@ public record PipelineSettings(String name, String inputTopic, int inputQos, Str
      * @return the shipped defaults
      */
     public static PipelineSettings defaults(String name) {
-        return new PipelineSettings(name, "sensors/+/+", 1, "edgeai/anomaly", 1, "edgeai/alarm", "edgeai/deadletter",
-                "value", "ts", 65536, 10000, false, 10000, -1, -1, 1, 12, "");
+        return new PipelineSettings(
+                name,
+                "sensors/+/+",
+                1,
+                "edgeai/anomaly",
+                1,
+                "edgeai/alarm",
+                "edgeai/deadletter",
+                "value",
+                "ts",
+                65536,
+                10000,
+                false,
+                10000,
+                -1,
+                -1,
+                1,
+                12,
+                "");
     }
 
     private static String trimSlash(String s) {

@@ -35,6 +35,7 @@ public final class PipelineWorker {
     private final Intake intake;
     /** Shared subscription and key affinity in a gateway group; set before {@link #start()}. */
     private volatile ScaleOut scaleOut = ScaleOut.NONE;
+
     private volatile KeyAffinity affinity;
 
     /**
@@ -52,7 +53,10 @@ public final class PipelineWorker {
      * @param model supplies the serving model (may change between calls; may be null)
      * @param shadowModel supplies the model's shadow candidate (may change between calls; null when none)
      */
-    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<ModelRunner> model,
+    public PipelineWorker(
+            PipelineSettings settings,
+            MqttConnection connection,
+            Supplier<ModelRunner> model,
             Supplier<ModelRunner> shadowModel) {
         this(settings, connection, () -> connection, model, shadowModel);
     }
@@ -64,20 +68,32 @@ public final class PipelineWorker {
      * @param model supplies the serving model (may change between calls; may be null)
      * @param shadowModel supplies the model's shadow candidate (may change between calls; null when none)
      */
-    public PipelineWorker(PipelineSettings settings, MqttConnection connection, Supplier<MqttConnection> output,
-            Supplier<ModelRunner> model, Supplier<ModelRunner> shadowModel) {
+    public PipelineWorker(
+            PipelineSettings settings,
+            MqttConnection connection,
+            Supplier<MqttConnection> output,
+            Supplier<ModelRunner> model,
+            Supplier<ModelRunner> shadowModel) {
         this.connection = connection;
         this.model = model;
         this.stages = new AnomalyStages(settings, model, shadowModel);
-        this.intake = new Intake(LOG, "edgeai-pipeline-" + settings.name(), intakeSettings(settings), output,
-                stages.clock, stages);
+        this.intake = new Intake(
+                LOG, "edgeai-pipeline-" + settings.name(), intakeSettings(settings), output, stages.clock, stages);
         stages.bind(intake);
         intake.onFatal((t, e) -> FatalErrors.handle(t, e, FatalErrors.HALT));
     }
 
     private static IntakeSettings intakeSettings(PipelineSettings s) {
-        return new IntakeSettings("Pipeline", s.name(), s.queueCapacity(), s.maxPayloadBytes(),
-                Overflow.of(s.overflowPolicy()), s.deadLetterTopicPrefix(), 1, 0, s.outputConnection());
+        return new IntakeSettings(
+                "Pipeline",
+                s.name(),
+                s.queueCapacity(),
+                s.maxPayloadBytes(),
+                Overflow.of(s.overflowPolicy()),
+                s.deadLetterTopicPrefix(),
+                1,
+                0,
+                s.outputConnection());
     }
 
     /**
@@ -215,10 +231,28 @@ public final class PipelineWorker {
         PipelineSettings s = settings();
         ModelRunner m = model.get();
         var q = intake.queue();
-        return new PipelineStatus(s.name(), type, s.inputTopic(), s.outputTopicPrefix(), m == null ? "" : m.info().id(),
-                connectionName, q.received(), intake.published(), intake.rejected(), q.dropped(), q.size(),
-                s.queueCapacity(), stages.series.count(), stages.series.alarms(), stages.clock.percentile(50), stages.clock.percentile(99),
-                s.overflowPolicy(), q.held(), stages.duplicates.get(), stages.series.evicted(), stages.series.bytes());
+        return new PipelineStatus(
+                s.name(),
+                type,
+                s.inputTopic(),
+                s.outputTopicPrefix(),
+                m == null ? "" : m.info().id(),
+                connectionName,
+                q.received(),
+                intake.published(),
+                intake.rejected(),
+                q.dropped(),
+                q.size(),
+                s.queueCapacity(),
+                stages.series.count(),
+                stages.series.alarms(),
+                stages.clock.percentile(50),
+                stages.clock.percentile(99),
+                s.overflowPolicy(),
+                q.held(),
+                stages.duplicates.get(),
+                stages.series.evicted(),
+                stages.series.bytes());
     }
 
     /** @return latency histograms by stage: decode, infer (window + model), decide, publish, total */

@@ -28,6 +28,7 @@ final class ScoringModel {
     private final String pipeline;
     /** When the model went missing ({@link System#nanoTime()}), 0 while there is one. */
     private long noModelSince;
+
     private String scorerModel = "";
     private AnomalyScorer scorer;
     private ScorerSettings scorerSettings;

@@ -20,8 +20,7 @@ final class SeriesAdmission {
     }
 
     /** A refusal: the limit and the dead letter's reason. */
-    record Refusal(Limit limit, String reason) {
-    }
+    record Refusal(Limit limit, String reason) {}
 
     private final IntSupplier heapUsedAfterGcPercent;
 
@@ -43,16 +42,21 @@ final class SeriesAdmission {
         }
         long budget = s.seriesMemoryMegabytes() * 1024L * 1024L;
         if (keptBytes + bytesPerSeries > budget) {
-            return new Refusal(Limit.MEMORY, "series state would exceed seriesMemoryMegabytes " + s.seriesMemoryMegabytes()
-                    + " (" + series + " series of ~" + kb(bytesPerSeries) + " KB estimated); raise it with the heap "
-                    + "(JAVA_MAX_MEM) or lower maxSeries");
+            return new Refusal(
+                    Limit.MEMORY,
+                    "series state would exceed seriesMemoryMegabytes " + s.seriesMemoryMegabytes()
+                            + " (" + series + " series of ~" + kb(bytesPerSeries)
+                            + " KB estimated); raise it with the heap "
+                            + "(JAVA_MAX_MEM) or lower maxSeries");
         }
         if (s.seriesHeapPercent() < 100) {
             int used = heapUsedAfterGcPercent.getAsInt();
             if (used > s.seriesHeapPercent()) {
-                return new Refusal(Limit.HEAP, "heap in use after the last garbage collection is " + used
-                        + " % of the maximum, above seriesHeapPercent " + s.seriesHeapPercent() + " (" + series
-                        + " series kept); raise the heap (JAVA_MAX_MEM) or lower maxSeries / seriesMemoryMegabytes");
+                return new Refusal(
+                        Limit.HEAP,
+                        "heap in use after the last garbage collection is " + used
+                                + " % of the maximum, above seriesHeapPercent " + s.seriesHeapPercent() + " (" + series
+                                + " series kept); raise the heap (JAVA_MAX_MEM) or lower maxSeries / seriesMemoryMegabytes");
             }
         }
         return null;

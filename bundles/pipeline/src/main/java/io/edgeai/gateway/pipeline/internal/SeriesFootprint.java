@@ -2,8 +2,8 @@ package io.edgeai.gateway.pipeline.internal;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +21,7 @@ final class SeriesFootprint {
     private static final int MAX_OBJECTS = 10_000;
     /** A map entry of the series table and its slot; the key's bytes are added per series. */
     static final int ENTRY_BYTES = 56;
+
     private static final ClassValue<Field[]> FIELDS = new ClassValue<>() {
         @Override
         protected Field[] computeValue(Class<?> type) {

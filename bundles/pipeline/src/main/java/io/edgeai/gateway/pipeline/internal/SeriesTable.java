@@ -41,6 +41,7 @@ final class SeriesTable {
 
     /** Series by key, least recently seen first (access order), so idle ones are found at the head. */
     private final LinkedHashMap<String, Series> series = new LinkedHashMap<>(16, 0.75f, true);
+
     private final ShadowScoring shadow;
     private final SeriesFootprint footprint = new SeriesFootprint();
     private SeriesAdmission admission = new SeriesAdmission(HeapHeadroom::usedAfterGcPercent);
@@ -48,6 +49,7 @@ final class SeriesTable {
     private boolean measureFresh = true;
     /** Readings scored, to sample a grown state now and then. */
     private long scoredCount;
+
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger alarms = new AtomicInteger();
     private final AtomicLong evicted = new AtomicLong();
@@ -77,7 +79,10 @@ final class SeriesTable {
      * @return why a new series is refused now, null when it is admitted
      */
     SeriesAdmission.Refusal refusal(PipelineSettings s) {
-        return admission.check(s, series.size(), footprint.perSeries(),
+        return admission.check(
+                s,
+                series.size(),
+                footprint.perSeries(),
                 series.size() * footprint.perSeries() + shadow.estimatedBytes());
     }
 
@@ -132,7 +137,7 @@ final class SeriesTable {
      */
     void forgetTopic(String topic) {
         String prefix = topic + " ";
-        for (var it = series.entrySet().iterator(); it.hasNext();) {
+        for (var it = series.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getKey().startsWith(prefix)) {
                 remove(it, e);
@@ -156,7 +161,7 @@ final class SeriesTable {
         }
         long limit = idleSeconds * 1_000_000_000L;
         int n = 0;
-        for (var it = series.entrySet().iterator(); it.hasNext() && n < EVICT_PER_TURN;) {
+        for (var it = series.entrySet().iterator(); it.hasNext() && n < EVICT_PER_TURN; ) {
             var e = it.next();
             if (nowNanos - e.getValue().seenNanos <= limit) {
                 break;
@@ -172,8 +177,8 @@ final class SeriesTable {
         return n;
     }
 
-    private void remove(java.util.Iterator<java.util.Map.Entry<String, Series>> it,
-            java.util.Map.Entry<String, Series> e) {
+    private void remove(
+            java.util.Iterator<java.util.Map.Entry<String, Series>> it, java.util.Map.Entry<String, Series> e) {
         if (e.getValue().alarm.active()) {
             alarms.decrementAndGet();
         }

@@ -35,6 +35,7 @@ final class ShadowScoring {
     private String candidateId = "";
     /** Estimated bytes of one candidate state of the current candidate, measured on its first one. */
     private long bytesPerState;
+
     private AnomalyScorer scorer;
     private boolean compatible;
 
@@ -59,8 +60,17 @@ final class ShadowScoring {
         }
 
         synchronized ShadowComparison snapshot(String pipeline) {
-            return new ShadowComparison(pipeline, serving, candidate, compared, agreed,
-                    compared == 0 ? 0 : sumAbsDiff / compared, maxAbsDiff, warmingUp, failed, skipped);
+            return new ShadowComparison(
+                    pipeline,
+                    serving,
+                    candidate,
+                    compared,
+                    agreed,
+                    compared == 0 ? 0 : sumAbsDiff / compared,
+                    maxAbsDiff,
+                    warmingUp,
+                    failed,
+                    skipped);
         }
     }
 
@@ -74,7 +84,12 @@ final class ShadowScoring {
      * @param candidate the shadow candidate
      * @param threshold the score at or above which a reading counts as anomalous
      */
-    void score(String topic, SeriesState live, Score liveScore, ModelInfo liveInfo, ModelRunner candidate,
+    void score(
+            String topic,
+            SeriesState live,
+            Score liveScore,
+            ModelInfo liveInfo,
+            ModelRunner candidate,
             double threshold) {
         Tally t = switchTo(candidate.info(), liveInfo);
         if (!compatible) {
@@ -139,7 +154,11 @@ final class ShadowScoring {
                     tallies.remove(tallies.keySet().iterator().next());
                 }
             }
-            LOG.info("Pipeline {}: shadow scoring with {} beside {}{}", pipeline, candidateId, live.id(),
+            LOG.info(
+                    "Pipeline {}: shadow scoring with {} beside {}{}",
+                    pipeline,
+                    candidateId,
+                    live.id(),
                     compatible ? "" : " impossible: its window size differs (counted as failed)");
         }
         synchronized (tallies) {

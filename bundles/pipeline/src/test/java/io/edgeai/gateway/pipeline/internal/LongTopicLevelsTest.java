@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,8 +44,9 @@ class LongTopicLevelsTest {
         gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-long-gw"));
         observer = new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-long-obs"));
         observer.subscribe("edgeai/deadletter/#", 1, m -> deadLetters.put(m.topic(), parse(m.payload())));
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                && observer.status().state() == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                        && observer.status().state() == ConnectionState.CONNECTED);
     }
 
     @AfterEach
@@ -68,15 +68,20 @@ class LongTopicLevelsTest {
     /** Offers the input, probing with a rejected one until the observer's subscription is in place. */
     private JsonNode deadLetterFor(PipelineWorker worker, String topic, byte[] payload) {
         String probe = topic.substring(0, topic.indexOf('/')) + "/probe";
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            worker.offer(new InboundMessage("gw", probe, new byte[70_000], 1, System.nanoTime()));
-            return deadLetters.containsKey("edgeai/deadletter/" + probe);
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    worker.offer(new InboundMessage("gw", probe, new byte[70_000], 1, System.nanoTime()));
+                    return deadLetters.containsKey("edgeai/deadletter/" + probe);
+                });
         worker.offer(new InboundMessage("gw", topic, payload, 1, System.nanoTime()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.values().stream()
-                .anyMatch(d -> d.path("topic").asText().equals(topic)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetters.values().stream()
+                        .anyMatch(d -> d.path("topic").asText().equals(topic)));
         assertEquals(0, gateway.status().publishDropped(), "Paho refused a publish");
-        return deadLetters.values().stream().filter(d -> d.path("topic").asText().equals(topic)).findFirst()
+        return deadLetters.values().stream()
+                .filter(d -> d.path("topic").asText().equals(topic))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -92,9 +97,14 @@ class LongTopicLevelsTest {
         PipelineWorker w = worker("sparkplug-b");
         try {
             String name = "温".repeat(20_000); // 60,000 bytes of UTF-8
-            byte[] p = Payload.newBuilder().addMetrics(Metric.newBuilder().setName(name).setDatatype(10)
-                    .setDoubleValue(1)).build().toByteArray();
-            assertEquals("bad-name", deadLetterFor(w, "spBv1.0/g/NBIRTH/n", p).path("code").asText());
+            byte[] p = Payload.newBuilder()
+                    .addMetrics(
+                            Metric.newBuilder().setName(name).setDatatype(10).setDoubleValue(1))
+                    .build()
+                    .toByteArray();
+            assertEquals(
+                    "bad-name",
+                    deadLetterFor(w, "spBv1.0/g/NBIRTH/n", p).path("code").asText());
         } finally {
             w.stop();
         }
@@ -105,7 +115,11 @@ class LongTopicLevelsTest {
         PipelineWorker w = worker("senml");
         try {
             byte[] p = ("[{\"n\":\"" + "n".repeat(65_000) + "\",\"v\":1}]").getBytes(StandardCharsets.UTF_8);
-            assertEquals("bad-name", deadLetterFor(w, "senml/" + "d".repeat(1000), p).path("code").asText());
+            assertEquals(
+                    "bad-name",
+                    deadLetterFor(w, "senml/" + "d".repeat(1000), p)
+                            .path("code")
+                            .asText());
         } finally {
             w.stop();
         }

@@ -18,12 +18,15 @@ class PipelineConfigCheckTest {
      * error on every read.
      */
     private static AnomalyPipelineConfig config(Map<String, Object> values) {
-        return (AnomalyPipelineConfig) Proxy.newProxyInstance(AnomalyPipelineConfig.class.getClassLoader(),
-                new Class<?>[] {AnomalyPipelineConfig.class}, (proxy, method, args) -> {
+        return (AnomalyPipelineConfig) Proxy.newProxyInstance(
+                AnomalyPipelineConfig.class.getClassLoader(),
+                new Class<?>[] {AnomalyPipelineConfig.class},
+                (proxy, method, args) -> {
                     Object v = values.get(method.getName());
                     if (v instanceof String s && method.getReturnType() != String.class) {
                         try {
-                            return method.getReturnType() == int.class ? (Object) Integer.parseInt(s)
+                            return method.getReturnType() == int.class
+                                    ? (Object) Integer.parseInt(s)
                                     : (Object) Long.parseLong(s);
                         } catch (NumberFormatException e) {
                             throw new IllegalStateException("conversion failed", e); // SCR: a ComponentException
@@ -35,7 +38,8 @@ class PipelineConfigCheckTest {
 
     @Test
     void aWordWhereANumberBelongsNamesThePropertyAndItsType() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> PipelineSettings.checked(config(Map.of("seriesMemoryMegabytes", "lots"))));
         assertTrue(e.getMessage().startsWith("seriesMemoryMegabytes is not a valid int"), e.getMessage());
         assertTrue(e.getMessage().contains("\"lots\""), e.getMessage());
@@ -43,7 +47,8 @@ class PipelineConfigCheckTest {
 
     @Test
     void aNumberOutOfRangeIsRefusedWithTheRule() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> PipelineSettings.checked(config(Map.of("seriesIdleSeconds", "-5"))));
         assertTrue(e.getMessage().contains("seriesIdleSeconds"), e.getMessage());
     }

@@ -34,7 +34,8 @@ class ReplacedTopicTest {
         try (Mosquitto broker = Mosquitto.startOnFreePort();
                 OrtModelRunner model = OrtModelRunner.load(PipelineWorkerTest.MODEL);
                 PahoConnection gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-rt-gw"));
-                PahoConnection observer = new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-rt-obs"));
+                PahoConnection observer =
+                        new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-rt-obs"));
                 RawMqttDevice device = new RawMqttDevice(broker.port(), "edgeai-rt-device")) {
             observer.subscribe("edgeai/deadletter/#", 1, m -> {
                 try {
@@ -48,15 +49,21 @@ class ReplacedTopicTest {
             worker.start();
             try {
                 gateway.subscribe("sensors/#", 1, worker::offer);
-                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                        && observer.status().state() == ConnectionState.CONNECTED);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                                && observer.status().state() == ConnectionState.CONNECTED);
                 // both subscribe asynchronously: probe with a rejected input until its dead letter arrives
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    device.publish("sensors/probe".getBytes(StandardCharsets.UTF_8), new byte[] {'1'}, 1, 1);
-                    return deadLetters.containsKey("sensors/probe");
-                });
-                device.publish("sensors/dev\ud83d\ude00/temp".getBytes(StandardCharsets.UTF_8),
-                        "1.0".getBytes(StandardCharsets.UTF_8), 1, 2);
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            device.publish("sensors/probe".getBytes(StandardCharsets.UTF_8), new byte[] {'1'}, 1, 1);
+                            return deadLetters.containsKey("sensors/probe");
+                        });
+                device.publish(
+                        "sensors/dev\ud83d\ude00/temp".getBytes(StandardCharsets.UTF_8),
+                        "1.0".getBytes(StandardCharsets.UTF_8),
+                        1,
+                        2);
                 String topic = "sensors/dev\u241a/temp";
                 await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.containsKey(topic));
                 JsonNode d = deadLetters.get(topic);

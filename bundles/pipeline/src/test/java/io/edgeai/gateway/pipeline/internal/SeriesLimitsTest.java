@@ -71,14 +71,26 @@ class SeriesLimitsTest {
         }
 
         List<String> deadLetters() {
-            return published.stream().filter(p -> p[0].startsWith("edgeai/deadletter/")).map(p -> p[1]).toList();
+            return published.stream()
+                    .filter(p -> p[0].startsWith("edgeai/deadletter/"))
+                    .map(p -> p[1])
+                    .toList();
         }
     }
 
     /** A model that returns its input (error 0) or fails with the given error. */
     private static ModelRunner model(int window, Error failure) {
-        ModelInfo info = new ModelInfo("echo", "1.0.0", "test", List.of(), List.of(),
-                Map.of("window.size", Integer.toString(window)), "", "CPU", "test", 0);
+        ModelInfo info = new ModelInfo(
+                "echo",
+                "1.0.0",
+                "test",
+                List.of(),
+                List.of(),
+                Map.of("window.size", Integer.toString(window)),
+                "",
+                "CPU",
+                "test",
+                0);
         return new ModelRunner() {
             @Override
             public ModelInfo info() {
@@ -106,8 +118,12 @@ class SeriesLimitsTest {
     }
 
     private static InboundMessage reading(String device, double value) {
-        return new InboundMessage("rec", "sensors/" + device + "/temp",
-                ("{\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8), 1, System.nanoTime());
+        return new InboundMessage(
+                "rec",
+                "sensors/" + device + "/temp",
+                ("{\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8),
+                1,
+                System.nanoTime());
     }
 
     private static PipelineWorker worker(PipelineSettings s, Recorder out, ModelRunner m) {
@@ -116,8 +132,24 @@ class SeriesLimitsTest {
 
     private static PipelineSettings maxSeries(int n) {
         PipelineSettings d = PipelineSettings.defaults("limits");
-        return new PipelineSettings("limits", d.inputTopic(), 1, d.outputTopicPrefix(), 1, d.alarmTopicPrefix(),
-                d.deadLetterTopicPrefix(), "value", "ts", d.maxPayloadBytes(), d.queueCapacity(), false, n, -1, -1, 1, 12);
+        return new PipelineSettings(
+                "limits",
+                d.inputTopic(),
+                1,
+                d.outputTopicPrefix(),
+                1,
+                d.alarmTopicPrefix(),
+                d.deadLetterTopicPrefix(),
+                "value",
+                "ts",
+                d.maxPayloadBytes(),
+                d.queueCapacity(),
+                false,
+                n,
+                -1,
+                -1,
+                1,
+                12);
     }
 
     @Test
@@ -129,8 +161,12 @@ class SeriesLimitsTest {
         }
         assertEquals(5, out.count("edgeai/anomaly/"));
         assertEquals(3, out.deadLetters().size());
-        assertTrue(out.deadLetters().get(0).contains("\"code\":\"too-many-series\""), out.deadLetters().get(0));
-        assertTrue(out.deadLetters().get(0).contains("(maxSeries)"), out.deadLetters().get(0));
+        assertTrue(
+                out.deadLetters().get(0).contains("\"code\":\"too-many-series\""),
+                out.deadLetters().get(0));
+        assertTrue(
+                out.deadLetters().get(0).contains("(maxSeries)"),
+                out.deadLetters().get(0));
         w.process(reading("dev-0", 21));
         assertEquals(6, out.count("edgeai/anomaly/"), "a kept series still scores");
         assertEquals(5, w.status("anomaly", "rec").keys());
@@ -151,7 +187,8 @@ class SeriesLimitsTest {
         assertTrue(results >= 200 && results < 800, "series admitted: " + results);
         assertEquals(n, results + out.deadLetters().size(), "every reading has one outcome");
         assertEquals(results, st.keys());
-        assertTrue(st.seriesBytes() <= 1024 * 1024 && st.seriesBytes() >= results * 1024L,
+        assertTrue(
+                st.seriesBytes() <= 1024 * 1024 && st.seriesBytes() >= results * 1024L,
                 "estimated bytes " + st.seriesBytes());
         String dl = out.deadLetters().get(0);
         assertTrue(dl.contains("too-many-series") && dl.contains("seriesMemoryMegabytes 1"), dl);
@@ -170,8 +207,11 @@ class SeriesLimitsTest {
         w.process(reading("a", 2));
         assertEquals(3, out.count("edgeai/anomaly/"));
         String dl = out.deadLetters().get(0);
-        assertTrue(dl.contains("sensors/c/temp") && dl.contains("95 % of the maximum")
-                && dl.contains("seriesHeapPercent 90"), dl);
+        assertTrue(
+                dl.contains("sensors/c/temp")
+                        && dl.contains("95 % of the maximum")
+                        && dl.contains("seriesHeapPercent 90"),
+                dl);
         heap.set(60);
         w.process(reading("c", 1));
         assertEquals(4, out.count("edgeai/anomaly/"), "admitted again once a collection freed the heap");
@@ -222,8 +262,14 @@ class SeriesLimitsTest {
         w.start();
         try {
             AtomicBoolean acked = new AtomicBoolean();
-            out.handler.onMessage(new InboundMessage("rec", "sensors/x/temp", "1.5".getBytes(StandardCharsets.UTF_8), 1,
-                    System.nanoTime(), false, () -> acked.set(true)));
+            out.handler.onMessage(new InboundMessage(
+                    "rec",
+                    "sensors/x/temp",
+                    "1.5".getBytes(StandardCharsets.UTF_8),
+                    1,
+                    System.nanoTime(),
+                    false,
+                    () -> acked.set(true)));
             await().atMost(Duration.ofSeconds(10)).until(() -> error.get() != null);
             assertSame(oom, error.get());
             assertEquals("edgeai-pipeline-fatal", thread.get());
@@ -267,7 +313,8 @@ class SeriesLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(0, 0, 90));
         assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(1, -1, 90));
         assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(1, 0, 101));
-        assertNull(new SeriesAdmission(() -> 100).check(d.withSeriesLimits(1, 0, 100), 0, 1000, 0),
+        assertNull(
+                new SeriesAdmission(() -> 100).check(d.withSeriesLimits(1, 0, 100), 0, 1000, 0),
                 "seriesHeapPercent 100 turns the heap guard off");
     }
 }

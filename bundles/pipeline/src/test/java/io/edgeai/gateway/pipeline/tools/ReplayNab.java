@@ -36,8 +36,7 @@ public final class ReplayNab {
     private static final DateTimeFormatter NAB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String DEFAULT_MODEL = "bundles/models/anomaly-ae/src/main/resources/model/model.json";
 
-    private ReplayNab() {
-    }
+    private ReplayNab() {}
 
     /**
      * @param args DATA_DIR RESULTS_DIR [--model DESCRIPTOR] [--threads N]
@@ -66,7 +65,8 @@ public final class ReplayNab {
         long start = System.nanoTime();
         List<Path> files;
         try (Stream<Path> s = Files.walk(data)) {
-            files = s.filter(p -> p.toString().endsWith(".csv") && Files.isRegularFile(p)).sorted()
+            files = s.filter(p -> p.toString().endsWith(".csv") && Files.isRegularFile(p))
+                    .sorted()
                     .collect(Collectors.toList());
         }
         long rows = 0;
@@ -86,14 +86,23 @@ public final class ReplayNab {
             } finally {
                 pool.shutdownNow();
             }
-            System.out.printf("replayed %d series, %d rows with %s (threshold %s) in %.1f s%n", files.size(), rows,
-                    runner.info().id(), scorer.settings().threshold(), (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "replayed %d series, %d rows with %s (threshold %s) in %.1f s%n",
+                    files.size(),
+                    rows,
+                    runner.info().id(),
+                    scorer.settings().threshold(),
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 
     /** The committed model, found from the working directory or from this class's place in the repository. */
     private static Path defaultModel() throws Exception {
-        Path classes = Paths.get(ReplayNab.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Paths.get(ReplayNab.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         for (Path dir = classes; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(DEFAULT_MODEL);
             if (Files.isRegularFile(candidate)) {
@@ -123,7 +132,9 @@ public final class ReplayNab {
                     int comma = line.indexOf(',');
                     String ts = line.substring(0, comma);
                     String value = line.substring(comma + 1).trim();
-                    long millis = LocalDateTime.parse(ts.trim(), NAB_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                    long millis = LocalDateTime.parse(ts.trim(), NAB_TIME)
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
                     Score s = scorer.score(state, runner, millis, Double.parseDouble(value));
                     w.write(ts + "," + value + "," + s.score() + "\n");
                     n++;

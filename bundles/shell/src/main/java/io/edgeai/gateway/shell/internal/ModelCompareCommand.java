@@ -13,7 +13,11 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.ShadowComparison;
 
 /** {@code edgeai:model-compare}: how shadow candidates agree with the serving model, per pipeline. */
-@Command(scope = "edgeai", name = "model-compare", description = "Shows, per pipeline, how the shadow candidates of a model scored the same live readings (or texts) as the serving version: decision (intent) agreement and score (confidence) differences.")
+@Command(
+        scope = "edgeai",
+        name = "model-compare",
+        description =
+                "Shows, per pipeline, how the shadow candidates of a model scored the same live readings (or texts) as the serving version: decision (intent) agreement and score (confidence) differences.")
 @Service
 public class ModelCompareCommand implements Action {
     @Reference
@@ -42,10 +46,18 @@ public class ModelCompareCommand implements Action {
                 if (!c.candidate().startsWith(name + "@")) {
                     continue;
                 }
-                table.addRow().addContent(c.pipeline(), c.serving(), c.candidate(), c.compared(),
-                        c.compared() == 0 ? "-" : String.format("%.2f", c.agreementPercent()),
-                        String.format("%.5f", c.meanAbsDiff()), String.format("%.5f", c.maxAbsDiff()), c.warmingUp(),
-                        c.failed(), c.skipped());
+                table.addRow()
+                        .addContent(
+                                c.pipeline(),
+                                c.serving(),
+                                c.candidate(),
+                                c.compared(),
+                                c.compared() == 0 ? "-" : String.format("%.2f", c.agreementPercent()),
+                                String.format("%.5f", c.meanAbsDiff()),
+                                String.format("%.5f", c.maxAbsDiff()),
+                                c.warmingUp(),
+                                c.failed(),
+                                c.skipped());
                 rows++;
             }
         }

@@ -10,7 +10,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import io.edgeai.gateway.api.ModelRegistry;
 
 /** {@code edgeai:model-promote}: the shadow candidate serves. */
-@Command(scope = "edgeai", name = "model-promote", description = "Makes the shadow candidate of a model serve, swapped in like a new version (it serves before the old one stops).")
+@Command(
+        scope = "edgeai",
+        name = "model-promote",
+        description =
+                "Makes the shadow candidate of a model serve, swapped in like a new version (it serves before the old one stops).")
 @Service
 public class ModelPromoteCommand implements Action {
     @Reference

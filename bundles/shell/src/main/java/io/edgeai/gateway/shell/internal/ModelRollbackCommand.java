@@ -10,7 +10,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import io.edgeai.gateway.api.ModelRegistry;
 
 /** {@code edgeai:model-rollback}: serve the version that served before the current one. */
-@Command(scope = "edgeai", name = "model-rollback", description = "Serves the previous version of a model that is still installed; the current one stays installed on standby until a newer version arrives.")
+@Command(
+        scope = "edgeai",
+        name = "model-rollback",
+        description =
+                "Serves the previous version of a model that is still installed; the current one stays installed on standby until a newer version arrives.")
 @Service
 public class ModelRollbackCommand implements Action {
     @Reference

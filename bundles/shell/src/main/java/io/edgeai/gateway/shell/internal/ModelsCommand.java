@@ -15,7 +15,11 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.ModelState;
 
 /** {@code edgeai:models}: every model version found, serving or refused and why. */
-@Command(scope = "edgeai", name = "models", description = "Lists model versions: status, execution provider and threads (with why a preferred provider was not used), inferences, and why a version was refused.")
+@Command(
+        scope = "edgeai",
+        name = "models",
+        description =
+                "Lists model versions: status, execution provider and threads (with why a preferred provider was not used), inferences, and why a version was refused.")
 @Service
 public class ModelsCommand implements Action {
     @Reference
@@ -56,10 +60,17 @@ public class ModelsCommand implements Action {
             if (m.info() != null && !m.info().providerFallback().isEmpty()) {
                 detail = "provider fallback: " + m.info().providerFallback() + "; " + detail;
             }
-            table.addRow().addContent(m.name(), m.version(), m.status(),
-                    m.info() == null ? "" : m.info().provider(),
-                    m.info() == null ? "" : m.info().property(ModelInfo.RUNTIME_THREADS, ""), runs, fails,
-                    m.info() == null ? "" : m.info().sha256().substring(0, 12), detail);
+            table.addRow()
+                    .addContent(
+                            m.name(),
+                            m.version(),
+                            m.status(),
+                            m.info() == null ? "" : m.info().provider(),
+                            m.info() == null ? "" : m.info().property(ModelInfo.RUNTIME_THREADS, ""),
+                            runs,
+                            fails,
+                            m.info() == null ? "" : m.info().sha256().substring(0, 12),
+                            detail);
         }
         table.print(System.out);
         System.out.println("Execution providers in this ONNX Runtime build: " + registry.availableProviders());

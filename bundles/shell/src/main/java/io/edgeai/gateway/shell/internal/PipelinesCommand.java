@@ -16,7 +16,10 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 
 /** {@code edgeai:pipelines}: what runs, with counters and latency. */
-@Command(scope = "edgeai", name = "pipelines", description = "Lists pipelines with messages in/out/rejected, queue, series (kept and evicted) and latency.")
+@Command(
+        scope = "edgeai",
+        name = "pipelines",
+        description = "Lists pipelines with messages in/out/rejected, queue, series (kept and evicted) and latency.")
 @Service
 public class PipelinesCommand implements Action {
     @Reference
@@ -28,9 +31,11 @@ public class PipelinesCommand implements Action {
 
     @Override
     public Object execute() {
-        List<PipelineStatus> list = Services.all(context, Pipeline.class).stream().map(Pipeline::status)
+        List<PipelineStatus> list = Services.all(context, Pipeline.class).stream()
+                .map(Pipeline::status)
                 .filter(s -> name == null || s.name().equals(name))
-                .sorted(Comparator.comparing(PipelineStatus::name)).toList();
+                .sorted(Comparator.comparing(PipelineStatus::name))
+                .toList();
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("Type");
@@ -47,10 +52,22 @@ public class PipelinesCommand implements Action {
         table.column("p50 ms").alignRight();
         table.column("p99 ms").alignRight();
         for (PipelineStatus s : list) {
-            table.addRow().addContent(s.name(), s.type(), s.inputTopic(), s.model().isEmpty() ? "(none)" : s.model(),
-                    s.received(), s.published(), s.rejected(), s.dropped(), s.queueDepth() + "/" + s.queueCapacity(),
-                    s.keys(), s.evicted(), s.alarmsActive(), Services.millis(s.latencyP50Micros()),
-                    Services.millis(s.latencyP99Micros()));
+            table.addRow()
+                    .addContent(
+                            s.name(),
+                            s.type(),
+                            s.inputTopic(),
+                            s.model().isEmpty() ? "(none)" : s.model(),
+                            s.received(),
+                            s.published(),
+                            s.rejected(),
+                            s.dropped(),
+                            s.queueDepth() + "/" + s.queueCapacity(),
+                            s.keys(),
+                            s.evicted(),
+                            s.alarmsActive(),
+                            Services.millis(s.latencyP50Micros()),
+                            Services.millis(s.latencyP99Micros()));
         }
         table.print(System.out);
         // a refused configuration, under the table where the whole text fits: it names the property and the rule

@@ -9,8 +9,7 @@ import org.osgi.framework.ServiceReference;
 
 /** Looks up every registered service of a type, for commands that list them. */
 final class Services {
-    private Services() {
-    }
+    private Services() {}
 
     static <T> List<T> all(BundleContext context, Class<T> type) {
         List<T> out = new ArrayList<>();

@@ -18,7 +18,10 @@ import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 
 /** {@code edgeai:status}: broker, connections and pipeline totals at a glance. */
-@Command(scope = "edgeai", name = "status", description = "Shows the embedded broker, broker connections, gateway group members and pipeline totals.")
+@Command(
+        scope = "edgeai",
+        name = "status",
+        description = "Shows the embedded broker, broker connections, gateway group members and pipeline totals.")
 @Service
 public class StatusCommand implements Action {
     @Reference
@@ -50,17 +53,30 @@ public class StatusCommand implements Action {
         conns.column("Unacked").alignRight();
         conns.column("Reconnects").alignRight();
         conns.column("Last error").maxSize(60);
-        Services.all(context, MqttConnection.class).stream().map(MqttConnection::status)
+        Services.all(context, MqttConnection.class).stream()
+                .map(MqttConnection::status)
                 .sorted(Comparator.comparing(ConnectionStatus::name))
-                .forEach(c -> conns.addRow().addContent(c.name(), c.serverUri(), c.clientId(), c.state(),
-                        Instant.ofEpochMilli(c.sinceMillis()).toString(), c.received(), c.published(),
-                        c.publishQueued(), c.publishDropped(), c.publishExpired(),
-                        String.format("%.1f", c.storeBytes() / 1048576.0), c.unacknowledged(), c.reconnects(),
-                        c.lastError()));
+                .forEach(c -> conns.addRow()
+                        .addContent(
+                                c.name(),
+                                c.serverUri(),
+                                c.clientId(),
+                                c.state(),
+                                Instant.ofEpochMilli(c.sinceMillis()).toString(),
+                                c.received(),
+                                c.published(),
+                                c.publishQueued(),
+                                c.publishDropped(),
+                                c.publishExpired(),
+                                String.format("%.1f", c.storeBytes() / 1048576.0),
+                                c.unacknowledged(),
+                                c.reconnects(),
+                                c.lastError()));
         conns.print(System.out);
         for (MqttConnection c : Services.all(context, MqttConnection.class)) {
-            c.membership().ifPresent(m -> System.out.println("Group " + m.group() + " (connection " + c.name()
-                    + ", this member " + m.self() + "): live members " + String.join(", ", m.members())));
+            c.membership()
+                    .ifPresent(m -> System.out.println("Group " + m.group() + " (connection " + c.name()
+                            + ", this member " + m.self() + "): live members " + String.join(", ", m.members())));
         }
         long in = 0;
         long out = 0;
@@ -79,7 +95,8 @@ public class StatusCommand implements Action {
             held += s.held();
             duplicates += s.duplicates();
         }
-        System.out.printf("Pipelines: %d, messages in %d, out %d, rejected %d, dropped %d, held %d, duplicates %d%n",
+        System.out.printf(
+                "Pipelines: %d, messages in %d, out %d, rejected %d, dropped %d, held %d, duplicates %d%n",
                 pipelines, in, out, rejected, dropped, held, duplicates);
         return null;
     }

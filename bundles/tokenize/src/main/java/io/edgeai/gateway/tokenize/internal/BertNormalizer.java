@@ -43,7 +43,7 @@ record BertNormalizer(boolean cleanText, boolean handleChineseChars, boolean str
     private void emit(Normalized out, int cp, int s, int e) {
         if (stripAccents && cp >= 0x80) {
             String d = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFD);
-            for (int i = 0; i < d.length();) {
+            for (int i = 0; i < d.length(); ) {
                 int c = d.codePointAt(i);
                 i += Character.charCount(c);
                 if (Character.getType(c) != Character.NON_SPACING_MARK) {

@@ -7,8 +7,7 @@ import java.util.List;
  * character; each word then goes through WordPiece.
  */
 final class BertPreTokenizer {
-    private BertPreTokenizer() {
-    }
+    private BertPreTokenizer() {}
 
     /**
      * @param n normalised text

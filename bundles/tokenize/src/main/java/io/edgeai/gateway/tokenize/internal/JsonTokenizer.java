@@ -25,11 +25,17 @@ public final class JsonTokenizer implements Tokenizer {
     private final Template template;
     /** Added tokens matched verbatim in the raw text, longest first. */
     private final List<Map.Entry<String, Integer>> added;
+
     private final int padId;
     private final int vocabSize;
 
-    private JsonTokenizer(BertNormalizer normalizer, WordPiece model, Template template,
-            List<Map.Entry<String, Integer>> added, int padId, int vocabSize) {
+    private JsonTokenizer(
+            BertNormalizer normalizer,
+            WordPiece model,
+            Template template,
+            List<Map.Entry<String, Integer>> added,
+            int padId,
+            int vocabSize) {
         this.normalizer = normalizer;
         this.model = model;
         this.template = template;
@@ -50,34 +56,49 @@ public final class JsonTokenizer implements Tokenizer {
         }
         JsonNode m = root.path("model");
         if (!"WordPiece".equals(m.path("type").asText())) {
-            throw new IllegalArgumentException("unsupported tokenizer model '" + m.path("type").asText()
-                    + "' (supported: WordPiece)");
+            throw new IllegalArgumentException(
+                    "unsupported tokenizer model '" + m.path("type").asText() + "' (supported: WordPiece)");
         }
         Map<String, Integer> vocab = new HashMap<>();
-        m.path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+        m.path("vocab")
+                .fields()
+                .forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
         String unk = m.path("unk_token").asText("[UNK]");
         Integer unkId = vocab.get(unk);
         if (unkId == null) {
             throw new IllegalArgumentException("unknown token " + unk + " is not in the vocabulary");
         }
-        WordPiece wp = new WordPiece(vocab, unk, unkId, m.path("continuing_subword_prefix").asText("##"),
+        WordPiece wp = new WordPiece(
+                vocab,
+                unk,
+                unkId,
+                m.path("continuing_subword_prefix").asText("##"),
                 m.path("max_input_chars_per_word").asInt(100));
         List<Map.Entry<String, Integer>> added = new ArrayList<>();
         for (JsonNode t : root.path("added_tokens")) {
-            if (t.path("normalized").asBoolean(false) || t.path("single_word").asBoolean(false)
-                    || t.path("lstrip").asBoolean(false) || t.path("rstrip").asBoolean(false)) {
+            if (t.path("normalized").asBoolean(false)
+                    || t.path("single_word").asBoolean(false)
+                    || t.path("lstrip").asBoolean(false)
+                    || t.path("rstrip").asBoolean(false)) {
                 throw new IllegalArgumentException("unsupported added token options on " + t.path("content"));
             }
             added.add(Map.entry(t.path("content").asText(), t.path("id").asInt()));
         }
-        added.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getKey().length()).reversed());
+        added.sort(Comparator.comparingInt(
+                        (Map.Entry<String, Integer> e) -> e.getKey().length())
+                .reversed());
         int pad = vocab.getOrDefault("[PAD]", 0);
         JsonNode padding = root.path("padding");
         if (padding.has("pad_id")) {
             pad = padding.path("pad_id").asInt();
         }
-        return new JsonTokenizer(normalizer(root.path("normalizer")), wp, template(root.path("post_processor"), vocab),
-                List.copyOf(added), pad, vocab.size());
+        return new JsonTokenizer(
+                normalizer(root.path("normalizer")),
+                wp,
+                template(root.path("post_processor"), vocab),
+                List.copyOf(added),
+                pad,
+                vocab.size());
     }
 
     private static BertNormalizer normalizer(JsonNode n) {
@@ -85,13 +106,16 @@ public final class JsonTokenizer implements Tokenizer {
             return null;
         }
         if (!"BertNormalizer".equals(n.path("type").asText())) {
-            throw new IllegalArgumentException("unsupported normalizer '" + n.path("type").asText()
-                    + "' (supported: BertNormalizer)");
+            throw new IllegalArgumentException(
+                    "unsupported normalizer '" + n.path("type").asText() + "' (supported: BertNormalizer)");
         }
         boolean lower = n.path("lowercase").asBoolean(true);
         JsonNode strip = n.path("strip_accents");
-        return new BertNormalizer(n.path("clean_text").asBoolean(true), n.path("handle_chinese_chars").asBoolean(true),
-                strip.isBoolean() ? strip.asBoolean() : lower, lower);
+        return new BertNormalizer(
+                n.path("clean_text").asBoolean(true),
+                n.path("handle_chinese_chars").asBoolean(true),
+                strip.isBoolean() ? strip.asBoolean() : lower,
+                lower);
     }
 
     private static Template template(JsonNode p, Map<String, Integer> vocab) {
@@ -101,7 +125,8 @@ public final class JsonTokenizer implements Tokenizer {
             case "TemplateProcessing" -> {
                 for (JsonNode piece : p.path("single")) {
                     if (piece.has("Sequence")) {
-                        pieces.add(new Template.Piece(null, -1, piece.path("Sequence").path("type_id").asInt()));
+                        pieces.add(new Template.Piece(
+                                null, -1, piece.path("Sequence").path("type_id").asInt()));
                     } else {
                         JsonNode st = piece.path("SpecialToken");
                         String key = st.path("id").asText();
@@ -109,19 +134,24 @@ public final class JsonTokenizer implements Tokenizer {
                         if (spec.path("ids").size() != 1) {
                             throw new IllegalArgumentException("special token " + key + " must have exactly one id");
                         }
-                        pieces.add(new Template.Piece(spec.path("tokens").path(0).asText(key),
-                                spec.path("ids").path(0).asInt(), st.path("type_id").asInt()));
+                        pieces.add(new Template.Piece(
+                                spec.path("tokens").path(0).asText(key),
+                                spec.path("ids").path(0).asInt(),
+                                st.path("type_id").asInt()));
                     }
                 }
             }
             case "BertProcessing" -> {
-                pieces.add(new Template.Piece(p.path("cls").path(0).asText(), p.path("cls").path(1).asInt(), 0));
+                pieces.add(new Template.Piece(
+                        p.path("cls").path(0).asText(), p.path("cls").path(1).asInt(), 0));
                 pieces.add(new Template.Piece(null, -1, 0));
-                pieces.add(new Template.Piece(p.path("sep").path(0).asText(), p.path("sep").path(1).asInt(), 0));
+                pieces.add(new Template.Piece(
+                        p.path("sep").path(0).asText(), p.path("sep").path(1).asInt(), 0));
             }
             case "" -> pieces.add(new Template.Piece(null, -1, 0));
-            default -> throw new IllegalArgumentException("unsupported post-processor '" + type
-                    + "' (supported: TemplateProcessing, BertProcessing)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported post-processor '" + type + "' (supported: TemplateProcessing, BertProcessing)");
         }
         return new Template(List.copyOf(pieces));
     }
@@ -138,8 +168,8 @@ public final class JsonTokenizer implements Tokenizer {
         }
         int specials = template.specialCount();
         if (maxLength < specials) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for " + specials
-                    + " special tokens");
+            throw new IllegalArgumentException(
+                    "maxLength " + maxLength + " leaves no room for " + specials + " special tokens");
         }
         List<WordPiece.Token> seq = sequence(text);
         int room = maxLength - specials;
@@ -195,7 +225,8 @@ public final class JsonTokenizer implements Tokenizer {
             if (i > segment) {
                 word = plain(text.substring(segment, i), segment, word, out);
             }
-            out.add(new WordPiece.Token(hit.getValue(), hit.getKey(), i, i + hit.getKey().length(), word++));
+            out.add(new WordPiece.Token(
+                    hit.getValue(), hit.getKey(), i, i + hit.getKey().length(), word++));
             i += hit.getKey().length();
             segment = i;
         }

@@ -26,7 +26,7 @@ final class Normalized {
      */
     static Normalized of(String text, int offset) {
         Normalized n = new Normalized(text.length());
-        for (int i = 0; i < text.length();) {
+        for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             int len = Character.charCount(cp);
             n.add(cp, offset + i, offset + i + len);

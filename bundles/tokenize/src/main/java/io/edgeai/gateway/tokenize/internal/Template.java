@@ -16,8 +16,7 @@ record Template(List<Piece> pieces) {
      * @param id special token id
      * @param typeId type id of the piece
      */
-    record Piece(String token, int id, int typeId) {
-    }
+    record Piece(String token, int id, int typeId) {}
 
     /** @return the number of special tokens added */
     int specialCount() {

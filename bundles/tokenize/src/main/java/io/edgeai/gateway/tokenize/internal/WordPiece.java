@@ -51,6 +51,5 @@ record WordPiece(Map<String, Integer> vocab, String unkToken, int unkId, String 
     }
 
     /** One token before post-processing. */
-    record Token(int id, String text, int start, int end, int word) {
-    }
+    record Token(int id, String text, int start, int end, int word) {}
 }

@@ -36,18 +36,45 @@ class DjlEquivalenceTest {
 
     /** Strings chosen to break tokenizers: accents, CJK, emoji, controls, odd spaces, long words. */
     static List<String> tricky() {
-        List<String> s = new ArrayList<>(List.of("", " ", "\t\n\r ", "Héllo Wörld, ÇA VA? naïve café résumé",
-                "İstanbul ΣΊΣΥΦΟΣ straße ß Æsir Øre ŁÓDŹ", "关掉厨房的灯", "把客厅的空调调到二十六度", "我想听周杰伦的歌。",
-                "混合 English 和中文 text！", "日本語のテキストです", "한국어 문장입니다", "emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇩🇪",
-                "new emoji 🥰 🫠 🧑‍💻", "ctrl\u0000x\u0001y\u0007z\u000Bw\u000Cv\u0085u", "zero\u200Bwidth\u200Dj\uFEFFbom",
-                "replacement \uFFFD char", "nbsp\u00A0and\u2003em\u3000ideo", "combining e\u0301 a\u0308 n\u0303",
-                "ﬁ ligature ｆｕｌｌｗｉｄｔｈ", "x".repeat(150), "supercalifragilisticexpialidocious" + "a".repeat(70),
-                "word" + "é".repeat(99), "pneumonoultramicroscopicsilicovolcanoconiosis",
-                "$100 + 50% = <unknown> ^caret^ `tick` |pipe| ~tilde~", "«guillemets» „quotes“ ‘single’ — dash – …",
-                "[CLS] already [SEP] inside [MASK] text [UNK] [PAD]", "a[MASK]b", "[cls] lower", "\uD800 lone surrogate",
-                "private \uE000 use", "𠀀 extension B 𪜀", "tab\tseparated\tvalues", "CamelCaseWordsAndALLCAPS",
-                "don't won't it's", "e-mail: someone@example.com, url: https://example.com/a?b=c",
-                "ǅ ǈ Ǳ titlecase", "ΑΒΓ αβγ ς", "Ⅻ ① ² ½"));
+        List<String> s = new ArrayList<>(List.of(
+                "",
+                " ",
+                "\t\n\r ",
+                "Héllo Wörld, ÇA VA? naïve café résumé",
+                "İstanbul ΣΊΣΥΦΟΣ straße ß Æsir Øre ŁÓDŹ",
+                "关掉厨房的灯",
+                "把客厅的空调调到二十六度",
+                "我想听周杰伦的歌。",
+                "混合 English 和中文 text！",
+                "日本語のテキストです",
+                "한국어 문장입니다",
+                "emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇩🇪",
+                "new emoji 🥰 🫠 🧑‍💻",
+                "ctrl\u0000x\u0001y\u0007z\u000Bw\u000Cv\u0085u",
+                "zero\u200Bwidth\u200Dj\uFEFFbom",
+                "replacement \uFFFD char",
+                "nbsp\u00A0and\u2003em\u3000ideo",
+                "combining e\u0301 a\u0308 n\u0303",
+                "ﬁ ligature ｆｕｌｌｗｉｄｔｈ",
+                "x".repeat(150),
+                "supercalifragilisticexpialidocious" + "a".repeat(70),
+                "word" + "é".repeat(99),
+                "pneumonoultramicroscopicsilicovolcanoconiosis",
+                "$100 + 50% = <unknown> ^caret^ `tick` |pipe| ~tilde~",
+                "«guillemets» „quotes“ ‘single’ — dash – …",
+                "[CLS] already [SEP] inside [MASK] text [UNK] [PAD]",
+                "a[MASK]b",
+                "[cls] lower",
+                "\uD800 lone surrogate",
+                "private \uE000 use",
+                "𠀀 extension B 𪜀",
+                "tab\tseparated\tvalues",
+                "CamelCaseWordsAndALLCAPS",
+                "don't won't it's",
+                "e-mail: someone@example.com, url: https://example.com/a?b=c",
+                "ǅ ǈ Ǳ titlecase",
+                "ΑΒΓ αβγ ς",
+                "Ⅻ ① ² ½"));
         s.add("long sentence " + "turn on the kitchen lights and ".repeat(40));
         return s;
     }
@@ -65,7 +92,8 @@ class DjlEquivalenceTest {
         }
         List<String> texts = new ArrayList<>(tricky());
         try (Stream<Path> files = Files.walk(DATA)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
                 for (String line : Files.readAllLines(p)) {
                     texts.add(JSON.readTree(line).path("text").asText());
                 }
@@ -73,11 +101,19 @@ class DjlEquivalenceTest {
         }
         assertTrue(texts.size() > 49_000, "expected every sentence of the data sets, got " + texts.size());
         List<String> mismatches = new ArrayList<>();
-        try (HuggingFaceTokenizer full = HuggingFaceTokenizer.newInstance(file,
-                Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "true"));
-                HuggingFaceTokenizer cut = HuggingFaceTokenizer.newInstance(file,
-                        Map.of("padding", "false", "truncation", "true", "maxLength", "16",
-                                "addSpecialTokens", "true"))) {
+        try (HuggingFaceTokenizer full = HuggingFaceTokenizer.newInstance(
+                        file, Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "true"));
+                HuggingFaceTokenizer cut = HuggingFaceTokenizer.newInstance(
+                        file,
+                        Map.of(
+                                "padding",
+                                "false",
+                                "truncation",
+                                "true",
+                                "maxLength",
+                                "16",
+                                "addSpecialTokens",
+                                "true"))) {
             for (String text : texts) {
                 compare(text, full.encode(text), ours.encode(text), mismatches);
                 compare(text, cut.encode(text), ours.encode(text, 16), mismatches);
@@ -85,12 +121,14 @@ class DjlEquivalenceTest {
         }
         System.out.println(resource + ": " + texts.size() + " texts, " + mismatches.size() + " mismatches");
         mismatches.stream().limit(30).forEach(System.out::println);
-        assertEquals(List.of(), mismatches.stream().limit(30).toList(), resource + ": " + mismatches.size()
-                + " of " + (2 * texts.size()) + " encodings differ");
+        assertEquals(
+                List.of(),
+                mismatches.stream().limit(30).toList(),
+                resource + ": " + mismatches.size() + " of " + (2 * texts.size()) + " encodings differ");
     }
 
-    private static void compare(String text, ai.djl.huggingface.tokenizers.Encoding ref, Encoding ours,
-            List<String> mismatches) {
+    private static void compare(
+            String text, ai.djl.huggingface.tokenizers.Encoding ref, Encoding ours, List<String> mismatches) {
         long[] refIds = ref.getIds();
         int[] ids = ours.ids();
         long[] mine = Arrays.stream(ids).asLongStream().toArray();
@@ -100,7 +138,8 @@ class DjlEquivalenceTest {
             return;
         }
         long[] refTypes = ref.getTypeIds();
-        if (!Arrays.equals(refTypes, Arrays.stream(ours.typeIds()).asLongStream().toArray())) {
+        if (!Arrays.equals(
+                refTypes, Arrays.stream(ours.typeIds()).asLongStream().toArray())) {
             mismatches.add("type ids differ for " + quote(text));
             return;
         }
@@ -136,9 +175,17 @@ class DjlEquivalenceTest {
 
     private static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
-        s.codePoints().forEach(c -> b.append(c < 0x20 || c > 0x7E && (Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.CONTROL
-                || Character.getType(c) == Character.SURROGATE) ? String.format("\\u%04X", c) : new String(Character.toChars(c))));
+        s.codePoints()
+                .forEach(c -> b.append(
+                        c < 0x20
+                                        || c > 0x7E
+                                                && (Character.isWhitespace(c)
+                                                        || Character.isSpaceChar(c)
+                                                        || Character.getType(c) == Character.FORMAT
+                                                        || Character.getType(c) == Character.CONTROL
+                                                        || Character.getType(c) == Character.SURROGATE)
+                                ? String.format("\\u%04X", c)
+                                : new String(Character.toChars(c))));
         return b.append('"').toString();
     }
 }

@@ -47,8 +47,12 @@ class JsonTokenizerTest {
         for (int i = 1; i < e.length() - 1; i++) {
             String piece = e.tokens()[i].replace("##", "");
             String source = text.substring(e.start()[i], e.end()[i]);
-            assertEquals(piece, java.text.Normalizer.normalize(source.toLowerCase(java.util.Locale.ROOT),
-                    java.text.Normalizer.Form.NFD).replaceAll("\\p{Mn}", ""), "token " + i);
+            assertEquals(
+                    piece,
+                    java.text.Normalizer.normalize(
+                                    source.toLowerCase(java.util.Locale.ROOT), java.text.Normalizer.Form.NFD)
+                            .replaceAll("\\p{Mn}", ""),
+                    "token " + i);
         }
     }
 
@@ -86,7 +90,8 @@ class JsonTokenizerTest {
     @Test
     void refusesModelsItDoesNotImplement() {
         String bpe = "{\"model\":{\"type\":\"BPE\",\"vocab\":{}}}";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tokenizers.fromJson(new ByteArrayInputStream(bpe.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("BPE"), e.getMessage());
     }

@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class GroupSettings {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
-    private GroupSettings() {
-    }
+    private GroupSettings() {}
 
     /**
      * @param group the group's name
@@ -22,8 +21,8 @@ public final class GroupSettings {
         }
         String t = statusTopicTemplate.strip();
         if (t.isEmpty() || !t.contains("{clientId}")) {
-            throw new IllegalArgumentException("group '" + group + "' needs a status topic with {clientId}, got '"
-                    + t + "'");
+            throw new IllegalArgumentException(
+                    "group '" + group + "' needs a status topic with {clientId}, got '" + t + "'");
         }
         return t.replace("{clientId}", "+");
     }

@@ -10,8 +10,7 @@ import java.util.Collection;
  * move to it. The hash is FNV-1a (64 bit) with a SplitMix64 finaliser: fixed, so all JVMs agree.
  */
 public final class Rendezvous {
-    private Rendezvous() {
-    }
+    private Rendezvous() {}
 
     /**
      * @param members live member ids
@@ -24,8 +23,7 @@ public final class Rendezvous {
         for (String m : members) {
             long w = weight(m, key);
             // ties (practically never) go to the smaller id, so the order of the collection does not matter
-            if (best == null || Long.compareUnsigned(w, bestWeight) > 0
-                    || (w == bestWeight && m.compareTo(best) < 0)) {
+            if (best == null || Long.compareUnsigned(w, bestWeight) > 0 || (w == bestWeight && m.compareTo(best) < 0)) {
                 best = m;
                 bestWeight = w;
             }

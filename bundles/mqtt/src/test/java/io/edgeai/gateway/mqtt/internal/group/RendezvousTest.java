@@ -106,7 +106,7 @@ class RendezvousTest {
     }
 
     private static InboundMessage status(String json) {
-        return new InboundMessage("local", "edgeai/gateway/x/status", json.getBytes(StandardCharsets.UTF_8), 1,
-                System.nanoTime());
+        return new InboundMessage(
+                "local", "edgeai/gateway/x/status", json.getBytes(StandardCharsets.UTF_8), 1, System.nanoTime());
     }
 }

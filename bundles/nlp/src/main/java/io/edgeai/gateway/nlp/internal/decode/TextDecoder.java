@@ -28,8 +28,12 @@ public record TextDecoder(String textField, int maxTextLength) {
     public String decode(byte[] payload) throws RejectedTextException {
         String raw;
         try {
-            raw = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+            raw = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new RejectedTextException("not-utf8", "payload is not valid UTF-8");
         }
@@ -41,8 +45,8 @@ public record TextDecoder(String textField, int maxTextLength) {
             throw new RejectedTextException("empty", "text is empty");
         }
         if (text.length() > maxTextLength) {
-            throw new RejectedTextException("too-long", "text of " + text.length()
-                    + " characters exceeds max.text.length " + maxTextLength);
+            throw new RejectedTextException(
+                    "too-long", "text of " + text.length() + " characters exceeds max.text.length " + maxTextLength);
         }
         return text;
     }
@@ -52,16 +56,16 @@ public record TextDecoder(String textField, int maxTextLength) {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new RejectedTextException("not-json", "payload starts with '{' but is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new RejectedTextException(
+                    "not-json", "payload starts with '{' but is not valid JSON: " + e.getOriginalMessage());
         }
         JsonNode t = root.get(textField);
         if (t == null || t.isNull()) {
             throw new RejectedTextException("missing-field", "JSON payload has no '" + textField + "' field");
         }
         if (!t.isTextual()) {
-            throw new RejectedTextException("wrong-type", "field '" + textField + "' is " + t.getNodeType()
-                    + ", not a string");
+            throw new RejectedTextException(
+                    "wrong-type", "field '" + textField + "' is " + t.getNodeType() + ", not a string");
         }
         return t.asText().strip();
     }

@@ -15,8 +15,7 @@ import io.edgeai.gateway.nlp.internal.slots.Entity;
 public final class TextResultEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private TextResultEncoder() {
-    }
+    private TextResultEncoder() {}
 
     /**
      * @param topic input topic
@@ -29,8 +28,15 @@ public final class TextResultEncoder {
      * @param truncated true when the text was longer than the encoder's maximum length
      * @return the JSON bytes
      */
-    public static byte[] result(String topic, String text, IntentResult intent, String intentModel,
-            List<Entity> entities, float[] embedding, String model, boolean truncated) {
+    public static byte[] result(
+            String topic,
+            String text,
+            IntentResult intent,
+            String intentModel,
+            List<Entity> entities,
+            float[] embedding,
+            String model,
+            boolean truncated) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("topic", topic);
         n.put("text", text);
@@ -46,7 +52,11 @@ public final class TextResultEncoder {
         if (entities != null) {
             ArrayNode arr = n.putArray("entities");
             for (Entity e : entities) {
-                arr.addObject().put("type", e.type()).put("text", e.text()).put("start", e.start()).put("end", e.end())
+                arr.addObject()
+                        .put("type", e.type())
+                        .put("text", e.text())
+                        .put("start", e.start())
+                        .put("end", e.end())
                         .put("confidence", round(e.confidence()));
             }
         }

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Parses few-shot intent definitions: entries {@code name=example one|example two}. */
 public final class FewShotIntents {
-    private FewShotIntents() {
-    }
+    private FewShotIntents() {}
 
     /**
      * @param entries configuration entries; blank ones are skipped, a repeated name adds examples

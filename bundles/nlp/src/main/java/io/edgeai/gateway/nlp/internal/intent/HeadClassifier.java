@@ -16,8 +16,7 @@ public final class HeadClassifier {
     /** Label of a head's out-of-scope class. */
     public static final String OOS_LABEL = "oos";
 
-    private HeadClassifier() {
-    }
+    private HeadClassifier() {}
 
     /**
      * @param head the head model
@@ -32,8 +31,8 @@ public final class HeadClassifier {
         List<String> labels = info.labels();
         float[] out = head.run(embedding);
         if (labels.size() != out.length) {
-            throw new InferenceException("intent model " + info.id() + " returned " + out.length
-                    + " probabilities for " + labels.size() + " labels");
+            throw new InferenceException("intent model " + info.id() + " returned " + out.length + " probabilities for "
+                    + labels.size() + " labels");
         }
         double[] probs = new double[out.length];
         for (int i = 0; i < out.length; i++) {

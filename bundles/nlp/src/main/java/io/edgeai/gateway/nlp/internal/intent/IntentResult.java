@@ -28,8 +28,8 @@ public record IntentResult(String intent, double confidence, List<Scored> altern
      * @param forceOutOfScope true when another rule already found the text out of scope
      * @return the result
      */
-    static IntentResult rank(List<String> labels, double[] probs, double threshold, String oosLabel,
-            boolean forceOutOfScope) {
+    static IntentResult rank(
+            List<String> labels, double[] probs, double threshold, String oosLabel, boolean forceOutOfScope) {
         Integer[] order = new Integer[probs.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

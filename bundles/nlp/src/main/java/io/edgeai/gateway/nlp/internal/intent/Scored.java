@@ -6,5 +6,4 @@ package io.edgeai.gateway.nlp.internal.intent;
  * @param intent intent name
  * @param confidence 0..1
  */
-public record Scored(String intent, double confidence) {
-}
+public record Scored(String intent, double confidence) {}

@@ -12,8 +12,7 @@ import io.edgeai.gateway.tokenize.Encoding;
  * it. Offsets come from the tokenizer, so spans cut the original text exactly.
  */
 public final class BioDecoder {
-    private BioDecoder() {
-    }
+    private BioDecoder() {}
 
     /**
      * @param text the original text
@@ -64,7 +63,8 @@ public final class BioDecoder {
 
     private static int wordEnd(Encoding enc, int first) {
         int end = enc.end()[first];
-        for (int j = first + 1; j < enc.length() && !enc.isSpecial(j) && enc.wordIds()[j] == enc.wordIds()[first];
+        for (int j = first + 1;
+                j < enc.length() && !enc.isSpecial(j) && enc.wordIds()[j] == enc.wordIds()[first];
                 j++) {
             end = enc.end()[j];
         }

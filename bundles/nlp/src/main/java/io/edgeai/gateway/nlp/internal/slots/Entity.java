@@ -9,5 +9,4 @@ package io.edgeai.gateway.nlp.internal.slots;
  * @param end UTF-16 end offset (exclusive)
  * @param confidence mean tag probability over the span's words
  */
-public record Entity(String type, String text, int start, int end, double confidence) {
-}
+public record Entity(String type, String text, int start, int end, double confidence) {}

@@ -14,8 +14,8 @@ public record AlarmPolicy(double threshold, double clearThreshold, int raiseCoun
     /** Validates the band. */
     public AlarmPolicy {
         if (!(threshold >= 0 && threshold <= 1) || !(clearThreshold >= 0 && clearThreshold <= threshold)) {
-            throw new IllegalArgumentException("need 0 <= clearThreshold <= threshold <= 1, got " + clearThreshold
-                    + " and " + threshold);
+            throw new IllegalArgumentException(
+                    "need 0 <= clearThreshold <= threshold <= 1, got " + clearThreshold + " and " + threshold);
         }
         if (raiseCount < 1 || clearCount < 1) {
             throw new IllegalArgumentException("raiseCount and clearCount must be >= 1");

@@ -28,15 +28,18 @@ public final class Float32Decoder implements PayloadDecoder {
     public List<Reading> decodeAll(String topic, byte[] payload, long receivedMillis) throws RejectedInputException {
         String[] dq = ReadingDecoder.deviceAndQuantity(topic);
         if (payload.length > maxPayloadBytes) {
-            throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
-                    + maxPayloadBytes + " bytes");
+            throw new RejectedInputException(
+                    "oversize",
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         if (payload.length == 0) {
             throw new RejectedInputException("empty", "payload is empty");
         }
         if (payload.length % Float.BYTES != 0) {
-            throw new RejectedInputException("bad-length", "payload of " + payload.length + " bytes is not a whole "
-                    + "number of float32 values (4 bytes each)");
+            throw new RejectedInputException(
+                    "bad-length",
+                    "payload of " + payload.length + " bytes is not a whole "
+                            + "number of float32 values (4 bytes each)");
         }
         int n = payload.length / Float.BYTES;
         PayloadDecoder.checkBatch(n, maxBatch);

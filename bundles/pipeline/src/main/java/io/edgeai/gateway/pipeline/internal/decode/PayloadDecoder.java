@@ -33,7 +33,11 @@ public interface PayloadDecoder {
     static String topicLevel(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(cp -> {
-            boolean bad = cp == '/' || cp == '+' || cp == '#' || Character.isISOControl(cp) || cp >= 0xFDD0
+            boolean bad = cp == '/'
+                    || cp == '+'
+                    || cp == '#'
+                    || Character.isISOControl(cp)
+                    || cp >= 0xFDD0
                     || Character.getType(cp) == Character.SURROGATE;
             out.appendCodePoint(bad ? '_' : cp);
         });
@@ -56,8 +60,10 @@ public interface PayloadDecoder {
     static String checkLength(String level, String code, String what) throws RejectedInputException {
         int bytes = level.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_LEVEL_BYTES) {
-            throw new RejectedInputException(code, what + " of " + bytes + " bytes is longer than the "
-                    + MAX_LEVEL_BYTES + " bytes a result topic level may have");
+            throw new RejectedInputException(
+                    code,
+                    what + " of " + bytes + " bytes is longer than the " + MAX_LEVEL_BYTES
+                            + " bytes a result topic level may have");
         }
         return level;
     }
@@ -69,8 +75,9 @@ public interface PayloadDecoder {
      */
     static void checkBatch(int count, int maxBatch) throws RejectedInputException {
         if (count > maxBatch) {
-            throw new RejectedInputException("too-many-values", "message carries " + count + " values, more than "
-                    + "the limit of " + maxBatch + " (maxBatch)");
+            throw new RejectedInputException(
+                    "too-many-values",
+                    "message carries " + count + " values, more than " + "the limit of " + maxBatch + " (maxBatch)");
         }
     }
 }

@@ -9,5 +9,4 @@ package io.edgeai.gateway.pipeline.internal.decode;
  * @param epochMillis the timestamp as epoch milliseconds (UTC assumed for local date-times)
  * @param value the finite reading
  */
-public record Reading(String device, String quantity, String ts, long epochMillis, double value) {
-}
+public record Reading(String device, String quantity, String ts, long epochMillis, double value) {}

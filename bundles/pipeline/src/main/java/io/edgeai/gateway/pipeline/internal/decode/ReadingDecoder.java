@@ -63,8 +63,10 @@ public final class ReadingDecoder implements PayloadDecoder {
         if (levels.length < 3 || levels[levels.length - 2].isEmpty() || levels[levels.length - 1].isEmpty()) {
             throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not <prefix>/<device>/<quantity>");
         }
-        return new String[] {PayloadDecoder.checkLength(levels[levels.length - 2], "bad-topic", "device id"),
-            PayloadDecoder.checkLength(levels[levels.length - 1], "bad-topic", "quantity")};
+        return new String[] {
+            PayloadDecoder.checkLength(levels[levels.length - 2], "bad-topic", "device id"),
+            PayloadDecoder.checkLength(levels[levels.length - 1], "bad-topic", "quantity")
+        };
     }
 
     /** A plain field name, or a JSON pointer when it starts with '/'; null when absent. */
@@ -85,8 +87,9 @@ public final class ReadingDecoder implements PayloadDecoder {
         String device = dq[0];
         String quantity = dq[1];
         if (payload.length > maxPayloadBytes) {
-            throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
-                    + maxPayloadBytes + " bytes");
+            throw new RejectedInputException(
+                    "oversize",
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         String text = utf8(payload).strip();
         if (text.isEmpty()) {
@@ -105,25 +108,34 @@ public final class ReadingDecoder implements PayloadDecoder {
             throw new RejectedInputException("not-json", "payload is not JSON");
         }
         if (root.isNumber()) {
-            return new Reading(device, quantity, Instant.ofEpochMilli(receivedMillis).toString(), receivedMillis,
+            return new Reading(
+                    device,
+                    quantity,
+                    Instant.ofEpochMilli(receivedMillis).toString(),
+                    receivedMillis,
                     finite(root.asDouble()));
         }
         if (!root.isObject() && !(valueField.startsWith("/") && root.isArray())) {
-            throw new RejectedInputException("wrong-type", "payload must be a JSON object or a number, got "
-                    + root.getNodeType().toString().toLowerCase());
+            throw new RejectedInputException(
+                    "wrong-type",
+                    "payload must be a JSON object or a number, got "
+                            + root.getNodeType().toString().toLowerCase());
         }
         JsonNode v = field(root, valueField);
         if (v == null || v.isNull()) {
             throw new RejectedInputException("missing-field", "field '" + valueField + "' is missing");
         }
         if (!v.isNumber()) {
-            throw new RejectedInputException("wrong-type", "field '" + valueField + "' must be a number, got "
-                    + v.getNodeType().toString().toLowerCase());
+            throw new RejectedInputException(
+                    "wrong-type",
+                    "field '" + valueField + "' must be a number, got "
+                            + v.getNodeType().toString().toLowerCase());
         }
         double value = finite(v.asDouble());
         JsonNode t = field(root, tsField);
         if (t == null || t.isNull()) {
-            return new Reading(device, quantity, Instant.ofEpochMilli(receivedMillis).toString(), receivedMillis, value);
+            return new Reading(
+                    device, quantity, Instant.ofEpochMilli(receivedMillis).toString(), receivedMillis, value);
         }
         if (t.isNumber()) {
             return new Reading(device, quantity, t.asText(), t.asLong(), value);
@@ -143,8 +155,12 @@ public final class ReadingDecoder implements PayloadDecoder {
 
     private String utf8(byte[] payload) throws RejectedInputException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new RejectedInputException("not-utf8", "payload is not valid UTF-8");
         }
@@ -160,7 +176,9 @@ public final class ReadingDecoder implements PayloadDecoder {
     public static long parseTime(String ts) throws RejectedInputException {
         try {
             if (ts.length() > 10 && ts.charAt(10) == ' ') {
-                return LocalDateTime.parse(ts, SPACE_LOCAL).toInstant(ZoneOffset.UTC).toEpochMilli();
+                return LocalDateTime.parse(ts, SPACE_LOCAL)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
             }
             if (ts.endsWith("Z") || ts.matches(".*[+-]\\d\\d:?\\d\\d$")) {
                 return OffsetDateTime.parse(ts).toInstant().toEpochMilli();

@@ -23,9 +23,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class SenmlDecoder implements PayloadDecoder {
     private static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
     /** RFC 8428 section 4.5.1: first character alphanumeric, then also - : . / _ */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9\\-:./_]*");
+
     private static final double RELATIVE_LIMIT = 268_435_456; // 2^28 seconds
 
     private final int maxPayloadBytes;
@@ -49,8 +51,9 @@ public final class SenmlDecoder implements PayloadDecoder {
         }
         PayloadDecoder.checkLength(device, "bad-topic", "device id");
         if (payload.length > maxPayloadBytes) {
-            throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
-                    + maxPayloadBytes + " bytes");
+            throw new RejectedInputException(
+                    "oversize",
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         JsonNode pack;
         try {
@@ -81,10 +84,11 @@ public final class SenmlDecoder implements PayloadDecoder {
             if (rec.has("bv")) {
                 bv = number(rec, "bv", i);
             }
-            String name = PayloadDecoder.checkLength(bn + (rec.has("n") ? text(rec, "n", i) : ""), "bad-name",
-                    "SenML record " + i + ": the name");
+            String name = PayloadDecoder.checkLength(
+                    bn + (rec.has("n") ? text(rec, "n", i) : ""), "bad-name", "SenML record " + i + ": the name");
             if (!NAME.matcher(name).matches()) {
-                throw new RejectedInputException("bad-name", "SenML record " + i + " has the invalid name '" + name + "'");
+                throw new RejectedInputException(
+                        "bad-name", "SenML record " + i + " has the invalid name '" + name + "'");
             }
             boolean other = rec.has("vs") || rec.has("vb") || rec.has("vd");
             if (!rec.has("v") && (other || !rec.has("bv"))) {
@@ -96,7 +100,11 @@ public final class SenmlDecoder implements PayloadDecoder {
             }
             double t = bt + (rec.has("t") ? number(rec, "t", i) : 0);
             long millis = t < RELATIVE_LIMIT ? receivedMillis + Math.round(t * 1000) : Math.round(t * 1000);
-            out.add(new Reading(device, PayloadDecoder.topicLevel(name), Instant.ofEpochMilli(millis).toString(), millis,
+            out.add(new Reading(
+                    device,
+                    PayloadDecoder.topicLevel(name),
+                    Instant.ofEpochMilli(millis).toString(),
+                    millis,
                     value));
         }
         if (out.isEmpty()) {
@@ -111,8 +119,9 @@ public final class SenmlDecoder implements PayloadDecoder {
         while (fields.hasNext()) {
             String label = fields.next().getKey();
             if (label.endsWith("_")) {
-                throw new RejectedInputException("unsupported-field", "SenML record " + i + " has the must-understand "
-                        + "field '" + label + "'");
+                throw new RejectedInputException(
+                        "unsupported-field",
+                        "SenML record " + i + " has the must-understand " + "field '" + label + "'");
             }
         }
     }

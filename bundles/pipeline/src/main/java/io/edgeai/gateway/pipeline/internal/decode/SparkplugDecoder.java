@@ -46,13 +46,14 @@ public final class SparkplugDecoder implements PayloadDecoder {
             if (l.length >= 2 && l[0].equals("spBv1.0") && l[1].equals("STATE")) {
                 return List.of(); // host application state, not a payload of metrics
             }
-            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
-                    + "[/<device>]");
+            throw new RejectedInputException(
+                    "bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>" + "[/<device>]");
         }
         if (l.length > 5 || Arrays.asList(l).contains("")) {
             // an empty device or node level would publish results under an empty topic level
-            throw new RejectedInputException("bad-topic", "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>"
-                    + "[/<device>] with non-empty levels");
+            throw new RejectedInputException(
+                    "bad-topic",
+                    "topic '" + topic + "' is not spBv1.0/<group>/<type>/<node>" + "[/<device>] with non-empty levels");
         }
         String type = l[2];
         boolean birth = type.equals("NBIRTH") || type.equals("DBIRTH");
@@ -62,15 +63,16 @@ public final class SparkplugDecoder implements PayloadDecoder {
         String device = PayloadDecoder.checkLength(l.length >= 5 ? l[4] : l[3], "bad-topic", "device id");
         String source = l[1] + "/" + l[3] + (l.length >= 5 ? "/" + l[4] : "");
         if (payload.length > maxPayloadBytes) {
-            throw new RejectedInputException("oversize", "payload of " + payload.length + " bytes exceeds the limit of "
-                    + maxPayloadBytes + " bytes");
+            throw new RejectedInputException(
+                    "oversize",
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         Payload p;
         try {
             p = Payload.parseFrom(payload);
         } catch (InvalidProtocolBufferException e) {
-            throw new RejectedInputException("not-sparkplug", "payload is not a Sparkplug B protobuf: "
-                    + e.getMessage());
+            throw new RejectedInputException(
+                    "not-sparkplug", "payload is not a Sparkplug B protobuf: " + e.getMessage());
         }
         PayloadDecoder.checkBatch(p.getMetricsCount(), maxBatch);
         Map<Long, String> known = birth ? declare(source) : aliases.getOrDefault(source, Map.of());
@@ -84,8 +86,10 @@ public final class SparkplugDecoder implements PayloadDecoder {
             if (name == null && m.hasAlias()) {
                 name = known.get(m.getAlias());
                 if (name == null) {
-                    throw new RejectedInputException("unknown-alias", "metric alias " + m.getAlias() + " of " + source
-                            + " was not declared in a birth certificate");
+                    throw new RejectedInputException(
+                            "unknown-alias",
+                            "metric alias " + m.getAlias() + " of " + source
+                                    + " was not declared in a birth certificate");
                 }
             }
             if (name == null || m.getIsNull() || m.getIsHistorical()) {
@@ -100,7 +104,12 @@ public final class SparkplugDecoder implements PayloadDecoder {
             }
             long t = m.hasTimestamp() ? m.getTimestamp() : payloadTime;
             PayloadDecoder.checkLength(name, "bad-name", "metric name");
-            out.add(new Reading(device, PayloadDecoder.topicLevel(name), Instant.ofEpochMilli(t).toString(), t, value));
+            out.add(new Reading(
+                    device,
+                    PayloadDecoder.topicLevel(name),
+                    Instant.ofEpochMilli(t).toString(),
+                    t,
+                    value));
         }
         return out;
     }
@@ -124,11 +133,14 @@ public final class SparkplugDecoder implements PayloadDecoder {
     private static Double numeric(Metric m) {
         switch (m.getValueCase()) {
             case INT_VALUE:
-                return m.getDatatype() == 7 ? (double) Integer.toUnsignedLong(m.getIntValue())
-                        : m.getDatatype() == 1 ? (double) (byte) m.getIntValue()
-                        : m.getDatatype() == 2 ? (double) (short) m.getIntValue() : (double) m.getIntValue();
+                return m.getDatatype() == 7
+                        ? (double) Integer.toUnsignedLong(m.getIntValue())
+                        : m.getDatatype() == 1
+                                ? (double) (byte) m.getIntValue()
+                                : m.getDatatype() == 2 ? (double) (short) m.getIntValue() : (double) m.getIntValue();
             case LONG_VALUE:
-                return m.getDatatype() == 8 ? Double.parseDouble(Long.toUnsignedString(m.getLongValue()))
+                return m.getDatatype() == 8
+                        ? Double.parseDouble(Long.toUnsignedString(m.getLongValue()))
                         : (double) m.getLongValue();
             case FLOAT_VALUE:
                 return (double) m.getFloatValue();

@@ -32,6 +32,7 @@ final class AnomalyLikelihood {
      * on the test series: measured 1 (no row differs) on all of them.
      */
     static final double AGREEMENT = 0.9995;
+
     private final ScorerSettings s;
     private final double[] recent;
     private final int blockRows;
@@ -39,6 +40,7 @@ final class AnomalyLikelihood {
     // float: a block's statistics need no more than 7 digits, and three likelihoods per series at
     // 64 blocks each cost 2.3 KB less than in double (the 8 KB per series budget)
     private final float[] blockSum;
+
     private final float[] blockM2;
     private final float[] blockMax;
     private int blocksFilled;
@@ -47,6 +49,7 @@ final class AnomalyLikelihood {
     private double blocksMax = Double.NEGATIVE_INFINITY;
     /** The block being filled: rows, running mean and squared deviations (Welford), maximum. */
     private int partRows;
+
     private double partMean;
     private double partM2;
     private double partMax = Double.NEGATIVE_INFINITY;

@@ -11,7 +11,7 @@ public final class CandidateState {
 
     CandidateState(ScorerSettings settings) {
         likelihood = new AnomalyLikelihood(settings);
-        refractory = new Refractory(settings.refractoryRows(), settings.refractoryHoldRows(),
-                settings.refractoryHoldFactor());
+        refractory = new Refractory(
+                settings.refractoryRows(), settings.refractoryHoldRows(), settings.refractoryHoldFactor());
     }
 }

@@ -4,8 +4,7 @@ package io.edgeai.gateway.pipeline.internal.detect;
 final class GaussianTail {
     private static final double LN_10 = Math.log(10);
 
-    private GaussianTail() {
-    }
+    private GaussianTail() {}
 
     /**
      * @param z a standard score
@@ -23,9 +22,25 @@ final class GaussianTail {
      */
     static double logErfc(double x) {
         double t = 1.0 / (1.0 + 0.5 * x);
-        double poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277))))))));
+        double poly = -1.26551223
+                + t
+                        * (1.00002368
+                                + t
+                                        * (0.37409196
+                                                + t
+                                                        * (0.09678418
+                                                                + t
+                                                                        * (-0.18628806
+                                                                                + t
+                                                                                        * (0.27886807
+                                                                                                + t
+                                                                                                        * (-1.13520398
+                                                                                                                + t
+                                                                                                                        * (1.48851587
+                                                                                                                                + t
+                                                                                                                                        * (-0.82215223
+                                                                                                                                                + t
+                                                                                                                                                        * 0.17087277))))))));
         return Math.log(t) - x * x + poly;
     }
 }

@@ -7,5 +7,4 @@ package io.edgeai.gateway.pipeline.internal.detect;
  * @param warmingUp true while the series is still learning (score is then 0)
  * @param rawError the autoencoder's reconstruction error of the newest values (NaN before the first full window)
  */
-public record Score(double score, boolean warmingUp, double rawError) {
-}
+public record Score(double score, boolean warmingUp, double rawError) {}

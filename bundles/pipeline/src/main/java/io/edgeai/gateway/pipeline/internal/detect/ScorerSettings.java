@@ -42,12 +42,34 @@ import io.edgeai.gateway.api.ModelInfo;
  * @param weekGateSeasons half-life, in weeks, of the gate's averages of squared errors, and the weeks of
  *        comparisons it needs before it opens ({@code week.gate.seasons}, &gt; 0)
  */
-public record ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
-        int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
-        double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight,
-        long weekMillis, double weekWeight, int medianRows, double medianWeight, int medianLearningRows,
-        int medianBins, int medianNeighbours, double refractoryRows, int refractoryHoldRows,
-        double refractoryHoldFactor, double weekGateRatio, double weekGateSeasons) {
+public record ScorerSettings(
+        int windowSize,
+        double stdFloor,
+        double clip,
+        int errorTail,
+        int learningRows,
+        int historyRows,
+        int averageRows,
+        int reestimateRows,
+        double logScale,
+        double spatialTolerance,
+        double threshold,
+        double clearThreshold,
+        long seasonMillis,
+        int seasonAverageRows,
+        double seasonWeight,
+        long weekMillis,
+        double weekWeight,
+        int medianRows,
+        double medianWeight,
+        int medianLearningRows,
+        int medianBins,
+        int medianNeighbours,
+        double refractoryRows,
+        int refractoryHoldRows,
+        double refractoryHoldFactor,
+        double weekGateRatio,
+        double weekGateSeasons) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
@@ -70,12 +92,14 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
         require(seasonWeight >= 0 && seasonWeight <= 1, "season.weight must be in 0..1");
         require(weekMillis >= 0, "week.hours must be >= 0");
         require(weekWeight >= 0 && weekWeight <= 1, "week.weight must be in 0..1");
-        require(medianRows >= 0 && medianRows <= 15 && (medianRows == 0 || medianRows % 2 == 1),
+        require(
+                medianRows >= 0 && medianRows <= 15 && (medianRows == 0 || medianRows % 2 == 1),
                 "median.rows must be 0 (off) or odd in 1..15");
         require(medianWeight >= 0 && medianWeight <= 1, "median.weight must be in 0..1");
         require(medianLearningRows >= 0, "median.learning.rows must be >= 0");
         require(medianBins >= 0 && medianBins <= 1024, "median.bins must be in 0..1024");
-        require(medianNeighbours >= 0 && (medianBins == 0 || medianNeighbours < medianBins),
+        require(
+                medianNeighbours >= 0 && (medianBins == 0 || medianNeighbours < medianBins),
                 "median.neighbours must be >= 0 and below median.bins");
         require(refractoryRows >= 0, "refractory.halflife.rows must be >= 0");
         require(refractoryHoldRows >= 0, "refractory.hold.rows must be >= 0");
@@ -85,12 +109,50 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
     }
 
     /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels and the hold off. */
-    public ScorerSettings(int windowSize, double stdFloor, double clip, int errorTail, int learningRows,
-            int historyRows, int averageRows, int reestimateRows, double logScale, double spatialTolerance,
-            double threshold, double clearThreshold, long seasonMillis, int seasonAverageRows, double seasonWeight) {
-        this(windowSize, stdFloor, clip, errorTail, learningRows, historyRows, averageRows, reestimateRows, logScale,
-                spatialTolerance, threshold, clearThreshold, seasonMillis, seasonAverageRows, seasonWeight, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 1, 0, 1);
+    public ScorerSettings(
+            int windowSize,
+            double stdFloor,
+            double clip,
+            int errorTail,
+            int learningRows,
+            int historyRows,
+            int averageRows,
+            int reestimateRows,
+            double logScale,
+            double spatialTolerance,
+            double threshold,
+            double clearThreshold,
+            long seasonMillis,
+            int seasonAverageRows,
+            double seasonWeight) {
+        this(
+                windowSize,
+                stdFloor,
+                clip,
+                errorTail,
+                learningRows,
+                historyRows,
+                averageRows,
+                reestimateRows,
+                logScale,
+                spatialTolerance,
+                threshold,
+                clearThreshold,
+                seasonMillis,
+                seasonAverageRows,
+                seasonWeight,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                1,
+                0,
+                1);
     }
 
     /**
@@ -101,7 +163,8 @@ public record ScorerSettings(int windowSize, double stdFloor, double clip, int e
     public static ScorerSettings fromModel(ModelInfo info) {
         ScorerSettings d = DEFAULTS;
         int window = info.intProperty("window.size", d.windowSize());
-        return new ScorerSettings(window,
+        return new ScorerSettings(
+                window,
                 info.doubleProperty("normaliser.std.floor", d.stdFloor()),
                 info.doubleProperty("normaliser.clip", d.clip()),
                 info.intProperty("error.tail", Math.min(window, d.errorTail())),

@@ -9,6 +9,7 @@ package io.edgeai.gateway.pipeline.internal.detect;
 final class SeasonalChannel {
     /** Longest season in rows a channel keeps (a week at 5-minute spacing is 2,016). */
     static final int MAX_LAG_ROWS = 20_000;
+
     private final SeasonalDifference difference;
     private final AnomalyLikelihood likelihood;
     private final double weight;
@@ -34,8 +35,14 @@ final class SeasonalChannel {
      * @param gateRatio the gate's ratio (&gt; 0 when {@code rivalMillis} is)
      * @param gateSeasons the gate's half-life and least evidence, in seasons (&gt; 0)
      */
-    SeasonalChannel(ScorerSettings settings, long seasonMillis, int averageRows, double weight, long rivalMillis,
-            double gateRatio, double gateSeasons) {
+    SeasonalChannel(
+            ScorerSettings settings,
+            long seasonMillis,
+            int averageRows,
+            double weight,
+            long rivalMillis,
+            double gateRatio,
+            double gateSeasons) {
         this.difference = new SeasonalDifference(seasonMillis, averageRows, MAX_LAG_ROWS, rivalMillis);
         this.likelihood = new AnomalyLikelihood(settings);
         this.weight = weight;

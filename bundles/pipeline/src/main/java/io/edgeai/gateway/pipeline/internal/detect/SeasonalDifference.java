@@ -21,22 +21,26 @@ final class SeasonalDifference {
     static final int SPACING_ROWS = 33;
     /** Most season values kept per series (288 = one per 5 minutes of a 24-hour season). */
     static final int BUCKETS = 288;
+
     private final long lagMillis;
     /** A shorter season whose prediction is compared with this one's ({@link SeasonGate}), 0 for none. */
     private final long rivalMillis;
     /** The shorter season in buckets (fractional: interpolated), 0 while unknown or when there is none. */
     private double rivalOffset;
+
     private double lastDifference = Double.NaN;
     private double lastRivalDifference = Double.NaN;
     private final int maxBuckets;
     private final double[] squares;
     /** Times of the first rows, to learn the spacing; dropped once it is known. */
     private long[] firstTimes = new long[SPACING_ROWS];
+
     private int timesSeen;
     /** Bucket means of the last season; empty when the channel is disabled, null until the lag is known. */
     private float[] ring;
     /** Ring values are stored as float relative to this (the first bucket's mean), so large levels keep their small differences. */
     private double base = Double.NaN;
+
     private int bucketRows;
     private int rowsInBucket;
     private double bucketSum;

@@ -26,18 +26,35 @@ public final class SeriesState {
         range = new SpatialRange(settings.spatialTolerance());
         likelihood = new AnomalyLikelihood(settings);
         input = new float[settings.windowSize()];
-        daily = settings.seasonMillis() > 0 ? new SeasonalChannel(settings, settings.seasonMillis(),
-                settings.seasonAverageRows(), settings.seasonWeight()) : null;
+        daily = settings.seasonMillis() > 0
+                ? new SeasonalChannel(
+                        settings, settings.seasonMillis(), settings.seasonAverageRows(), settings.seasonWeight())
+                : null;
         // the week must out-predict the day to score (when both exist and the gate is on)
-        long rival = settings.weekGateRatio() > 0 && settings.seasonMillis() > 0
-                && settings.seasonMillis() < settings.weekMillis() ? settings.seasonMillis() : 0;
-        weekly = settings.weekMillis() > 0 ? new SeasonalChannel(settings, settings.weekMillis(),
-                settings.seasonAverageRows(), settings.weekWeight(), rival, settings.weekGateRatio(),
-                settings.weekGateSeasons()) : null;
-        median = settings.medianRows() > 0 ? new MedianLevels(settings.medianRows(), settings.spatialTolerance(),
-                settings.medianBins(), settings.medianNeighbours()) : null;
-        refractory = new Refractory(settings.refractoryRows(), settings.refractoryHoldRows(),
-                settings.refractoryHoldFactor());
+        long rival = settings.weekGateRatio() > 0
+                        && settings.seasonMillis() > 0
+                        && settings.seasonMillis() < settings.weekMillis()
+                ? settings.seasonMillis()
+                : 0;
+        weekly = settings.weekMillis() > 0
+                ? new SeasonalChannel(
+                        settings,
+                        settings.weekMillis(),
+                        settings.seasonAverageRows(),
+                        settings.weekWeight(),
+                        rival,
+                        settings.weekGateRatio(),
+                        settings.weekGateSeasons())
+                : null;
+        median = settings.medianRows() > 0
+                ? new MedianLevels(
+                        settings.medianRows(),
+                        settings.spatialTolerance(),
+                        settings.medianBins(),
+                        settings.medianNeighbours())
+                : null;
+        refractory = new Refractory(
+                settings.refractoryRows(), settings.refractoryHoldRows(), settings.refractoryHoldFactor());
     }
 
     /** @return values scored so far */

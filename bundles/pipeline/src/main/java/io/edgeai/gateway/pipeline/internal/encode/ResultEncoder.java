@@ -15,8 +15,7 @@ import io.edgeai.gateway.pipeline.internal.decode.Reading;
 public final class ResultEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ResultEncoder() {
-    }
+    private ResultEncoder() {}
 
     /**
      * @param r the reading
@@ -27,8 +26,8 @@ public final class ResultEncoder {
      * @param model {@code name@version} that scored it
      * @return the result JSON
      */
-    public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
-            String model) {
+    public static byte[] result(
+            Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp, String model) {
         return result(r, score, anomaly, event, warmingUp, model, null, false, false);
     }
 
@@ -46,8 +45,16 @@ public final class ResultEncoder {
      * @param replayed whether the input was replayed after a takeover (its old owner may have answered it)
      * @return the result JSON
      */
-    public static byte[] result(Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp,
-            String model, String member, boolean ownerChanged, boolean replayed) {
+    public static byte[] result(
+            Reading r,
+            double score,
+            boolean anomaly,
+            AlarmEvent event,
+            boolean warmingUp,
+            String model,
+            String member,
+            boolean ownerChanged,
+            boolean replayed) {
         // streamed, not built as a tree: this runs once per reading (same bytes as the tree gave)
         ByteArrayOutputStream out = new ByteArrayOutputStream(192);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -89,8 +96,14 @@ public final class ResultEncoder {
      * @param receivedMillis when it arrived
      * @return the dead-letter JSON
      */
-    public static byte[] deadLetter(String pipeline, String topic, String code, String reason, byte[] payload,
-            int payloadBytes, long receivedMillis) {
+    public static byte[] deadLetter(
+            String pipeline,
+            String topic,
+            String code,
+            String reason,
+            byte[] payload,
+            int payloadBytes,
+            long receivedMillis) {
         return DeadLetters.json(pipeline, topic, code, reason, payload, payloadBytes, receivedMillis);
     }
 }

@@ -58,6 +58,7 @@ public final class KeyAffinity {
     private final Map<String, Held> byReading = new HashMap<>();
     /** Results seen before their input was held here (this member lags), oldest first, with when seen. */
     private final java.util.LinkedHashMap<String, Long> answeredEarly = new java.util.LinkedHashMap<>();
+
     private final Set<String> owned = new HashSet<>();
     private final Set<String> foreign = new HashSet<>();
     private final Set<String> announce = new HashSet<>();
@@ -172,7 +173,7 @@ public final class KeyAffinity {
         }
         seenEpoch = epoch;
         List<InboundMessage> again = new ArrayList<>();
-        for (var it = held.iterator(); it.hasNext();) {
+        for (var it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
             if (!h.unanswered.isEmpty() && membership.owns(h.message.topic())) {
                 again.add(h.message);
@@ -224,7 +225,10 @@ public final class KeyAffinity {
             if (n == null || !n.isObject()) {
                 return;
             }
-            String id = id(n.path("device").asText(), n.path("quantity").asText(), n.path("ts").asText());
+            String id = id(
+                    n.path("device").asText(),
+                    n.path("quantity").asText(),
+                    n.path("ts").asText());
             Held h = byReading.remove(id);
             if (h != null) {
                 h.unanswered.remove(id);
@@ -244,10 +248,12 @@ public final class KeyAffinity {
 
     private void expire(long nowMillis) {
         long oldest = nowMillis - settings.handoverMillis();
-        for (var it = answeredEarly.values().iterator(); it.hasNext() && it.next() < oldest;) {
+        for (var it = answeredEarly.values().iterator(); it.hasNext() && it.next() < oldest; ) {
             it.remove();
         }
-        while (!held.isEmpty() && (held.peekFirst().atMillis < oldest || held.peekFirst().unanswered.isEmpty())) {
+        while (!held.isEmpty()
+                && (held.peekFirst().atMillis < oldest
+                        || held.peekFirst().unanswered.isEmpty())) {
             Held h = held.pollFirst();
             if (!h.unanswered.isEmpty()) {
                 expired.incrementAndGet();

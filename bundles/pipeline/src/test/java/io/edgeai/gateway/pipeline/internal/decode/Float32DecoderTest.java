@@ -23,7 +23,11 @@ class Float32DecoderTest {
     @Test
     void littleEndianSamplesBecomeReadingsInOrder() throws Exception {
         // 1.5f little-endian is 00 00 c0 3f
-        assertEquals(1.5, decoder.decodeAll("vib/m-1/accel", new byte[] {0, 0, (byte) 0xc0, 0x3f}, 5).get(0).value());
+        assertEquals(
+                1.5,
+                decoder.decodeAll("vib/m-1/accel", new byte[] {0, 0, (byte) 0xc0, 0x3f}, 5)
+                        .get(0)
+                        .value());
         List<Reading> r = decoder.decodeAll("vib/m-1/accel", le(1.5f, -2.25f, 3f), 42);
         assertEquals(List.of(1.5, -2.25, 3.0), r.stream().map(Reading::value).toList());
         assertEquals("m-1", r.get(0).device());
@@ -33,15 +37,25 @@ class Float32DecoderTest {
 
     @Test
     void partialValuesNanAndTooManyAreRejected() {
-        assertEquals("bad-length", assertThrows(RejectedInputException.class,
-                () -> decoder.decodeAll("vib/m/a", new byte[7], 0)).code());
-        assertEquals("not-finite", assertThrows(RejectedInputException.class,
-                () -> decoder.decodeAll("vib/m/a", le(1f, Float.NaN), 0)).code());
-        assertEquals("too-many-values", assertThrows(RejectedInputException.class,
-                () -> decoder.decodeAll("vib/m/a", le(new float[9]), 0)).code());
-        assertEquals("empty", assertThrows(RejectedInputException.class,
-                () -> decoder.decodeAll("vib/m/a", new byte[0], 0)).code());
-        assertEquals("oversize", assertThrows(RejectedInputException.class,
-                () -> decoder.decodeAll("vib/m/a", new byte[2048], 0)).code());
+        assertEquals(
+                "bad-length",
+                assertThrows(RejectedInputException.class, () -> decoder.decodeAll("vib/m/a", new byte[7], 0))
+                        .code());
+        assertEquals(
+                "not-finite",
+                assertThrows(RejectedInputException.class, () -> decoder.decodeAll("vib/m/a", le(1f, Float.NaN), 0))
+                        .code());
+        assertEquals(
+                "too-many-values",
+                assertThrows(RejectedInputException.class, () -> decoder.decodeAll("vib/m/a", le(new float[9]), 0))
+                        .code());
+        assertEquals(
+                "empty",
+                assertThrows(RejectedInputException.class, () -> decoder.decodeAll("vib/m/a", new byte[0], 0))
+                        .code());
+        assertEquals(
+                "oversize",
+                assertThrows(RejectedInputException.class, () -> decoder.decodeAll("vib/m/a", new byte[2048], 0))
+                        .code());
     }
 }

@@ -18,7 +18,8 @@ class SenmlDecoderTest {
     }
 
     private String code(String json) {
-        return assertThrows(RejectedInputException.class, () -> decode("senml/dev-1", json)).code();
+        return assertThrows(RejectedInputException.class, () -> decode("senml/dev-1", json))
+                .code();
     }
 
     @Test
@@ -35,9 +36,12 @@ class SenmlDecoderTest {
     @Test
     void baseNameIsPrependedToEveryRecord() throws Exception {
         // RFC 8428 5.1.2
-        List<Reading> r = decode("senml/dev-1", "[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"n\":\"voltage\",\"u\":\"V\","
-                + "\"v\":120.1},{\"n\":\"current\",\"u\":\"A\",\"v\":1.2}]");
-        assertEquals(List.of("urn:dev:ow:10e2073a01080063:voltage", "urn:dev:ow:10e2073a01080063:current"),
+        List<Reading> r = decode(
+                "senml/dev-1",
+                "[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"n\":\"voltage\",\"u\":\"V\","
+                        + "\"v\":120.1},{\"n\":\"current\",\"u\":\"A\",\"v\":1.2}]");
+        assertEquals(
+                List.of("urn:dev:ow:10e2073a01080063:voltage", "urn:dev:ow:10e2073a01080063:current"),
                 r.stream().map(Reading::quantity).toList());
         assertEquals(List.of(120.1, 1.2), r.stream().map(Reading::value).toList());
     }
@@ -45,11 +49,13 @@ class SenmlDecoderTest {
     @Test
     void baseTimePlusRelativeTimesGiveAbsoluteTimes() throws Exception {
         // RFC 8428 5.1.3
-        List<Reading> r = decode("senml/dev-1", "[{\"bn\":\"urn:dev:ow:10e2073a0108006:\",\"bt\":1.276020076001e+09,"
-                + "\"bu\":\"A\",\"bver\":5,\"n\":\"voltage\",\"u\":\"V\",\"v\":120.1},"
-                + "{\"n\":\"current\",\"t\":-5,\"v\":1.2},{\"n\":\"current\",\"t\":-4,\"v\":1.3},"
-                + "{\"n\":\"current\",\"t\":-3,\"v\":1.4},{\"n\":\"current\",\"t\":-2,\"v\":1.5},"
-                + "{\"n\":\"current\",\"t\":-1,\"v\":1.6},{\"n\":\"current\",\"v\":1.7}]");
+        List<Reading> r = decode(
+                "senml/dev-1",
+                "[{\"bn\":\"urn:dev:ow:10e2073a0108006:\",\"bt\":1.276020076001e+09,"
+                        + "\"bu\":\"A\",\"bver\":5,\"n\":\"voltage\",\"u\":\"V\",\"v\":120.1},"
+                        + "{\"n\":\"current\",\"t\":-5,\"v\":1.2},{\"n\":\"current\",\"t\":-4,\"v\":1.3},"
+                        + "{\"n\":\"current\",\"t\":-3,\"v\":1.4},{\"n\":\"current\",\"t\":-2,\"v\":1.5},"
+                        + "{\"n\":\"current\",\"t\":-1,\"v\":1.6},{\"n\":\"current\",\"v\":1.7}]");
         assertEquals(7, r.size());
         assertEquals(1_276_020_076_001L, r.get(0).epochMillis());
         assertEquals(1_276_020_071_001L, r.get(1).epochMillis());
@@ -61,9 +67,11 @@ class SenmlDecoderTest {
     @Test
     void recordsWithoutNameUseTheBaseNameAndNonNumericRecordsAreSkipped() throws Exception {
         // RFC 8428 5.1.5 (first records) and 5.1.6 (boolean value)
-        List<Reading> r = decode("senml/dev-1", "[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"bt\":1.320067464e+09,"
-                + "\"bu\":\"%RH\",\"v\":20},{\"u\":\"lon\",\"v\":24.30621},{\"t\":60,\"v\":20.3},"
-                + "{\"n\":\"open\",\"vb\":true},{\"n\":\"label\",\"vs\":\"pump\"}]");
+        List<Reading> r = decode(
+                "senml/dev-1",
+                "[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"bt\":1.320067464e+09,"
+                        + "\"bu\":\"%RH\",\"v\":20},{\"u\":\"lon\",\"v\":24.30621},{\"t\":60,\"v\":20.3},"
+                        + "{\"n\":\"open\",\"vb\":true},{\"n\":\"label\",\"vs\":\"pump\"}]");
         assertEquals(3, r.size());
         assertEquals("urn:dev:ow:10e2073a01080063:", r.get(0).quantity());
         assertEquals(1_320_067_524_000L, r.get(2).epochMillis());
@@ -71,7 +79,8 @@ class SenmlDecoderTest {
 
     @Test
     void baseValueIsAddedAndSmallTimesAreRelativeToNow() throws Exception {
-        List<Reading> r = decode("senml/dev-1", "[{\"bn\":\"pump:\",\"bv\":100,\"n\":\"pressure\",\"v\":2.5,\"t\":-10}]");
+        List<Reading> r =
+                decode("senml/dev-1", "[{\"bn\":\"pump:\",\"bv\":100,\"n\":\"pressure\",\"v\":2.5,\"t\":-10}]");
         assertEquals(102.5, r.get(0).value());
         assertEquals(NOW - 10_000, r.get(0).epochMillis());
     }
@@ -85,8 +94,10 @@ class SenmlDecoderTest {
         assertEquals("bad-name", code("[{\"v\":1}]"));
         assertEquals("missing-field", code("[{\"n\":\"open\",\"vb\":true}]"));
         assertEquals("wrong-type", code("[{\"n\":\"x\",\"v\":\"1\"}]"));
-        assertEquals("bad-topic", assertThrows(RejectedInputException.class,
-                () -> decode("dev-1", "[{\"n\":\"x\",\"v\":1}]")).code());
+        assertEquals(
+                "bad-topic",
+                assertThrows(RejectedInputException.class, () -> decode("dev-1", "[{\"n\":\"x\",\"v\":1}]"))
+                        .code());
     }
 
     @Test

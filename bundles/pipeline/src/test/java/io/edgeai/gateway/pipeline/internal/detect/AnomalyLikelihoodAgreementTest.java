@@ -76,8 +76,12 @@ class AnomalyLikelihoodAgreementTest {
             }
         }
         assertTrue(modelErrors.size() > settings.historyRows(), "series longer than the history: " + name);
-        assertAgrees(name + " (model)", modelErrors.stream().mapToDouble(Double::doubleValue).toArray());
-        assertAgrees(name + " (season)", seasonErrors.stream().mapToDouble(Double::doubleValue).toArray());
+        assertAgrees(
+                name + " (model)",
+                modelErrors.stream().mapToDouble(Double::doubleValue).toArray());
+        assertAgrees(
+                name + " (season)",
+                seasonErrors.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Feeds both implementations, prints what was measured and asserts the documented tolerances. */
@@ -105,10 +109,17 @@ class AnomalyLikelihoodAgreementTest {
         }
         double records = recordAgree / (double) errors.length;
         double alarms = alarmAgree / (double) errors.length;
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "%s: %d rows, max |score difference| %.6f, record decisions agree %.5f (%d records), "
                         + "alarm decisions agree %.5f (%d alarms)%n",
-                what, errors.length, maxDiff, records, exactRecords, alarms, exactAlarms);
+                what,
+                errors.length,
+                maxDiff,
+                records,
+                exactRecords,
+                alarms,
+                exactAlarms);
         assertTrue(maxDiff <= AnomalyLikelihood.SCORE_TOLERANCE, what + ": max score difference " + maxDiff);
         assertTrue(records >= AnomalyLikelihood.AGREEMENT, what + ": record decisions agree on " + records);
         assertTrue(alarms >= AnomalyLikelihood.AGREEMENT, what + ": alarm decisions agree on " + alarms);
@@ -124,8 +135,9 @@ class AnomalyLikelihoodAgreementTest {
                 // log-normal: rare errors far above the usual ones, new records keep coming
                 case "heavy-tailed" -> Math.exp(1.5 * rnd.nextGaussian());
                 // a slowly rising level with bursts of high errors every few thousand rows
-                case "drift-and-bursts" -> (1 + i / 20_000.0) * Math.abs(1 + 0.3 * rnd.nextGaussian())
-                        + (i % 3_000 < 20 ? 5 * rnd.nextDouble() : 0);
+                case "drift-and-bursts" ->
+                    (1 + i / 20_000.0) * Math.abs(1 + 0.3 * rnd.nextGaussian())
+                            + (i % 3_000 < 20 ? 5 * rnd.nextDouble() : 0);
                 // a falling level: the old maxima leaving the history decide the record gate
                 case "falling" -> (10.0 - 9.0 * i / rows) * Math.abs(1 + 0.1 * rnd.nextGaussian());
                 default -> throw new IllegalArgumentException(shape);
@@ -148,7 +160,8 @@ class AnomalyLikelihoodAgreementTest {
                 }
                 int comma = line.indexOf(',');
                 times.add(LocalDateTime.parse(line.substring(0, comma).trim(), NAB_TIME)
-                        .toInstant(ZoneOffset.UTC).toEpochMilli());
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli());
                 values.add(Double.parseDouble(line.substring(comma + 1).trim()));
             }
         } catch (IOException e) {

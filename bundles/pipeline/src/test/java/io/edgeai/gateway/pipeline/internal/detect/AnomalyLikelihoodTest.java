@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The likelihood's scoring rules and its block-aggregated history (agreement with the exact one: see
  * {@link AnomalyLikelihoodAgreementTest}). */
 class AnomalyLikelihoodTest {
-    private static final ScorerSettings SETTINGS = new ScorerSettings(64, 1e-3, 20, 64, 100, 1000, 1, 50, 30, 0.02,
-            0.01, 0.001, 0, 1, 1);
+    private static final ScorerSettings SETTINGS =
+            new ScorerSettings(64, 1e-3, 20, 64, 100, 1000, 1, 50, 30, 0.02, 0.01, 0.001, 0, 1, 1);
 
     @Test
     void tailProbabilityInLogSpace() {
@@ -86,7 +86,8 @@ class AnomalyLikelihoodTest {
             l.update(errors[i]);
             int count = i + 1;
             int span = Math.min(count, fullBlocks * blockRows + count % blockRows);
-            assertTrue(count < SETTINGS.historyRows() || Math.abs(span - SETTINGS.historyRows()) < blockRows,
+            assertTrue(
+                    count < SETTINGS.historyRows() || Math.abs(span - SETTINGS.historyRows()) < blockRows,
                     "the history spans " + span + " rows");
             double expected = Double.NEGATIVE_INFINITY;
             for (int j = count - span; j <= i; j++) {
@@ -102,8 +103,8 @@ class AnomalyLikelihoodTest {
      * float storage of the block statistics. */
     @Test
     void shortHistoryIsExact() {
-        ScorerSettings shortHistory = new ScorerSettings(64, 1e-3, 20, 64, 20, AnomalyLikelihood.BLOCKS, 3, 7, 30,
-                0.02, 0.01, 0.001, 0, 1, 1);
+        ScorerSettings shortHistory = new ScorerSettings(
+                64, 1e-3, 20, 64, 20, AnomalyLikelihood.BLOCKS, 3, 7, 30, 0.02, 0.01, 0.001, 0, 1, 1);
         AnomalyLikelihood blocks = new AnomalyLikelihood(shortHistory);
         ExactAnomalyLikelihood exact = new ExactAnomalyLikelihood(shortHistory);
         double[] errors = AnomalyLikelihoodAgreementTest.synthetic("heavy-tailed", 3000);

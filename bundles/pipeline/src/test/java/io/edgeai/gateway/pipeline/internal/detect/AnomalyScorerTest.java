@@ -84,9 +84,22 @@ class AnomalyScorerTest {
 
     @Test
     void autoencoderAloneSeesSpikeInsideTheRange() {
-        ScorerSettings noRange = new ScorerSettings(settings.windowSize(), settings.stdFloor(), settings.clip(),
-                settings.errorTail(), settings.learningRows(), settings.historyRows(), settings.averageRows(),
-                settings.reestimateRows(), settings.logScale(), -1, settings.threshold(), settings.clearThreshold(), settings.seasonMillis(), settings.seasonAverageRows(), settings.seasonWeight());
+        ScorerSettings noRange = new ScorerSettings(
+                settings.windowSize(),
+                settings.stdFloor(),
+                settings.clip(),
+                settings.errorTail(),
+                settings.learningRows(),
+                settings.historyRows(),
+                settings.averageRows(),
+                settings.reestimateRows(),
+                settings.logScale(),
+                -1,
+                settings.threshold(),
+                settings.clearThreshold(),
+                settings.seasonMillis(),
+                settings.seasonAverageRows(),
+                settings.seasonWeight());
         AnomalyScorer scorer = new AnomalyScorer(noRange);
         // at row 2016 the sine is near its minimum (40): +15 stays inside the range 40..60
         double max = maxScore(scorer, sine(3000, 2016, 15), 2016, 2030);
@@ -111,10 +124,22 @@ class AnomalyScorerTest {
         assertTrue(with >= settings.threshold(), "flat day with the seasonal channel " + with);
         double clean = maxScore(new AnomalyScorer(settings), sine(4000, -1, 0), 2880, 3168);
         assertTrue(clean < settings.threshold(), "same rows of the clean sine " + clean);
-        ScorerSettings noSeason = new ScorerSettings(settings.windowSize(), settings.stdFloor(), settings.clip(),
-                settings.errorTail(), settings.learningRows(), settings.historyRows(), settings.averageRows(),
-                settings.reestimateRows(), settings.logScale(), settings.spatialTolerance(), settings.threshold(),
-                settings.clearThreshold(), 0, settings.seasonAverageRows(), settings.seasonWeight());
+        ScorerSettings noSeason = new ScorerSettings(
+                settings.windowSize(),
+                settings.stdFloor(),
+                settings.clip(),
+                settings.errorTail(),
+                settings.learningRows(),
+                settings.historyRows(),
+                settings.averageRows(),
+                settings.reestimateRows(),
+                settings.logScale(),
+                settings.spatialTolerance(),
+                settings.threshold(),
+                settings.clearThreshold(),
+                0,
+                settings.seasonAverageRows(),
+                settings.seasonWeight());
         double without = maxScore(new AnomalyScorer(noSeason), flatDay(), 2880, 3168);
         assertTrue(without < settings.threshold(), "the 64-row window alone misses it: " + without);
     }

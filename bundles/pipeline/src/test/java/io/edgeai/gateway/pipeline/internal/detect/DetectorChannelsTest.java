@@ -156,7 +156,8 @@ class DetectorChannelsTest {
             }
         }
         assertTrue(weeklyMax > 0.1, "the weekly channel scores the holiday: " + weeklyMax);
-        assertTrue(weeklyMax > 5 * Math.max(weeklyBefore, 1e-3), "holiday " + weeklyMax + " vs ordinary " + weeklyBefore);
+        assertTrue(
+                weeklyMax > 5 * Math.max(weeklyBefore, 1e-3), "holiday " + weeklyMax + " vs ordinary " + weeklyBefore);
         SeasonalChannel off = new SeasonalChannel(s, 24 * 3_600_000L, 3, 0);
         for (int i = 0; i < 2000; i++) {
             assertEquals(0, off.update(i * FIVE_MINUTES, rnd.nextGaussian()), "weight 0 scores nothing");
@@ -164,9 +165,33 @@ class DetectorChannelsTest {
     }
 
     private static ScorerSettings withHold(ScorerSettings d, int rows, double factor) {
-        return new ScorerSettings(d.windowSize(), d.stdFloor(), d.clip(), d.errorTail(), d.learningRows(),
-                d.historyRows(), d.averageRows(), d.reestimateRows(), d.logScale(), d.spatialTolerance(), d.threshold(),
-                d.clearThreshold(), d.seasonMillis(), d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(),
-                d.weekWeight(), d.medianRows(), d.medianWeight(), d.medianLearningRows(), 0, 0, 20, rows, factor, 0, 1);
+        return new ScorerSettings(
+                d.windowSize(),
+                d.stdFloor(),
+                d.clip(),
+                d.errorTail(),
+                d.learningRows(),
+                d.historyRows(),
+                d.averageRows(),
+                d.reestimateRows(),
+                d.logScale(),
+                d.spatialTolerance(),
+                d.threshold(),
+                d.clearThreshold(),
+                d.seasonMillis(),
+                d.seasonAverageRows(),
+                d.seasonWeight(),
+                d.weekMillis(),
+                d.weekWeight(),
+                d.medianRows(),
+                d.medianWeight(),
+                d.medianLearningRows(),
+                0,
+                0,
+                20,
+                rows,
+                factor,
+                0,
+                1);
     }
 }

@@ -23,6 +23,7 @@ final class ExactAnomalyLikelihood {
      * at a few dozen entries, where a full-size one would cost 8 bytes per history row for every series.
      */
     private long[] maxRows = new long[16];
+
     private int maxHead;
     private int maxSize;
     private double recentSum;

@@ -16,8 +16,7 @@ import java.util.Set;
  * settings every series points to) are not counted.
  */
 final class RetainedSize {
-    private RetainedSize() {
-    }
+    private RetainedSize() {}
 
     /**
      * @param root the object whose graph is measured

@@ -36,7 +36,8 @@ class RunningNormaliserTest {
             n.add(v[i]);
         }
         double mean = java.util.Arrays.stream(v).average().orElseThrow();
-        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length;
+        double var =
+                java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length;
         assertEquals(mean, n.mean(), 1e-6);
         assertEquals(Math.sqrt(var), n.std(), 1e-6);
     }

@@ -50,17 +50,67 @@ class SeasonGateTest {
         assertEquals(2, shipped.weekGateSeasons());
         assertEquals(0, ScorerSettings.DEFAULTS.weekGateRatio(), "a descriptor without the property: no gate");
         ScorerSettings d = ScorerSettings.DEFAULTS;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScorerSettings(
-                d.windowSize(), d.stdFloor(), d.clip(), d.errorTail(), d.learningRows(), d.historyRows(),
-                d.averageRows(), d.reestimateRows(), d.logScale(), d.spatialTolerance(), d.threshold(),
-                d.clearThreshold(), d.seasonMillis(), d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(),
-                d.weekWeight(), 0, 0, 0, 0, 0, 0, 0, 1, -1, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScorerSettings(
+                        d.windowSize(),
+                        d.stdFloor(),
+                        d.clip(),
+                        d.errorTail(),
+                        d.learningRows(),
+                        d.historyRows(),
+                        d.averageRows(),
+                        d.reestimateRows(),
+                        d.logScale(),
+                        d.spatialTolerance(),
+                        d.threshold(),
+                        d.clearThreshold(),
+                        d.seasonMillis(),
+                        d.seasonAverageRows(),
+                        d.seasonWeight(),
+                        d.weekMillis(),
+                        d.weekWeight(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        1,
+                        -1,
+                        1));
         assertTrue(e.getMessage().contains("week.gate.ratio"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ScorerSettings(d.windowSize(), d.stdFloor(),
-                d.clip(), d.errorTail(), d.learningRows(), d.historyRows(), d.averageRows(), d.reestimateRows(),
-                d.logScale(), d.spatialTolerance(), d.threshold(), d.clearThreshold(), d.seasonMillis(),
-                d.seasonAverageRows(), d.seasonWeight(), d.weekMillis(), d.weekWeight(), 0, 0, 0, 0, 0, 0, 0, 1, 1,
-                0));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScorerSettings(
+                        d.windowSize(),
+                        d.stdFloor(),
+                        d.clip(),
+                        d.errorTail(),
+                        d.learningRows(),
+                        d.historyRows(),
+                        d.averageRows(),
+                        d.reestimateRows(),
+                        d.logScale(),
+                        d.spatialTolerance(),
+                        d.threshold(),
+                        d.clearThreshold(),
+                        d.seasonMillis(),
+                        d.seasonAverageRows(),
+                        d.seasonWeight(),
+                        d.weekMillis(),
+                        d.weekWeight(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        1,
+                        1,
+                        0));
         assertTrue(e.getMessage().contains("week.gate.seasons"), e.getMessage());
     }
 
@@ -115,8 +165,8 @@ class SeasonGateTest {
             for (int r = 0; r < ROWS_PER_DAY; r++) {
                 double shape = Math.sin(Math.PI * r / ROWS_PER_DAY);
                 double amplitude = weekends ? (weekend || odd ? 10 : 50) : (odd ? 100 : 50);
-                double score = channel.update(((long) day * ROWS_PER_DAY + r) * FIVE_MINUTES,
-                        amplitude * shape + 5 + rnd.nextGaussian());
+                double score = channel.update(
+                        ((long) day * ROWS_PER_DAY + r) * FIVE_MINUTES, amplitude * shape + 5 + rnd.nextGaussian());
                 if (odd) {
                     max = Math.max(max, score);
                 }

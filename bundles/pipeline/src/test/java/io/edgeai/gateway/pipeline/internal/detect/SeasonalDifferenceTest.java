@@ -154,8 +154,8 @@ class SeasonalDifferenceTest {
     @ParameterizedTest(name = "one row every {0} ms")
     @ValueSource(longs = {1000, FIVE_MIN})
     void aDayThatLosesItsShapeIsDetected(long spacing) {
-        ScorerSettings settings = new ScorerSettings(64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02,
-                0.009441128591656068, 0.001, DAY, 3, 0.3);
+        ScorerSettings settings = new ScorerSettings(
+                64, 1e-3, 20, 64, 150, 8640, 1, 100, 30, 0.02, 0.009441128591656068, 0.001, DAY, 3, 0.3);
         AnomalyScorer scorer = new AnomalyScorer(settings);
         SeriesState state = scorer.newSeries();
         ModelRunner identity = new IdentityModel();
@@ -167,11 +167,16 @@ class SeasonalDifferenceTest {
             int day = i / perDay;
             double shape = day == 4 ? 0 : 5 * Math.sin(2 * Math.PI * t / DAY);
             double v = 20 + shape + 0.3 * rnd.nextGaussian();
-            maxPerDay[day] = Math.max(maxPerDay[day], scorer.score(state, identity, t, v).score());
+            maxPerDay[day] =
+                    Math.max(maxPerDay[day], scorer.score(state, identity, t, v).score());
         }
-        System.out.printf(Locale.ROOT, "spacing %d ms: highest score per day %s%n", spacing,
+        System.out.printf(
+                Locale.ROOT,
+                "spacing %d ms: highest score per day %s%n",
+                spacing,
                 java.util.Arrays.toString(maxPerDay));
-        assertTrue(maxPerDay[2] < settings.threshold() && maxPerDay[3] < settings.threshold(),
+        assertTrue(
+                maxPerDay[2] < settings.threshold() && maxPerDay[3] < settings.threshold(),
                 "normal days stay quiet: " + maxPerDay[2] + ", " + maxPerDay[3]);
         assertTrue(maxPerDay[4] >= settings.threshold(), "the flat day alarms: " + maxPerDay[4]);
     }

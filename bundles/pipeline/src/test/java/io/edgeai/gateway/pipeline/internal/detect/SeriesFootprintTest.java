@@ -36,12 +36,19 @@ class SeriesFootprintTest {
         Random rnd = new Random(5);
         for (int i = 0; i < rows; i++) {
             long t = i * spacingMillis;
-            scorer.score(state, zeros, t, 20 + 5 * Math.sin(2 * Math.PI * (t % 86_400_000L) / 86_400_000.0)
-                    + rnd.nextGaussian());
+            scorer.score(
+                    state,
+                    zeros,
+                    t,
+                    20 + 5 * Math.sin(2 * Math.PI * (t % 86_400_000L) / 86_400_000.0) + rnd.nextGaussian());
         }
         long bytes = RetainedSize.of(state, settings);
-        System.out.printf(Locale.ROOT, "series state, one row every %d ms, after %d rows: %d bytes%n", spacingMillis,
-                rows, bytes);
+        System.out.printf(
+                Locale.ROOT,
+                "series state, one row every %d ms, after %d rows: %d bytes%n",
+                spacingMillis,
+                rows,
+                bytes);
         assertTrue(bytes <= BUDGET, "state of " + bytes + " bytes exceeds " + BUDGET);
     }
 }

@@ -20,8 +20,8 @@ class ResultEncoderTest {
     @Test
     void resultCarriesTheDocumentedFields() throws Exception {
         Reading r = new Reading("pump-7", "temperature", "2014-02-14T14:30:00", 0, 83.2);
-        JsonNode n = MAPPER.readTree(ResultEncoder.result(r, 0.9734567891, true, AlarmEvent.ALARM, false,
-                "nab-ae@1.0.0"));
+        JsonNode n =
+                MAPPER.readTree(ResultEncoder.result(r, 0.9734567891, true, AlarmEvent.ALARM, false, "nab-ae@1.0.0"));
         assertEquals("pump-7", n.get("device").asText());
         assertEquals("temperature", n.get("quantity").asText());
         assertEquals("2014-02-14T14:30:00", n.get("ts").asText());
@@ -47,21 +47,28 @@ class ResultEncoderTest {
                     AlarmEvent event = AlarmEvent.values()[random.nextInt(AlarmEvent.values().length)];
                     boolean flag = random.nextBoolean();
                     Reading r = new Reading(name, name + "/q", Long.toString(random.nextLong()), 0, v);
-                    com.fasterxml.jackson.databind.node.ObjectNode tree = tree(r, score, flag, event, !flag, "m@" + name);
-                    assertEquals(MAPPER.writeValueAsString(tree), new String(ResultEncoder.result(r, score, flag, event,
-                            !flag, "m@" + name), StandardCharsets.UTF_8));
+                    com.fasterxml.jackson.databind.node.ObjectNode tree =
+                            tree(r, score, flag, event, !flag, "m@" + name);
+                    assertEquals(
+                            MAPPER.writeValueAsString(tree),
+                            new String(
+                                    ResultEncoder.result(r, score, flag, event, !flag, "m@" + name),
+                                    StandardCharsets.UTF_8));
                     tree.put("member", name);
                     tree.put("ownerChanged", true);
-                    assertEquals(MAPPER.writeValueAsString(tree), new String(ResultEncoder.result(r, score, flag, event,
-                            !flag, "m@" + name, name, true, false), StandardCharsets.UTF_8));
+                    assertEquals(
+                            MAPPER.writeValueAsString(tree),
+                            new String(
+                                    ResultEncoder.result(r, score, flag, event, !flag, "m@" + name, name, true, false),
+                                    StandardCharsets.UTF_8));
                 }
             }
         }
     }
 
     /** The result as the encoder used to build it: a Jackson tree, serialised. */
-    private static com.fasterxml.jackson.databind.node.ObjectNode tree(Reading r, double score, boolean anomaly,
-            AlarmEvent event, boolean warmingUp, String model) {
+    private static com.fasterxml.jackson.databind.node.ObjectNode tree(
+            Reading r, double score, boolean anomaly, AlarmEvent event, boolean warmingUp, String model) {
         com.fasterxml.jackson.databind.node.ObjectNode n = MAPPER.createObjectNode();
         n.put("device", r.device());
         n.put("quantity", r.quantity());
@@ -80,7 +87,8 @@ class ResultEncoderTest {
     @Test
     void deadLetterCarriesReasonAndABoundedPreview() throws Exception {
         byte[] big = "x".repeat(5000).getBytes(StandardCharsets.UTF_8);
-        JsonNode n = MAPPER.readTree(ResultEncoder.deadLetter("demo", "sensors/a/b", "oversize", "too big", big, big.length, 0));
+        JsonNode n = MAPPER.readTree(
+                ResultEncoder.deadLetter("demo", "sensors/a/b", "oversize", "too big", big, big.length, 0));
         assertEquals("demo", n.get("pipeline").asText());
         assertEquals("sensors/a/b", n.get("topic").asText());
         assertEquals("oversize", n.get("code").asText());

@@ -1,6 +1,5 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,6 +36,7 @@ import io.edgeai.gateway.mqtt.internal.PahoConnection;
 import io.edgeai.gateway.onnx.internal.OrtModelRunner;
 import io.edgeai.gateway.pipeline.internal.PipelineSettings;
 import io.edgeai.gateway.pipeline.internal.PipelineWorker;
+import io.edgeai.gateway.testing.FuzzStats;
 import io.edgeai.gateway.testing.Mosquitto;
 
 /**
@@ -56,15 +56,24 @@ class AnomalyPipelineFuzzTest {
     private static final byte[] SENTINEL = new byte[MAX_PAYLOAD + 1];
     /** Topics per format: a few recurring series (so windows fill and the model runs) and malformed ones. */
     private static final Map<String, List<String>> TOPICS = new LinkedHashMap<>();
+
     static {
         TOPICS.put("json", List.of("sensors/pump-1/temperature", "sensors/pump-2/pressure", "x/y", "sensors//t"));
         TOPICS.put("senml", List.of("senml/dev-1", "senml/dev-2", "senml/", "dev"));
-        TOPICS.put("sparkplug-b", List.of("spBv1.0/plant/NBIRTH/edge-1", "spBv1.0/plant/NDATA/edge-1",
-                "spBv1.0/plant/DDATA/edge-1/pump", "spBv1.0/plant/DDATA/edge-1/", "spBv1.0/plant/NDEATH/edge-1",
-                "spBv1.0/plant/NDATA"));
+        TOPICS.put(
+                "sparkplug-b",
+                List.of(
+                        "spBv1.0/plant/NBIRTH/edge-1",
+                        "spBv1.0/plant/NDATA/edge-1",
+                        "spBv1.0/plant/DDATA/edge-1/pump",
+                        "spBv1.0/plant/DDATA/edge-1/",
+                        "spBv1.0/plant/NDEATH/edge-1",
+                        "spBv1.0/plant/NDATA"));
         TOPICS.put("float32-le", List.of("raw/mcu-1/vibration", "raw/mcu-2/current", "raw/x"));
     }
+
     private static final List<String[]> CHOICES = new ArrayList<>();
+
     static {
         TOPICS.forEach((format, topics) -> topics.forEach(t -> CHOICES.add(new String[] {format, t})));
     }
@@ -78,8 +87,7 @@ class AnomalyPipelineFuzzTest {
     private static PahoConnection observer;
     private static long sentinels;
 
-    private record JsonNodeOn(String topic, JsonNode body) {
-    }
+    private record JsonNodeOn(String topic, JsonNode body) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -89,21 +97,40 @@ class AnomalyPipelineFuzzTest {
         gateway = new PahoConnection(ConnectionSettings.of("gw", broker.uri(), "edgeai-fuzz-gw"));
         observer = new PahoConnection(ConnectionSettings.of("obs", broker.uri(), "edgeai-fuzz-observer"));
         observer.subscribe("fuzz/#", 1, m -> OUT.add(new JsonNodeOn(m.topic(), parse(m.payload()))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.status().state() == ConnectionState.CONNECTED
-                && observer.status().state() == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.status().state() == ConnectionState.CONNECTED
+                        && observer.status().state() == ConnectionState.CONNECTED);
         for (String format : TOPICS.keySet()) {
-            PipelineSettings s = new PipelineSettings("fuzz-" + format, "fuzz-in/" + format + "/#", 1,
-                    "fuzz/out/" + format, 1, "", "fuzz/dl/" + format, "value", "ts", MAX_PAYLOAD, 100, false, 10_000, -1,
-                    -1, 1, 12).withPayloadFormat(format, 100);
+            PipelineSettings s = new PipelineSettings(
+                            "fuzz-" + format,
+                            "fuzz-in/" + format + "/#",
+                            1,
+                            "fuzz/out/" + format,
+                            1,
+                            "",
+                            "fuzz/dl/" + format,
+                            "value",
+                            "ts",
+                            MAX_PAYLOAD,
+                            100,
+                            false,
+                            10_000,
+                            -1,
+                            -1,
+                            1,
+                            12)
+                    .withPayloadFormat(format, 100);
             PipelineWorker w = new PipelineWorker(s, gateway, () -> model);
             w.start();
             WORKERS.put(format, w);
         }
         // the observer subscribes asynchronously: probe until a sentinel's dead letter comes back
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            OUT.clear();
-            return sentinelRoundTrip("json", 2_000) != null;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    OUT.clear();
+                    return sentinelRoundTrip("json", 2_000) != null;
+                });
         OUT.clear();
     }
 
@@ -154,7 +181,19 @@ class AnomalyPipelineFuzzTest {
         return null;
     }
 
-    @DictionaryEntries({"\"value\":", "\"ts\":", "\"bn\":", "\"bt\":", "\"n\":", "\"v\":", "\"t\":", "T00:00:00Z", "1e308", "[{", "},{"})
+    @DictionaryEntries({
+        "\"value\":",
+        "\"ts\":",
+        "\"bn\":",
+        "\"bt\":",
+        "\"n\":",
+        "\"v\":",
+        "\"t\":",
+        "T00:00:00Z",
+        "1e308",
+        "[{",
+        "},{"
+    })
     @FuzzTest(maxDuration = "30s")
     void entry(FuzzedDataProvider data) throws InterruptedException {
         String[] choice = CHOICES.get(data.consumeInt(0, CHOICES.size() - 1));

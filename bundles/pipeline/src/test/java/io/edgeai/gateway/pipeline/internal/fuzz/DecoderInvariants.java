@@ -1,6 +1,5 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import java.util.List;
 import io.edgeai.gateway.pipeline.internal.decode.PayloadDecoder;
 import io.edgeai.gateway.pipeline.internal.decode.Reading;
 import io.edgeai.gateway.pipeline.internal.decode.RejectedInputException;
+import io.edgeai.gateway.testing.FuzzStats;
 
 /**
  * What every payload decoder promises for any input: it returns readings that can be scored and published
@@ -17,8 +17,7 @@ import io.edgeai.gateway.pipeline.internal.decode.RejectedInputException;
  * with a code and a reason. Any other exception or error escapes to Jazzer, which reports it as a finding.
  */
 final class DecoderInvariants {
-    private DecoderInvariants() {
-    }
+    private DecoderInvariants() {}
 
     /**
      * Decodes one input and checks the outcome.
@@ -59,8 +58,14 @@ final class DecoderInvariants {
         assertFalse(level.isEmpty(), "empty topic level: " + r);
         for (int i = 0; i < level.length(); i++) {
             char c = level.charAt(i);
-            assertTrue(c != '/' && c != '+' && c != '#' && !Character.isISOControl(c) && !Character.isSurrogate(c)
-                    && c < 0xFDD0, "character " + Integer.toHexString(c) + " cannot stand in a topic level: " + r);
+            assertTrue(
+                    c != '/'
+                            && c != '+'
+                            && c != '#'
+                            && !Character.isISOControl(c)
+                            && !Character.isSurrogate(c)
+                            && c < 0xFDD0,
+                    "character " + Integer.toHexString(c) + " cannot stand in a topic level: " + r);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.edgeai.gateway.pipeline.internal.decode.Float32Decoder;
+import io.edgeai.gateway.testing.FuzzStats;
 
 /** Format {@code float32-le}: the last byte picks the topic, the rest is the sample buffer. */
 class Float32DecoderFuzzTest {

@@ -1,6 +1,5 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +9,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.edgeai.gateway.pipeline.internal.decode.SenmlDecoder;
+import io.edgeai.gateway.testing.FuzzStats;
 
 /**
  * Format {@code senml}: the last byte picks the topic, the rest is the pack; with the upper half of the
@@ -20,7 +20,10 @@ class SenmlDecoderFuzzTest {
     private static final SenmlDecoder DECODER = new SenmlDecoder(65536, 100);
     private static final List<String> TOPICS = List.of("senml/dev-1", "a/b/c", "senml/", "dev");
 
-    @DictionaryEntries({"\"bn\":", "\"bt\":", "\"bv\":", "\"n\":", "\"v\":", "\"t\":", "\"vs\":", "\"vb\":", "\"vd\":", "\"s\":", "\"u\":", "\"x_\":", "1e308", "-1e308", "[{", "},{", "}]"})
+    @DictionaryEntries({
+        "\"bn\":", "\"bt\":", "\"bv\":", "\"n\":", "\"v\":", "\"t\":", "\"vs\":", "\"vb\":", "\"vd\":", "\"s\":",
+        "\"u\":", "\"x_\":", "1e308", "-1e308", "[{", "},{", "}]"
+    })
     @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
         int pick = data.consumeInt(0, 2 * TOPICS.size() - 1);

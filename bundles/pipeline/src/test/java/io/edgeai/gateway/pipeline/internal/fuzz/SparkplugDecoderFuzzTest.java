@@ -1,6 +1,5 @@
 package io.edgeai.gateway.pipeline.internal.fuzz;
 
-import io.edgeai.gateway.testing.FuzzStats;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
+import io.edgeai.gateway.testing.FuzzStats;
 
 /**
  * Format {@code sparkplug-b}. The last byte picks the topic; with a birth topic the payload is then also
@@ -18,9 +18,16 @@ import io.edgeai.gateway.pipeline.internal.decode.SparkplugDecoder;
  */
 class SparkplugDecoderFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("sparkplug-b");
-    private static final List<String> TOPICS = List.of("spBv1.0/plant/NBIRTH/edge-1", "spBv1.0/plant/NDATA/edge-1",
-            "spBv1.0/plant/DBIRTH/edge-1/pump", "spBv1.0/plant/DDATA/edge-1/pump", "spBv1.0/plant/NDEATH/edge-1",
-            "spBv1.0/STATE/host", "spBv1.0/plant/DDATA/edge-1/", "spBv1.0//NDATA/edge-1", "spBv1.0/plant/NDATA",
+    private static final List<String> TOPICS = List.of(
+            "spBv1.0/plant/NBIRTH/edge-1",
+            "spBv1.0/plant/NDATA/edge-1",
+            "spBv1.0/plant/DBIRTH/edge-1/pump",
+            "spBv1.0/plant/DDATA/edge-1/pump",
+            "spBv1.0/plant/NDEATH/edge-1",
+            "spBv1.0/STATE/host",
+            "spBv1.0/plant/DDATA/edge-1/",
+            "spBv1.0//NDATA/edge-1",
+            "spBv1.0/plant/NDATA",
             "other/plant/NDATA/edge-1");
 
     @FuzzTest(maxDuration = "10s")

@@ -18,14 +18,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Structures {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final String[] NAMES = {"temp", "a/b", "x+", "#", "", "urn:dev:mac:0024befffe804ff1:", "é",
-        "Inputs/Temperature", "n_"};
-    private static final String[] TIMES = {"2014-02-14T14:30:00", "2014-02-14 14:30:00", "2024-01-01T00:00:00Z",
-        "2024-01-01T00:00:00+01:00", "2024-13-01T00:00:00", "+999999999-12-31T23:59:59", "1970-01-01T00:00:00.123456789"};
-    private static final String[] SENML_FIELDS = {"bn", "bt", "bv", "n", "v", "t", "vs", "vb", "vd", "s", "u", "ut", "x_"};
+    private static final String[] NAMES = {
+        "temp", "a/b", "x+", "#", "", "urn:dev:mac:0024befffe804ff1:", "é", "Inputs/Temperature", "n_"
+    };
+    private static final String[] TIMES = {
+        "2014-02-14T14:30:00",
+        "2014-02-14 14:30:00",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:00+01:00",
+        "2024-13-01T00:00:00",
+        "+999999999-12-31T23:59:59",
+        "1970-01-01T00:00:00.123456789"
+    };
+    private static final String[] SENML_FIELDS = {
+        "bn", "bt", "bv", "n", "v", "t", "vs", "vb", "vd", "s", "u", "ut", "x_"
+    };
 
-    private Structures() {
-    }
+    private Structures() {}
 
     /** A JSON value of any type, numbers biased to the edges. */
     static JsonNode value(FuzzedDataProvider d, int depth) {
@@ -41,7 +50,8 @@ final class Structures {
             case 4:
                 return F.nullNode();
             case 5:
-                return F.numberNode(new java.math.BigDecimal(d.consumeLong()).scaleByPowerOfTen(d.consumeInt(-400, 400)));
+                return F.numberNode(
+                        new java.math.BigDecimal(d.consumeLong()).scaleByPowerOfTen(d.consumeInt(-400, 400)));
             case 6:
                 return F.numberNode(d.consumeRegularDouble());
             case 7: {
@@ -54,7 +64,9 @@ final class Structures {
             default: {
                 ObjectNode o = F.objectNode();
                 for (int i = d.consumeInt(0, 3); i > 0; i--) {
-                    o.set(d.consumeBoolean() ? "value" : d.consumeBoolean() ? "ts" : d.consumeString(8), value(d, depth + 1));
+                    o.set(
+                            d.consumeBoolean() ? "value" : d.consumeBoolean() ? "ts" : d.consumeString(8),
+                            value(d, depth + 1));
                 }
                 return o;
             }
@@ -71,7 +83,9 @@ final class Structures {
         if (d.consumeBoolean()) {
             o.set(array ? "t" : "ts", value(d, 0));
         }
-        JsonNode root = array ? F.arrayNode().add(o) : d.consumeBoolean() ? F.objectNode().set("sensor", o) : o;
+        JsonNode root = array
+                ? F.arrayNode().add(o)
+                : d.consumeBoolean() ? F.objectNode().set("sensor", o) : o;
         return bytes(root);
     }
 
@@ -85,11 +99,21 @@ final class Structures {
                 if ((fields & (1 << f)) != 0) {
                     String field = SENML_FIELDS[f];
                     boolean text = field.equals("bn") || field.equals("n") || field.equals("vs") || field.equals("u");
-                    r.set(field, d.consumeInt(0, 7) == 0 ? value(d, 1)
-                            : text ? F.textNode(d.consumeBoolean() ? NAMES[d.consumeInt(0, NAMES.length - 1)]
-                                    : d.consumeString(16))
-                            : field.equals("vb") ? F.booleanNode(d.consumeBoolean())
-                            : F.numberNode(d.consumeBoolean() ? d.consumeRegularDouble() : d.consumeDouble()));
+                    r.set(
+                            field,
+                            d.consumeInt(0, 7) == 0
+                                    ? value(d, 1)
+                                    : text
+                                            ? F.textNode(
+                                                    d.consumeBoolean()
+                                                            ? NAMES[d.consumeInt(0, NAMES.length - 1)]
+                                                            : d.consumeString(16))
+                                            : field.equals("vb")
+                                                    ? F.booleanNode(d.consumeBoolean())
+                                                    : F.numberNode(
+                                                            d.consumeBoolean()
+                                                                    ? d.consumeRegularDouble()
+                                                                    : d.consumeDouble()));
                 }
             }
         }
@@ -124,8 +148,7 @@ final class Structures {
                 case 3 -> m.setDoubleValue(d.consumeDouble());
                 case 4 -> m.setBooleanValue(d.consumeBoolean());
                 case 5 -> m.setStringValue(d.consumeString(8));
-                default -> {
-                }
+                default -> {}
             }
             p.addMetrics(m);
         }

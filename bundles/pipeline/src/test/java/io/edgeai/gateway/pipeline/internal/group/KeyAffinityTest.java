@@ -49,14 +49,23 @@ class KeyAffinityTest {
     }
 
     private static InboundMessage input(String topic, String ts) {
-        return new InboundMessage("local", topic, ("{\"ts\":\"" + ts + "\",\"value\":1}").getBytes(StandardCharsets.UTF_8),
-                1, System.nanoTime());
+        return new InboundMessage(
+                "local",
+                topic,
+                ("{\"ts\":\"" + ts + "\",\"value\":1}").getBytes(StandardCharsets.UTF_8),
+                1,
+                System.nanoTime());
     }
 
     private static InboundMessage result(String device, String quantity, String ts) {
-        return new InboundMessage("local", "edgeai/anomaly/" + device + "/" + quantity, ("{\"device\":\"" + device
-                + "\",\"quantity\":\"" + quantity + "\",\"ts\":\"" + ts + "\",\"score\":0.1}")
-                .getBytes(StandardCharsets.UTF_8), 1, System.nanoTime());
+        return new InboundMessage(
+                "local",
+                "edgeai/anomaly/" + device + "/" + quantity,
+                ("{\"device\":\"" + device + "\",\"quantity\":\"" + quantity + "\",\"ts\":\"" + ts
+                                + "\",\"score\":0.1}")
+                        .getBytes(StandardCharsets.UTF_8),
+                1,
+                System.nanoTime());
     }
 
     private static List<Reading> reading(String device, String quantity, String ts) {
@@ -84,8 +93,12 @@ class KeyAffinityTest {
         view.members = List.of("a");
         view.epoch++;
         List<InboundMessage> again = k.tick(2001);
-        assertEquals(List.of("t3", "t4"), again.stream().map(m -> new String(m.payload(), StandardCharsets.UTF_8)
-                .replaceAll(".*\"ts\":\"([^\"]*)\".*", "$1")).toList());
+        assertEquals(
+                List.of("t3", "t4"),
+                again.stream()
+                        .map(m -> new String(m.payload(), StandardCharsets.UTF_8)
+                                .replaceAll(".*\"ts\":\"([^\"]*)\".*", "$1"))
+                        .toList());
         assertEquals(2, k.replayed());
         assertTrue(k.owns(theirs));
         assertTrue(k.ownerChanged(theirs), "the first result after a takeover says so");
@@ -98,7 +111,7 @@ class KeyAffinityTest {
     @Test
     void keptInputsAreBoundedInTimeAndCount() {
         View view = new View();
-        KeyAffinity k = new KeyAffinity(view, new ScaleOut("", true, 1000, 3), t -> { });
+        KeyAffinity k = new KeyAffinity(view, new ScaleOut("", true, 1000, 3), t -> {});
         for (int i = 0; i < 5; i++) {
             k.hold(input("x/dev/b", "t" + i), reading("dev", "b", "t" + i), 0);
         }
@@ -135,7 +148,7 @@ class KeyAffinityTest {
     @Test
     void aResultSeenBeforeItsInputIsHeldStillCounts() {
         View view = new View();
-        KeyAffinity k = new KeyAffinity(view, new ScaleOut("", true, 60_000, 100), t -> { });
+        KeyAffinity k = new KeyAffinity(view, new ScaleOut("", true, 60_000, 100), t -> {});
         // this member lags: the owner's result arrives while the input still waits in its queue
         k.resultSeen(result("dev", "b", "t0"));
         k.tick(System.currentTimeMillis());
