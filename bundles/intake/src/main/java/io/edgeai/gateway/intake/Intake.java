@@ -30,33 +30,12 @@ public final class Intake {
     /** Longest time a worker stopping for good finishes queued inputs of a shared subscription. */
     public static final long DRAIN_MILLIS = 10_000;
 
-    /** A pipeline's stages, called on the intake's thread. */
-    public interface Stages {
-        /**
-         * Processes inputs taken together, in order: one at a time unless the batch size is above 1. An input is
-         * finished when this returns, or earlier when the stages {@link Intake#settle} it.
-         *
-         * @param inputs one input or a batch
-         */
-        void process(List<InboundMessage> inputs);
-
-        /**
-         * Called every turn before its inputs, also when none came.
-         *
-         * @param idle whether no input came this turn
-         */
-        default void beforeInputs(boolean idle) {}
-
-        /** Called at the end of every turn. */
-        default void afterInputs() {}
-    }
-
     private final Logger log;
     private final LogOnce logOnce;
     private final Supplier<MqttConnection> output;
     private final IngestQueue queue;
     private final StageClock clock;
-    private final Stages stages;
+    private final PipelineStages stages;
     private final Thread thread;
     private volatile IntakeSettings settings;
     /** Stopping a shared subscription's worker for good: finish what is queued, then end. */
@@ -90,7 +69,7 @@ public final class Intake {
             IntakeSettings settings,
             Supplier<MqttConnection> output,
             StageClock clock,
-            Stages stages) {
+            PipelineStages stages) {
         this.log = log;
         this.logOnce = new LogOnce(log);
         this.settings = settings;
@@ -306,45 +285,6 @@ public final class Intake {
     }
 
     /**
-     * Dead-letters an input that arrived oversize (it was kept truncated).
-     *
-     * @param m the input
-     * @param maxPayloadBytes the limit it broke
-     * @return whether it was oversize (and is now rejected)
-     */
-    public boolean rejectedOversize(InboundMessage m, int maxPayloadBytes) {
-        Integer size = queue.oversizeOf(m);
-        if (size == null) {
-            return false;
-        }
-        reject(
-                m,
-                "oversize",
-                "payload of " + size + " bytes exceeds the limit of " + maxPayloadBytes + " bytes",
-                size,
-                "oversize");
-        return true;
-    }
-
-    /**
-     * Dead-letters an input whose topic had characters the MQTT client cannot take.
-     *
-     * @param m the input
-     * @return whether its topic was bad (and it is now rejected)
-     */
-    public boolean rejectedBadTopic(InboundMessage m) {
-        if (m.topic().indexOf('\u241A') < 0) { // the MQTT connection's stand-in for characters Paho refuses
-            return false;
-        }
-        reject(
-                m,
-                "bad-topic",
-                "topic has characters the MQTT client cannot take (control characters, U+FDD0 "
-                        + "and above, emoji or invalid UTF-8); they arrived replaced by U+241A");
-        return true;
-    }
-
-    /**
      * Dead-letters an input (counted by code; the first of each code is logged at WARN, repeats at DEBUG).
      *
      * @param m the input
@@ -419,14 +359,5 @@ public final class Intake {
         Map<String, Long> out = new TreeMap<>();
         rejectedByCode.forEach((k, v) -> out.put(k, v.get()));
         return out;
-    }
-
-    /** The worker stopped while an input waited for its output connection. */
-    private static final class Stopping extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopping() {
-            super("stopped", null, false, false);
-        }
     }
 }

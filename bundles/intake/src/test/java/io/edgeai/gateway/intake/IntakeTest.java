@@ -73,7 +73,7 @@ class IntakeTest {
                 "c", topic, "x".getBytes(StandardCharsets.UTF_8), 1, System.nanoTime(), false, acks::incrementAndGet);
     }
 
-    private Intake intake(IntakeSettings s, Intake.Stages stages) {
+    private Intake intake(IntakeSettings s, PipelineStages stages) {
         return new Intake(
                 LoggerFactory.getLogger(IntakeTest.class), "test-intake", s, () -> store, new StageClock(), stages);
     }
@@ -157,7 +157,7 @@ class IntakeTest {
         AtomicInteger acks = new AtomicInteger();
         self[0] = intake(settings(Overflow.DROP_NEWEST, 4), inputs -> {
             assertTrue(inputs.get(0).payload().length <= IngestQueue.OVERSIZE_KEPT);
-            assertTrue(self[0].rejectedOversize(inputs.get(0), 64));
+            assertTrue(InputChecks.oversize(self[0], inputs.get(0), 64));
         });
         self[0].start();
         self[0].offer(

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
-
 /**
  * What a publish store holds, and its bounds: at most {@code maxMessages} messages and {@code maxBytes} of
  * payload and topic, by the overflow policy (drop the oldest routine message, or refuse the new one); the time
@@ -49,7 +47,7 @@ final class Backlog {
     /** Recovery is done: the recovered messages are queued first, new ones are written with {@code commit}. */
     void recovered(GroupCommit c, StoreRecovery.Result r) {
         commit = c;
-        for (Entry e : r.entries()) {
+        for (StoredMessage e : r.entries()) {
             queues.add(e);
             depth++;
             bytes += e.size();
@@ -83,7 +81,7 @@ final class Backlog {
         }
         byte[] t = persist ? topic.getBytes(StandardCharsets.UTF_8) : null;
         int segment = memoryOnly ? MEMORY_ONLY : durable ? commit.active() : 0;
-        Entry e = new Entry(
+        StoredMessage e = new StoredMessage(
                 nextSeq++,
                 priority > 0 ? 1 : 0,
                 qos,
@@ -110,7 +108,7 @@ final class Backlog {
     }
 
     /** Drops a queued message to make room (counted); false when there is none to drop. */
-    private boolean drop(Entry victim) {
+    private boolean drop(StoredMessage victim) {
         if (victim == null) {
             return false;
         }
@@ -124,8 +122,8 @@ final class Backlog {
      * @return the next message to send, moved to in-flight; expired ones are dropped (counted) on the way;
      *         null when none is queued
      */
-    Entry take() {
-        for (Entry e = queues.poll(); e != null; e = queues.poll()) {
+    StoredMessage take() {
+        for (StoredMessage e = queues.poll(); e != null; e = queues.poll()) {
             if (e.expiresAt >= System.currentTimeMillis()) {
                 queues.taken(e);
                 return e;
@@ -137,13 +135,13 @@ final class Backlog {
     }
 
     /** The broker has the message: it is forgotten. */
-    void done(Entry e) {
+    void done(StoredMessage e) {
         if (queues.acknowledged(e)) {
             finish(e);
         }
     }
 
-    boolean inFlight(Entry e) {
+    boolean inFlight(StoredMessage e) {
         return queues.inFlight(e);
     }
 
@@ -151,7 +149,7 @@ final class Backlog {
         queues.requeueInflight();
     }
 
-    private void finish(Entry e) {
+    private void finish(StoredMessage e) {
         depth--;
         bytes -= e.size();
         e.finished = true;
@@ -168,9 +166,9 @@ final class Backlog {
     }
 
     /** Keeps at most {@code cacheBytes} of written payloads in memory: the newest lose theirs first. */
-    void evictCached(List<Entry> committed) {
+    void evictCached(List<StoredMessage> committed) {
         for (int i = committed.size() - 1; i >= 0 && cachedBytes > settings.cacheBytes(); i--) {
-            Entry e = committed.get(i);
+            StoredMessage e = committed.get(i);
             if (e.payload != null && commit.holds(e.segment)) {
                 e.payload = null;
                 cachedBytes -= e.payloadLen;

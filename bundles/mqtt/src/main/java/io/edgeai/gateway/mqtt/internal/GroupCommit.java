@@ -12,8 +12,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
-
 /**
  * The disk side of a durable publish store: records appended since the last commit, acknowledgements not
  * yet logged, and which segment is active and which hold no live record any more.
@@ -35,7 +33,7 @@ final class GroupCommit implements AutoCloseable {
     /** What one commit writes, and whose callbacks run after it. */
     record Batch(
             List<Chunk> chunks,
-            List<Entry> committed,
+            List<StoredMessage> committed,
             List<Runnable> safe,
             long[] acks,
             int ackCount,
@@ -65,7 +63,7 @@ final class GroupCommit implements AutoCloseable {
     private byte[] pending = new byte[BUFFER];
     private int pendingLen;
     private List<Chunk> chunks = new ArrayList<>();
-    private List<Entry> uncommitted = new ArrayList<>();
+    private List<StoredMessage> uncommitted = new ArrayList<>();
     private List<Runnable> callbacks = new ArrayList<>();
     private long[] acks = new long[1024];
     private int ackCount;
@@ -97,7 +95,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** Buffers a new record (its entry made at {@link #active()}, {@link #position()}). */
-    void add(Entry e, byte[] topic, byte[] payload, Runnable whenSafe) {
+    void add(StoredMessage e, byte[] topic, byte[] payload, Runnable whenSafe) {
         int need = pendingLen + e.recordLen;
         if (need > pending.length) {
             pending = Arrays.copyOf(pending, Math.max(need, pending.length * 2));
@@ -130,7 +128,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** A written record is done (sent, dropped or expired): logged as acknowledged, its segment freed when empty. */
-    void finished(Entry e) {
+    void finished(StoredMessage e) {
         int left = live.merge(e.segment, -1, Integer::sum);
         if (left == 0 && e.segment != active) {
             dead.add(e.segment);

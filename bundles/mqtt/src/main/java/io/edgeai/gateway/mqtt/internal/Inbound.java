@@ -84,6 +84,27 @@ final class Inbound {
         return Map.copyOf(subscriptions);
     }
 
+    /**
+     * Subscribes a new session of the client to every filter held, in one SUBSCRIBE.
+     *
+     * @param c the client, just connected
+     * @param timeoutMillis how long to wait for the SUBACK
+     * @throws MqttException when the broker refuses or does not answer
+     */
+    void resubscribe(MqttAsyncClient c, long timeoutMillis) throws MqttException {
+        Map<String, Subscription> now = subscriptions();
+        LOG.debug("{}: resubscribe {}", name, now.keySet());
+        if (now.isEmpty()) {
+            return;
+        }
+        String[] filters = now.keySet().toArray(new String[0]);
+        int[] qos = new int[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            qos[i] = now.get(filters[i]).qos();
+        }
+        c.subscribe(filters, qos).waitForCompletion(timeoutMillis);
+    }
+
     /** @return messages taken from the broker */
     long received() {
         return received.get();

@@ -2,8 +2,6 @@ package io.edgeai.gateway.mqtt.internal;
 
 import java.util.ArrayDeque;
 
-import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
-
 /**
  * QoS 0 messages of a durable store. MQTT delivers them at most once, so they are never written: they queue
  * in memory only (in order with the others, lost on a restart) and their payloads together stay under
@@ -11,7 +9,7 @@ import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
  */
 final class MemoryLane {
     /** Oldest first; finished ones are skipped when met. */
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ArrayDeque<StoredMessage> entries = new ArrayDeque<>();
 
     private final long capacity;
     private long bytes;
@@ -26,7 +24,7 @@ final class MemoryLane {
         return bytes + payloadLength <= capacity;
     }
 
-    void add(Entry e) {
+    void add(StoredMessage e) {
         entries.add(e);
         bytes += e.payloadLen;
     }
@@ -35,9 +33,9 @@ final class MemoryLane {
      * @param queues the store's queues, to skip a message in flight
      * @return the oldest message that still waits to be sent (not finished, not in flight), or null
      */
-    Entry oldestWaiting(SendQueues queues) {
+    StoredMessage oldestWaiting(SendQueues queues) {
         for (var it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
+            StoredMessage e = it.next();
             if (e.finished) {
                 it.remove();
             } else if (!queues.inFlight(e)) {
@@ -48,7 +46,7 @@ final class MemoryLane {
     }
 
     /** The message was sent, dropped or expired (already marked finished). */
-    void finished(Entry e) {
+    void finished(StoredMessage e) {
         bytes -= e.payloadLen;
         while (!entries.isEmpty() && entries.peekFirst().finished) {
             entries.pollFirst();

@@ -3,7 +3,6 @@ package io.edgeai.gateway.mqtt.internal;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -281,11 +280,8 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
                 link.set(ConnectionState.CONNECTING, link.lastError());
                 client.connect(SessionOptions.options(settings, group, sockets::add))
                         .waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 1000L);
-                resubscribe();
-                if (!settings.statusTopic().isEmpty()) {
-                    client.publish(
-                            settings.statusTopic(), SessionOptions.statusPayload(settings, group, "online"), 1, true);
-                }
+                inbound.resubscribe(client, settings.connectTimeoutSeconds() * 1000L);
+                SessionOptions.publishStatus(client, settings, group, "online", 0);
                 if (!first) {
                     reconnects.incrementAndGet();
                 }
@@ -306,20 +302,6 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
                 delay = Math.min(settings.reconnectMaxDelayMs(), delay * 2);
             }
         }
-    }
-
-    private void resubscribe() throws MqttException {
-        Map<String, Inbound.Subscription> subscriptions = inbound.subscriptions();
-        LOG.debug("{}: resubscribe {}", settings.name(), subscriptions.keySet());
-        if (subscriptions.isEmpty()) {
-            return;
-        }
-        String[] filters = subscriptions.keySet().toArray(new String[0]);
-        int[] qos = new int[filters.length];
-        for (int i = 0; i < filters.length; i++) {
-            qos[i] = subscriptions.get(filters[i]).qos();
-        }
-        client.subscribe(filters, qos).waitForCompletion(settings.connectTimeoutSeconds() * 1000L);
     }
 
     /**
@@ -390,14 +372,7 @@ public final class PahoConnection implements MqttConnection, MqttCallback, AutoC
         join(publisher);
         try {
             if (client.isConnected()) {
-                if (!settings.statusTopic().isEmpty()) {
-                    client.publish(
-                                    settings.statusTopic(),
-                                    SessionOptions.statusPayload(settings, group, "offline"),
-                                    1,
-                                    true)
-                            .waitForCompletion(1000);
-                }
+                SessionOptions.publishStatus(client, settings, group, "offline", 1000);
                 client.disconnect(1000).waitForCompletion(2000);
             }
         } catch (MqttException e) {

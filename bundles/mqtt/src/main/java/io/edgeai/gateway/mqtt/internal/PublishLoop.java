@@ -56,7 +56,7 @@ final class PublishLoop implements Runnable {
     public void run() {
         // here, not in the constructor: reading back up to storeMaxMegabytes must not hold up activation
         store.recover();
-        PublishStore.Entry pending = null;
+        StoredMessage pending = null;
         while (running.getAsBoolean()) {
             try {
                 if (link.state() != ConnectionState.CONNECTED) {
@@ -72,7 +72,7 @@ final class PublishLoop implements Runnable {
                         continue;
                     }
                 }
-                PublishStore.Entry e = pending;
+                StoredMessage e = pending;
                 MqttAsyncClient c = client.get();
                 if (e.qos == 0) {
                     c.publish(e.topic, store.payload(e), 0, e.retained);

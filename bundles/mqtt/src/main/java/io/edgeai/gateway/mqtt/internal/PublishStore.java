@@ -36,56 +36,6 @@ import org.slf4j.LoggerFactory;
 final class PublishStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublishStore.class);
 
-    /** One stored message; payload is null while it is only on disk. */
-    static final class Entry {
-        final long seq;
-        final int priority;
-        final int qos;
-        final boolean retained;
-        final String topic;
-        final long expiresAt;
-        final int segment;
-        final long pos;
-        final int recordLen;
-        final int payloadLen;
-        volatile byte[] payload;
-        /** Sent, dropped or expired (guarded by the store's lock). */
-        boolean finished;
-
-        Entry(
-                long seq,
-                int priority,
-                int qos,
-                boolean retained,
-                String topic,
-                long expiresAt,
-                int segment,
-                long pos,
-                int recordLen,
-                int payloadLen,
-                byte[] payload) {
-            this.seq = seq;
-            this.priority = priority;
-            this.qos = qos;
-            this.retained = retained;
-            this.topic = topic;
-            this.expiresAt = expiresAt;
-            this.segment = segment;
-            this.pos = pos;
-            this.recordLen = recordLen;
-            this.payloadLen = payloadLen;
-            this.payload = payload;
-        }
-
-        long size() {
-            return payloadLen + topic.length();
-        }
-
-        boolean memoryOnly() {
-            return segment == Backlog.MEMORY_ONLY;
-        }
-    }
-
     private final StoreSettings settings;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
@@ -248,12 +198,12 @@ final class PublishStore implements AutoCloseable {
      *
      * @return the message, moved to in-flight, or null after the timeout
      */
-    Entry take(long timeoutMillis) throws InterruptedException {
+    StoredMessage take(long timeoutMillis) throws InterruptedException {
         long left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
             while (true) {
-                Entry e = ready ? backlog.take() : null;
+                StoredMessage e = ready ? backlog.take() : null;
                 work.signal(); // expired ones on the way are acknowledged
                 if (e != null) {
                     return e;
@@ -269,13 +219,13 @@ final class PublishStore implements AutoCloseable {
     }
 
     /** @return the message's payload, read back from its segment when it is no longer cached */
-    byte[] payload(Entry e) throws IOException {
+    byte[] payload(StoredMessage e) throws IOException {
         byte[] p = e.payload;
         return p != null ? p : commit.segments().payload(e.segment, e.pos, e.recordLen, e.payloadLen, e.seq);
     }
 
     /** The broker has the message (PUBACK, or handed over at QoS 0): it is forgotten. */
-    void done(Entry e) {
+    void done(StoredMessage e) {
         lock.lock();
         try {
             backlog.done(e);
@@ -286,7 +236,7 @@ final class PublishStore implements AutoCloseable {
     }
 
     /** @return whether the message is still taken by the sender (not requeued by a reconnect) */
-    boolean inFlight(Entry e) {
+    boolean inFlight(StoredMessage e) {
         lock.lock();
         try {
             return backlog.inFlight(e);

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
@@ -47,6 +48,29 @@ final class SessionOptions {
             o.setWill(settings.statusTopic(), statusPayload(settings, group, "offline"), 1, true);
         }
         return o;
+    }
+
+    /**
+     * Publishes the retained status (birth message, or the offline one before a clean disconnect), when the
+     * connection has a status topic.
+     *
+     * @param client the connected client
+     * @param settings the connection's settings
+     * @param group the gateway group, empty for none
+     * @param status {@code online} or {@code offline}
+     * @param waitMillis how long to wait for the broker's PUBACK, 0 for not at all
+     * @throws MqttException when the client cannot send it
+     */
+    static void publishStatus(
+            MqttAsyncClient client, ConnectionSettings settings, String group, String status, long waitMillis)
+            throws MqttException {
+        if (settings.statusTopic().isEmpty()) {
+            return;
+        }
+        var token = client.publish(settings.statusTopic(), statusPayload(settings, group, status), 1, true);
+        if (waitMillis > 0) {
+            token.waitForCompletion(waitMillis);
+        }
     }
 
     /**

@@ -10,8 +10,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
-
 /**
  * Reads back what a previous run left in a store's directory: every record in a segment that is not in the
  * acknowledgement log and not expired is to be sent again, in the order written. A message the broker got
@@ -27,7 +25,7 @@ final class StoreRecovery {
      * @param nextSeq the sequence number of the next new record
      * @param expired records dropped because their time to live ran out
      */
-    record Result(List<Entry> entries, Map<Integer, Integer> live, int active, long nextSeq, long expired) {}
+    record Result(List<StoredMessage> entries, Map<Integer, Integer> live, int active, long nextSeq, long expired) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
@@ -43,7 +41,7 @@ final class StoreRecovery {
         AckLog.Acked acked = AckLog.read(directory);
         long[] maxSeq = {acked.maxSeq()};
         long[] expired = {0};
-        List<Entry> entries = new ArrayList<>();
+        List<StoredMessage> entries = new ArrayList<>();
         Map<Integer, Integer> live = new HashMap<>();
         int active = 0;
         for (int s : segments.segments()) {
@@ -56,7 +54,7 @@ final class StoreRecovery {
                 if (r.expiresAt() < now) {
                     expired[0]++;
                 } else {
-                    entries.add(new Entry(
+                    entries.add(new StoredMessage(
                             r.seq(),
                             r.priority() > 0 ? 1 : 0,
                             r.qos(),

@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.edgeai.gateway.mqtt.internal.PublishStore.Entry;
-
 class GroupCommitTest {
     @TempDir
     Path dir;
@@ -25,10 +23,10 @@ class GroupCommitTest {
     private final AtomicInteger safe = new AtomicInteger();
 
     /** Adds a QoS 1 record with topic "t" as the store would: at the active segment's end. */
-    private Entry append(GroupCommit c, long seq, String payload) {
+    private StoredMessage append(GroupCommit c, long seq, String payload) {
         byte[] t = "t".getBytes(StandardCharsets.UTF_8);
         byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-        Entry e = new Entry(
+        StoredMessage e = new StoredMessage(
                 seq,
                 0,
                 1,
@@ -49,7 +47,7 @@ class GroupCommitTest {
         SegmentLog segments = new SegmentLog("t", dir);
         StoreSettings settings = new StoreSettings(dir, 1000, 1L << 30, 0, true, false, 1024, 0);
         try (GroupCommit c = new GroupCommit(settings, segments, AckLog.open(dir), 0, Map.of())) {
-            List<Entry> entries = new ArrayList<>();
+            List<StoredMessage> entries = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 entries.add(append(c, i + 1, "x".repeat(100)));
             }
@@ -61,7 +59,7 @@ class GroupCommitTest {
             assertEquals(40, safe.get());
             assertTrue(segments.segments().size() >= 3, "one file per segment");
             int firstSegments = c.active();
-            for (Entry e : entries) {
+            for (StoredMessage e : entries) {
                 if (e.segment < firstSegments) {
                     c.finished(e);
                 }
@@ -83,7 +81,7 @@ class GroupCommitTest {
         SegmentLog segments = new SegmentLog("t", dir);
         StoreSettings settings = new StoreSettings(dir, 100_000, 1L << 30, 0, true, false, 64L << 20, 0);
         try (GroupCommit c = new GroupCommit(settings, segments, AckLog.open(dir), 0, Map.of())) {
-            List<Entry> entries = new ArrayList<>();
+            List<StoredMessage> entries = new ArrayList<>();
             for (int i = 0; i < 5000; i++) {
                 entries.add(append(c, i + 1, "y".repeat(1000)));
             }

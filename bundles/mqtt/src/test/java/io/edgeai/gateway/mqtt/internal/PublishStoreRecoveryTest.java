@@ -33,7 +33,7 @@ class PublishStoreRecoveryTest {
 
     private static List<String> drain(PublishStore s) throws Exception {
         List<String> out = new ArrayList<>();
-        for (PublishStore.Entry e = s.take(50); e != null; e = s.take(50)) {
+        for (StoredMessage e = s.take(50); e != null; e = s.take(50)) {
             out.add(e.topic + "=" + new String(s.payload(e), StandardCharsets.UTF_8));
             s.done(e);
         }

@@ -39,7 +39,7 @@ class PublishStoreTest {
 
     private static List<String> drain(PublishStore s) throws Exception {
         List<String> out = new ArrayList<>();
-        for (PublishStore.Entry e = s.take(50); e != null; e = s.take(50)) {
+        for (StoredMessage e = s.take(50); e != null; e = s.take(50)) {
             out.add(e.topic + "=" + new String(s.payload(e), StandardCharsets.UTF_8));
             s.done(e);
         }
@@ -79,13 +79,13 @@ class PublishStoreTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> safe.get() == 2000);
             for (int i = 0; i < 500; i++) {
-                PublishStore.Entry e = s.take(100);
+                StoredMessage e = s.take(100);
                 assertNotNull(e);
                 // read back from its segment: the cache is 0 bytes
                 assertEquals("payload-" + i, new String(s.payload(e), StandardCharsets.UTF_8));
                 s.done(e);
             }
-            PublishStore.Entry inFlight = s.take(100);
+            StoredMessage inFlight = s.take(100);
             assertEquals("dev/" + (500 % 7), inFlight.topic);
             // closed without done(inFlight): like a crash before the PUBACK came
         }
@@ -156,7 +156,7 @@ class PublishStoreTest {
             // the QoS 0 ones are safe at once; the QoS 1 ones after their group commit
             await().atMost(Duration.ofSeconds(10)).until(() -> safe.get() == 6);
             assertEquals(6, s.depth());
-            PublishStore.Entry first = s.take(10);
+            StoredMessage first = s.take(10);
             assertEquals("m0", new String(s.payload(first), StandardCharsets.UTF_8));
             s.done(first);
             // closed with m1..m5 queued: only the QoS 1 ones were written
@@ -175,14 +175,14 @@ class PublishStoreTest {
                 assertTrue(s.append("r", bytes("m" + i + "__"), 0, false, 0, null));
             }
             assertEquals(3, s.dropped());
-            PublishStore.Entry taken = s.take(10);
+            StoredMessage taken = s.take(10);
             assertEquals("k", taken.topic);
             s.done(taken);
             assertEquals(List.of("r=m3__", "r=m4__"), drain(s));
         }
         try (PublishStore s = new PublishStore("t", disk(1000, true, 0, 6))) {
             assertTrue(s.append("r", bytes("aaaa"), 0, false, 0, null));
-            PublishStore.Entry inFlight = s.take(10);
+            StoredMessage inFlight = s.take(10);
             // the one in flight is not dropped, and nothing else is queued: the new one is refused
             assertFalse(s.append("r", bytes("bbbb"), 0, false, 0, null));
             assertEquals(1, s.dropped());
@@ -212,9 +212,9 @@ class PublishStoreTest {
             for (int i = 0; i < 5; i++) {
                 s.append("r", bytes("" + i), 1, false, 0, null);
             }
-            PublishStore.Entry a = s.take(10);
-            PublishStore.Entry b = s.take(10);
-            PublishStore.Entry c = s.take(10);
+            StoredMessage a = s.take(10);
+            StoredMessage b = s.take(10);
+            StoredMessage c = s.take(10);
             s.done(b);
             assertTrue(s.inFlight(a));
             s.requeueInflight();

@@ -16,7 +16,9 @@ import io.edgeai.gateway.api.MqttTopics;
 import io.edgeai.gateway.api.TextEmbedding;
 import io.edgeai.gateway.api.TextEncoder;
 import io.edgeai.gateway.api.TokenEmbeddings;
+import io.edgeai.gateway.intake.InputChecks;
 import io.edgeai.gateway.intake.Intake;
+import io.edgeai.gateway.intake.PipelineStages;
 import io.edgeai.gateway.intake.StageClock;
 import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
 import io.edgeai.gateway.nlp.internal.decode.TextDecoder;
@@ -33,7 +35,7 @@ import io.edgeai.gateway.nlp.internal.slots.Entity;
  * {@code batch.size} above 1, once per micro-batch of texts. Few-shot intents are embedded on this thread when the
  * configuration or the encoder changes, before the next message is classified.
  */
-final class TextStages implements Intake.Stages {
+final class TextStages implements PipelineStages {
     private static final Logger LOG = LoggerFactory.getLogger(TextWorker.class);
 
     /** The stages, named here once: "queue" from receipt until taken, and "total" until the result is queued. */
@@ -172,7 +174,7 @@ final class TextStages implements Intake.Stages {
 
     /** The message's text, or null after rejecting it (oversize, not decodable, too long). */
     private String decode(InboundMessage m, TextSettings s) {
-        if (intake.rejectedOversize(m, s.maxPayloadBytes()) || intake.rejectedBadTopic(m)) {
+        if (InputChecks.oversize(intake, m, s.maxPayloadBytes()) || InputChecks.badTopic(intake, m)) {
             return null;
         }
         if (!MqttTopics.fits(s.outputTopicPrefix() + "/" + m.topic())) {

@@ -14,7 +14,9 @@ import io.edgeai.gateway.api.LatencyRecorder;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.ShadowComparison;
+import io.edgeai.gateway.intake.InputChecks;
 import io.edgeai.gateway.intake.Intake;
+import io.edgeai.gateway.intake.PipelineStages;
 import io.edgeai.gateway.intake.StageClock;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmPolicy;
@@ -33,7 +35,7 @@ import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
  * is not newer than its series' last scored one is acknowledged without being scored again. With key affinity,
  * inputs of topics another member owns are kept for a takeover and replayed when one happens.
  */
-final class AnomalyStages implements Intake.Stages {
+final class AnomalyStages implements PipelineStages {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineWorker.class);
 
     /** The stages, named here once: decode, infer (window + model), decide, publish (and total). */
@@ -171,7 +173,7 @@ final class AnomalyStages implements Intake.Stages {
     void process(InboundMessage m) {
         PipelineSettings s = settings;
         long now = System.currentTimeMillis();
-        if (intake.rejectedOversize(m, s.maxPayloadBytes())) {
+        if (InputChecks.oversize(intake, m, s.maxPayloadBytes())) {
             return;
         }
         KeyAffinity keys = affinity;
@@ -179,7 +181,7 @@ final class AnomalyStages implements Intake.Stages {
             holdForTakeover(m, now);
             return;
         }
-        if (intake.rejectedBadTopic(m)) {
+        if (InputChecks.badTopic(intake, m)) {
             return;
         }
         List<Reading> readings;

@@ -86,7 +86,7 @@ class LongTopicLevelsTest {
     }
 
     private PipelineWorker worker(String format) {
-        PipelineSettings s = PipelineSettings.defaults("long-" + format).withPayloadFormat(format, 100);
+        PipelineSettings s = TestSettings.withPayloadFormat(TestSettings.defaults("long-" + format), format, 100);
         PipelineWorker w = new PipelineWorker(s, gateway, () -> model);
         w.start();
         return w;

@@ -63,7 +63,7 @@ class PipelineWorkerTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> gateway.status().state() == ConnectionState.CONNECTED
                         && device.status().state() == ConnectionState.CONNECTED);
-        worker = new PipelineWorker(PipelineSettings.defaults("test"), gateway, () -> model);
+        worker = new PipelineWorker(TestSettings.defaults("test"), gateway, () -> model);
         worker.start();
     }
 
@@ -199,8 +199,8 @@ class PipelineWorkerTest {
 
     @Test
     void aChangedTopicAndThresholdApplyLive() {
-        PipelineSettings d = PipelineSettings.defaults("test");
-        PipelineSettings moved = new PipelineSettings(
+        PipelineSettings d = TestSettings.defaults("test");
+        PipelineSettings moved = TestSettings.of(
                 "test",
                 "plant/+/+",
                 1,
@@ -241,7 +241,7 @@ class PipelineWorkerTest {
     }
 
     private static PipelineSettings format(String inputTopic, String format, int maxWindow) {
-        PipelineSettings d = PipelineSettings.defaults("test");
+        PipelineSettings d = TestSettings.defaults("test");
         return new PipelineSettings(
                 "test",
                 inputTopic,
@@ -366,7 +366,7 @@ class PipelineWorkerTest {
         worker = null;
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         PipelineWorker w =
-                new PipelineWorker(PipelineSettings.defaults("flood").withIntake(policy, 10), gateway, () -> {
+                new PipelineWorker(TestSettings.withIntake(TestSettings.defaults("flood"), policy, 10), gateway, () -> {
                     try {
                         if (Thread.currentThread().getName().startsWith("edgeai-pipeline-")) {
                             release.await(); // only the worker waits; status() asks for the model too
@@ -461,7 +461,7 @@ class PipelineWorkerTest {
     void aRestartedWorkerTakesOverTheQueuedReadingsInOrder() throws Exception {
         worker.stop();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        PipelineWorker first = new PipelineWorker(PipelineSettings.defaults("first"), gateway, () -> {
+        PipelineWorker first = new PipelineWorker(TestSettings.defaults("first"), gateway, () -> {
             try {
                 if (Thread.currentThread().getName().startsWith("edgeai-pipeline-")) {
                     release.await();
@@ -485,7 +485,7 @@ class PipelineWorkerTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> first.status("anomaly", "gw").queueDepth() >= 19);
         first.stop();
-        PipelineWorker second = new PipelineWorker(PipelineSettings.defaults("second"), gateway, () -> model);
+        PipelineWorker second = new PipelineWorker(TestSettings.defaults("second"), gateway, () -> model);
         second.adopt(first);
         worker = second;
         second.start();
@@ -503,7 +503,7 @@ class PipelineWorkerTest {
     @Test
     void aRestartedWorkerTakesOverTheReadingStoppedWithoutItsOutputAndTheOneItsIntakeHeld() throws Exception {
         worker.stop();
-        PipelineSettings held = PipelineSettings.defaults("held").withIntake("hold-acks", 1);
+        PipelineSettings held = TestSettings.withIntake(TestSettings.defaults("held"), "hold-acks", 1);
         // the output connection is missing: the first reading waits in the worker, the next is queued, the third
         // is held by the intake on the callback thread
         PipelineWorker first = new PipelineWorker(held, gateway, () -> null, () -> model, () -> null);

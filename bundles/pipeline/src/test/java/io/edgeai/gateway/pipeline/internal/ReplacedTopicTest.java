@@ -45,7 +45,7 @@ class ReplacedTopicTest {
                     throw new AssertionError(e);
                 }
             });
-            PipelineWorker worker = new PipelineWorker(PipelineSettings.defaults("replaced"), gateway, () -> model);
+            PipelineWorker worker = new PipelineWorker(TestSettings.defaults("replaced"), gateway, () -> model);
             worker.start();
             try {
                 gateway.subscribe("sensors/#", 1, worker::offer);

@@ -131,8 +131,8 @@ class SeriesLimitsTest {
     }
 
     private static PipelineSettings maxSeries(int n) {
-        PipelineSettings d = PipelineSettings.defaults("limits");
-        return new PipelineSettings(
+        PipelineSettings d = TestSettings.defaults("limits");
+        return TestSettings.of(
                 "limits",
                 d.inputTopic(),
                 1,
@@ -175,7 +175,7 @@ class SeriesLimitsTest {
     @Test
     void theMemoryBudgetRefusesNewSeriesOnceTheEstimateReachesIt() {
         Recorder out = new Recorder();
-        PipelineSettings s = PipelineSettings.defaults("limits").withSeriesLimits(1, 0, 100);
+        PipelineSettings s = TestSettings.withSeriesLimits(TestSettings.defaults("limits"), 1, 0, 100);
         PipelineWorker w = worker(s, out, model(8, null));
         int n = 1000;
         for (int i = 0; i < n; i++) {
@@ -198,7 +198,7 @@ class SeriesLimitsTest {
     void aHeapFullAfterCollectionRefusesNewSeriesWhileKeptOnesGoOnScoring() {
         Recorder out = new Recorder();
         AtomicInteger heap = new AtomicInteger(40);
-        PipelineWorker w = worker(PipelineSettings.defaults("limits"), out, model(8, null));
+        PipelineWorker w = worker(TestSettings.defaults("limits"), out, model(8, null));
         w.heapGauge(heap::get);
         w.process(reading("a", 1));
         w.process(reading("b", 1));
@@ -220,7 +220,7 @@ class SeriesLimitsTest {
     @Test
     void idleSeriesAreEvictedAFewPerTurnOldestFirstAndCounted() {
         Recorder out = new Recorder();
-        PipelineSettings s = PipelineSettings.defaults("limits").withSeriesLimits(96, 60, 100);
+        PipelineSettings s = TestSettings.withSeriesLimits(TestSettings.defaults("limits"), 96, 60, 100);
         PipelineWorker w = worker(s, out, model(8, null));
         for (int i = 0; i < 100; i++) {
             w.process(reading("dev-" + i, i));
@@ -242,7 +242,8 @@ class SeriesLimitsTest {
     @Test
     void seriesAreKeptForEverWithIdleTimeZero() {
         Recorder out = new Recorder();
-        PipelineWorker w = worker(PipelineSettings.defaults("limits").withSeriesLimits(96, 0, 90), out, model(8, null));
+        PipelineWorker w =
+                worker(TestSettings.withSeriesLimits(TestSettings.defaults("limits"), 96, 0, 90), out, model(8, null));
         w.process(reading("a", 1));
         assertEquals(0, w.evictIdle(System.nanoTime() + 3_600_000_000_000_000L));
         assertEquals(1, w.status("anomaly", "rec").keys());
@@ -252,7 +253,7 @@ class SeriesLimitsTest {
     void anErrorOnTheWorkerGoesToTheFatalHandlerAndItsInputStaysUnacknowledged() {
         Recorder out = new Recorder();
         OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
-        PipelineWorker w = worker(PipelineSettings.defaults("fatal"), out, model(1, oom));
+        PipelineWorker w = worker(TestSettings.defaults("fatal"), out, model(1, oom));
         AtomicReference<String> thread = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         w.onFatal((t, e) -> {
@@ -306,15 +307,15 @@ class SeriesLimitsTest {
 
     @Test
     void seriesLimitsAreValidatedOnce() {
-        PipelineSettings d = PipelineSettings.defaults("v");
+        PipelineSettings d = TestSettings.defaults("v");
         assertEquals(96, d.seriesMemoryMegabytes());
         assertEquals(604800, d.seriesIdleSeconds());
         assertEquals(90, d.seriesHeapPercent());
-        assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(0, 0, 90));
-        assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(1, -1, 90));
-        assertThrows(IllegalArgumentException.class, () -> d.withSeriesLimits(1, 0, 101));
+        assertThrows(IllegalArgumentException.class, () -> TestSettings.withSeriesLimits(d, 0, 0, 90));
+        assertThrows(IllegalArgumentException.class, () -> TestSettings.withSeriesLimits(d, 1, -1, 90));
+        assertThrows(IllegalArgumentException.class, () -> TestSettings.withSeriesLimits(d, 1, 0, 101));
         assertNull(
-                new SeriesAdmission(() -> 100).check(d.withSeriesLimits(1, 0, 100), 0, 1000, 0),
+                new SeriesAdmission(() -> 100).check(TestSettings.withSeriesLimits(d, 1, 0, 100), 0, 1000, 0),
                 "seriesHeapPercent 100 turns the heap guard off");
     }
 }

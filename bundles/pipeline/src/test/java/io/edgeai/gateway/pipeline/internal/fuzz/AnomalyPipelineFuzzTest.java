@@ -36,6 +36,7 @@ import io.edgeai.gateway.mqtt.internal.PahoConnection;
 import io.edgeai.gateway.onnx.internal.OrtModelRunner;
 import io.edgeai.gateway.pipeline.internal.PipelineSettings;
 import io.edgeai.gateway.pipeline.internal.PipelineWorker;
+import io.edgeai.gateway.pipeline.internal.TestSettings;
 import io.edgeai.gateway.testing.FuzzStats;
 import io.edgeai.gateway.testing.Mosquitto;
 
@@ -101,7 +102,8 @@ class AnomalyPipelineFuzzTest {
                 .until(() -> gateway.status().state() == ConnectionState.CONNECTED
                         && observer.status().state() == ConnectionState.CONNECTED);
         for (String format : TOPICS.keySet()) {
-            PipelineSettings s = new PipelineSettings(
+            PipelineSettings s = TestSettings.withPayloadFormat(
+                    TestSettings.of(
                             "fuzz-" + format,
                             "fuzz-in/" + format + "/#",
                             1,
@@ -118,8 +120,9 @@ class AnomalyPipelineFuzzTest {
                             -1,
                             -1,
                             1,
-                            12)
-                    .withPayloadFormat(format, 100);
+                            12),
+                    format,
+                    100);
             PipelineWorker w = new PipelineWorker(s, gateway, () -> model);
             w.start();
             WORKERS.put(format, w);
