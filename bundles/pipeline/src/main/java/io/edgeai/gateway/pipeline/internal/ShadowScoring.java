@@ -13,6 +13,7 @@ import io.edgeai.gateway.api.InferenceException;
 import io.edgeai.gateway.api.ModelInfo;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.ShadowComparison;
+import io.edgeai.gateway.intake.ShadowFigures;
 import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
 import io.edgeai.gateway.pipeline.internal.detect.CandidateState;
 import io.edgeai.gateway.pipeline.internal.detect.Score;
@@ -31,7 +32,7 @@ final class ShadowScoring {
 
     private final String pipeline;
     private final Map<String, CandidateState> series = new HashMap<>();
-    private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    private final Map<String, ShadowFigures> tallies = new LinkedHashMap<>();
     private String candidateId = "";
     /** Estimated bytes of one candidate state of the current candidate, measured on its first one. */
     private long bytesPerState;
@@ -41,37 +42,6 @@ final class ShadowScoring {
 
     ShadowScoring(String pipeline) {
         this.pipeline = pipeline;
-    }
-
-    /** Running figures of one candidate; written by the worker, read by status calls. */
-    private static final class Tally {
-        final String candidate;
-        String serving = "";
-        long compared;
-        long agreed;
-        double sumAbsDiff;
-        double maxAbsDiff;
-        long warmingUp;
-        long failed;
-        long skipped;
-
-        Tally(String candidate) {
-            this.candidate = candidate;
-        }
-
-        synchronized ShadowComparison snapshot(String pipeline) {
-            return new ShadowComparison(
-                    pipeline,
-                    serving,
-                    candidate,
-                    compared,
-                    agreed,
-                    compared == 0 ? 0 : sumAbsDiff / compared,
-                    maxAbsDiff,
-                    warmingUp,
-                    failed,
-                    skipped);
-        }
     }
 
     /**
@@ -91,11 +61,9 @@ final class ShadowScoring {
             ModelInfo liveInfo,
             ModelRunner candidate,
             double threshold) {
-        Tally t = switchTo(candidate.info(), liveInfo);
+        ShadowFigures t = switchTo(candidate.info(), liveInfo);
         if (!compatible) {
-            synchronized (t) {
-                t.failed++;
-            }
+            t.failed("");
             return;
         }
         Score shadow;
@@ -110,36 +78,25 @@ final class ShadowScoring {
             }
             shadow = scorer.rescore(live, state, candidate);
         } catch (InferenceException e) {
-            synchronized (t) {
-                t.failed++;
-            }
+            t.failed("");
             return;
         }
-        synchronized (t) {
-            t.serving = liveInfo.id();
-            if (liveScore.warmingUp() || shadow.warmingUp()) {
-                t.warmingUp++;
-                return;
-            }
-            double diff = Math.abs(liveScore.score() - shadow.score());
-            t.compared++;
-            t.sumAbsDiff += diff;
-            t.maxAbsDiff = Math.max(t.maxAbsDiff, diff);
-            if ((liveScore.score() >= threshold) == (shadow.score() >= threshold)) {
-                t.agreed++;
-            }
+        if (liveScore.warmingUp() || shadow.warmingUp()) {
+            t.warmingUp(liveInfo.id());
+            return;
         }
+        t.count(
+                liveInfo.id(),
+                (liveScore.score() >= threshold) == (shadow.score() >= threshold),
+                Math.abs(liveScore.score() - shadow.score()));
     }
 
     /** Counts a reading the candidate did not score because the live path needed the time. */
     void skip(ModelRunner candidate, ModelInfo liveInfo) {
-        Tally t = switchTo(candidate.info(), liveInfo);
-        synchronized (t) {
-            t.skipped++;
-        }
+        switchTo(candidate.info(), liveInfo).skipped();
     }
 
-    private Tally switchTo(ModelInfo candidate, ModelInfo live) {
+    private ShadowFigures switchTo(ModelInfo candidate, ModelInfo live) {
         if (!candidate.id().equals(candidateId)) {
             candidateId = candidate.id();
             series.clear();
@@ -149,7 +106,7 @@ final class ShadowScoring {
             scorer = new AnomalyScorer(settings);
             synchronized (tallies) {
                 tallies.remove(candidateId);
-                tallies.put(candidateId, new Tally(candidateId));
+                tallies.put(candidateId, new ShadowFigures(candidateId));
                 while (tallies.size() > KEPT) {
                     tallies.remove(tallies.keySet().iterator().next());
                 }
@@ -190,12 +147,12 @@ final class ShadowScoring {
 
     /** @return figures per candidate seen, oldest first */
     List<ShadowComparison> comparisons() {
-        List<Tally> list;
+        List<ShadowFigures> list;
         synchronized (tallies) {
             list = new ArrayList<>(tallies.values());
         }
         List<ShadowComparison> out = new ArrayList<>();
-        for (Tally t : list) {
+        for (ShadowFigures t : list) {
             out.add(t.snapshot(pipeline));
         }
         return out;
