@@ -1,7 +1,5 @@
 package io.edgeai.gateway.broker.internal;
 
-import java.util.Map;
-
 /**
  * Turns the broker's own drop counter into one WARN line when it grew: a message the broker accepted (for QoS
  * 1 and 2 it acknowledged it to the publisher) and then discarded is lost for good, so it must not stay a
@@ -22,11 +20,10 @@ final class DropWatch {
     }
 
     /**
-     * @param counters the broker's counters by name
+     * @param total the broker's {@link #TOTAL} counter now
      * @return the warning when messages were dropped since the last check, {@code null} otherwise
      */
-    synchronized String check(Map<String, Long> counters) {
-        long total = counters.getOrDefault(TOTAL, 0L);
+    synchronized String check(long total) {
         long delta = total - lastTotal;
         lastTotal = total;
         if (delta <= 0) {

@@ -273,7 +273,7 @@ public final class EmbeddedBrokerComponent {
         if (m == null || watch == null) {
             return null;
         }
-        return watch.check(java.util.Map.of(DropWatch.TOTAL, count(m, DropWatch.TOTAL)));
+        return watch.check(count(m, DropWatch.TOTAL));
     }
 
     private static long count(MetricRegistry registry, String name) {

@@ -1,10 +1,15 @@
 package io.edgeai.gateway.mqtt.tools;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
+import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
 import io.edgeai.gateway.mqtt.internal.PahoConnection;
@@ -33,6 +38,26 @@ public final class LocalConnections implements AutoCloseable {
             return c;
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot open " + name + " to " + serverUri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every connection opened here is connected.
+     *
+     * @param timeout how long at most
+     * @throws IllegalStateException naming the connections still not connected after the timeout
+     */
+    public void awaitConnected(Duration timeout) {
+        try {
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> open.stream().allMatch(c -> c.status().state() == ConnectionState.CONNECTED));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("not connected within " + timeout + ": "
+                    + open.stream()
+                            .filter(c -> c.status().state() != ConnectionState.CONNECTED)
+                            .map(c -> c.name() + " to " + c.status().serverUri())
+                            .toList());
         }
     }
 

@@ -31,6 +31,24 @@ public final class HeadInputs {
 
     private HeadInputs() {}
 
+    /**
+     * Refuses a head that was not trained on the embeddings of the pipeline's encoder.
+     *
+     * @param head an intent or slot head
+     * @param encoder the encoder whose embeddings it would get
+     * @throws RejectedTextException {@code model-mismatch}, naming the encoders the head needs
+     */
+    public static void requireEncoder(ModelRunner head, TextEncoder encoder) throws RejectedTextException {
+        String own = encoder.info().name();
+        List<String> wants = encoders(head, own);
+        if (!wants.contains(own)) {
+            throw new RejectedTextException(
+                    "model-mismatch",
+                    "model " + head.info().id() + " needs encoder " + String.join(",", wants) + ", the pipeline uses "
+                            + own);
+        }
+    }
+
     /** @return the encoder names a head was trained on, in order */
     public static List<String> encoders(ModelRunner head, String fallback) {
         String wants = head.info().property(io.edgeai.gateway.api.EdgeAiConstants.PROPERTY_ENCODER, fallback);

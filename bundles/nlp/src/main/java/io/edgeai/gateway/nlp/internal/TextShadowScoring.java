@@ -19,7 +19,6 @@ import io.edgeai.gateway.nlp.internal.decode.RejectedTextException;
 import io.edgeai.gateway.nlp.internal.intent.FewShotClassifier;
 import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
-import io.edgeai.gateway.nlp.internal.slots.BioDecoder;
 import io.edgeai.gateway.nlp.internal.slots.Entity;
 
 /**
@@ -271,7 +270,7 @@ final class TextShadowScoring {
     private Outcome intentWithHead(Job job) throws RejectedTextException {
         Live live = job.live();
         ModelRunner candidate = job.shadowHead();
-        requireEncoder(candidate, live.encoder());
+        HeadInputs.requireEncoder(candidate, live.encoder());
         float[] input = HeadInputs.sentence(candidate, live.encoder(), live.embedding(), live.text(), models::encoder);
         return intents(
                 live.intent(),
@@ -282,37 +281,15 @@ final class TextShadowScoring {
     private Outcome entitiesWithEncoder(Job job) throws RejectedTextException {
         Live live = job.live();
         TokenEmbeddings tokens = job.shadowEncoder().embedText(live.text()).tokenEmbeddings();
-        return entities(live.entities(), tag(live.slots(), tokens, live.text()));
+        return entities(live.entities(), SlotTagger.entities(live.slots(), tokens, live.text()));
     }
 
     /** The entities with the candidate slot head on the live token states. */
     private Outcome entitiesWithHead(Job job) throws RejectedTextException {
         Live live = job.live();
         ModelRunner candidate = job.shadowSlots();
-        requireEncoder(candidate, live.encoder());
-        return entities(live.entities(), tag(candidate, live.tokens(), live.text()));
-    }
-
-    private static void requireEncoder(ModelRunner head, TextEncoder encoder) throws RejectedTextException {
-        String own = encoder.info().name();
-        if (!HeadInputs.encoders(head, own).contains(own)) {
-            throw new RejectedTextException(
-                    "model-mismatch",
-                    "model " + head.info().id() + " needs encoder " + String.join(",", HeadInputs.encoders(head, own))
-                            + ", the pipeline uses " + own);
-        }
-    }
-
-    /** A slot head's entities for token states, its output shape checked as the live path checks it. */
-    private static List<Entity> tag(ModelRunner slots, TokenEmbeddings tokens, String text) {
-        float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
-        if (probs.length != tokens.vectors().length
-                || probs[0].length != slots.info().labels().size()) {
-            throw new IllegalStateException("slot model " + slots.info().id() + " returned " + probs.length + "x"
-                    + probs[0].length + " for " + tokens.vectors().length + " tokens and "
-                    + slots.info().labels().size() + " labels");
-        }
-        return BioDecoder.decode(text, tokens.encoding(), probs, slots.info().labels());
+        HeadInputs.requireEncoder(candidate, live.encoder());
+        return entities(live.entities(), SlotTagger.entities(candidate, live.tokens(), live.text()));
     }
 
     private static Outcome intents(IntentResult live, IntentResult shadow) {

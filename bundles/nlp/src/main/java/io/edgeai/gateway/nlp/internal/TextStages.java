@@ -26,7 +26,6 @@ import io.edgeai.gateway.nlp.internal.encode.TextResultEncoder;
 import io.edgeai.gateway.nlp.internal.intent.FewShotClassifier;
 import io.edgeai.gateway.nlp.internal.intent.HeadClassifier;
 import io.edgeai.gateway.nlp.internal.intent.IntentResult;
-import io.edgeai.gateway.nlp.internal.slots.BioDecoder;
 import io.edgeai.gateway.nlp.internal.slots.Entity;
 
 /**
@@ -224,15 +223,7 @@ final class TextStages implements PipelineStages {
         if (s.wantsEntities()) {
             slots = head(s.slotModel(), encoder);
             tokens = run.tokenEmbeddings();
-            float[][] probs = slots.run(HeadInputs.tokens(slots, tokens, text));
-            if (probs.length != tokens.vectors().length
-                    || probs[0].length != slots.info().labels().size()) {
-                throw new InferenceException("slot model " + slots.info().id() + " returned " + probs.length + "x"
-                        + probs[0].length + " for " + tokens.vectors().length + " tokens and "
-                        + slots.info().labels().size() + " labels");
-            }
-            entities = BioDecoder.decode(
-                    text, tokens.encoding(), probs, slots.info().labels());
+            entities = SlotTagger.entities(slots, tokens, text);
         }
         boolean truncated = run.truncated();
         byte[] out = TextResultEncoder.result(
@@ -262,13 +253,7 @@ final class TextStages implements PipelineStages {
         if (head == null) {
             throw new RejectedTextException("no-model", "model " + name + " is not serving");
         }
-        List<String> wants = HeadInputs.encoders(head, encoder.info().name());
-        if (!wants.contains(encoder.info().name())) {
-            throw new RejectedTextException(
-                    "model-mismatch",
-                    "model " + head.info().id() + " needs encoder " + String.join(",", wants) + ", the pipeline uses "
-                            + encoder.info().name());
-        }
+        HeadInputs.requireEncoder(head, encoder);
         return head;
     }
 

@@ -71,10 +71,4 @@ record TextVersionPins(Map<String, Pin> ranges) {
                     + old.text() + " as the " + old.role());
         }
     }
-
-    /** @return the range of the model called {@code name}, {@code null} when it is not pinned */
-    VersionRange range(String name) {
-        Pin p = ranges.get(name);
-        return p == null ? null : p.range();
-    }
 }

@@ -112,8 +112,13 @@ class TextShadowScoringTest {
         return type.cast(m);
     }
 
-    private void start(String name, String topic, String intentModel) {
-        TextSettings s = new TextSettings(
+    /**
+     * Settings of a test pipeline on the shipped encoder: the intent task (few-shot intents when no intent model
+     * is named) or, with a slot model, the entities task alone.
+     */
+    private static TextSettings settings(String name, String topic, String intentModel, String slotModel, int queue) {
+        boolean entities = !slotModel.isEmpty();
+        return new TextSettings(
                 name,
                 topic,
                 1,
@@ -124,41 +129,28 @@ class TextShadowScoringTest {
                 1 << 20,
                 500,
                 ENCODER,
-                Set.of("intent"),
-                FewShotIntents.parse(intentModel.isEmpty() ? INTENTS : new String[0]),
+                Set.of(entities ? "entities" : "intent"),
+                entities || !intentModel.isEmpty() ? Map.of() : FewShotIntents.parse(INTENTS),
                 intentModel,
-                "",
+                slotModel,
                 -1,
                 0.5,
                 0.05,
-                100);
+                queue);
+    }
+
+    private void start(TextSettings s) {
         worker = new TextWorker(s, gateway, models);
         worker.start();
     }
 
+    private void start(String name, String topic, String intentModel) {
+        start(settings(name, topic, intentModel, "", 100));
+    }
+
     /** A pipeline with the entities task only, on the slot head. */
     private void startEntities(String name, String topic) {
-        TextSettings s = new TextSettings(
-                name,
-                topic,
-                1,
-                "edgeai/nlp",
-                1,
-                "edgeai/deadletter",
-                "text",
-                1 << 20,
-                500,
-                ENCODER,
-                Set.of("entities"),
-                Map.of(),
-                "",
-                SLOTS,
-                -1,
-                0.5,
-                0.05,
-                100);
-        worker = new TextWorker(s, gateway, models);
-        worker.start();
+        start(settings(name, topic, "", SLOTS, 100));
     }
 
     /**
@@ -307,45 +299,9 @@ class TextShadowScoringTest {
 
     @Test
     void theCandidateStepsAsideWhileMoreThanAMicroBatchOrTwoWait() {
-        TextSettings s = new TextSettings(
-                "b",
-                "t/+",
-                1,
-                "edgeai/nlp",
-                1,
-                "edgeai/deadletter",
-                "text",
-                1 << 20,
-                500,
-                ENCODER,
-                Set.of("intent"),
-                FewShotIntents.parse(INTENTS),
-                "",
-                "",
-                -1,
-                0.5,
-                0.05,
-                1000);
+        TextSettings s = settings("b", "t/+", "", "", 1000);
         assertTrue(!TextShadowScoring.behind(16, s) && TextShadowScoring.behind(17, s));
-        TextSettings small = new TextSettings(
-                "b",
-                "t/+",
-                1,
-                "edgeai/nlp",
-                1,
-                "edgeai/deadletter",
-                "text",
-                1 << 20,
-                500,
-                ENCODER,
-                Set.of("intent"),
-                FewShotIntents.parse(INTENTS),
-                "",
-                "",
-                -1,
-                0.5,
-                0.05,
-                10);
+        TextSettings small = settings("b", "t/+", "", "", 10);
         assertTrue(!TextShadowScoring.behind(5, small) && TextShadowScoring.behind(6, small), "at most half the queue");
     }
 

@@ -35,10 +35,10 @@ class TextVersionPinsTest {
                 "iot-slots-minilm",
                 "slotModelVersionRange",
                 "[2.0.0,2.0.0]")));
-        assertTrue(pins.range("all-minilm-l6-v2-q").includes(new Version("1.0.5")));
-        assertTrue(!pins.range("all-minilm-l6-v2-q").includes(new Version("1.1.0")));
-        assertTrue(pins.range("iot-slots-minilm").includes(new Version("2.0.0")));
-        assertNull(pins.range("iot-intent-minilm"), "no intent model range, no pin");
+        assertTrue(pins.ranges().get("all-minilm-l6-v2-q").range().includes(new Version("1.0.5")));
+        assertTrue(!pins.ranges().get("all-minilm-l6-v2-q").range().includes(new Version("1.1.0")));
+        assertTrue(pins.ranges().get("iot-slots-minilm").range().includes(new Version("2.0.0")));
+        assertNull(pins.ranges().get("iot-intent-minilm"), "no intent model range, no pin");
         assertEquals("encoder", pins.ranges().get("all-minilm-l6-v2-q").role());
     }
 

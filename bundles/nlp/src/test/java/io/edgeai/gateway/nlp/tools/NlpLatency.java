@@ -6,6 +6,7 @@ import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.TextEncoder;
@@ -192,14 +192,7 @@ public final class NlpLatency {
         try (LocalConnections connections = new LocalConnections()) {
             MqttConnection gw = connections.open("gw", broker, "edgeai-latency-gw");
             MqttConnection dev = connections.open("dev", broker, "edgeai-latency-dev");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (gw.status().state() != ConnectionState.CONNECTED
-                    || dev.status().state() != ConnectionState.CONNECTED) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot connect to " + broker);
-                }
-                Thread.sleep(50);
-            }
+            connections.awaitConnected(Duration.ofSeconds(30));
             dev.subscribe("edgeai/nlp/latency/#", 0, m -> results.offer(m.payload()));
             TextSettings s = new TextSettings(
                     "latency",
@@ -238,8 +231,9 @@ public final class NlpLatency {
                 while (results.poll(200, TimeUnit.MILLISECONDS) == null) { // wait for the subscriptions
                     dev.publish("latency/probe", probe, 0, false);
                 }
-                Thread.sleep(500);
-                results.clear();
+                while (results.poll(500, TimeUnit.MILLISECONDS) != null) {
+                    // answers to the last probes: drained until none came for 500 ms
+                }
                 long[] t = new long[texts.size()];
                 for (int i = 0; i < texts.size(); i++) {
                     byte[] p = ("{\"text\":" + new ObjectMapper().writeValueAsString(texts.get(i)) + "}")

@@ -3,6 +3,7 @@ package io.edgeai.gateway.nlp.tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.TextEncoder;
@@ -201,14 +201,7 @@ public final class NlpThroughput {
             this.enc = enc;
             gw = connections.open("gw", broker, "edgeai-throughput-gw");
             dev = connections.open("dev", broker, "edgeai-throughput-dev");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (gw.status().state() != ConnectionState.CONNECTED
-                    || dev.status().state() != ConnectionState.CONNECTED) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot connect to " + broker);
-                }
-                Thread.sleep(50);
-            }
+            connections.awaitConnected(Duration.ofSeconds(30));
             dev.subscribe("edgeai/nlp/bench/#", 0, m -> {
                 Recording r = current;
                 if (r != null) {
