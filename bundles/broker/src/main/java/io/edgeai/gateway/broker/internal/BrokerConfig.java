@@ -62,4 +62,15 @@ public @interface BrokerConfig {
                     + "karaf.log per 10 s while it happens). QoS 0 messages to a connected client are not queued here.",
             min = "1")
     long maxQueuedMessages() default 100000;
+
+    @AttributeDefinition(
+            name = "Flow control: queued bytes",
+            description = "When the broker holds more than this many bytes of queued messages (subscribers slower "
+                    + "than their publishers), QoS 1 and 2 publishes of clients that do not subscribe wait for their "
+                    + "PUBACK until the queue drains below seven eighths of it, so publishers slow down instead of "
+                    + "messages being discarded at maxQueuedMessages. A queue that does not drain within 5 s (a "
+                    + "persistent session offline for good) releases them and pauses flow control for a minute, "
+                    + "with a WARN line. Counted in memory (persistenceEnabled = false). 0 turns flow control off.",
+            min = "0")
+    long flowControlQueuedBytes() default 2097152;
 }

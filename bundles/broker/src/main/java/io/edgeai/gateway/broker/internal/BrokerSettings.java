@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param maxPacketBytes largest MQTT packet accepted
  * @param maxQueuedMessages per client, QoS 1/2 messages waiting beyond its in-flight window or while offline
  * @param persistent whether sessions, subscriptions, retained and queued messages are kept on disk
+ * @param flowControlBytes queued bytes above which publishers are held back ({@link FlowControl}), 0 for never
  */
 record BrokerSettings(
         String host,
@@ -26,7 +27,8 @@ record BrokerSettings(
         Path dataDir,
         int maxPacketBytes,
         long maxQueuedMessages,
-        boolean persistent) {
+        boolean persistent,
+        long flowControlBytes) {
 
     /**
      * @param config the component's configuration
@@ -44,6 +46,10 @@ record BrokerSettings(
         }
         if (config.maxQueuedMessages() < 1) {
             throw new RefusedException("maxQueuedMessages = " + config.maxQueuedMessages() + ": must be at least 1");
+        }
+        if (config.flowControlQueuedBytes() < 0) {
+            throw new RefusedException(
+                    "flowControlQueuedBytes = " + config.flowControlQueuedBytes() + ": must be 0 (off) or more");
         }
         PasswordFile passwords = PasswordFile.NONE;
         if (!passwordFile.isEmpty()) {
@@ -67,7 +73,8 @@ record BrokerSettings(
                 dataRoot.resolve(config.dataDir()),
                 config.maxMessageSize(),
                 config.maxQueuedMessages(),
-                config.persistenceEnabled());
+                config.persistenceEnabled(),
+                config.flowControlQueuedBytes());
     }
 
     private static boolean isLoopback(String host) throws RefusedException {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -65,6 +67,12 @@ public final class EmbeddedBrokerComponent {
     private static final long STOP_TIMEOUT_SECONDS = 30;
     /** How often the broker's drop counters are checked (at most one WARN line per interval). */
     static final long DROP_CHECK_SECONDS = Long.getLong("edgeai.broker.dropCheckSeconds", 10);
+    /** HiveMQ's gauge of the bytes of queued messages held in memory. */
+    static final String QUEUED_BYTES = "com.hivemq.persistence.queued-messages.in-memory.total-size";
+    /** How long publishes may be held without the queue draining before flow control gives up for a while. */
+    static final Duration FLOW_STALL = Duration.ofMillis(Long.getLong("edgeai.broker.flowControlStallMillis", 5000));
+
+    private static final long FLOW_TICK_MILLIS = 5;
 
     private final BundleContext context;
     private final BrokerConfig config;
@@ -78,6 +86,10 @@ public final class EmbeddedBrokerComponent {
     private ServiceRegistration<EmbeddedBroker> registration;
     // written on the owner thread; checked there and by tests
     private volatile DropWatch drops;
+    // the running broker's flow control, null when off; ticked on the owner thread
+    private volatile FlowControl flowControl;
+    // HiveMQ's gauge of queued bytes in memory, read by flow control on HiveMQ's threads
+    private volatile Gauge<?> queued;
 
     @Activate
     public EmbeddedBrokerComponent(BundleContext context, BrokerConfig config) {
@@ -93,6 +105,7 @@ public final class EmbeddedBrokerComponent {
         this.owner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-broker"));
         owner.execute(this::start);
         owner.scheduleWithFixedDelay(this::checkDrops, DROP_CHECK_SECONDS, DROP_CHECK_SECONDS, TimeUnit.SECONDS);
+        owner.scheduleWithFixedDelay(this::tickFlow, FLOW_TICK_MILLIS, FLOW_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
@@ -122,6 +135,9 @@ public final class EmbeddedBrokerComponent {
             return;
         }
         EmbeddedHiveMQ candidate = null;
+        FlowControl flow = settings.flowControlBytes() > 0
+                ? new FlowControl(this::queuedBytes, settings.flowControlBytes(), FLOW_STALL, Duration.ofSeconds(60))
+                : null;
         // JAXB (HiveMQ reads config.xml with it) and other libraries may look implementations up through the
         // context class loader: inside OSGi that must be this bundle's, which holds HiveMQ and its libraries
         // (not checked without it: Karaf's thread would offer another bundle's loader)
@@ -139,8 +155,8 @@ public final class EmbeddedBrokerComponent {
                             .withName("EdgeAI client authentication")
                             .withVersion("1")
                             .withPriority(1000)
-                            .withExtensionMain(new SecurityExtension(
-                                    new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords())))
+                            .withExtensionMain(new BrokerExtension(
+                                    new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords()), flow))
                             .build())
                     .build();
             candidate.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -159,6 +175,8 @@ public final class EmbeddedBrokerComponent {
         }
         server = candidate;
         metrics = candidate.getMetricRegistry();
+        queued = metrics.getGauges().get(QUEUED_BYTES);
+        flowControl = flow;
         drops = new DropWatch(settings.maxQueuedMessages());
         // edgeai:status prints running / stopped itself: the detail says what kind of broker this is
         status = new BrokerStatus(
@@ -184,6 +202,12 @@ public final class EmbeddedBrokerComponent {
             registration = null;
         }
         checkDrops();
+        FlowControl flow = flowControl;
+        flowControl = null;
+        if (flow != null) {
+            flow.releaseAll();
+        }
+        queued = null;
         metrics = null;
         drops = null;
         if (server != null) {
@@ -254,8 +278,41 @@ public final class EmbeddedBrokerComponent {
                 s.implementation(),
                 s.detail() + "; publishes in "
                         + count(m, "com.hivemq.messages.incoming.publish.count") + ", out "
-                        + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped,
+                        + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped
+                        + flowDetail(),
                 dropped);
+    }
+
+    /** Releases held publishes when the queue drained, or stalled (with a WARN line). */
+    private void tickFlow() {
+        FlowControl flow = flowControl;
+        if (flow == null) {
+            return;
+        }
+        String warning = flow.tick(System.nanoTime());
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+    }
+
+    /** @return the bytes of queued messages the broker holds in memory, 0 before it runs */
+    long queuedBytes() {
+        Gauge<?> g = queued;
+        return g != null && g.getValue() instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** @return the running broker's flow control, {@code null} when off or stopped */
+    FlowControl flowControl() {
+        return flowControl;
+    }
+
+    private String flowDetail() {
+        FlowControl flow = flowControl;
+        if (flow == null) {
+            return "; flow control off";
+        }
+        return "; flow control held " + flow.heldTotal() + " publishes (" + flow.holding() + " now, "
+                + flow.stallReleases() + " stalls)";
     }
 
     /** Logs one WARN line when the broker dropped messages since the last check. */

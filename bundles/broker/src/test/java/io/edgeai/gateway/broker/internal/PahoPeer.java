@@ -36,6 +36,11 @@ final class PahoPeer implements AutoCloseable {
 
     static PahoPeer connect(String uri, String clientId, boolean cleanSession, boolean manualAcks)
             throws MqttException {
+        return connect(uri, clientId, cleanSession, manualAcks, 1000);
+    }
+
+    static PahoPeer connect(String uri, String clientId, boolean cleanSession, boolean manualAcks, int maxInflight)
+            throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         PahoPeer peer = new PahoPeer(client);
         client.setManualAcks(manualAcks);
@@ -63,7 +68,7 @@ final class PahoPeer implements AutoCloseable {
         });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(cleanSession);
-        options.setMaxInflight(1000);
+        options.setMaxInflight(maxInflight);
         options.setAutomaticReconnect(false);
         // as the gateway's own connection does (TopicGuard.noDelay): without it, each window of QoS 1 PUBACKs
         // waits for a delayed TCP ACK and a subscriber gets ~1,200 messages/s
