@@ -73,4 +73,11 @@ public @interface BrokerConfig {
                     + "with a WARN line. Counted in memory (persistenceEnabled = false). 0 turns flow control off.",
             min = "0")
     long flowControlQueuedBytes() default 2097152;
+
+    @AttributeDefinition(
+            name = "Refused subscriptions",
+            description = "MQTT topic filters nobody may subscribe to, comma-separated: a subscription whose filter, "
+                    + "read as a topic, matches one of them gets a failure in its SUBACK (0x80; MQTT 5: not "
+                    + "authorized). Example: secret/#,$SYS/#. Empty: every subscription is granted.")
+    String[] refusedSubscriptions() default {};
 }

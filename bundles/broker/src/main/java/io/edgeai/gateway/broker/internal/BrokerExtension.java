@@ -13,22 +13,28 @@ import com.hivemq.extension.sdk.api.services.Services;
 
 /**
  * HiveMQ extension, built into this bundle: installs the {@link ClientAuthenticator} and, when configured, the
- * {@link FlowControl} with what it needs to know (which clients subscribe, which left).
+ * {@link RefusedSubscriptions} and the {@link FlowControl} with what it needs to know (which clients subscribe,
+ * which left).
  */
 final class BrokerExtension implements ExtensionMain {
 
     private final ClientAuthenticator authenticator;
+    private final RefusedSubscriptions refused;
     private final FlowControl flowControl;
 
     /** @param flowControl {@code null} when flow control is off */
-    BrokerExtension(ClientAuthenticator authenticator, FlowControl flowControl) {
+    BrokerExtension(ClientAuthenticator authenticator, RefusedSubscriptions refused, FlowControl flowControl) {
         this.authenticator = authenticator;
+        this.refused = refused;
         this.flowControl = flowControl;
     }
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        if (!refused.isEmpty()) {
+            Services.securityRegistry().setAuthorizerProvider(providerInput -> refused);
+        }
         FlowControl fc = flowControl;
         if (fc == null) {
             return;

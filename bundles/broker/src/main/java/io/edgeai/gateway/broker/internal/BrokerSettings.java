@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * @param maxQueuedMessages per client, QoS 1/2 messages waiting beyond its in-flight window or while offline
  * @param persistent whether sessions, subscriptions, retained and queued messages are kept on disk
  * @param flowControlBytes queued bytes above which publishers are held back ({@link FlowControl}), 0 for never
+ * @param refusedSubscriptions topic filters nobody may subscribe to
  */
 record BrokerSettings(
         String host,
@@ -28,7 +29,8 @@ record BrokerSettings(
         int maxPacketBytes,
         long maxQueuedMessages,
         boolean persistent,
-        long flowControlBytes) {
+        long flowControlBytes,
+        RefusedSubscriptions refusedSubscriptions) {
 
     /**
      * @param config the component's configuration
@@ -50,6 +52,12 @@ record BrokerSettings(
         if (config.flowControlQueuedBytes() < 0) {
             throw new RefusedException(
                     "flowControlQueuedBytes = " + config.flowControlQueuedBytes() + ": must be 0 (off) or more");
+        }
+        RefusedSubscriptions refused;
+        try {
+            refused = RefusedSubscriptions.of(config.refusedSubscriptions());
+        } catch (IllegalArgumentException e) {
+            throw new RefusedException("refusedSubscriptions: " + e.getMessage());
         }
         PasswordFile passwords = PasswordFile.NONE;
         if (!passwordFile.isEmpty()) {
@@ -74,7 +82,8 @@ record BrokerSettings(
                 config.maxMessageSize(),
                 config.maxQueuedMessages(),
                 config.persistenceEnabled(),
-                config.flowControlQueuedBytes());
+                config.flowControlQueuedBytes(),
+                refused);
     }
 
     private static boolean isLoopback(String host) throws RefusedException {

@@ -152,11 +152,13 @@ public final class EmbeddedBrokerComponent {
                     .withoutLoggingBootstrap()
                     .withEmbeddedExtension(EmbeddedExtension.builder()
                             .withId("edgeai-security")
-                            .withName("EdgeAI client authentication")
+                            .withName("EdgeAI client authentication, refused subscriptions, flow control")
                             .withVersion("1")
                             .withPriority(1000)
                             .withExtensionMain(new BrokerExtension(
-                                    new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords()), flow))
+                                    new ClientAuthenticator(settings.anonymousAllowed(), settings.passwords()),
+                                    settings.refusedSubscriptions(),
+                                    flow))
                             .build())
                     .build();
             candidate.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

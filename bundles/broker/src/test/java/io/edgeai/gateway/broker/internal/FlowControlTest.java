@@ -57,13 +57,14 @@ class FlowControlTest {
     void aQueueNobodyReadsReleasesThePublishersAndSaysSo() throws Exception {
         try (RunningBroker broker =
                         RunningBroker.start(Map.of("maxQueuedMessages", 200L, "flowControlQueuedBytes", 16L * 1024));
-                PahoPeer publisher = PahoPeer.connect(broker.uri(), "stale-publisher", true)) {
+                // a small in-flight window, as devices have: what is in flight passes before the hold begins
+                PahoPeer publisher = PahoPeer.connect(broker.uri(), "stale-publisher", true, false, 20)) {
             PahoPeer offline = PahoPeer.connect(broker.uri(), "stale-session", false);
             offline.subscribe("stale/#", 1);
             offline.client.disconnect().waitForCompletion(10_000);
             offline.client.close();
             for (int i = 0; i < 1_000; i++) {
-                publisher.client.publish("stale/" + i, payload(i), 1, false);
+                publishWaiting(publisher.client, "stale/" + i, payload(i));
             }
             // held while the stale queue is above the mark, then released after the stall time (5 s)
             await().atMost(DEADLINE)
