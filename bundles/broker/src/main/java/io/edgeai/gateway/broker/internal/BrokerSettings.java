@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.edgeai.gateway.api.ConfigValues;
+
 /**
  * A {@link BrokerConfig} checked once: the one security rule (anonymous clients only on loopback, so a broker
  * reachable from the network needs a password file).
@@ -39,6 +41,12 @@ record BrokerSettings(
      *         file that cannot be read
      */
     static BrokerSettings from(BrokerConfig config, Path dataRoot) throws RefusedException {
+        try {
+            ConfigValues.readAll(BrokerConfig.class, config);
+        } catch (IllegalArgumentException e) {
+            // a word where a number belongs: named, instead of the runtime's stack trace on first use
+            throw new RefusedException(e.getMessage());
+        }
         boolean loopback = isLoopback(config.host());
         String passwordFile = config.passwordFile().trim();
         if (!loopback && passwordFile.isEmpty()) {
@@ -84,6 +92,37 @@ record BrokerSettings(
                 config.persistenceEnabled(),
                 config.flowControlQueuedBytes(),
                 refused);
+    }
+
+    /** @return why a broker would not start with {@code c}, {@code null} when it would (or is disabled) */
+    static String refusal(BrokerConfig c, Path dataRoot) {
+        if (!c.enabled()) {
+            return null;
+        }
+        try {
+            from(c, dataRoot);
+            return null;
+        } catch (RefusedException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** @return the configured host for a status, readable or not (a bad value is reported by {@link #from}) */
+    static String host(BrokerConfig c) {
+        try {
+            return c.host();
+        } catch (RuntimeException unreadable) {
+            return "?";
+        }
+    }
+
+    /** @return the configured port for a status, 0 when it is not readable */
+    static int port(BrokerConfig c) {
+        try {
+            return c.port();
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
     }
 
     private static boolean isLoopback(String host) throws RefusedException {

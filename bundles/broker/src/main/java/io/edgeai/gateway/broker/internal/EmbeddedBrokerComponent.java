@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,10 @@ public final class EmbeddedBrokerComponent {
     private static final long FLOW_TICK_MILLIS = 5;
 
     private final BundleContext context;
-    private final BrokerConfig config;
+    // the configuration in force (or refused at start); replaced on the owner thread
+    private volatile BrokerConfig config;
+    // why the configuration last given is not the one in force, null when it is
+    private volatile String configProblem;
     private final ScheduledExecutorService owner;
     // written on the owner thread, read by status() from any thread
     private volatile BrokerStatus status;
@@ -95,24 +99,55 @@ public final class EmbeddedBrokerComponent {
     public EmbeddedBrokerComponent(BundleContext context, BrokerConfig config) {
         this.context = context;
         this.config = config;
-        if (!config.enabled()) {
-            LOG.info("Embedded MQTT broker is disabled (enabled=false); use an external broker");
-            this.status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "disabled");
-            this.owner = null;
-            return;
-        }
-        this.status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "starting");
+        this.status = new BrokerStatus(
+                false, BrokerSettings.host(config), BrokerSettings.port(config), IMPLEMENTATION, "starting");
         this.owner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-broker"));
-        owner.execute(this::start);
+        owner.execute(() -> apply(config));
         owner.scheduleWithFixedDelay(this::checkDrops, DROP_CHECK_SECONDS, DROP_CHECK_SECONDS, TimeUnit.SECONDS);
         owner.scheduleWithFixedDelay(this::tickFlow, FLOW_TICK_MILLIS, FLOW_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    @Deactivate
-    void deactivate() {
-        if (owner == null) {
+    /**
+     * A changed configuration: checked first, so that a value typed wrong at the console leaves the running broker
+     * (and every connection through it) as it was, with one ERROR line and the reason in its status; a good one
+     * restarts the broker with it.
+     *
+     * @param next the new configuration
+     */
+    @Modified
+    void modified(BrokerConfig next) {
+        String refusal = BrokerSettings.refusal(next, dataRoot());
+        if (refusal != null && status.running()) {
+            LOG.error(
+                    "Embedded MQTT broker (PID {}): configuration change not applied, it keeps running with the "
+                            + "settings it had: {}",
+                    PID,
+                    refusal);
+            configProblem = "change not applied, running with the previous settings: " + refusal;
             return;
         }
+        configProblem = null;
+        owner.execute(() -> {
+            stop();
+            apply(next);
+        });
+    }
+
+    /** On the owner thread: runs the broker for {@code c}, or records that it is disabled. */
+    private void apply(BrokerConfig c) {
+        config = c;
+        if (!c.enabled()) {
+            LOG.info("Embedded MQTT broker is disabled (enabled=false); use an external broker");
+            status =
+                    new BrokerStatus(false, BrokerSettings.host(c), BrokerSettings.port(c), IMPLEMENTATION, "disabled");
+            return;
+        }
+        status = new BrokerStatus(false, BrokerSettings.host(c), BrokerSettings.port(c), IMPLEMENTATION, "starting");
+        start();
+    }
+
+    @Deactivate
+    void deactivate() {
         owner.execute(this::stop);
         owner.shutdown();
         // wait, so a restarted component can bind the same port again
@@ -131,7 +166,8 @@ public final class EmbeddedBrokerComponent {
             settings = BrokerSettings.from(config, dataRoot());
         } catch (BrokerSettings.RefusedException e) {
             LOG.error("Embedded MQTT broker not started (PID {}): {}", PID, e.getMessage());
-            status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, e.getMessage());
+            status = new BrokerStatus(
+                    false, BrokerSettings.host(config), BrokerSettings.port(config), IMPLEMENTATION, e.getMessage());
             return;
         }
         EmbeddedHiveMQ candidate = null;
@@ -216,8 +252,10 @@ public final class EmbeddedBrokerComponent {
             stopQuietly(server);
             server = null;
             LOG.info("Embedded MQTT broker stopped");
+            status = new BrokerStatus(
+                    false, BrokerSettings.host(config), BrokerSettings.port(config), IMPLEMENTATION, "stopped");
         }
-        status = new BrokerStatus(false, config.host(), config.port(), IMPLEMENTATION, "stopped");
+        // else it keeps saying why it was not running (disabled, or its configuration refused)
     }
 
     private static void stopQuietly(EmbeddedHiveMQ s) {
@@ -281,7 +319,8 @@ public final class EmbeddedBrokerComponent {
                 s.detail() + "; publishes in "
                         + count(m, "com.hivemq.messages.incoming.publish.count") + ", out "
                         + count(m, "com.hivemq.messages.outgoing.publish.count") + ", dropped " + dropped
-                        + flowDetail(),
+                        + flowDetail()
+                        + (configProblem == null ? "" : "; configuration " + configProblem),
                 dropped);
     }
 

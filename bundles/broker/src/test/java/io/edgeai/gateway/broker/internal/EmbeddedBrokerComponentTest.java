@@ -170,10 +170,45 @@ class EmbeddedBrokerComponentTest {
     }
 
     @Test
+    void aBadValueTypedAtTheConsoleLeavesTheRunningBrokerAsItWasAndAGoodOneApplies() throws Exception {
+        int port = freePort();
+        try (RunningBroker broker = RunningBroker.start(Map.of("port", port))) {
+            // as Config Admin hands over a word typed where a number belongs
+            broker.component.modified(
+                    TestConfigs.of(BrokerConfig.class, Map.of("port", port, "flowControlQueuedBytes", "abc")));
+            BrokerStatus status = broker.service().status();
+            assertTrue(status.running());
+            assertTrue(
+                    status.detail()
+                            .contains("configuration change not applied, running with the previous settings: "
+                                    + "flowControlQueuedBytes is not a valid long"),
+                    status.detail());
+            try (PahoPeer client = PahoPeer.connect(broker.uri(), "still-there", true)) {
+                client.subscribe("still/#", 1);
+                client.publish("still/a", "yes", 1, false);
+                assertEquals(1, client.awaitCount(1, 10_000), "the broker kept running");
+            }
+            // a good change restarts the broker with it
+            broker.component.modified(TestConfigs.of(
+                    BrokerConfig.class, Map.of("port", port, "refusedSubscriptions", new String[] {"x/#"})));
+            await().atMost(STARTUP)
+                    .until(() -> broker.bundle.registered.get() != null
+                            && broker.service().status().running()
+                            && !broker.service().status().detail().contains("configuration"));
+            try (PahoPeer client = PahoPeer.connect(broker.uri(), "after-change", true)) {
+                org.eclipse.paho.client.mqttv3.IMqttToken token = client.client.subscribe("x/1", 1);
+                token.waitForCompletion(10_000);
+                assertEquals(0x80, token.getGrantedQos()[0], "the new setting is in force");
+            }
+        }
+    }
+
+    @Test
     void disabledStartsNothing() {
         RecordingBundleContext bundle = new RecordingBundleContext();
         EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(
                 bundle.context, TestConfigs.of(BrokerConfig.class, Map.of("enabled", false)));
+        await().atMost(STARTUP).until(() -> broker.status().detail().equals("disabled"));
         broker.deactivate();
         assertNull(bundle.registered.get());
         assertFalse(broker.status().running());
