@@ -298,6 +298,26 @@ public final class Harness {
         }
     }
 
+    /**
+     * Latency at 5,000 readings/s from right after the job's first result: what the first minute after every
+     * restart looks like (JIT compilation, first inference runs, new series), before any warm-up. A minute in
+     * {@code --full}, 20 s otherwise.
+     */
+    private void freshLatency(String key, String who, AnomalyLoad load) throws Exception {
+        int seconds = full ? 60 : 20;
+        long[] lat = load.paced(5000, 5000 * seconds);
+        put(
+                key + "_fresh_p50_ms",
+                Stats.percentileMs(lat, 50),
+                who + " anomaly p50 at 5,000 msg/s, first " + seconds + " s after its first result",
+                "ms");
+        put(
+                key + "_fresh_p99_ms",
+                Stats.percentileMs(lat, 99),
+                who + " anomaly p99 at 5,000 msg/s, first " + seconds + " s after its first result",
+                "ms");
+    }
+
     private int series() {
         return 100;
     }
@@ -310,6 +330,7 @@ public final class Harness {
         try (NodePeer peer = NodePeer.start(peerDir, port, work.resolve("node-peer"));
                 AnomalyLoad load = new AnomalyLoad(mosquitto.uri(), "bench-peer", series())) {
             load.probe(30_000);
+            freshLatency("node_peer", "Node peer", load);
             load.warmUp(300);
             load.paced(2000, 4000);
             peerScores = load.lastScores();
@@ -376,6 +397,7 @@ public final class Harness {
                 text.probe(60_000);
                 batched.probe(60_000);
                 results.put("rss_mb_at_ready", Stats.round(g.rssMb()));
+                freshLatency("gateway", "Gateway", load);
                 load.warmUp(300);
                 load.paced(2000, 4000);
                 agreement(peerScores, load.lastScores());
