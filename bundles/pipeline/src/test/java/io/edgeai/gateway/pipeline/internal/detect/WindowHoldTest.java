@@ -79,7 +79,8 @@ class WindowHoldTest {
      * Noise with two 3-row bursts 35 rows apart: both are inside the 64-row window when the second comes, so the
      * window's error sets a new record then (as on NAB rogue_agent_key_hold). The scorer marks the likelihood's
      * scores as the window's: with the window hold the two bursts alarm once; with the 1.3.0 setting (24 rows)
-     * the second record alarms again.
+     * the second record alarms again. A candidate model scored alongside (shadow scoring, here the same model)
+     * holds its envelope the same way.
      */
     @Test
     void theScorerHoldsTheWindowsRecordsOfOneEventForAWindow() {
@@ -98,6 +99,7 @@ class WindowHoldTest {
                 "refractory.hold.window.rows", Integer.toString(windowHold))));
         AnomalyScorer scorer = new AnomalyScorer(s);
         SeriesState state = scorer.newSeries();
+        CandidateState candidate = scorer.newCandidateState();
         ZeroModel model = new ZeroModel(s.windowSize());
         Random rnd = new Random(5);
         int alarms = 0;
@@ -105,6 +107,7 @@ class WindowHoldTest {
             double burst = (i >= 2500 && i < 2503) || (i >= 2535 && i < 2538) ? 6 : 0;
             double score = scorer.score(state, model, i * FIVE_MINUTES, 10 + burst + rnd.nextGaussian())
                     .score();
+            assertEquals(score, scorer.rescore(state, candidate, model).score(), 1e-12, "candidate, row " + i);
             if (i >= 2500 && score >= s.threshold()) {
                 alarms++;
             }
