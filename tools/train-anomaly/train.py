@@ -36,7 +36,7 @@ EPOCHS = 30
 BATCH = 128
 LR = 1e-3
 SEED = 20240601
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 
 # Run-time parameters of io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer (all strings).
 # `threshold` is the standard-profile threshold found by NAB's corpus-wide sweep on the Java
@@ -75,6 +75,9 @@ SCORER_PROPERTIES = {
     "refractory.halflife.rows": "20",
     "refractory.hold.rows": "24",
     "refractory.hold.factor": "3",
+    # window hold (1.4.0): after a score of the autoencoder window's likelihood passes, the envelope is held for
+    # a window's length of rows (the event stays in the window that long and its error keeps setting records)
+    "refractory.hold.window.rows": str(WINDOW),
     # the standard-profile threshold of NAB's corpus-wide sweep on the Java replay (docs/quality.md)
     "threshold": "0.009289175346617995",
     "clear.threshold": "0.001",

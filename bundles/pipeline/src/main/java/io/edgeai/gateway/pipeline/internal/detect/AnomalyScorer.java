@@ -78,7 +78,8 @@ public final class AnomalyScorer {
         if (state.likelihood.learning()) {
             return new Score(0, true, error);
         }
-        return new Score(state.refractory.filter(outside ? 1.0 : Math.max(likelihood, context)), false, error);
+        double raw = outside ? 1.0 : Math.max(likelihood, context);
+        return new Score(state.refractory.filter(raw, !outside && likelihood >= context), false, error);
     }
 
     /** @return fresh model-specific state for scoring a series with a second model alongside */
@@ -109,7 +110,8 @@ public final class AnomalyScorer {
             return new Score(0, true, error);
         }
         double raw = live.lastOutside ? 1.0 : Math.max(likelihood, live.lastContext);
-        return new Score(candidate.refractory.filter(raw), false, error);
+        return new Score(
+                candidate.refractory.filter(raw, !live.lastOutside && likelihood >= live.lastContext), false, error);
     }
 
     /** Mean squared error over the newest {@code errorTail} positions. */

@@ -12,6 +12,9 @@ public final class CandidateState {
     CandidateState(ScorerSettings settings) {
         likelihood = new AnomalyLikelihood(settings);
         refractory = new Refractory(
-                settings.refractoryRows(), settings.refractoryHoldRows(), settings.refractoryHoldFactor());
+                settings.refractoryRows(),
+                settings.refractoryHoldRows(),
+                settings.refractoryHoldFactor(),
+                settings.refractoryWindowHoldRows());
     }
 }

@@ -41,6 +41,9 @@ import io.edgeai.gateway.api.ModelInfo;
  *        many times the daily prediction's ({@code week.gate.ratio}, {@link SeasonGate}); 0: always scores
  * @param weekGateSeasons half-life, in weeks, of the gate's averages of squared errors, and the weeks of
  *        comparisons it needs before it opens ({@code week.gate.seasons}, &gt; 0)
+ * @param refractoryWindowHoldRows rows the envelope is held after a score of the autoencoder window's likelihood
+ *        passes ({@code refractory.hold.window.rows}; a descriptor without it: {@code refractory.hold.rows}):
+ *        an event stays in the window, and its error keeps setting records, for a window's length of rows
  */
 public record ScorerSettings(
         int windowSize,
@@ -69,7 +72,8 @@ public record ScorerSettings(
         int refractoryHoldRows,
         double refractoryHoldFactor,
         double weekGateRatio,
-        double weekGateSeasons) {
+        double weekGateSeasons,
+        int refractoryWindowHoldRows) {
 
     /** Settings of the model version 1.0.0 descriptor, used when a property is missing (every later channel off). */
     public static final ScorerSettings DEFAULTS =
@@ -106,6 +110,67 @@ public record ScorerSettings(
         require(refractoryHoldFactor >= 1, "refractory.hold.factor must be >= 1");
         require(weekGateRatio >= 0, "week.gate.ratio must be >= 0");
         require(weekGateSeasons > 0, "week.gate.seasons must be > 0");
+        require(refractoryWindowHoldRows >= 0, "refractory.hold.window.rows must be >= 0");
+    }
+
+    /** Settings of a 1.3.0-style detector: the window's likelihood holds the envelope as long as the other channels. */
+    public ScorerSettings(
+            int windowSize,
+            double stdFloor,
+            double clip,
+            int errorTail,
+            int learningRows,
+            int historyRows,
+            int averageRows,
+            int reestimateRows,
+            double logScale,
+            double spatialTolerance,
+            double threshold,
+            double clearThreshold,
+            long seasonMillis,
+            int seasonAverageRows,
+            double seasonWeight,
+            long weekMillis,
+            double weekWeight,
+            int medianRows,
+            double medianWeight,
+            int medianLearningRows,
+            int medianBins,
+            int medianNeighbours,
+            double refractoryRows,
+            int refractoryHoldRows,
+            double refractoryHoldFactor,
+            double weekGateRatio,
+            double weekGateSeasons) {
+        this(
+                windowSize,
+                stdFloor,
+                clip,
+                errorTail,
+                learningRows,
+                historyRows,
+                averageRows,
+                reestimateRows,
+                logScale,
+                spatialTolerance,
+                threshold,
+                clearThreshold,
+                seasonMillis,
+                seasonAverageRows,
+                seasonWeight,
+                weekMillis,
+                weekWeight,
+                medianRows,
+                medianWeight,
+                medianLearningRows,
+                medianBins,
+                medianNeighbours,
+                refractoryRows,
+                refractoryHoldRows,
+                refractoryHoldFactor,
+                weekGateRatio,
+                weekGateSeasons,
+                refractoryHoldRows);
     }
 
     /** Settings of a 1.1.0-style detector: the weekly, median and refractory channels and the hold off. */
@@ -163,6 +228,7 @@ public record ScorerSettings(
     public static ScorerSettings fromModel(ModelInfo info) {
         ScorerSettings d = DEFAULTS;
         int window = info.intProperty("window.size", d.windowSize());
+        int hold = info.intProperty("refractory.hold.rows", d.refractoryHoldRows());
         return new ScorerSettings(
                 window,
                 info.doubleProperty("normaliser.std.floor", d.stdFloor()),
@@ -187,10 +253,11 @@ public record ScorerSettings(
                 info.intProperty("median.bins", d.medianBins()),
                 info.intProperty("median.neighbours", d.medianNeighbours()),
                 info.doubleProperty("refractory.halflife.rows", d.refractoryRows()),
-                info.intProperty("refractory.hold.rows", d.refractoryHoldRows()),
+                hold,
                 info.doubleProperty("refractory.hold.factor", d.refractoryHoldFactor()),
                 info.doubleProperty("week.gate.ratio", d.weekGateRatio()),
-                info.doubleProperty("week.gate.seasons", d.weekGateSeasons()));
+                info.doubleProperty("week.gate.seasons", d.weekGateSeasons()),
+                info.intProperty("refractory.hold.window.rows", hold));
     }
 
     /** @return rows of a new series that score 0 with {@code warmingUp} set */

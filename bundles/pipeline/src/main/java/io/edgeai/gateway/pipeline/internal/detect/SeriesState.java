@@ -54,7 +54,10 @@ public final class SeriesState {
                         settings.medianNeighbours())
                 : null;
         refractory = new Refractory(
-                settings.refractoryRows(), settings.refractoryHoldRows(), settings.refractoryHoldFactor());
+                settings.refractoryRows(),
+                settings.refractoryHoldRows(),
+                settings.refractoryHoldFactor(),
+                settings.refractoryWindowHoldRows());
     }
 
     /** @return values scored so far */
