@@ -80,11 +80,15 @@ final class UplinkEncoder {
     }
 
     /**
-     * An alarm's evidence: {@code {"pipeline","device","quantity","ts","value","score","model","before":[[dt,v],...],
-     * "after":[[dt,v],...]}}, {@code dt} the reading's time minus the alarm reading's, in milliseconds.
+     * An alarm's evidence: {@code {"pipeline","device","quantity","ts","value","score","model","before":[v,...],
+     * "after":[v,...]}} with the readings' times as {@code "step"} (milliseconds between readings, when all of them are
+     * that far apart) or else as {@code "beforeDt"} and {@code "afterDt"} (each reading's time minus the alarm
+     * reading's, in milliseconds).
      */
     static byte[] evidence(String pipeline, SeriesUplink s, Evidence e) {
-        return write(256 + 32 * (e.before().size() + e.after().size()), g -> {
+        long step = step(e);
+        int points = e.before().size() + e.after().size();
+        return write(256 + (step > 0 ? 16 : 32) * points, g -> {
             g.writeStringField("pipeline", pipeline);
             g.writeStringField("device", s.device());
             g.writeStringField("quantity", s.quantity());
@@ -92,18 +96,50 @@ final class UplinkEncoder {
             g.writeNumberField("value", e.value());
             g.writeNumberField("score", e.score());
             g.writeStringField("model", e.model());
-            points(g, "before", e.ts(), e.before());
-            points(g, "after", e.ts(), e.after());
+            values(g, "before", e.before());
+            values(g, "after", e.after());
+            if (step > 0) {
+                g.writeNumberField("step", step);
+            } else {
+                offsets(g, "beforeDt", e.ts(), e.before());
+                offsets(g, "afterDt", e.ts(), e.after());
+            }
         });
     }
 
-    private static void points(JsonGenerator g, String field, long t0, Points p) throws IOException {
+    /** @return the time between readings when the window is evenly spaced, else 0 */
+    static long step(Evidence e) {
+        Points b = e.before();
+        Points a = e.after();
+        long step = b.size() > 0 ? e.ts() - b.ts(b.size() - 1) : a.size() > 0 ? a.ts(0) - e.ts() : 0;
+        if (step <= 0) {
+            return 0;
+        }
+        for (int i = 0; i < b.size(); i++) {
+            if (e.ts() - b.ts(i) != (long) (b.size() - i) * step) {
+                return 0;
+            }
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.ts(i) - e.ts() != (long) (i + 1) * step) {
+                return 0;
+            }
+        }
+        return step;
+    }
+
+    private static void values(JsonGenerator g, String field, Points p) throws IOException {
         g.writeArrayFieldStart(field);
         for (int i = 0; i < p.size(); i++) {
-            g.writeStartArray();
-            g.writeNumber(p.ts(i) - t0);
             g.writeNumber(p.value(i));
-            g.writeEndArray();
+        }
+        g.writeEndArray();
+    }
+
+    private static void offsets(JsonGenerator g, String field, long t0, Points p) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (int i = 0; i < p.size(); i++) {
+            g.writeNumber(p.ts(i) - t0);
         }
         g.writeEndArray();
     }
