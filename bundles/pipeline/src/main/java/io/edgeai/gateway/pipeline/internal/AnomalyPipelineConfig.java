@@ -292,7 +292,7 @@ public @interface AnomalyPipelineConfig {
                     + "this many, 16 bytes each). 0 and evidence after 0: no evidence windows.",
             min = "0",
             max = "1024")
-    int uplinkEvidenceBefore() default 32;
+    int uplinkEvidenceBefore() default 16;
 
     /** @return raw values after an alarm */
     @AttributeDefinition(
@@ -301,5 +301,5 @@ public @interface AnomalyPipelineConfig {
                     + "(sooner when the series raises another alarm or is quiet for a whole period).",
             min = "0",
             max = "1024")
-    int uplinkEvidenceAfter() default 32;
+    int uplinkEvidenceAfter() default 16;
 }

@@ -63,8 +63,8 @@ public final class ReplayUplink {
         List<Double> rates = List.of(1.0);
         long period = 60;
         String mode = "pipeline";
-        int before = 32;
-        int after = 32;
+        int before = 16;
+        int after = 16;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rate" ->
@@ -143,6 +143,17 @@ public final class ReplayUplink {
             PipelineWorker worker = new PipelineWorker(s, gateway, () -> model)
                     .uplink(up, n -> n.equals("uplink") ? uplink : null, now::get);
             worker.start();
+            // the pipeline's subscription is made in the background: a probe it rejects (not JSON, so no series is
+            // made for it) comes back as a dead letter once it is there
+            java.util.concurrent.atomic.AtomicBoolean subscribed = new java.util.concurrent.atomic.AtomicBoolean();
+            results.subscribe("edgeai/deadletter/#", 1, m -> subscribed.set(true));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        device.publish("sensors/probe/value", "probe".getBytes(StandardCharsets.UTF_8), 1, false);
+                        return subscribed.get();
+                    });
             long deviceBytes = 0;
             long readings = 0;
             long started = System.nanoTime();

@@ -34,7 +34,7 @@ public record UplinkSettings(
     public static final int MAX_EVIDENCE = 1024;
 
     /** No uplink. */
-    public static final UplinkSettings OFF = new UplinkSettings("", "edgeai/uplink", 60, "pipeline", 500, 32, 32);
+    public static final UplinkSettings OFF = new UplinkSettings("", "edgeai/uplink", 60, "pipeline", 500, 16, 16);
 
     /** Rejects a policy that cannot work, with a message naming the field. */
     public UplinkSettings {
