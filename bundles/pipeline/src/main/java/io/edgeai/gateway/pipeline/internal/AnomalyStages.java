@@ -309,7 +309,9 @@ final class AnomalyStages implements PipelineStages {
         }
         Uplink up = uplink;
         if (up.enabled()) {
-            ser.uplink = up.of(ser.uplink, r.device() + "/" + r.quantity());
+            if (!up.fits(ser.uplink)) {
+                ser.uplink = up.of(ser.uplink, r.device() + "/" + r.quantity());
+            }
             up.reading(
                     intake,
                     s.name(),

@@ -68,6 +68,14 @@ public final class Uplink {
     }
 
     /**
+     * @param current a series' uplink state, null when it has none
+     * @return whether it fits the policy in force (else {@link #of} gives it a new one)
+     */
+    public boolean fits(SeriesUplink current) {
+        return current != null && current.fits(settings.evidenceBefore());
+    }
+
+    /**
      * @param current the series' uplink state, null when it has none
      * @param name {@code <device>/<quantity>}
      * @return a state that fits the policy in force: {@code current}, or a new one
