@@ -41,4 +41,13 @@ public interface Pipeline {
     default java.util.List<ShadowComparison> shadowComparisons() {
         return java.util.List.of();
     }
+
+    /**
+     * @return what the pipeline sends up its uplink (alarms, evidence windows, summaries), empty when it has no
+     *         uplink
+     * @since 1.10
+     */
+    default java.util.Optional<UplinkStatus> uplink() {
+        return java.util.Optional.empty();
+    }
 }

@@ -173,6 +173,8 @@ public final class Intake {
                 if (!turn()) {
                     return;
                 }
+            } catch (Stopping e) {
+                return; // stopped while a message no input waits for (a summary) waited for its connection
             } catch (RuntimeException e) {
                 log.error("{} {}: unexpected failure in its worker; it goes on", settings.kind(), settings.name(), e);
             } catch (Error e) {
@@ -255,17 +257,40 @@ public final class Intake {
      * @param priority {@link MqttConnection#PRIORITY_NORMAL} or {@link MqttConnection#PRIORITY_HIGH}
      */
     public void publish(InboundMessage m, String topic, byte[] payload, int qos, int priority) {
-        MqttConnection out = output.get();
+        publish(output, settings.outputName(), m, topic, payload, qos, priority);
+    }
+
+    /**
+     * Publishes on another connection than the output (an uplink), waiting while it is not bound like
+     * {@link #publish(InboundMessage, String, byte[], int, int)}.
+     *
+     * @param to the connection (may change; while it is null the intake waits)
+     * @param toName its name, for the log
+     * @param m the input it came from, or null for a message no input waits for (a periodic summary)
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos the QoS
+     * @param priority {@link MqttConnection#PRIORITY_NORMAL} or {@link MqttConnection#PRIORITY_HIGH}
+     */
+    public void publish(
+            Supplier<MqttConnection> to,
+            String toName,
+            InboundMessage m,
+            String topic,
+            byte[] payload,
+            int qos,
+            int priority) {
+        MqttConnection out = to.get();
         while (out == null && queue.isOpen()) {
             IntakeSettings s = settings;
             logOnce.warn(
-                    "no-output",
+                    "no-output-" + toName,
                     "{} {}: output connection {} is not there; waiting",
                     s.kind(),
                     s.name(),
-                    s.outputName());
+                    toName);
             LockSupport.parkNanos(100_000_000L);
-            out = output.get();
+            out = to.get();
         }
         if (out == null) {
             throw new Stopping();

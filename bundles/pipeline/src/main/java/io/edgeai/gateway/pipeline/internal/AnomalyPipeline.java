@@ -23,9 +23,11 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.UplinkStatus;
 import io.edgeai.gateway.intake.ConfigProblem;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
 import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
+import io.edgeai.gateway.pipeline.internal.uplink.UplinkSettings;
 
 /**
  * A configured anomaly pipeline. The connection is a static reference; the models are dynamic so a new
@@ -80,14 +82,16 @@ public final class AnomalyPipeline implements Pipeline {
      */
     private void start(AnomalyPipelineConfig config) {
         PipelineSettings settings;
+        UplinkSettings up;
         try {
             settings = PipelineSettings.checked(config);
+            up = UplinkSettings.from(config);
         } catch (IllegalArgumentException e) {
             problem.notStarted(configuredName, e);
             return;
         }
         applyPin(settings);
-        PipelineWorker w = newWorker(settings, scaleOut(config));
+        PipelineWorker w = newWorker(settings, scaleOut(config), up);
         w.start();
         worker = w;
         problem.clear();
@@ -101,7 +105,7 @@ public final class AnomalyPipeline implements Pipeline {
      * A worker publishing on its output connection, joined to the connection's gateway group as configured;
      * subscribes to results for key affinity.
      */
-    private PipelineWorker newWorker(PipelineSettings settings, ScaleOut scale) {
+    private PipelineWorker newWorker(PipelineSettings settings, ScaleOut scale, UplinkSettings up) {
         String out = settings.outputConnection();
         PipelineWorker w = new PipelineWorker(
                 settings,
@@ -109,6 +113,7 @@ public final class AnomalyPipeline implements Pipeline {
                 out.isEmpty() || out.equals(connection.name()) ? () -> connection : () -> connections.get(out),
                 models::get,
                 models::shadow);
+        w.uplink(up, this::connection, System::currentTimeMillis);
         KeyAffinity keys = null;
         if (scale.keyAffinity()) {
             GroupMembership group = connection
@@ -131,6 +136,11 @@ public final class AnomalyPipeline implements Pipeline {
         if (w.affinity() != null) {
             connection.unsubscribe(w.settings().outputTopicPrefix() + "/#");
         }
+    }
+
+    /** @return the connection of a name: the input connection, or one of the others; null when there is none */
+    private MqttConnection connection(String name) {
+        return name.equals(connection.name()) ? connection : connections.get(name);
     }
 
     /** Tracks every connection by name (results may go out on another one than inputs come in on). */
@@ -199,8 +209,10 @@ public final class AnomalyPipeline implements Pipeline {
             return;
         }
         PipelineSettings next;
+        UplinkSettings up;
         try {
             next = PipelineSettings.checked(config);
+            up = UplinkSettings.from(config);
         } catch (IllegalArgumentException e) {
             problem.notApplied(w.settings().name(), e);
             return;
@@ -219,12 +231,13 @@ public final class AnomalyPipeline implements Pipeline {
                 || (scale.keyAffinity()
                         && !next.outputTopicPrefix().equals(w.settings().outputTopicPrefix()))) {
             stop(w, false);
-            PipelineWorker fresh = newWorker(next, scale);
+            PipelineWorker fresh = newWorker(next, scale, up);
             fresh.adopt(w);
             fresh.start();
             worker = fresh;
         } else {
             w.update(next);
+            w.uplink(up);
         }
     }
 
@@ -256,6 +269,12 @@ public final class AnomalyPipeline implements Pipeline {
         return w == null
                 ? PipelineStatus.refused(configuredName, "anomaly", problem.text())
                 : w.status("anomaly", connection.name()).withProblem(problem.text());
+    }
+
+    @Override
+    public java.util.Optional<UplinkStatus> uplink() {
+        PipelineWorker w = worker;
+        return w == null ? java.util.Optional.empty() : w.uplinkStatus();
     }
 
     @Override

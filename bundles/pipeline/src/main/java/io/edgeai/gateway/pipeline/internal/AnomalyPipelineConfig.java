@@ -242,4 +242,64 @@ public @interface AnomalyPipelineConfig {
                     + "members' topics kept for a takeover (oldest dropped first, counted).",
             min = "0")
     int handoverBuffer() default 10000;
+
+    /** @return uplink connection name */
+    @AttributeDefinition(
+            name = "Uplink connection",
+            description = "Name of the broker connection the uplink policy sends on (e.g. cloud): every alarm and "
+                    + "back-to-normal event at once (QoS 1, before everything else), an evidence window of raw readings "
+                    + "around each alarm, and periodic summaries. Everything goes through that connection's publish "
+                    + "store (disk, priorities, time to live). Empty: no uplink (results go to the output connection "
+                    + "as configured).")
+    String uplinkConnection() default "";
+
+    /** @return uplink topic root */
+    @AttributeDefinition(
+            name = "Uplink topic root",
+            description = "Uplink topics: <root>/alarm/<device>/<quantity>, <root>/evidence/<device>/<quantity>, "
+                    + "<root>/summary/<pipeline> (or <root>/summary/<device>/<quantity> per series). Put the gateway's "
+                    + "id in it when several gateways share the cloud broker.")
+    String uplinkTopicPrefix() default "edgeai/uplink";
+
+    /** @return summary period */
+    @AttributeDefinition(
+            name = "Uplink summary period (s)",
+            description = "Every this many seconds (gateway clock, periods end on multiples of it), a summary per "
+                    + "series seen: count, min, max, mean, last value, highest score, time in alarm. 0: no summaries.",
+            min = "0")
+    long uplinkSummarySeconds() default 60;
+
+    /** @return summary mode */
+    @AttributeDefinition(
+            name = "Uplink summary mode",
+            description = "pipeline: one message per period carrying every series (compact); series: one message "
+                    + "per series and period.",
+            options = {@Option(label = "pipeline", value = "pipeline"), @Option(label = "series", value = "series")})
+    String uplinkSummaryMode() default "pipeline";
+
+    /** @return most series per summary message */
+    @AttributeDefinition(
+            name = "Uplink series per summary message",
+            description = "Mode pipeline: most series in one summary message; more are split over several (part, "
+                    + "parts).",
+            min = "1")
+    int uplinkSummaryMaxSeries() default 500;
+
+    /** @return raw values before an alarm */
+    @AttributeDefinition(
+            name = "Uplink evidence before",
+            description = "Raw readings sent from before each alarm in its evidence window (0..1024; each series keeps "
+                    + "this many, 16 bytes each). 0 and evidence after 0: no evidence windows.",
+            min = "0",
+            max = "1024")
+    int uplinkEvidenceBefore() default 16;
+
+    /** @return raw values after an alarm */
+    @AttributeDefinition(
+            name = "Uplink evidence after",
+            description = "Raw readings sent from after each alarm: the evidence window goes up once they have come "
+                    + "(sooner when the series raises another alarm or is quiet for a whole period).",
+            min = "0",
+            max = "1024")
+    int uplinkEvidenceAfter() default 16;
 }

@@ -28,6 +28,8 @@ import io.edgeai.gateway.pipeline.internal.detect.Score;
 import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
 import io.edgeai.gateway.pipeline.internal.encode.ResultEncoder;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
+import io.edgeai.gateway.pipeline.internal.uplink.Uplink;
+import io.edgeai.gateway.pipeline.internal.uplink.UplinkSettings;
 
 /**
  * The anomaly pipeline's stages in order, on its intake's thread: decode, window and score with the serving model
@@ -56,6 +58,8 @@ final class AnomalyStages implements PipelineStages {
     private volatile PipelineSettings settings;
     private volatile PayloadDecoder decoder;
     private volatile KeyAffinity affinity;
+    /** The uplink policy (alarms, evidence, summaries up another connection); off by default. */
+    private volatile Uplink uplink = new Uplink(UplinkSettings.OFF, n -> null, System::currentTimeMillis);
     /** Whether inputs of a topic taken over are being replayed (intake thread only). */
     private boolean replaying;
 
@@ -121,6 +125,17 @@ final class AnomalyStages implements PipelineStages {
     @Override
     public void afterInputs() {
         evictIdle(System.nanoTime());
+        uplink.tick(intake, settings.name());
+    }
+
+    /** @param up the uplink policy at work (set before the intake starts) */
+    void uplink(Uplink up) {
+        this.uplink = up;
+    }
+
+    /** @return the uplink policy at work */
+    Uplink uplink() {
+        return uplink;
     }
 
     /** @param topic an input topic whose series go (key affinity: ownership moved) */
@@ -231,7 +246,8 @@ final class AnomalyStages implements PipelineStages {
                 intake.reject(m, "too-many-series", no.reason(), m.payload().length, "too-many-series " + no.limit());
                 return false;
             }
-            ser = series.add(key, sc.newSeries());
+            Uplink up = uplink;
+            ser = series.add(key, sc.newSeries(), up.enabled() ? up.of(null, r.device() + "/" + r.quantity()) : null);
         }
         ser.seenNanos = System.nanoTime();
         if (m.duplicate() && r.epochMillis() <= ser.lastMillis) {
@@ -290,6 +306,23 @@ final class AnomalyStages implements PipelineStages {
                     r.device(),
                     r.quantity(),
                     String.format("%.3f", score.score()));
+        }
+        Uplink up = uplink;
+        if (up.enabled()) {
+            if (!up.fits(ser.uplink)) {
+                ser.uplink = up.of(ser.uplink, r.device() + "/" + r.quantity());
+            }
+            up.reading(
+                    intake,
+                    s.name(),
+                    m,
+                    ser.uplink,
+                    r.epochMillis(),
+                    r.value(),
+                    score.score(),
+                    event,
+                    out,
+                    runner.info().id());
         }
         long t4 = System.nanoTime();
         publishStage.record(t4 - t3);

@@ -2,6 +2,9 @@ package io.edgeai.gateway.pipeline.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -13,11 +16,14 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.edgeai.gateway.api.ShadowComparison;
+import io.edgeai.gateway.api.UplinkStatus;
 import io.edgeai.gateway.intake.Intake;
 import io.edgeai.gateway.intake.IntakeSettings;
 import io.edgeai.gateway.intake.Overflow;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
 import io.edgeai.gateway.pipeline.internal.group.ScaleOut;
+import io.edgeai.gateway.pipeline.internal.uplink.Uplink;
+import io.edgeai.gateway.pipeline.internal.uplink.UplinkSettings;
 
 /**
  * An anomaly pipeline at work: its {@link Intake} (bounded queue, one owned thread) running the
@@ -108,6 +114,30 @@ public final class PipelineWorker {
         this.affinity = keys;
         stages.affinity(keys);
         return this;
+    }
+
+    /**
+     * Gives the worker an uplink policy (before {@link #start()}); changed later with {@link #uplink(UplinkSettings)}.
+     *
+     * @param settings the policy
+     * @param connections the connection of a name (null while there is none)
+     * @param clock the gateway's time in epoch milliseconds (summary periods)
+     * @return this worker
+     */
+    public PipelineWorker uplink(
+            UplinkSettings settings, Function<String, MqttConnection> connections, LongSupplier clock) {
+        stages.uplink(new Uplink(settings, connections, clock));
+        return this;
+    }
+
+    /** @param next a changed uplink policy, applied live */
+    public void uplink(UplinkSettings next) {
+        stages.uplink().settings(next);
+    }
+
+    /** @return what goes up the uplink, empty without one */
+    public Optional<UplinkStatus> uplinkStatus() {
+        return stages.uplink().status();
     }
 
     /** @return the key affinity, null when off */

@@ -12,6 +12,7 @@ import io.edgeai.gateway.pipeline.internal.decide.AlarmEvent;
 import io.edgeai.gateway.pipeline.internal.decide.AlarmState;
 import io.edgeai.gateway.pipeline.internal.detect.AnomalyScorer;
 import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
+import io.edgeai.gateway.pipeline.internal.uplink.SeriesUplink;
 
 /**
  * An anomaly pipeline's series, one per topic and quantity: window state, alarm state, the last scored reading.
@@ -33,6 +34,8 @@ final class SeriesTable {
         long lastMillis = Long.MIN_VALUE;
         /** When a reading of it was last processed ({@link System#nanoTime()}), for idle eviction. */
         long seenNanos;
+        /** What the uplink keeps for it; null without an uplink. */
+        SeriesUplink uplink;
 
         Series(SeriesState state) {
             this.state = state;
@@ -92,7 +95,18 @@ final class SeriesTable {
      * @return the new series
      */
     Series add(String key, SeriesState state) {
+        return add(key, state, null);
+    }
+
+    /**
+     * @param key topic and quantity
+     * @param state a new series' state
+     * @param uplink what the uplink keeps for it (measured with it), null for nothing
+     * @return the new series
+     */
+    Series add(String key, SeriesState state, SeriesUplink uplink) {
         Series ser = new Series(state);
+        ser.uplink = uplink;
         series.put(key, ser);
         if (measureFresh) {
             footprint.fresh(ser, key);
@@ -183,6 +197,9 @@ final class SeriesTable {
             alarms.decrementAndGet();
         }
         shadow.forget(e.getKey());
+        if (e.getValue().uplink != null) {
+            e.getValue().uplink.gone();
+        }
         it.remove();
     }
 

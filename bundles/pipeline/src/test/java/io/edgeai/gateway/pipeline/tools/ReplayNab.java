@@ -97,7 +97,7 @@ public final class ReplayNab {
     }
 
     /** The committed model, found from the working directory or from this class's place in the repository. */
-    private static Path defaultModel() throws Exception {
+    static Path defaultModel() throws Exception {
         Path classes = Paths.get(ReplayNab.class
                 .getProtectionDomain()
                 .getCodeSource()

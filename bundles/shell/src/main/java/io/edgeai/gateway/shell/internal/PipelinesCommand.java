@@ -14,12 +14,14 @@ import org.osgi.framework.BundleContext;
 
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.UplinkStatus;
 
 /** {@code edgeai:pipelines}: what runs, with counters and latency. */
 @Command(
         scope = "edgeai",
         name = "pipelines",
-        description = "Lists pipelines with messages in/out/rejected, queue, series (kept and evicted) and latency.")
+        description = "Lists pipelines with messages in/out/rejected, queue, series (kept and evicted), latency and"
+                + " what goes up each pipeline's uplink.")
 @Service
 public class PipelinesCommand implements Action {
     @Reference
@@ -76,6 +78,31 @@ public class PipelinesCommand implements Action {
                 System.out.println(s.name() + ": configuration " + s.problem());
             }
         }
+        Services.all(context, Pipeline.class).stream()
+                .filter(p -> name == null || p.name().equals(name))
+                .sorted(Comparator.comparing(Pipeline::name))
+                .forEach(p -> p.uplink().ifPresent(u -> System.out.println(uplinkLine(p.name(), u))));
         return null;
+    }
+
+    /** One line per pipeline with an uplink: its policy and what went up. */
+    static String uplinkLine(String pipeline, UplinkStatus u) {
+        String summaries = u.summarySeconds() == 0
+                ? "no summaries"
+                : "summaries every " + u.summarySeconds() + " s per " + u.summaryMode();
+        String evidence = u.evidenceBefore() + u.evidenceAfter() == 0
+                ? "no evidence"
+                : "evidence " + u.evidenceBefore() + " before / " + u.evidenceAfter() + " after";
+        return String.format(
+                "%s: uplink %s on %s/#, %s, %s; sent %d alarm events, %d evidence windows, %d summaries, %.1f KB",
+                pipeline,
+                u.connection(),
+                u.topicPrefix(),
+                summaries,
+                evidence,
+                u.events(),
+                u.evidence(),
+                u.summaries(),
+                u.bytes() / 1024.0);
     }
 }

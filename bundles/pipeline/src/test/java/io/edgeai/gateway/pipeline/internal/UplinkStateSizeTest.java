@@ -1,0 +1,32 @@
+package io.edgeai.gateway.pipeline.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Locale;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.edgeai.gateway.pipeline.internal.uplink.SeriesUplink;
+import io.edgeai.gateway.pipeline.internal.uplink.Uplink;
+import io.edgeai.gateway.pipeline.internal.uplink.UplinkSettings;
+
+/**
+ * What the uplink keeps per series, measured the way the series' memory budget is (SeriesFootprint): about 100 bytes
+ * of summary figures, and with an evidence window 64 bytes of ring plus 16 bytes per reading it keeps.
+ */
+class UplinkStateSizeTest {
+    @ParameterizedTest(name = "{0} readings before an alarm")
+    @CsvSource({"0", "16", "32", "1024"})
+    void perSeriesStateIsTheSummaryAndTheReadingsKeptBeforeAnAlarm(int before) {
+        long bound = 184 + 16L * before;
+        Uplink up = new Uplink(
+                new UplinkSettings("cloud", "edgeai/uplink", 60, "pipeline", 500, before, 32), n -> null, () -> 0);
+        SeriesUplink s = up.of(null, "pump-1/temperature");
+        long bytes = SeriesFootprint.deepSize(s);
+        System.out.printf(
+                Locale.ROOT, "uplink state per series, %d readings kept before an alarm: %d bytes%n", before, bytes);
+        assertTrue(bytes <= bound, bytes + " bytes > " + bound);
+        assertTrue(bytes >= 16L * before, "the kept readings are counted: " + bytes);
+    }
+}
