@@ -33,6 +33,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.edgeai.gateway.api.EmbeddedBroker;
+import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
@@ -93,6 +94,9 @@ public final class MetricsComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ModelRegistry modelRegistry;
 
     /**
      * Binds the HTTP endpoint (a local socket, no network round trip) and schedules the status message.
@@ -206,8 +210,15 @@ public final class MetricsComponent {
                 own.add(b);
             }
         }
+        ModelRegistry registry = modelRegistry;
         return new GatewayServices(
-                copy(pipelines), copy(connections), copy(models), copy(brokers), own, configuredPipelines());
+                copy(pipelines),
+                copy(connections),
+                copy(models),
+                copy(brokers),
+                own,
+                configuredPipelines(),
+                registry == null ? List.of() : List.copyOf(registry.models()));
     }
 
     /** Names of the pipeline configurations ({@code edgeai.pipeline.*} factory PIDs). */
