@@ -217,7 +217,17 @@ public class MetricsIT extends KarafTestSupport {
     @Test
     public void metricsConfigurationHasMetatype() {
         String meta = executeCommand("config:meta edgeai.metrics");
-        for (String field : List.of("host", "port", "statusIntervalSeconds", "statusTopic", "statusConnection")) {
+        for (String field : List.of(
+                "host",
+                "port",
+                "statusIntervalSeconds",
+                "statusTopic",
+                "statusConnection",
+                "viewEnabled",
+                "viewTopics",
+                "viewTextTopics",
+                "viewMaxSeries",
+                "viewPointsPerSeries")) {
             assertTrue(meta, meta.contains(field));
         }
     }
