@@ -2,15 +2,20 @@ package io.edgeai.gateway.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,9 +44,19 @@ import io.edgeai.gateway.api.PipelineStatus;
 public class MetricsIT extends KarafTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String REPOSITORY = "edgeai.it.repository";
+
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {editConfigurationFilePut("etc/edgeai.metrics.cfg", "statusIntervalSeconds", "1")};
+        try {
+            return new Option[] {
+                editConfigurationFilePut("etc/edgeai.metrics.cfg", "statusIntervalSeconds", "1"),
+                // the tests run inside Karaf; the dashboard and the alert rules are in the repository
+                systemProperty(REPOSITORY).value(new File("..").getCanonicalPath())
+            };
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An HTTP response: status and body. */
@@ -145,6 +160,7 @@ public class MetricsIT extends KarafTestSupport {
                     value(metrics, "edgeai_embedded_broker_messages_dropped_total"),
                     0);
             assertEquals(1.0, value(metrics, "edgeai_healthy"), 0);
+            dashboardAndAlertRulesUseOnlyExportedMetrics(metrics);
 
             Response health = get("/health");
             assertEquals(health.body(), 200, health.status());
@@ -172,10 +188,46 @@ public class MetricsIT extends KarafTestSupport {
         }
     }
 
+    /**
+     * Every metric the Grafana dashboard ({@code docs/grafana/edgeai.json}) and the alert rules
+     * ({@code docs/prometheus/edgeai-rules.yml}) query is in a real scrape (histograms by their
+     * {@code _bucket} series): a renamed metric breaks this, not an operator's dashboard.
+     */
+    private static void dashboardAndAlertRulesUseOnlyExportedMetrics(String metrics) throws IOException {
+        Path repository = Path.of(System.getProperty(REPOSITORY));
+        Pattern name = Pattern.compile("edgeai_[a-z0-9_]*[a-z0-9]");
+        Set<String> used = new TreeSet<>();
+        for (String doc : List.of("docs/grafana/edgeai.json", "docs/prometheus/edgeai-rules.yml")) {
+            Set<String> inDoc = new TreeSet<>();
+            Matcher m = name.matcher(Files.readString(repository.resolve(doc)));
+            while (m.find()) {
+                inDoc.add(m.group());
+            }
+            assertTrue(doc + " queries the gateway's metrics: " + inDoc, inDoc.size() >= 8);
+            used.addAll(inDoc);
+        }
+        List<String> missing = used.stream()
+                .filter(n -> !Pattern.compile("^" + n + "[{ ]", Pattern.MULTILINE)
+                        .matcher(metrics)
+                        .find())
+                .toList();
+        assertTrue("not in /metrics: " + missing + "\n" + metrics, missing.isEmpty());
+    }
+
     @Test
     public void metricsConfigurationHasMetatype() {
         String meta = executeCommand("config:meta edgeai.metrics");
-        for (String field : List.of("host", "port", "statusIntervalSeconds", "statusTopic", "statusConnection")) {
+        for (String field : List.of(
+                "host",
+                "port",
+                "statusIntervalSeconds",
+                "statusTopic",
+                "statusConnection",
+                "viewEnabled",
+                "viewTopics",
+                "viewTextTopics",
+                "viewMaxSeries",
+                "viewPointsPerSeries")) {
             assertTrue(meta, meta.contains(field));
         }
     }

@@ -17,6 +17,7 @@ import io.edgeai.gateway.api.ConnectionState;
 import io.edgeai.gateway.api.ConnectionStatus;
 import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.ModelState;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
@@ -200,6 +201,26 @@ final class GatewayCollector implements MultiCollector {
         out.metricSnapshot(inferences.build());
         out.metricSnapshot(failures.build());
         out.metricSnapshot(inference.build());
+        GaugeSnapshot.Builder status = GaugeSnapshot.builder()
+                .name("edgeai_model_status")
+                .help("1 for each model version the runtime has seen, labelled with its status (ACTIVE serves, "
+                        + "FAILED was refused: checksum, shapes, test vector or signature; edgeai:models says why).");
+        Set<String> listed = new HashSet<>();
+        for (ModelState m : s.modelVersions()) {
+            if (listed.add(m.name() + "@" + m.version())) {
+                status.dataPoint(GaugeDataPointSnapshot.builder()
+                        .value(1)
+                        .labels(Labels.of(
+                                "model",
+                                m.name(),
+                                "version",
+                                m.version(),
+                                "status",
+                                m.status().name()))
+                        .build());
+            }
+        }
+        out.metricSnapshot(status.build());
     }
 
     private void connections(GatewayServices s, MetricSnapshots.Builder out) {
@@ -223,6 +244,14 @@ final class GatewayCollector implements MultiCollector {
                 connections,
                 ConnectionStatus::name,
                 ConnectionStatus::publishQueued,
+                "connection"));
+        out.metricSnapshot(gaugeOf(
+                "edgeai_mqtt_store_bytes",
+                "Bytes the connection's publish store holds on disk (bounded by storeMaxMegabytes; 0 for a "
+                        + "memory-only store).",
+                connections,
+                ConnectionStatus::name,
+                ConnectionStatus::storeBytes,
                 "connection"));
         out.metricSnapshot(counterOf(
                 "edgeai_mqtt_publish_dropped",

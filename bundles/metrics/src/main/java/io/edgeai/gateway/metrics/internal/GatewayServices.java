@@ -6,6 +6,7 @@ import org.osgi.framework.Bundle;
 
 import io.edgeai.gateway.api.EmbeddedBroker;
 import io.edgeai.gateway.api.ModelRunner;
+import io.edgeai.gateway.api.ModelState;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 
@@ -18,6 +19,7 @@ import io.edgeai.gateway.api.Pipeline;
  * @param brokers the embedded broker, when one runs (empty list otherwise)
  * @param bundles the gateway's own bundles
  * @param configuredPipelines names of the pipelines configured (running or not)
+ * @param modelVersions every model version the runtime has seen, serving or not (refused ones included)
  */
 record GatewayServices(
         List<Pipeline> pipelines,
@@ -25,4 +27,5 @@ record GatewayServices(
         List<ModelRunner> models,
         List<EmbeddedBroker> brokers,
         List<Bundle> bundles,
-        List<String> configuredPipelines) {}
+        List<String> configuredPipelines,
+        List<ModelState> modelVersions) {}

@@ -33,6 +33,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.edgeai.gateway.api.EmbeddedBroker;
+import io.edgeai.gateway.api.ModelRegistry;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
@@ -66,6 +67,7 @@ public final class MetricsComponent {
     private final ExecutorService httpThreads;
     private final ScheduledExecutorService statusThread;
     private volatile java.util.concurrent.Future<?> readyTask;
+    private final ResultFeed viewFeed;
 
     @Reference(
             cardinality = ReferenceCardinality.MULTIPLE,
@@ -94,6 +96,9 @@ public final class MetricsComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ModelRegistry modelRegistry;
+
     /**
      * Binds the HTTP endpoint (a local socket, no network round trip) and schedules the status message.
      *
@@ -106,6 +111,7 @@ public final class MetricsComponent {
         this.config = config;
         HttpServer http = null;
         ExecutorService threads = null;
+        ResultFeed feed = null;
         if (config.httpEnabled()) {
             PrometheusRegistry registry = new PrometheusRegistry();
             registry.register(
@@ -116,9 +122,21 @@ public final class MetricsComponent {
                 http.createContext("/metrics", new MetricsHandler(registry));
                 http.createContext("/health", this::health);
                 http.createContext("/health/live", MetricsComponent::live);
+                if (config.viewEnabled()) {
+                    SeriesBuffer buffer = new SeriesBuffer(config.viewMaxSeries(), config.viewPointsPerSeries());
+                    RecentTexts texts = new RecentTexts(WebView.TEXTS_SHOWN);
+                    feed = new ResultFeed(buffer, texts, config.viewTopics(), config.viewTextTopics(), 10_000);
+                    http.createContext(
+                            "/view",
+                            new WebView(this::services, this::configuredThreshold, buffer, texts, feed::watched));
+                }
                 http.setExecutor(threads);
                 http.start();
-                LOG.info("Metrics at http://{}:{}/metrics, health at /health", config.host(), config.port());
+                LOG.info(
+                        "Metrics at http://{}:{}/metrics, health at /health{}",
+                        config.host(),
+                        config.port(),
+                        feed == null ? "" : ", web view at /view");
             } catch (IOException | RuntimeException e) {
                 LOG.error("Metrics endpoint not started on {}:{}: {}", config.host(), config.port(), e.toString());
                 if (http != null) {
@@ -127,8 +145,13 @@ public final class MetricsComponent {
                 http = null;
                 threads.shutdownNow();
                 threads = null;
+                if (feed != null) {
+                    feed.close();
+                    feed = null;
+                }
             }
         }
+        this.viewFeed = feed;
         this.server = http;
         this.httpThreads = threads;
         statusThread = Executors.newSingleThreadScheduledExecutor(named("edgeai-metrics-status"));
@@ -137,6 +160,20 @@ public final class MetricsComponent {
                     this::publishStatus,
                     config.statusIntervalSeconds(),
                     config.statusIntervalSeconds(),
+                    TimeUnit.SECONDS);
+        }
+        if (viewFeed != null) {
+            ResultFeed f = viewFeed;
+            statusThread.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            f.follow(copy(connections), config.statusConnection(), System.nanoTime());
+                        } catch (RuntimeException e) {
+                            LOG.debug("Web view not subscribed yet: {}", e.toString());
+                        }
+                    },
+                    0,
+                    2,
                     TimeUnit.SECONDS);
         }
         if (!ANNOUNCED.get()) {
@@ -196,6 +233,9 @@ public final class MetricsComponent {
             httpThreads.shutdownNow();
         }
         statusThread.shutdownNow();
+        if (viewFeed != null) {
+            viewFeed.close();
+        }
     }
 
     GatewayServices services() {
@@ -206,8 +246,15 @@ public final class MetricsComponent {
                 own.add(b);
             }
         }
+        ModelRegistry registry = modelRegistry;
         return new GatewayServices(
-                copy(pipelines), copy(connections), copy(models), copy(brokers), own, configuredPipelines());
+                copy(pipelines),
+                copy(connections),
+                copy(models),
+                copy(brokers),
+                own,
+                configuredPipelines(),
+                registry == null ? List.of() : List.copyOf(registry.models()));
     }
 
     /** Names of the pipeline configurations ({@code edgeai.pipeline.*} factory PIDs). */
@@ -230,6 +277,24 @@ public final class MetricsComponent {
             LOG.debug("Cannot list pipeline configurations: {}", e.getMessage());
         }
         return names;
+    }
+
+    /** A pipeline's configured {@code threshold}, null when it has none or it is not a number. */
+    private Double configuredThreshold(String pipeline) {
+        ConfigurationAdmin ca = configurationAdmin;
+        if (ca == null) {
+            return null;
+        }
+        try {
+            Configuration[] configs =
+                    ca.listConfigurations("(&(service.factoryPid=edgeai.pipeline.*)(name=" + pipeline + "))");
+            Object t = configs == null || configs[0].getProperties() == null
+                    ? null
+                    : configs[0].getProperties().get("threshold");
+            return t == null ? null : Double.valueOf(t.toString().trim());
+        } catch (IOException | InvalidSyntaxException | NumberFormatException e) {
+            return null;
+        }
     }
 
     private static <T> List<T> copy(List<T> list) {

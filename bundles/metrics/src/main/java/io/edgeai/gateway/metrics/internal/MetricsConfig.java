@@ -49,4 +49,42 @@ public @interface MetricsConfig {
             name = "Status connection",
             description = "Name of the MQTT connection the status " + "message goes out on.")
     String statusConnection() default "local";
+
+    /** @return whether the web view runs */
+    @AttributeDefinition(
+            name = "Web view",
+            description = "Serve the read-only web view at /view on the same address and port as /metrics (same "
+                    + "access: loopback by default). It follows the result topics over the status connection's "
+                    + "'view' lane (client id <clientId>-view).")
+    boolean viewEnabled() default true;
+
+    /** @return result topics the view follows */
+    @AttributeDefinition(
+            name = "Web view topics",
+            description = "Topic filter of the anomaly results the web view charts.")
+    String viewTopics() default "edgeai/anomaly/#";
+
+    /** @return text result topics the view lists */
+    @AttributeDefinition(
+            name = "Web view text topics",
+            description = "Topic filter of the text pipelines' results whose latest inputs the web view lists "
+                    + "(text, intent, confidence, entities); empty for none.")
+    String viewTextTopics() default "edgeai/nlp/#";
+
+    /** @return series the view keeps */
+    @AttributeDefinition(
+            name = "Web view series",
+            description =
+                    "Series whose recent results the web view keeps (the least recently updated goes " + "first).",
+            min = "1",
+            max = "10000")
+    int viewMaxSeries() default 200;
+
+    /** @return results per series */
+    @AttributeDefinition(
+            name = "Web view points",
+            description = "Recent results kept per series for its chart.",
+            min = "1",
+            max = "10000")
+    int viewPointsPerSeries() default 300;
 }

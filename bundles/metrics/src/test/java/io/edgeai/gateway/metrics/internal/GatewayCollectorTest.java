@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.LatencyRecorder;
+import io.edgeai.gateway.api.ModelState;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -137,7 +138,11 @@ class GatewayCollectorTest {
                 List.of(model("nab-ae", "1.1.0", 5), model("nab-ae", "1.1.0", 7), model("nab-ae", "1.0.0", 1)),
                 List.of(),
                 List.of(),
-                List.of());
+                List.of(),
+                List.of(
+                        new ModelState("nab-ae", "1.1.0", ModelState.Status.ACTIVE, "", null, "b1"),
+                        new ModelState("nab-ae", "1.1.0", ModelState.Status.ACTIVE, "", null, "b1"),
+                        new ModelState("nab-ae", "1.2.0", ModelState.Status.FAILED, "checksum", null, "b2")));
         String text = scrape(s);
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.1.0\"} 5.0"), text);
         assertTrue(text.contains("edgeai_model_inferences_total{model=\"nab-ae\",version=\"1.0.0\"} 1.0"), text);
@@ -146,6 +151,11 @@ class GatewayCollectorTest {
                 text.contains("edgeai_embedded_broker_messages_dropped_total 0.0"),
                 "no broker, nothing dropped: " + text);
         assertFalse(text.contains("edgeai_pipeline_messages_received_total{pipeline=\"broken\"}"), text);
+        // every version with its status, a refused one too (what an alert on refused models reads), each once
+        assertTrue(
+                text.contains("edgeai_model_status{model=\"nab-ae\",status=\"ACTIVE\",version=\"1.1.0\"} 1.0"), text);
+        assertTrue(
+                text.contains("edgeai_model_status{model=\"nab-ae\",status=\"FAILED\",version=\"1.2.0\"} 1.0"), text);
     }
 
     @Test
@@ -156,6 +166,7 @@ class GatewayCollectorTest {
         r.record(20_000_000_000L); // 20 s -> +Inf
         GatewayServices s = new GatewayServices(
                 List.of(pipeline("demo", "nab-ae@1.1.0", r.snapshot())),
+                List.of(),
                 List.of(),
                 List.of(),
                 List.of(),
@@ -196,7 +207,8 @@ class GatewayCollectorTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                List.of("p1", "p2"));
+                List.of("p1", "p2"),
+                List.of());
         List<HealthCheck.Check> checks = HealthCheck.run(s);
         assertFalse(HealthCheck.healthy(checks));
         Map<String, Object> body = HealthCheck.body(checks);

@@ -98,18 +98,22 @@ public final class ReplayNab {
 
     /** The committed model, found from the working directory or from this class's place in the repository. */
     static Path defaultModel() throws Exception {
+        return repositoryRoot().resolve(DEFAULT_MODEL);
+    }
+
+    /** The repository this class was built in (the working directory when it cannot be found). */
+    static Path repositoryRoot() throws Exception {
         Path classes = Paths.get(ReplayNab.class
                 .getProtectionDomain()
                 .getCodeSource()
                 .getLocation()
                 .toURI());
         for (Path dir = classes; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(DEFAULT_MODEL);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
+            if (Files.isRegularFile(dir.resolve(DEFAULT_MODEL))) {
+                return dir;
             }
         }
-        return Paths.get(DEFAULT_MODEL);
+        return Paths.get("");
     }
 
     /** Scores one series file and writes its results file; returns the row count. */
