@@ -86,15 +86,30 @@ final class PahoPeer implements AutoCloseable {
     }
 
     /** Publishes, waiting while Paho's in-flight window is full rather than failing. */
-    void publish(String topic, String payload, int qos, boolean retained) throws MqttException, InterruptedException {
-        long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
+    void publish(String topic, String payload, int qos, boolean retained) throws MqttException {
+        publish(
+                client,
+                topic,
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                qos,
+                retained,
+                TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Publishes, waiting up to {@code timeoutMillis} while the client's in-flight window is full (PUBACKs not
+     * yet back, or held by the broker's flow control) rather than failing.
+     */
+    static void publish(
+            MqttAsyncClient client, String topic, byte[] payload, int qos, boolean retained, long timeoutMillis)
+            throws MqttException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
             try {
-                client.publish(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), qos, retained);
+                client.publish(topic, payload, qos, retained);
                 return;
             } catch (MqttException e) {
-                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT
-                        || System.currentTimeMillis() > deadline) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > deadline) {
                     throw e;
                 }
                 // the window frees as PUBACKs arrive
