@@ -157,7 +157,8 @@ public final class RemoteCommands {
                 default ->
                     throw new CommandRefused("unknown command '" + name + "': deploy, rollback, promote or detail");
             };
-            LOG.info("Model command '{}' (nonce {}) done: {}", name, c.nonce(), result);
+            Object done = c.series().isEmpty() ? result : c.series(); // a detail's readings: answer only, no log
+            LOG.info("Model command '{}' (nonce {}) done: {}", name, c.nonce(), done);
             answer(c, "ok", "", result);
         } catch (CommandRefused | IllegalStateException e) {
             LOG.warn("Model command '{}' (nonce {}) failed: {}", name, c.nonce(), e.getMessage());
