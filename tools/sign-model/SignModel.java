@@ -34,12 +34,14 @@ import java.util.stream.Stream;
  * java tools/sign-model/SignModel.java sign-dir KEY.pem DIR [--create-key]  signs every descriptor under DIR
  * java tools/sign-model/SignModel.java onnx-cfg KEY.pem OUT.cfg       writes an edgeai.onnx.cfg trusting the key
  * java tools/sign-model/SignModel.java sign-command KEY.pem GATEWAY COMMAND [artifact=URL] [sha256=HEX]
- *                                      [model=NAME] [responseTopic=TOPIC]   prints a signed remote command
+ *                                      [model=NAME] [responseTopic=TOPIC] [pipeline=NAME] [series=DEVICE/QUANTITY]
+ *                                                                           prints a signed remote command
  * </pre>
  *
  * A remote command (published to {@code edgeai/<gateway>/cmd/<command>}) is JSON whose Ed25519 signature
  * covers {@code "edgeai-command-v1\n"} followed by the lines {@code gateway=, command=, model=, artifact=,
- * sha256=, responseTopic=, nonce=, ts=} (each {@code name=value\n}, in that order); a fresh random nonce and
+ * sha256=, responseTopic=, nonce=, ts=} (each {@code name=value\n}, in that order), then, only when either is
+ * given (the {@code detail} command), {@code pipeline=, series=}; a fresh random nonce and
  * the current time are filled in. For a {@code file:} artifact without {@code sha256=} the file's SHA-256 is
  * computed. The gateway checks exactly this (io.edgeai.gateway.lifecycle.internal.CommandVerifier).
  *
@@ -103,8 +105,11 @@ public final class SignModel {
         java.util.Map<String, String> f = new java.util.HashMap<>();
         for (String kv : fields) {
             int eq = kv.indexOf('=');
-            if (eq <= 0 || !List.of("artifact", "sha256", "model", "responseTopic").contains(kv.substring(0, eq))) {
-                throw new IllegalArgumentException("expected artifact=, sha256=, model= or responseTopic=, not " + kv);
+            if (eq <= 0
+                    || !List.of("artifact", "sha256", "model", "responseTopic", "pipeline", "series")
+                            .contains(kv.substring(0, eq))) {
+                throw new IllegalArgumentException(
+                        "expected artifact=, sha256=, model=, responseTopic=, pipeline= or series=, not " + kv);
             }
             f.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
@@ -118,15 +123,20 @@ public final class SignModel {
         long ts = System.currentTimeMillis();
         String model = f.getOrDefault("model", "");
         String responseTopic = f.getOrDefault("responseTopic", "");
+        String pipeline = f.getOrDefault("pipeline", "");
+        String series = f.getOrDefault("series", "");
+        boolean detail = !pipeline.isEmpty() || !series.isEmpty();
         String text = "edgeai-command-v1\n" + "gateway=" + gateway + "\n" + "command=" + command + "\n" + "model="
                 + model + "\n" + "artifact=" + artifact + "\n" + "sha256=" + sha256 + "\n" + "responseTopic="
-                + responseTopic + "\n" + "nonce=" + nonce + "\n" + "ts=" + ts + "\n";
+                + responseTopic + "\n" + "nonce=" + nonce + "\n" + "ts=" + ts + "\n"
+                + (detail ? "pipeline=" + pipeline + "\n" + "series=" + series + "\n" : "");
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(pair.getPrivate());
         s.update(text.getBytes(StandardCharsets.UTF_8));
         return "{\"command\":" + json(command) + ",\"gateway\":" + json(gateway) + ",\"model\":" + json(model)
                 + ",\"artifact\":" + json(artifact) + ",\"sha256\":" + json(sha256) + ",\"responseTopic\":"
-                + json(responseTopic) + ",\"nonce\":" + json(nonce) + ",\"ts\":" + ts + ",\"key\":"
+                + json(responseTopic) + (detail ? ",\"pipeline\":" + json(pipeline) + ",\"series\":" + json(series) : "")
+                + ",\"nonce\":" + json(nonce) + ",\"ts\":" + ts + ",\"key\":"
                 + json(keyId(pair.getPublic())) + ",\"signature\":" + json(Base64.getEncoder().encodeToString(
                         s.sign())) + "}";
     }
@@ -149,7 +159,7 @@ public final class SignModel {
         System.err.println("usage: SignModel keygen|public-key KEY.pem | sign-jar KEY.pem IN.jar OUT.jar"
                 + " | sign-dir KEY.pem DIR [--create-key] | onnx-cfg KEY.pem OUT.cfg [--create-key]"
                 + " | sign-command KEY.pem GATEWAY COMMAND [artifact=URL] [sha256=HEX] [model=NAME]"
-                + " [responseTopic=TOPIC]");
+                + " [responseTopic=TOPIC] [pipeline=NAME] [series=DEVICE/QUANTITY]");
         System.exit(2);
     }
 

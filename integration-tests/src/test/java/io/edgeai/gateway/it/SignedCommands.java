@@ -96,4 +96,32 @@ final class SignedCommands {
         c.put("signature", Base64.getEncoder().encodeToString(s.sign()));
         return c;
     }
+
+    /**
+     * @return a {@code detail} command for {@code gateway} asking for the recent raw readings of {@code series} of
+     *         {@code pipeline}, signed with {@code key}, naming {@code keyOf}'s id
+     */
+    static Map<String, Object> detail(PrivateKey key, PublicKey keyOf, String gateway, String pipeline, String series)
+            throws GeneralSecurityException {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("command", "detail");
+        c.put("gateway", gateway);
+        c.put("pipeline", pipeline);
+        c.put("series", series);
+        c.put("nonce", UUID.randomUUID().toString());
+        c.put("ts", System.currentTimeMillis());
+        String text = "edgeai-command-v1\n" + "gateway=" + gateway + "\n" + "command=detail\n" + "model=\n"
+                + "artifact=\n" + "sha256=\n" + "responseTopic=\n" + "nonce=" + c.get("nonce") + "\n" + "ts="
+                + c.get("ts") + "\n" + "pipeline=" + pipeline + "\n" + "series=" + series + "\n";
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(key);
+        s.update(text.getBytes(StandardCharsets.UTF_8));
+        c.put(
+                "key",
+                HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(keyOf.getEncoded()))
+                        .substring(0, 16));
+        c.put("signature", Base64.getEncoder().encodeToString(s.sign()));
+        return c;
+    }
 }

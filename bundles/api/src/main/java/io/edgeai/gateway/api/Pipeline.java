@@ -50,4 +50,19 @@ public interface Pipeline {
     default java.util.Optional<UplinkStatus> uplink() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Asks for the recent raw readings of one series (on-demand detail). The pipeline serves the request on its
+     * own worker thread, between inputs, so the series' state is never read concurrently.
+     *
+     * @param series {@code <device>/<quantity>}, as in the pipeline's uplink topics
+     * @return completes with the readings kept; completes exceptionally with an {@link IllegalArgumentException}
+     *         for a series the pipeline does not hold, or an {@link IllegalStateException} when it keeps no history
+     *         (no uplink, {@code uplinkHistory} 0), is not running or is busy with other requests
+     * @since 1.11
+     */
+    default java.util.concurrent.CompletionStage<SeriesHistory> recentValues(String series) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("pipeline " + name() + " keeps no history of raw readings"));
+    }
 }

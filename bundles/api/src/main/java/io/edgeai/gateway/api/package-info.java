@@ -3,5 +3,5 @@
  * records. Interfaces are services; records are immutable values passed between bundles.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.10.0")
+@org.osgi.annotation.versioning.Version("1.11.0")
 package io.edgeai.gateway.api;

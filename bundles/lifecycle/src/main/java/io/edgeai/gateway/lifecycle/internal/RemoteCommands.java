@@ -35,8 +35,8 @@ import io.edgeai.gateway.api.ShadowComparison;
 /**
  * Remote model commands on {@code <root>/<gateway>/cmd/<command>}: deploy (fetch a model bundle, check its
  * SHA-256, install or update it; the extender then checks the model and its signature as for any bundle),
- * rollback and promote. Authority comes from the command's signature ({@link CommandVerifier}), never from
- * access to the topic. The answer goes to {@code <root>/<gateway>/cmd/<command>/response}, or to the signed
+ * rollback and promote; and detail, the recent raw readings of one series ({@link SeriesDetail}). Authority comes
+ * from the command's signature ({@link CommandVerifier}), never from access to the topic. The answer goes to {@code <root>/<gateway>/cmd/<command>/response}, or to the signed
  * command's response topic. Commands run one at a time on an owned thread; the MQTT callback only hands over.
  */
 @Component(
@@ -153,9 +153,12 @@ public final class RemoteCommands {
                 case "deploy" -> deploy(c);
                 case "rollback" -> Map.of("model", c.model(), "version", registry.rollback(model(c)));
                 case "promote" -> Map.of("model", c.model(), "version", registry.promote(model(c)));
-                default -> throw new CommandRefused("unknown command '" + name + "': deploy, rollback or promote");
+                case "detail" -> new SeriesDetail(() -> pipelines).serve(c);
+                default ->
+                    throw new CommandRefused("unknown command '" + name + "': deploy, rollback, promote or detail");
             };
-            LOG.info("Model command '{}' (nonce {}) done: {}", name, c.nonce(), result);
+            Object done = c.series().isEmpty() ? result : c.series(); // a detail's readings: answer only, no log
+            LOG.info("Model command '{}' (nonce {}) done: {}", name, c.nonce(), done);
             answer(c, "ok", "", result);
         } catch (CommandRefused | IllegalStateException e) {
             LOG.warn("Model command '{}' (nonce {}) failed: {}", name, c.nonce(), e.getMessage());

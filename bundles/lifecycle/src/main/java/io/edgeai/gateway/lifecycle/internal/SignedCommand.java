@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * every field that decides what happens, where the answer goes, which gateway it is for, and when and once
  * it may be carried out is signed.
  *
- * @param command deploy, rollback or promote
+ * @param command deploy, rollback, promote or detail
  * @param gateway the gateway it is for
  * @param model model name (rollback, promote); may be empty for deploy
  * @param artifact {@code mvn:} coordinate or {@code file:} URL of the model bundle (deploy)
@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param ts epoch milliseconds the command was signed at
  * @param key id of the signing key (first 16 hex digits of the SHA-256 of its X.509 encoding)
  * @param signature base64 Ed25519 signature of {@link #signedText()}
+ * @param pipeline the pipeline asked (detail); empty for the model commands
+ * @param series {@code <device>/<quantity>} asked (detail); empty for the model commands
  */
 record SignedCommand(
         String command,
@@ -32,10 +34,27 @@ record SignedCommand(
         String nonce,
         long ts,
         String key,
-        String signature) {
+        String signature,
+        String pipeline,
+        String series) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** First line of the signed text; changes when the format does. */
     static final String FORMAT = "edgeai-command-v1";
+
+    /** A model command: no pipeline, no series. */
+    SignedCommand(
+            String command,
+            String gateway,
+            String model,
+            String artifact,
+            String sha256,
+            String responseTopic,
+            String nonce,
+            long ts,
+            String key,
+            String signature) {
+        this(command, gateway, model, artifact, sha256, responseTopic, nonce, ts, key, signature, "", "");
+    }
 
     /**
      * @param json the message payload
@@ -65,7 +84,9 @@ record SignedCommand(
                 text(n, "nonce"),
                 n.get("ts").asLong(),
                 text(n, "key"),
-                text(n, "signature"));
+                text(n, "signature"),
+                text(n, "pipeline"),
+                text(n, "series"));
         for (String required : new String[] {"command", "gateway", "nonce", "signature"}) {
             if (n.path(required).asText("").isEmpty()) {
                 throw new CommandRefused("malformed: " + required + " missing");
@@ -89,8 +110,14 @@ record SignedCommand(
         return s;
     }
 
-    /** @return the text the signature covers: the format line, then one {@code name=value} line per field */
+    /**
+     * @return the text the signature covers: the format line, then one {@code name=value} line per field; the lines
+     *         {@code pipeline=} and {@code series=} follow only when either is set (the model commands' text is
+     *         unchanged), so adding, dropping or changing either breaks the signature
+     */
     String signedText() {
+        String detail =
+                pipeline.isEmpty() && series.isEmpty() ? "" : "pipeline=" + pipeline + "\n" + "series=" + series + "\n";
         return FORMAT + "\n"
                 + "gateway=" + gateway + "\n"
                 + "command=" + command + "\n"
@@ -99,7 +126,8 @@ record SignedCommand(
                 + "sha256=" + sha256 + "\n"
                 + "responseTopic=" + responseTopic + "\n"
                 + "nonce=" + nonce + "\n"
-                + "ts=" + ts + "\n";
+                + "ts=" + ts + "\n"
+                + detail;
     }
 
     /** @return {@link #signedText()} as UTF-8 */

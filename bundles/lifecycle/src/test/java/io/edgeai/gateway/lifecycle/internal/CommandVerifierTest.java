@@ -138,4 +138,58 @@ class CommandVerifierTest {
         assertEquals(0, p.exitValue(), out);
         return out;
     }
+
+    private static SignedCommand detail(KeyPair k, String pipeline, String series, String nonce, long ts)
+            throws Exception {
+        SignedCommand unsigned = new SignedCommand(
+                "detail", "gw", "", "", "", "", nonce, ts, CommandVerifier.keyId(k.getPublic()), "", pipeline, series);
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(k.getPrivate());
+        s.update(unsigned.signedBytes());
+        return withSeries(unsigned, pipeline, series, Base64.getEncoder().encodeToString(s.sign()));
+    }
+
+    private static SignedCommand withSeries(SignedCommand c, String pipeline, String series, String signature) {
+        return new SignedCommand(
+                c.command(),
+                c.gateway(),
+                c.model(),
+                c.artifact(),
+                c.sha256(),
+                c.responseTopic(),
+                c.nonce(),
+                c.ts(),
+                c.key(),
+                signature,
+                pipeline,
+                series);
+    }
+
+    @Test
+    void theSignatureOfADetailCommandCoversItsPipelineAndSeries() throws Exception {
+        KeyPair k = key();
+        CommandVerifier v = verifier(k);
+        SignedCommand c = detail(k, "demo", "pump-1/temperature", "d-1", clock.get());
+        assertTrue(c.signedText().endsWith("ts=" + clock.get() + "\npipeline=demo\nseries=pump-1/temperature\n"));
+        assertTrue(refusal(v, withSeries(c, "demo", "pump-2/temperature", c.signature()), "detail")
+                .startsWith("bad signature"));
+        assertTrue(refusal(v, withSeries(c, "other", "pump-1/temperature", c.signature()), "detail")
+                .startsWith("bad signature"));
+        assertTrue(refusal(v, withSeries(c, "", "", c.signature()), "detail").startsWith("bad signature"));
+        v.verify(c, "detail");
+        SignedCommand parsed = SignedCommand.parse(("{\"command\":\"detail\",\"gateway\":\"gw\",\"nonce\":\"d-2\","
+                        + "\"ts\":1,\"signature\":\"x\",\"pipeline\":\"demo\",\"series\":\"pump-1/temperature\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals("demo", parsed.pipeline());
+        assertEquals("pump-1/temperature", parsed.series());
+    }
+
+    @Test
+    void aModelCommandsSignedTextIsUnchanged() throws Exception {
+        SignedCommand c = signed(key(), "gw", "rollback", "n-1", 5);
+        assertEquals(
+                "edgeai-command-v1\ngateway=gw\ncommand=rollback\nmodel=nab-ae\nartifact=\nsha256=\nresponseTopic=\n"
+                        + "nonce=n-1\nts=5\n",
+                c.signedText());
+    }
 }

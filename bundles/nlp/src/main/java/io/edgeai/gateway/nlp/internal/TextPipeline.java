@@ -57,6 +57,8 @@ public final class TextPipeline implements Pipeline, ModelLookup {
     private final ConfigProblem problem;
 
     private volatile String configuredName;
+    /** All broker connections by name, for the uplink. */
+    private final Map<String, MqttConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param connection the broker connection selected by {@code connection.target}
@@ -87,16 +89,20 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         TextSettings settings;
         MqttConnection lane;
         TextVersionPins nextPins;
+        TextUplinkSettings up;
         try {
             settings = TextSettings.checked(config);
             lane = lane(config);
             nextPins = TextVersionPins.from(config);
+            up = TextUplinkSettings.from(config);
         } catch (IllegalArgumentException e) {
             problem.notStarted(configuredName, e);
             return;
         }
         applyPins(settings.name(), nextPins);
-        TextWorker w = new TextWorker(settings, lane, this).shareGroup(config.shareGroup());
+        TextWorker w = new TextWorker(settings, lane, this)
+                .shareGroup(config.shareGroup())
+                .uplink(up, this::connection);
         w.start();
         on = lane;
         worker = w;
@@ -145,10 +151,12 @@ public final class TextPipeline implements Pipeline, ModelLookup {
         TextSettings next;
         MqttConnection lane;
         TextVersionPins nextPins;
+        TextUplinkSettings up;
         try {
             next = TextSettings.checked(config);
             lane = lane(config);
             nextPins = TextVersionPins.from(config);
+            up = TextUplinkSettings.from(config);
         } catch (IllegalArgumentException e) {
             problem.notApplied(w.settings().name(), e);
             return;
@@ -165,14 +173,32 @@ public final class TextPipeline implements Pipeline, ModelLookup {
             // the successor takes over what the old worker held: nothing acknowledged without a result, nothing
             // left unacknowledged (the broker would stop delivering to the session)
             w.stopForSuccessor();
-            TextWorker fresh = new TextWorker(next, lane, this).shareGroup(config.shareGroup());
+            TextWorker fresh = new TextWorker(next, lane, this)
+                    .shareGroup(config.shareGroup())
+                    .uplink(up, this::connection);
             fresh.adopt(w);
             fresh.start();
             on = lane;
             worker = fresh;
         } else {
             w.update(next);
+            w.uplink(up, this::connection);
         }
+    }
+
+    /** @return the connection of a name: the pipeline's own, or one of the others; null when there is none */
+    private MqttConnection connection(String name) {
+        return name.equals(connection.name()) ? connection : connections.get(name);
+    }
+
+    /** Tracks every connection by name (the uplink may be another connection than the input's). */
+    @Reference(name = "connections", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConnection(MqttConnection c) {
+        connections.put(c.name(), c);
+    }
+
+    void unbindConnection(MqttConnection c) {
+        connections.remove(c.name(), c);
     }
 
     /** Stops the worker. */

@@ -204,4 +204,24 @@ public @interface TextPipelineConfig {
                 @Option(label = "Hold acknowledgements (backpressure)", value = "hold-acks")
             })
     String overflowPolicy() default "drop-newest";
+
+    /** @return uplink connection */
+    @AttributeDefinition(
+            name = "Uplink connection",
+            description = "Name of a broker connection (e.g. cloud) that gets each text's intent and entities, QoS 1, "
+                    + "through its publish store; the raw text only with uplinkText. Empty: no uplink.")
+    String uplinkConnection() default "";
+
+    /** @return uplink topic root */
+    @AttributeDefinition(
+            name = "Uplink topic prefix",
+            description = "Root of the uplink topics: <prefix>/text/<input topic>. No + or #.")
+    String uplinkTopicPrefix() default "edgeai/uplink";
+
+    /** @return whether the raw text goes up */
+    @AttributeDefinition(
+            name = "Uplink raw text",
+            description = "Send the whole text up with its intent and entities. Off by default (privacy): only the "
+                    + "intent and the entities, with their own spans of the text, leave the site.")
+    boolean uplinkText() default false;
 }

@@ -3,6 +3,7 @@ package io.edgeai.gateway.nlp.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,10 @@ final class TextStages implements PipelineStages {
     final TextShadowScoring shadow;
 
     private Intake intake;
+    /** The uplink policy (intents and entities up another connection); off by default. */
+    private volatile TextUplinkSettings uplink = TextUplinkSettings.OFF;
+    /** The connection of a name (null while there is none). */
+    private volatile Function<String, MqttConnection> connections = n -> null;
 
     /**
      * @param settings pipeline settings
@@ -76,6 +81,15 @@ final class TextStages implements PipelineStages {
     /** @param next changed settings: messages taken after this see them */
     void settings(TextSettings next) {
         settings = next;
+    }
+
+    /**
+     * @param policy the uplink policy: messages taken after this see it
+     * @param byName the connection of a name (null while there is none)
+     */
+    void uplink(TextUplinkSettings policy, Function<String, MqttConnection> byName) {
+        connections = byName;
+        uplink = policy;
     }
 
     @Override
@@ -176,7 +190,9 @@ final class TextStages implements PipelineStages {
         if (InputChecks.oversize(intake, m, s.maxPayloadBytes()) || InputChecks.badTopic(intake, m)) {
             return null;
         }
-        if (!MqttTopics.fits(s.outputTopicPrefix() + "/" + m.topic())) {
+        TextUplinkSettings up = uplink;
+        if (!MqttTopics.fits(s.outputTopicPrefix() + "/" + m.topic())
+                || (up.enabled() && !MqttTopics.fits(up.topic(m.topic())))) {
             intake.reject(
                     m,
                     "bad-topic",
@@ -236,6 +252,22 @@ final class TextStages implements PipelineStages {
                 encoder.info().id(),
                 truncated);
         intake.publish(m, s.outputTopicPrefix() + "/" + m.topic(), out, s.outputQos(), MqttConnection.PRIORITY_NORMAL);
+        TextUplinkSettings up = uplink;
+        if (up.enabled()) {
+            byte[] b = TextResultEncoder.uplink(
+                    s.name(),
+                    m.topic(),
+                    up.rawText() ? text : null,
+                    intent,
+                    intentModel,
+                    entities,
+                    encoder.info().id(),
+                    truncated);
+            String name = up.connection();
+            Function<String, MqttConnection> byName = connections;
+            intake.publish(
+                    () -> byName.apply(name), name, m, up.topic(m.topic()), b, 1, MqttConnection.PRIORITY_NORMAL);
+        }
         intake.settle(m);
         intake.answered(m, System.nanoTime());
         // after the live result is on its way, and not while the live path is behind

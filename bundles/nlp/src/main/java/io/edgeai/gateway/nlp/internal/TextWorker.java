@@ -2,6 +2,7 @@ package io.edgeai.gateway.nlp.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,18 @@ public final class TextWorker {
 
     private String filter(TextSettings s) {
         return SharedSubscriptions.filter(shareGroup, s.inputTopic());
+    }
+
+    /**
+     * Gives the worker an uplink policy; applies live (messages taken after this see it).
+     *
+     * @param policy the policy
+     * @param connections the connection of a name (null while there is none)
+     * @return this worker
+     */
+    public TextWorker uplink(TextUplinkSettings policy, Function<String, MqttConnection> connections) {
+        stages.uplink(policy, connections);
+        return this;
     }
 
     /** Starts the worker thread and subscribes. */

@@ -23,6 +23,7 @@ import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.Pipeline;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.SeriesHistory;
 import io.edgeai.gateway.api.UplinkStatus;
 import io.edgeai.gateway.intake.ConfigProblem;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
@@ -275,6 +276,15 @@ public final class AnomalyPipeline implements Pipeline {
     public java.util.Optional<UplinkStatus> uplink() {
         PipelineWorker w = worker;
         return w == null ? java.util.Optional.empty() : w.uplinkStatus();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<SeriesHistory> recentValues(String series) {
+        PipelineWorker w = worker;
+        return w == null
+                ? java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("pipeline " + configuredName + " does not run: " + problem.text()))
+                : w.recentValues(series);
     }
 
     @Override

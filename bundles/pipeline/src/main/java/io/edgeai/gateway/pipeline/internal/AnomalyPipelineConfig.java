@@ -302,4 +302,14 @@ public @interface AnomalyPipelineConfig {
             min = "0",
             max = "1024")
     int uplinkEvidenceAfter() default 16;
+
+    /** @return raw values kept per series for on-demand detail */
+    @AttributeDefinition(
+            name = "Uplink history",
+            description = "Raw readings each series keeps for on-demand detail (the signed 'detail' command asks for "
+                    + "them; 0..1024, 0: none). Needs an uplink connection. Shares the evidence window's ring: up to "
+                    + "uplinkEvidenceBefore it costs nothing more, beyond it 16 bytes per value and series.",
+            min = "0",
+            max = "1024")
+    int uplinkHistory() default 16;
 }

@@ -28,6 +28,7 @@ import io.edgeai.gateway.pipeline.internal.detect.Score;
 import io.edgeai.gateway.pipeline.internal.detect.SeriesState;
 import io.edgeai.gateway.pipeline.internal.encode.ResultEncoder;
 import io.edgeai.gateway.pipeline.internal.group.KeyAffinity;
+import io.edgeai.gateway.pipeline.internal.uplink.HistoryRequests;
 import io.edgeai.gateway.pipeline.internal.uplink.Uplink;
 import io.edgeai.gateway.pipeline.internal.uplink.UplinkSettings;
 
@@ -52,6 +53,8 @@ final class AnomalyStages implements PipelineStages {
     private final SwapSafeModel swapSafe;
     final SeriesTable series;
     private final ScoringModel scoring;
+    /** On-demand detail requests, served between inputs. */
+    final HistoryRequests history = new HistoryRequests();
     /** Redelivered inputs already scored (acknowledged without scoring them again). */
     final AtomicLong duplicates = new AtomicLong();
 
@@ -126,6 +129,7 @@ final class AnomalyStages implements PipelineStages {
     public void afterInputs() {
         evictIdle(System.nanoTime());
         uplink.tick(intake, settings.name());
+        history.serve(settings.name(), uplink.settings(), series::uplinkNamed);
     }
 
     /** @param up the uplink policy at work (set before the intake starts) */

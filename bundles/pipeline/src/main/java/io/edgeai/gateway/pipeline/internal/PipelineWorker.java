@@ -3,6 +3,7 @@ package io.edgeai.gateway.pipeline.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,6 +16,7 @@ import io.edgeai.gateway.api.LatencyHistogram;
 import io.edgeai.gateway.api.ModelRunner;
 import io.edgeai.gateway.api.MqttConnection;
 import io.edgeai.gateway.api.PipelineStatus;
+import io.edgeai.gateway.api.SeriesHistory;
 import io.edgeai.gateway.api.ShadowComparison;
 import io.edgeai.gateway.api.UplinkStatus;
 import io.edgeai.gateway.intake.Intake;
@@ -140,6 +142,20 @@ public final class PipelineWorker {
         return stages.uplink().status();
     }
 
+    /**
+     * Any thread: asks the worker for a series' recent raw readings; it answers between inputs.
+     *
+     * @param series {@code <device>/<quantity>}
+     * @return completes with the readings, or exceptionally (see {@link io.edgeai.gateway.api.Pipeline#recentValues})
+     */
+    public CompletableFuture<SeriesHistory> recentValues(String series) {
+        if (!intake.running()) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("pipeline " + settings().name() + " is not running"));
+        }
+        return stages.history.ask(series);
+    }
+
     /** @return the key affinity, null when off */
     public KeyAffinity affinity() {
         return affinity;
@@ -235,6 +251,7 @@ public final class PipelineWorker {
     private void stop(boolean drain) {
         connection.unsubscribe(scaleOut.filter(settings().inputTopic()));
         intake.stop(drain);
+        stages.history.refuseAll("pipeline " + settings().name() + " stopped before it answered");
     }
 
     /**

@@ -78,6 +78,19 @@ final class SeriesTable {
     }
 
     /**
+     * @param name {@code <device>/<quantity>}, as in the uplink topics
+     * @return what the uplink keeps for that series, null when no series of that name has uplink state
+     */
+    SeriesUplink uplinkNamed(String name) {
+        for (Series ser : series.values()) { // values() does not touch the access order
+            if (ser.uplink != null && !ser.uplink.isGone() && ser.uplink.name().equals(name)) {
+                return ser.uplink;
+            }
+        }
+        return null;
+    }
+
+    /**
      * @param s the settings in force (limits)
      * @return why a new series is refused now, null when it is admitted
      */

@@ -3,6 +3,7 @@ package io.edgeai.gateway.pipeline.internal;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.edgeai.gateway.api.ConnectionState;
+import io.edgeai.gateway.api.SeriesHistory;
 import io.edgeai.gateway.api.UplinkStatus;
 import io.edgeai.gateway.mqtt.internal.ConnectionSettings;
 import io.edgeai.gateway.mqtt.internal.PahoConnection;
@@ -247,5 +251,54 @@ class UplinkPolicyTest {
         clock.set(T0 + 10 * PERIOD);
         assertFalse(worker.uplinkStatus().isPresent());
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(cloudTopics::isEmpty);
+    }
+
+    @Test
+    void detailAnswersTheSeriesLastReadingsWhileEvidenceKeepsItsOwnSize() throws Exception {
+        int spikeAt = 3000;
+        List<Double> values = series(3100, spikeAt);
+        // one ring of 64 readings per series: the history's 64, of which the evidence window takes its 16
+        startWorker(new UplinkSettings("uplink", "edgeai/uplink", 60, "pipeline", 500, 16, 8, 64));
+        int cut = spikeAt + 40;
+        send(values, 0, cut);
+        await().atMost(Duration.ofSeconds(20)).until(() -> evidence.size() == 1);
+        int alarmAt = -1;
+        for (int i = 0; i < cut && alarmAt < 0; i++) {
+            alarmAt = results.get(i).path("event").asText("").equals("alarm") ? i : -1;
+        }
+        assertTrue(alarmAt >= spikeAt, "the anomaly raises an alarm");
+        JsonNode e = evidence.get(0);
+        assertEquals(16, e.get("before").size(), "the evidence window takes its own 16 of the 64 kept: " + e);
+        for (int k = 0; k < 16; k++) {
+            assertEquals(values.get(alarmAt - 16 + k), e.get("before").get(k).asDouble(), "before " + k);
+        }
+
+        SeriesHistory h = worker.recentValues("pump-1/temperature").get(10, TimeUnit.SECONDS);
+        assertEquals("demo", h.pipeline());
+        assertEquals("pump-1/temperature", h.series());
+        assertEquals(64, h.values().size());
+        for (int k = 0; k < 64; k++) {
+            int i = cut - 64 + k;
+            assertEquals(values.get(i), h.values().get(k), "value " + k);
+            assertEquals(millis(i), h.times().get(k), "time " + k);
+        }
+
+        ExecutionException unknown = assertThrows(
+                ExecutionException.class,
+                () -> worker.recentValues("pump-9/temperature").get(10, TimeUnit.SECONDS));
+        assertTrue(unknown.getCause() instanceof IllegalArgumentException, unknown.toString());
+        assertTrue(
+                unknown.getCause().getMessage().contains("holds no series 'pump-9/temperature'"), unknown.toString());
+    }
+
+    @Test
+    void detailIsRefusedWhenThePolicyKeepsNoHistory() {
+        startWorker(new UplinkSettings("uplink", "edgeai/uplink", 60, "pipeline", 500, 16, 16, 0));
+        send(series(20, 1000), 0, 20);
+        ExecutionException off = assertThrows(
+                ExecutionException.class,
+                () -> worker.recentValues("pump-1/temperature").get(10, TimeUnit.SECONDS));
+        assertTrue(off.getCause() instanceof IllegalStateException, off.toString());
+        assertTrue(off.getCause().getMessage().contains("uplinkHistory is 0"), off.toString());
     }
 }

@@ -84,4 +84,58 @@ public final class TextResultEncoder {
             throw new IllegalStateException("cannot serialise a tree of plain values", e);
         }
     }
+
+    /**
+     * What goes up a text pipeline's uplink: {@code {"pipeline","topic","intent","confidence","intentModel",
+     * "entities":[{"type","text","start","end","confidence"}],"model","truncated","text"}}, without the
+     * alternatives and the embedding; {@code intent..intentModel} and {@code entities} only when asked for,
+     * {@code text} only when {@code text} is not null.
+     *
+     * @param pipeline the pipeline's name
+     * @param topic input topic
+     * @param text the decoded text, null when it stays on site
+     * @param intent the intent, or null when not asked
+     * @param intentModel what decided the intent
+     * @param entities entities, or null when not asked
+     * @param model the encoder's {@code name@version}
+     * @param truncated true when the text was longer than the encoder's maximum length
+     * @return the JSON bytes
+     */
+    public static byte[] uplink(
+            String pipeline,
+            String topic,
+            String text,
+            IntentResult intent,
+            String intentModel,
+            List<Entity> entities,
+            String model,
+            boolean truncated) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("pipeline", pipeline);
+        n.put("topic", topic);
+        if (intent != null) {
+            n.put("intent", intent.intent());
+            n.put("confidence", round(intent.confidence()));
+            n.put("intentModel", intentModel);
+        }
+        if (entities != null) {
+            ArrayNode arr = n.putArray("entities");
+            for (Entity e : entities) {
+                arr.addObject()
+                        .put("type", e.type())
+                        .put("text", e.text())
+                        .put("start", e.start())
+                        .put("end", e.end())
+                        .put("confidence", round(e.confidence()));
+            }
+        }
+        n.put("model", model);
+        if (truncated) {
+            n.put("truncated", true);
+        }
+        if (text != null) {
+            n.put("text", text);
+        }
+        return bytes(n);
+    }
 }

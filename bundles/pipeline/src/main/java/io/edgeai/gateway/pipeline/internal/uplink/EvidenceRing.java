@@ -2,7 +2,8 @@ package io.edgeai.gateway.pipeline.internal.uplink;
 
 /**
  * The last raw readings of a series (timestamp and value), oldest first when copied out: the "before" half of an
- * evidence window. Worker thread only.
+ * evidence window, and the history an on-demand detail request gets (one ring for both, as large as the larger).
+ * Worker thread only.
  */
 final class EvidenceRing {
     private final long[] ts;
@@ -34,9 +35,18 @@ final class EvidenceRing {
 
     /** @return a copy of what it holds, oldest first */
     Points copy() {
-        Points out = new Points(size);
-        int first = (next - size + ts.length) % ts.length;
-        for (int i = 0; i < size; i++) {
+        return copy(size);
+    }
+
+    /**
+     * @param last readings wanted
+     * @return a copy of the last {@code last} readings it holds (fewer when it holds fewer), oldest first
+     */
+    Points copy(int last) {
+        int n = Math.min(Math.max(last, 0), size);
+        Points out = new Points(n);
+        int first = (next - n + ts.length) % ts.length;
+        for (int i = 0; i < n; i++) {
             int j = (first + i) % ts.length;
             out.add(ts[j], values[j]);
         }

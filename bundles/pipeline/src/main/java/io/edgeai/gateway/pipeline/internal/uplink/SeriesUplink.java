@@ -2,8 +2,9 @@ package io.edgeai.gateway.pipeline.internal.uplink;
 
 /**
  * What the uplink keeps per series: the open period's summary (count, min, max, sum, last value, highest score,
- * time in alarm), the raw readings kept for the next evidence window, and the window being filled after an alarm.
- * About 90 bytes plus 16 bytes per value kept before an alarm (docs/benchmarks.md, "Uplink state per series").
+ * time in alarm), the raw readings kept for the next evidence window and for on-demand detail (one ring, as large as
+ * the larger of the two), and the window being filled after an alarm. About 100 bytes plus 16 bytes per value kept
+ * (docs/benchmarks.md, "Uplink state per series").
  * Worker thread only.
  */
 public final class SeriesUplink {
@@ -25,18 +26,18 @@ public final class SeriesUplink {
     /** Whether its series was dropped (evicted, or its topic moved to another gateway). */
     boolean gone;
 
-    /** The last readings, for the next evidence window; null when none are sent before an alarm. */
+    /** The last readings, for the next evidence window and on-demand detail; null when neither keeps any. */
     final EvidenceRing before;
     /** The evidence window being filled after an alarm; null when none is. */
     Evidence pending;
 
     /**
      * @param name {@code <device>/<quantity>}
-     * @param evidenceBefore readings kept for the evidence window
+     * @param kept readings kept for the evidence window and on-demand detail ({@link UplinkSettings#kept()})
      */
-    SeriesUplink(String name, int evidenceBefore) {
+    SeriesUplink(String name, int kept) {
         this.name = name;
-        this.before = evidenceBefore > 0 ? new EvidenceRing(evidenceBefore) : null;
+        this.before = kept > 0 ? new EvidenceRing(kept) : null;
     }
 
     /** Marks the series dropped: it leaves the summaries at the next period's end. */
@@ -45,11 +46,21 @@ public final class SeriesUplink {
     }
 
     /**
-     * @param evidenceBefore readings the policy keeps before an alarm
+     * @param kept readings the policy keeps ({@link UplinkSettings#kept()})
      * @return whether this state keeps that many (else a new one replaces it)
      */
-    boolean fits(int evidenceBefore) {
-        return before == null ? evidenceBefore == 0 : before.capacity() == evidenceBefore;
+    boolean fits(int kept) {
+        return before == null ? kept == 0 : before.capacity() == kept;
+    }
+
+    /** @return {@code <device>/<quantity>} */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether its series was dropped */
+    public boolean isGone() {
+        return gone;
     }
 
     /** Adds a reading to the open period. */

@@ -72,7 +72,7 @@ public final class Uplink {
      * @return whether it fits the policy in force (else {@link #of} gives it a new one)
      */
     public boolean fits(SeriesUplink current) {
-        return current != null && current.fits(settings.evidenceBefore());
+        return current != null && current.fits(settings.kept());
     }
 
     /**
@@ -81,7 +81,7 @@ public final class Uplink {
      * @return a state that fits the policy in force: {@code current}, or a new one
      */
     public SeriesUplink of(SeriesUplink current, String name) {
-        int before = settings.evidenceBefore();
+        int before = settings.kept();
         if (current != null && current.fits(before)) {
             return current;
         }
@@ -143,7 +143,7 @@ public final class Uplink {
             events.incrementAndGet();
         }
         if (event == AlarmEvent.ALARM && s.evidence()) {
-            Points before = su.before == null ? new Points(0) : su.before.copy();
+            Points before = su.before == null ? new Points(0) : su.before.copy(s.evidenceBefore());
             su.pending = new Evidence(ts, value, score, model, before, new Points(s.evidenceAfter()));
             if (s.evidenceAfter() == 0) {
                 sendEvidence(intake, s, pipeline, m, su);

@@ -17,6 +17,8 @@ import io.edgeai.gateway.pipeline.internal.AnomalyPipelineConfig;
  * @param summaryMaxSeries most series in one summary message (mode {@code pipeline}); more are split over several
  * @param evidenceBefore raw values sent from before each alarm
  * @param evidenceAfter raw values sent from after each alarm
+ * @param history raw values kept per series for on-demand detail requests; 0: none. Shares the ring of the
+ *        evidence window: each series keeps {@link #kept()} values
  */
 public record UplinkSettings(
         String connection,
@@ -25,7 +27,8 @@ public record UplinkSettings(
         String summaryMode,
         int summaryMaxSeries,
         int evidenceBefore,
-        int evidenceAfter) {
+        int evidenceAfter,
+        int history) {
 
     /** The summary modes. */
     public static final List<String> MODES = List.of("pipeline", "series");
@@ -34,7 +37,10 @@ public record UplinkSettings(
     public static final int MAX_EVIDENCE = 1024;
 
     /** No uplink. */
-    public static final UplinkSettings OFF = new UplinkSettings("", "edgeai/uplink", 60, "pipeline", 500, 16, 16);
+    public static final UplinkSettings OFF = new UplinkSettings("", "edgeai/uplink", 60, "pipeline", 500, 16, 16, 16);
+
+    /** Most raw values kept per series for on-demand detail. */
+    public static final int MAX_HISTORY = 1024;
 
     /** Rejects a policy that cannot work, with a message naming the field. */
     public UplinkSettings {
@@ -64,6 +70,32 @@ public record UplinkSettings(
             throw new IllegalArgumentException("uplinkEvidenceBefore and uplinkEvidenceAfter must be in 0.."
                     + MAX_EVIDENCE + ", got " + evidenceBefore + " and " + evidenceAfter);
         }
+        if (history < 0 || history > MAX_HISTORY) {
+            throw new IllegalArgumentException(
+                    "uplinkHistory must be in 0.." + MAX_HISTORY + " (0: none), got " + history);
+        }
+    }
+
+    /**
+     * A policy without history for on-demand detail.
+     *
+     * @param connection name of the uplink connection; empty: no uplink
+     * @param topicPrefix root of the uplink topics
+     * @param summarySeconds summary period; 0: no summaries
+     * @param summaryMode {@code pipeline} or {@code series}
+     * @param summaryMaxSeries most series in one summary message
+     * @param evidenceBefore raw values sent from before each alarm
+     * @param evidenceAfter raw values sent from after each alarm
+     */
+    public UplinkSettings(
+            String connection,
+            String topicPrefix,
+            long summarySeconds,
+            String summaryMode,
+            int summaryMaxSeries,
+            int evidenceBefore,
+            int evidenceAfter) {
+        this(connection, topicPrefix, summarySeconds, summaryMode, summaryMaxSeries, evidenceBefore, evidenceAfter, 0);
     }
 
     /**
@@ -79,7 +111,8 @@ public record UplinkSettings(
                 c.uplinkSummaryMode(),
                 c.uplinkSummaryMaxSeries(),
                 c.uplinkEvidenceBefore(),
-                c.uplinkEvidenceAfter());
+                c.uplinkEvidenceAfter(),
+                c.uplinkHistory());
     }
 
     /** @return whether anything goes up */
@@ -90,6 +123,11 @@ public record UplinkSettings(
     /** @return whether alarms carry an evidence window */
     public boolean evidence() {
         return evidenceBefore > 0 || evidenceAfter > 0;
+    }
+
+    /** @return raw values each series keeps: for the next evidence window and for on-demand detail, the larger */
+    public int kept() {
+        return Math.max(evidenceBefore, history);
     }
 
     /** @return the summary period in milliseconds, 0 for none */
