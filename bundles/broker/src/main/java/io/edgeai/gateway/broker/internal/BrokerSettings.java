@@ -94,19 +94,6 @@ record BrokerSettings(
                 refused);
     }
 
-    /** @return why a broker would not start with {@code c}, {@code null} when it would (or is disabled) */
-    static String refusal(BrokerConfig c, Path dataRoot) {
-        if (!c.enabled()) {
-            return null;
-        }
-        try {
-            from(c, dataRoot);
-            return null;
-        } catch (RefusedException e) {
-            return e.getMessage();
-        }
-    }
-
     /** @return the configured host for a status, readable or not (a bad value is reported by {@link #from}) */
     static String host(BrokerConfig c) {
         try {

@@ -102,7 +102,7 @@ public final class EmbeddedBrokerComponent {
         this.status = new BrokerStatus(
                 false, BrokerSettings.host(config), BrokerSettings.port(config), IMPLEMENTATION, "starting");
         this.owner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edgeai-broker"));
-        owner.execute(() -> apply(config));
+        owner.execute(() -> apply(config, null));
         owner.scheduleWithFixedDelay(this::checkDrops, DROP_CHECK_SECONDS, DROP_CHECK_SECONDS, TimeUnit.SECONDS);
         owner.scheduleWithFixedDelay(this::tickFlow, FLOW_TICK_MILLIS, FLOW_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -116,7 +116,15 @@ public final class EmbeddedBrokerComponent {
      */
     @Modified
     void modified(BrokerConfig next) {
-        String refusal = BrokerSettings.refusal(next, dataRoot());
+        BrokerSettings checked = null;
+        String refusal = null;
+        if (next.enabled()) {
+            try {
+                checked = BrokerSettings.from(next, dataRoot());
+            } catch (BrokerSettings.RefusedException e) {
+                refusal = e.getMessage();
+            }
+        }
         if (refusal != null && status.running()) {
             LOG.error(
                     "Embedded MQTT broker (PID {}): configuration change not applied, it keeps running with the "
@@ -127,14 +135,19 @@ public final class EmbeddedBrokerComponent {
             return;
         }
         configProblem = null;
+        BrokerSettings settings = checked;
         owner.execute(() -> {
             stop();
-            apply(next);
+            apply(next, settings);
         });
     }
 
-    /** On the owner thread: runs the broker for {@code c}, or records that it is disabled. */
-    private void apply(BrokerConfig c) {
+    /**
+     * On the owner thread: runs the broker for {@code c}, or records that it is disabled or why it cannot run.
+     *
+     * @param checked the settings already checked from {@code c}, or {@code null} to check them here
+     */
+    private void apply(BrokerConfig c, BrokerSettings checked) {
         config = c;
         if (!c.enabled()) {
             LOG.info("Embedded MQTT broker is disabled (enabled=false); use an external broker");
@@ -143,7 +156,18 @@ public final class EmbeddedBrokerComponent {
             return;
         }
         status = new BrokerStatus(false, BrokerSettings.host(c), BrokerSettings.port(c), IMPLEMENTATION, "starting");
-        start();
+        BrokerSettings settings = checked;
+        if (settings == null) {
+            try {
+                settings = BrokerSettings.from(c, dataRoot());
+            } catch (BrokerSettings.RefusedException e) {
+                LOG.error("Embedded MQTT broker not started (PID {}): {}", PID, e.getMessage());
+                status = new BrokerStatus(
+                        false, BrokerSettings.host(c), BrokerSettings.port(c), IMPLEMENTATION, e.getMessage());
+                return;
+            }
+        }
+        start(settings);
     }
 
     @Deactivate
@@ -160,16 +184,7 @@ public final class EmbeddedBrokerComponent {
         }
     }
 
-    private void start() {
-        BrokerSettings settings;
-        try {
-            settings = BrokerSettings.from(config, dataRoot());
-        } catch (BrokerSettings.RefusedException e) {
-            LOG.error("Embedded MQTT broker not started (PID {}): {}", PID, e.getMessage());
-            status = new BrokerStatus(
-                    false, BrokerSettings.host(config), BrokerSettings.port(config), IMPLEMENTATION, e.getMessage());
-            return;
-        }
+    private void start(BrokerSettings settings) {
         EmbeddedHiveMQ candidate = null;
         FlowControl flow = settings.flowControlBytes() > 0
                 ? new FlowControl(this::queuedBytes, settings.flowControlBytes(), FLOW_STALL, Duration.ofSeconds(60))

@@ -49,17 +49,7 @@ public final class TextResultEncoder {
             }
             n.put("intentModel", intentModel);
         }
-        if (entities != null) {
-            ArrayNode arr = n.putArray("entities");
-            for (Entity e : entities) {
-                arr.addObject()
-                        .put("type", e.type())
-                        .put("text", e.text())
-                        .put("start", e.start())
-                        .put("end", e.end())
-                        .put("confidence", round(e.confidence()));
-            }
-        }
+        putEntities(n, entities);
         if (embedding != null) {
             ArrayNode arr = n.putArray("embedding");
             for (float f : embedding) {
@@ -71,6 +61,22 @@ public final class TextResultEncoder {
             n.put("truncated", true);
         }
         return bytes(n);
+    }
+
+    /** {@code "entities":[{"type","text","start","end","confidence"}]}, when entities were asked for. */
+    private static void putEntities(ObjectNode n, List<Entity> entities) {
+        if (entities == null) {
+            return;
+        }
+        ArrayNode arr = n.putArray("entities");
+        for (Entity e : entities) {
+            arr.addObject()
+                    .put("type", e.type())
+                    .put("text", e.text())
+                    .put("start", e.start())
+                    .put("end", e.end())
+                    .put("confidence", round(e.confidence()));
+        }
     }
 
     private static double round(double v) {
@@ -118,17 +124,7 @@ public final class TextResultEncoder {
             n.put("confidence", round(intent.confidence()));
             n.put("intentModel", intentModel);
         }
-        if (entities != null) {
-            ArrayNode arr = n.putArray("entities");
-            for (Entity e : entities) {
-                arr.addObject()
-                        .put("type", e.type())
-                        .put("text", e.text())
-                        .put("start", e.start())
-                        .put("end", e.end())
-                        .put("confidence", round(e.confidence()));
-            }
-        }
+        putEntities(n, entities);
         n.put("model", model);
         if (truncated) {
             n.put("truncated", true);
